@@ -1,0 +1,40 @@
+# Makefile: the two entry points (make run, make test) plus build helpers; all set-up included.
+BUILD ?= build
+JOBS ?= 2
+
+.PHONY: all setup build run test test-asan eval bench format clean
+
+all: build
+
+setup:
+	sh scripts/setup.sh
+
+build: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: parse the example pages into records (one JSON line each).
+run: build
+	./$(BUILD)/news-ingest parse --fetched-at 2026-11-21T10:00:00Z examples/*
+
+# The tests: normal build, then the whole suite again under ASan/UBSan (fuzzers included).
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-asan
+
+test-asan: setup
+	CC=clang cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=address,undefined -DFUZZ=ON >/dev/null
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+eval: build
+	./$(BUILD)/news-ingest-eval all ../shared
+
+bench: build
+	./$(BUILD)/news-ingest-bench ../shared
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan

@@ -1,0 +1,37 @@
+/* main.c: news-ingest entry point: argument parsing and wiring of the commands only. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: news-ingest COMMAND [OPTIONS]\n"
+               "\n"
+               "commands:\n"
+               "  parse     turn page files into article records (JSON lines on stdout)\n"
+               "  version   print the version\n"
+               "\n"
+               "news-ingest COMMAND --help shows the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "parse")) return cmd_parse(argc - 1, argv + 1);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("news-ingest %s\n", NI_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "news-ingest: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,109 @@
+/* pipeline.c: the engine running every stage in order, freeing between stages, counting. */
+#include "pipeline/pipeline.h"
+
+#include "extract/extract.h"
+#include "normalize/normalize.h"
+#include "record/record.h"
+#include "util/err.h"
+#include "util/quality.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { STAGE_PAGE, STAGE_EXTRACT, STAGE_NORMALIZE, STAGE_RECORD };
+static const char *const stage_names[] = {"page", "extract", "normalize", "record"};
+
+struct pipeline {
+    extract_ctx *extract;
+    pipeline_stats stats;
+};
+
+pipeline *pipeline_create(char *errstr, size_t errlen)
+{
+    pipeline *p = calloc(1, sizeof *p);
+    if (!p) {
+        ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    p->extract = extract_ctx_create(errstr, errlen);
+    if (!p->extract) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void pipeline_destroy(pipeline *p)
+{
+    if (!p) return;
+    extract_ctx_destroy(p->extract);
+    free(p);
+}
+
+pipeline_stats pipeline_stats_get(const pipeline *p)
+{
+    return p->stats;
+}
+
+/* fail: records a stage failure in *err and the counters; returns rc. */
+static int fail(pipeline *p, pipeline_error *err, int stage, int rc)
+{
+    p->stats.failed++;
+    p->stats.failed_by_stage[stage]++;
+    err->stage = stage_names[stage];
+    err->code = rc;
+    return rc;
+}
+
+/* to_record: stages 3 and 4 on an extracted article; fills *json. */
+static int to_record(pipeline *p, const pipeline_input *in, const page *pg, article *a,
+                     char **json, pipeline_error *err)
+{
+    int rc = normalize_article(a, err->message, sizeof err->message);
+    if (rc) return fail(p, err, STAGE_NORMALIZE, rc);
+    if (a->nblocks == 0) a->quality |= QUALITY_BODY_EMPTY;
+    if (!a->title) a->quality |= QUALITY_TITLE_MISSING;
+    cJSON *rec = NULL;
+    record_input ri = {a, pg, in->url, in->fetched_at};
+    rc = record_build(&ri, &rec, err->message, sizeof err->message);
+    if (rc) return fail(p, err, STAGE_RECORD, rc);
+    *json = cJSON_PrintUnformatted(rec);
+    cJSON_Delete(rec);
+    if (!*json) {
+        snprintf(err->message, sizeof err->message, "out of memory serializing the record");
+        return fail(p, err, STAGE_RECORD, NI_ERR_NOMEM);
+    }
+    return NI_OK;
+}
+
+int pipeline_process(pipeline *p, const pipeline_input *in, pipeline_output *out,
+                     pipeline_error *err)
+{
+    memset(out, 0, sizeof *out);
+    memset(err, 0, sizeof *err);
+    p->stats.bytes_in += in->len;
+
+    page *pg = NULL;
+    int rc = page_decode(in->bytes, in->len, &in->hints, &pg, err->message, sizeof err->message);
+    if (rc) return fail(p, err, STAGE_PAGE, rc);
+
+    article *a = NULL;
+    rc = extract_article(p->extract, pg, &a, err->message, sizeof err->message);
+    if (rc) {
+        page_destroy(pg);
+        return fail(p, err, STAGE_EXTRACT, rc);
+    }
+
+    rc = to_record(p, in, pg, a, &out->json, err);
+    article_destroy(a);
+    page_destroy(pg);
+    if (rc) return rc;
+
+    out->len = strlen(out->json);
+    /* The id is the record's first string field after "schema": read it back from the JSON. */
+    const char *id = strstr(out->json, "\"id\":\"");
+    if (id) snprintf(out->id, sizeof out->id, "%.32s", id + 6);
+    p->stats.processed++;
+    return NI_OK;
+}

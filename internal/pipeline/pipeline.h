@@ -1,0 +1,56 @@
+/* pipeline.h: the engine: runs message -> page -> article -> normalized article -> record. */
+#ifndef NI_PIPELINE_PIPELINE_H
+#define NI_PIPELINE_PIPELINE_H
+
+#include "page/page.h"
+
+#include <stddef.h>
+
+/*
+ * The engine owns the stage contract: it calls each stage in order, hands the previous stage's
+ * output to the next, frees every intermediate buffer, and counts records and failures per stage.
+ * Stages never count themselves. One pipeline per thread (it holds the HTML parser).
+ */
+typedef struct pipeline pipeline;
+
+typedef struct pipeline_input {
+    const char *bytes; /* raw page, not necessarily NUL-terminated */
+    size_t len;
+    page_hints hints;       /* type, charset, size limit */
+    const char *url;        /* optional */
+    const char *fetched_at; /* optional ISO 8601 */
+} pipeline_input;
+
+typedef struct pipeline_output {
+    char *json;   /* the record, one line, no trailing newline; caller frees with free() */
+    size_t len;
+    char id[33];  /* record id */
+} pipeline_output;
+
+/* Where and why a message failed (for stderr lines and dead-letter headers). */
+typedef struct pipeline_error {
+    const char *stage; /* "page", "extract", "normalize", "record" */
+    int code;          /* NI_ERR_* */
+    char message[256];
+} pipeline_error;
+
+typedef struct pipeline_stats {
+    unsigned long long processed, failed;
+    unsigned long long failed_by_stage[4]; /* page, extract, normalize, record */
+    unsigned long long bytes_in;
+} pipeline_stats;
+
+/* pipeline_create: NULL on failure (errstr filled). */
+pipeline *pipeline_create(char *errstr, size_t errlen);
+/* pipeline_destroy: NULL is a no-op. */
+void pipeline_destroy(pipeline *p);
+
+/* pipeline_process: NI_OK and *out filled (caller frees out->json), or a negative NI_ERR_* code
+ * with *err saying which stage failed and why (out->json NULL). */
+int pipeline_process(pipeline *p, const pipeline_input *in, pipeline_output *out,
+                     pipeline_error *err);
+
+/* pipeline_stats_get: counters since creation. */
+pipeline_stats pipeline_stats_get(const pipeline *p);
+
+#endif
