@@ -53,12 +53,13 @@ static int fail(pipeline *p, pipeline_error *err, int stage, int rc)
     p->stats.failed_by_stage[stage]++;
     err->stage = stage_names[stage];
     err->code = rc;
+    if (!err->message[0]) snprintf(err->message, sizeof err->message, "%s", ni_err_reason(rc));
     return rc;
 }
 
-/* to_record: stages 3 and 4 on an extracted article; fills *json. */
+/* to_record: stages 3 and 4 on an extracted article; fills out->json and out->id. */
 static int to_record(pipeline *p, const pipeline_input *in, const page *pg, article *a,
-                     char **json, pipeline_error *err)
+                     pipeline_output *out, pipeline_error *err)
 {
     int rc = normalize_article(a, err->message, sizeof err->message);
     if (rc) return fail(p, err, STAGE_NORMALIZE, rc);
@@ -68,9 +69,11 @@ static int to_record(pipeline *p, const pipeline_input *in, const page *pg, arti
     record_input ri = {a, pg, in->url, in->fetched_at};
     rc = record_build(&ri, &rec, err->message, sizeof err->message);
     if (rc) return fail(p, err, STAGE_RECORD, rc);
-    *json = cJSON_PrintUnformatted(rec);
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "id"));
+    if (id) snprintf(out->id, sizeof out->id, "%s", id);
+    out->json = cJSON_PrintUnformatted(rec);
     cJSON_Delete(rec);
-    if (!*json) {
+    if (!out->json) {
         snprintf(err->message, sizeof err->message, "out of memory serializing the record");
         return fail(p, err, STAGE_RECORD, NI_ERR_NOMEM);
     }
@@ -95,15 +98,12 @@ int pipeline_process(pipeline *p, const pipeline_input *in, pipeline_output *out
         return fail(p, err, STAGE_EXTRACT, rc);
     }
 
-    rc = to_record(p, in, pg, a, &out->json, err);
+    rc = to_record(p, in, pg, a, out, err);
     article_destroy(a);
     page_destroy(pg);
     if (rc) return rc;
 
     out->len = strlen(out->json);
-    /* The id is the record's first string field after "schema": read it back from the JSON. */
-    const char *id = strstr(out->json, "\"id\":\"");
-    if (id) snprintf(out->id, sizeof out->id, "%.32s", id + 6);
     p->stats.processed++;
     return NI_OK;
 }

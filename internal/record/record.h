@@ -31,6 +31,10 @@ void record_id(const char *canonical_url, const char *title, const char *body, c
 /* record_simhash: 64-bit simhash over word 3-gram shingles of text (whitespace-split). */
 unsigned long long record_simhash(const char *text, size_t len);
 
+/* record_word_count: whitespace-separated tokens of text that contain a letter or digit (any
+ * script); the record's stats.words. */
+size_t record_word_count(const char *text, size_t len);
+
 /* record_sha256_hex: lowercase hex SHA-256 of data into hex[65]. */
 void record_sha256_hex(const char *data, size_t len, char hex[65]);
 

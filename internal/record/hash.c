@@ -1,0 +1,144 @@
+/* hash.c: the record's hashes (id, simhash, sha256) and word counting over whitespace tokens. */
+#include "record/record.h"
+
+#include "util/sbuf.h"
+
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static void hex_bytes(const unsigned char *b, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hexdigits[b[i] >> 4];
+        out[2 * i + 1] = hexdigits[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void record_id(const char *canonical_url, const char *title, const char *body, char id[33])
+{
+    XXH128_hash_t h;
+    if (canonical_url) {
+        h = XXH3_128bits(canonical_url, strlen(canonical_url));
+    } else {
+        XXH3_state_t *st = XXH3_createState();
+        if (!st) { /* out of memory: hash the body alone rather than fail */
+            h = XXH3_128bits(body ? body : "", body ? strlen(body) : 0);
+        } else {
+            XXH3_128bits_reset(st);
+            if (title) XXH3_128bits_update(st, title, strlen(title));
+            XXH3_128bits_update(st, "\n", 1);
+            if (body) XXH3_128bits_update(st, body, strlen(body));
+            h = XXH3_128bits_digest(st);
+            XXH3_freeState(st);
+        }
+    }
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, h);
+    hex_bytes(c.digest, sizeof c.digest, id);
+}
+
+void record_sha256_hex(const char *data, size_t len, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
+        memset(md, 0, 32); /* only on an OpenSSL failure (out of memory) */
+    }
+    hex_bytes(md, 32, hex);
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* next_token: the next whitespace-separated token of s[*pos..len) as [*start, *end); 0 at end. */
+static int next_token(const char *s, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+    size_t i = *pos;
+    while (i < len && is_space((unsigned char)s[i])) i++;
+    if (i >= len) return 0;
+    *start = i;
+    while (i < len && !is_space((unsigned char)s[i])) i++;
+    *end = *pos = i;
+    return 1;
+}
+
+/* has_alnum: the token contains a letter or digit (any script). */
+static int has_alnum(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            if ((b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')) return 1;
+            i++;
+            continue;
+        }
+        UChar32 c;
+        int32_t j = (int32_t)i;
+        U8_NEXT(s, j, (int32_t)len, c);
+        i = (size_t)j;
+        if (c >= 0 && u_isalnum(c)) return 1;
+    }
+    return 0;
+}
+
+size_t record_word_count(const char *text, size_t len)
+{
+    size_t pos = 0, a, b, n = 0;
+    while (next_token(text, len, &pos, &a, &b)) n += has_alnum(text + a, b - a);
+    return n;
+}
+
+/* simhash_add: adds one shingle hash to the 64 bit counters. */
+static void simhash_add(int32_t v[64], uint64_t h)
+{
+    for (int i = 0; i < 64; i++) v[i] += (int32_t)((h >> i) & 1) * 2 - 1;
+}
+
+/* shingle_hash: XXH3-64 of words w[0..n) joined by one space (scratch reused across calls). */
+static uint64_t shingle_hash(const char *s, const size_t w[][2], int n, sbuf *scratch)
+{
+    if (n == 1) return XXH3_64bits(s + w[0][0], w[0][1] - w[0][0]);
+    sbuf_reset(scratch);
+    for (int k = 0; k < n; k++) {
+        if (k && sbuf_append_char(scratch, ' ')) return 0;
+        if (sbuf_append(scratch, s + w[k][0], w[k][1] - w[k][0])) return 0;
+    }
+    return XXH3_64bits(scratch->data, scratch->len);
+}
+
+unsigned long long record_simhash(const char *text, size_t len)
+{
+    int32_t v[64] = {0};
+    size_t w[3][2], pos = 0, a, b;
+    int nw = 0, nshingles = 0;
+    sbuf scratch = SBUF_INIT;
+    while (next_token(text, len, &pos, &a, &b)) {
+        if (nw == 3) {
+            memmove(w[0], w[1], sizeof w[0] * 2);
+            nw = 2;
+        }
+        w[nw][0] = a;
+        w[nw][1] = b;
+        if (++nw == 3) {
+            simhash_add(v, shingle_hash(text, (const size_t(*)[2])w, 3, &scratch));
+            nshingles++;
+        }
+    }
+    /* A text of one or two words is one shingle. */
+    if (!nshingles && nw) simhash_add(v, shingle_hash(text, (const size_t(*)[2])w, nw, &scratch));
+    sbuf_free(&scratch);
+    if (!nw) return 0;
+    uint64_t h = 0;
+    for (int i = 0; i < 64; i++)
+        if (v[i] > 0) h |= (uint64_t)1 << i;
+    return h;
+}
