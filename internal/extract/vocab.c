@@ -1,12 +1,364 @@
-/* vocab.c: PLACEHOLDER (replaced by the text-extraction work). */
+/* vocab.c: the one table of page-chrome words (Arabic and English) and their light matching. */
 #include "extract/vocab.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+typedef struct vocab_entry {
+    vocab_kind kind;
+    const char *text;
+} vocab_entry;
+
+/* The chrome vocabulary. Spelling variants of alef/hamza, ى/ي, ة/ه, diacritics and "/ي" need no
+ * extra rows: entries and input are both compared in the vocab_fold form. */
+static const vocab_entry vocab_table[] = {
+    /* widgets: sharing, printing, font size, comments */
+    {VOCAB_WIDGET, "حجم الخط"},
+    {VOCAB_WIDGET, "تكبير الخط"},
+    {VOCAB_WIDGET, "تصغير الخط"},
+    {VOCAB_WIDGET, "طباعة"},
+    {VOCAB_WIDGET, "اطبع"},
+    {VOCAB_WIDGET, "شارك"},
+    {VOCAB_WIDGET, "شارك الخبر"},
+    {VOCAB_WIDGET, "شارك المقال"},
+    {VOCAB_WIDGET, "شارك على"},
+    {VOCAB_WIDGET, "مشاركة"},
+    {VOCAB_WIDGET, "انشر"},
+    {VOCAB_WIDGET, "أرسل لصديق"},
+    {VOCAB_WIDGET, "إرسال"},
+    {VOCAB_WIDGET, "نسخ الرابط"},
+    {VOCAB_WIDGET, "الرابط المختصر"},
+    {VOCAB_WIDGET, "رابط مختصر"},
+    {VOCAB_WIDGET, "تعليق"},
+    {VOCAB_WIDGET, "التعليقات"},
+    {VOCAB_WIDGET, "أضف تعليق"},
+    {VOCAB_WIDGET, "استمع"},
+    {VOCAB_WIDGET, "إعلان"},
+    {VOCAB_WIDGET, "فيسبوك"},
+    {VOCAB_WIDGET, "تويتر"},
+    {VOCAB_WIDGET, "واتساب"},
+    {VOCAB_WIDGET, "تلغرام"},
+    {VOCAB_WIDGET, "تيليجرام"},
+    {VOCAB_WIDGET, "share"},
+    {VOCAB_WIDGET, "share this"},
+    {VOCAB_WIDGET, "share this article"},
+    {VOCAB_WIDGET, "share on"},
+    {VOCAB_WIDGET, "print"},
+    {VOCAB_WIDGET, "email"},
+    {VOCAB_WIDGET, "e-mail"},
+    {VOCAB_WIDGET, "tweet"},
+    {VOCAB_WIDGET, "facebook"},
+    {VOCAB_WIDGET, "twitter"},
+    {VOCAB_WIDGET, "whatsapp"},
+    {VOCAB_WIDGET, "linkedin"},
+    {VOCAB_WIDGET, "telegram"},
+    {VOCAB_WIDGET, "reddit"},
+    {VOCAB_WIDGET, "pinterest"},
+    {VOCAB_WIDGET, "copy link"},
+    {VOCAB_WIDGET, "comments"},
+    {VOCAB_WIDGET, "comment"},
+    {VOCAB_WIDGET, "font size"},
+    {VOCAB_WIDGET, "text size"},
+    {VOCAB_WIDGET, "save"},
+    {VOCAB_WIDGET, "follow"},
+    {VOCAB_WIDGET, "follow us"},
+    {VOCAB_WIDGET, "subscribe"},
+    {VOCAB_WIDGET, "advertisement"},
+    {VOCAB_WIDGET, "listen"},
+    {VOCAB_WIDGET, "listen to this article"},
+    /* heads of read-also / related blocks */
+    {VOCAB_RELATED, "اقرأ/ي أيضًا"},
+    {VOCAB_RELATED, "اقرأ كذلك"},
+    {VOCAB_RELATED, "اقرأ المزيد"},
+    {VOCAB_RELATED, "اقرأ/ي"},
+    {VOCAB_RELATED, "مقالات ذات صلة"},
+    {VOCAB_RELATED, "أخبار ذات صلة"},
+    {VOCAB_RELATED, "مواضيع ذات صلة"},
+    {VOCAB_RELATED, "موضوعات ذات صلة"},
+    {VOCAB_RELATED, "ذات صلة"},
+    {VOCAB_RELATED, "أخبار متعلقة"},
+    {VOCAB_RELATED, "مقالات مقترحة"},
+    {VOCAB_RELATED, "قد يهمك"},
+    {VOCAB_RELATED, "قد يهمك أيضًا"},
+    {VOCAB_RELATED, "شاهد أيضًا"},
+    {VOCAB_RELATED, "طالع أيضًا"},
+    {VOCAB_RELATED, "الأكثر قراءة"},
+    {VOCAB_RELATED, "الأكثر مشاهدة"},
+    {VOCAB_RELATED, "read more"},
+    {VOCAB_RELATED, "read also"},
+    {VOCAB_RELATED, "also read"},
+    {VOCAB_RELATED, "read next"},
+    {VOCAB_RELATED, "related"},
+    {VOCAB_RELATED, "related articles"},
+    {VOCAB_RELATED, "related stories"},
+    {VOCAB_RELATED, "related news"},
+    {VOCAB_RELATED, "related content"},
+    {VOCAB_RELATED, "related coverage"},
+    {VOCAB_RELATED, "more stories"},
+    {VOCAB_RELATED, "more on this story"},
+    {VOCAB_RELATED, "you may also like"},
+    {VOCAB_RELATED, "you might also like"},
+    {VOCAB_RELATED, "recommended"},
+    {VOCAB_RELATED, "see also"},
+    {VOCAB_RELATED, "most read"},
+    {VOCAB_RELATED, "most popular"},
+    {VOCAB_RELATED, "trending"},
+    /* heads of keyword / tag lists */
+    {VOCAB_KEYWORDS, "كلمات مفتاحية"},
+    {VOCAB_KEYWORDS, "الكلمات المفتاحية"},
+    {VOCAB_KEYWORDS, "كلمات دلالية"},
+    {VOCAB_KEYWORDS, "الكلمات الدلالية"},
+    {VOCAB_KEYWORDS, "الوسوم"},
+    {VOCAB_KEYWORDS, "وسوم"},
+    {VOCAB_KEYWORDS, "tags"},
+    {VOCAB_KEYWORDS, "tagged"},
+    {VOCAB_KEYWORDS, "keywords"},
+    {VOCAB_KEYWORDS, "topics"},
+    /* view-counter labels */
+    {VOCAB_VIEWS, "مشاهدة"},
+    {VOCAB_VIEWS, "مشاهدات"},
+    {VOCAB_VIEWS, "المشاهدات"},
+    {VOCAB_VIEWS, "عدد المشاهدات"},
+    {VOCAB_VIEWS, "قراءة"},
+    {VOCAB_VIEWS, "زيارة"},
+    {VOCAB_VIEWS, "views"},
+    {VOCAB_VIEWS, "view"},
+    {VOCAB_VIEWS, "reads"},
+    /* navigation */
+    {VOCAB_MORE, "المزيد"},
+    {VOCAB_MORE, "عرض المزيد"},
+    {VOCAB_MORE, "الرئيسية"},
+    {VOCAB_MORE, "القائمة"},
+    {VOCAB_MORE, "بحث"},
+    {VOCAB_MORE, "more"},
+    {VOCAB_MORE, "show more"},
+    {VOCAB_MORE, "load more"},
+    {VOCAB_MORE, "home"},
+    {VOCAB_MORE, "menu"},
+    {VOCAB_MORE, "search"},
+    {VOCAB_MORE, "skip to content"},
+    /* byline prefixes */
+    {VOCAB_AUTHOR, "بقلم"},
+    {VOCAB_AUTHOR, "كتب"},
+    {VOCAB_AUTHOR, "كتبت"},
+    {VOCAB_AUTHOR, "كتبه"},
+    {VOCAB_AUTHOR, "إعداد"},
+    {VOCAB_AUTHOR, "الكاتب"},
+    {VOCAB_AUTHOR, "by"},
+    {VOCAB_AUTHOR, "written by"},
+    {VOCAB_AUTHOR, "author"},
+    {VOCAB_AUTHOR, "words by"},
+    /* image captions and credits */
+    {VOCAB_CAPTION, "أرشيفية"},
+    {VOCAB_CAPTION, "صورة أرشيفية"},
+    {VOCAB_CAPTION, "أرشيف"},
+    {VOCAB_CAPTION, "صورة"},
+    {VOCAB_CAPTION, "الصورة"},
+    {VOCAB_CAPTION, "photo"},
+    {VOCAB_CAPTION, "file photo"},
+    {VOCAB_CAPTION, "image"},
+    {VOCAB_CAPTION, "picture"},
+    {VOCAB_CAPTION, "credit"},
+    {VOCAB_CAPTION, "photograph"},
+    /* site footers */
+    {VOCAB_SITE, "©"},
+    {VOCAB_SITE, "جميع الحقوق محفوظة"},
+    {VOCAB_SITE, "all rights reserved"},
+    {VOCAB_SITE, "copyright"},
+};
+
+#define VOCAB_N (sizeof vocab_table / sizeof vocab_table[0])
+#define VOCAB_MAXLEN 64 /* folded entry bytes */
+
+static char vocab_folded[VOCAB_N][VOCAB_MAXLEN];
+static size_t vocab_folded_len[VOCAB_N];
+static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
+
+/* is_word_char: letters, digits, marks (and '©', which is the only symbol entry). */
+static int is_word_char(UChar32 c)
+{
+    return c == 0xA9 || u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK);
+}
+
+/* trim: the [*b, *e) range of s without leading/trailing non-word characters. */
+static void trim(const char *s, size_t len, size_t *b, size_t *e)
+{
+    int32_t i = 0, n = (int32_t)len, start = n, end = 0;
+    while (i < n) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c >= 0 && is_word_char(c)) {
+            if (start == n) start = at;
+            end = i;
+        }
+    }
+    *b = start == n ? 0 : (size_t)start;
+    *e = start == n ? 0 : (size_t)end;
+}
+
+/* fold_trim: vocab_fold then trim into out; returns the length (0 when too long or empty). */
+static size_t fold_trim(const char *s, size_t len, char *out, size_t cap)
+{
+    char tmp[4 * VOCAB_MAXLEN];
+    if (2 * len + 1 > sizeof tmp) return 0;
+    size_t n = vocab_fold(s, len, tmp, sizeof tmp), b, e;
+    trim(tmp, n, &b, &e);
+    if (e - b >= cap) return 0;
+    memcpy(out, tmp + b, e - b);
+    out[e - b] = '\0';
+    return e - b;
+}
+
+static void vocab_init(void)
+{
+    for (size_t i = 0; i < VOCAB_N; i++) {
+        const char *t = vocab_table[i].text;
+        vocab_folded_len[i] = fold_trim(t, strlen(t), vocab_folded[i], VOCAB_MAXLEN);
+    }
+}
+
+/* lookup: kind of the folded, trimmed word f (restricted to `kind` unless VOCAB_NONE). */
+static vocab_kind lookup(const char *f, size_t n, vocab_kind kind)
+{
+    pthread_once(&vocab_once, vocab_init);
+    if (!n) return VOCAB_NONE;
+    for (size_t i = 0; i < VOCAB_N; i++) {
+        if (kind != VOCAB_NONE && vocab_table[i].kind != kind) continue;
+        if (vocab_folded_len[i] == n && !memcmp(vocab_folded[i], f, n)) return vocab_table[i].kind;
+    }
+    return VOCAB_NONE;
+}
 
 vocab_kind vocab_classify(const char *s, size_t len)
 {
-    return VOCAB_NONE;
+    char f[VOCAB_MAXLEN];
+    size_t n = fold_trim(s, len, f, sizeof f);
+    return lookup(f, n, VOCAB_NONE);
+}
+
+/* is_sep: byte length of a word separator (space, NBSP, colon, fullwidth colon) at s, else 0. */
+static size_t is_sep(const char *s, size_t len)
+{
+    if (*s == ' ' || *s == ':' || *s == '\t') return 1;
+    if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
+    if (len >= 3 && !memcmp(s, "\xEF\xBC\x9A", 3)) return 3;
+    return 0;
 }
 
 size_t vocab_prefix(const char *s, size_t len, vocab_kind kind)
 {
+    int words = 0;
+    size_t best = 0;
+    for (size_t i = 0; i < len && i < 2 * VOCAB_MAXLEN && words < 5; i++) {
+        size_t sep = is_sep(s + i, len - i);
+        if (!sep) continue;
+        words++;
+        char f[VOCAB_MAXLEN];
+        size_t n = fold_trim(s, i, f, sizeof f), j = i;
+        if (n && lookup(f, n, kind) == kind) {
+            while (j < len && (sep = is_sep(s + j, len - j))) j += sep;
+            while (j < len && (s[j] == '-' || s[j] == '|' || s[j] == ' ')) j++;
+            if (j < len) best = j; /* the longest entry wins */
+        }
+        if (j == i)
+            i += sep - 1;
+        else
+            i = j - 1;
+    }
+    return best;
+}
+
+/* is_suffix_sep: separators before a trailing caption word. */
+static int is_suffix_sep(char c)
+{
+    return c == ' ' || c == '-' || c == '(' || c == '_' || c == '/' || c == '|' || c == ',';
+}
+
+size_t vocab_suffix(const char *s, size_t len, vocab_kind kind)
+{
+    size_t end = len;
+    while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == ':' || s[end - 1] == ')')) end--;
+    int words = 0;
+    for (size_t i = end; i > 0 && end - i < 2 * VOCAB_MAXLEN && words < 4; i--) {
+        if (!is_suffix_sep(s[i - 1])) continue;
+        words++;
+        char f[VOCAB_MAXLEN];
+        size_t n = fold_trim(s + i, end - i, f, sizeof f);
+        if (n && lookup(f, n, kind) == kind) {
+            size_t b = i;
+            while (b > 0 && is_suffix_sep(s[b - 1])) b--;
+            return b;
+        }
+    }
     return 0;
+}
+
+/* fold_char: the folded code point of c, or -1 to drop it. */
+static UChar32 fold_char(UChar32 c)
+{
+    if (c == 0x0640) return -1; /* tatweel */
+    int8_t t = u_charType(c);
+    if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR) return -1;
+    switch (c) {
+    case 0x0623:
+    case 0x0625:
+    case 0x0622:
+    case 0x0671:
+        return 0x0627;
+    case 0x0649:
+        return 0x064A;
+    case 0x0629:
+        return 0x0647;
+    case 0x0624:
+        return 0x0648;
+    case 0x0626:
+        return 0x064A;
+    default:
+        break;
+    }
+    if (u_isdigit(c) && u_charDigitValue(c) >= 0) return '0' + u_charDigitValue(c);
+    if (c == 0xA0 || u_isUWhiteSpace(c)) return ' ';
+    return u_tolower(c);
+}
+
+/* slash_variant: s[i] is '/' followed by one letter and then a non-letter ("/ي "). */
+static int slash_variant(const char *s, int32_t i, int32_t n)
+{
+    UChar32 a, b = ' ';
+    i++;
+    if (i >= n) return 0;
+    U8_NEXT(s, i, n, a);
+    if (i < n) U8_NEXT(s, i, n, b);
+    return a >= 0 && u_isalpha(a) && !(b >= 0 && u_isalpha(b));
+}
+
+size_t vocab_fold(const char *s, size_t len, char *out, size_t cap)
+{
+    int32_t i = 0, n = (int32_t)len;
+    size_t o = 0;
+    int prev_letter = 0, last_space = 1;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0) continue;
+        if (c == '/' && prev_letter && slash_variant(s, i - 1, n)) {
+            U8_FWD_1(s, i, n); /* the variant letter */
+            continue;
+        }
+        c = fold_char(c);
+        if (c < 0 || (c == ' ' && last_space)) continue;
+        prev_letter = u_isalpha(c);
+        last_space = c == ' ';
+        uint8_t buf[4];
+        int32_t k = 0;
+        U8_APPEND_UNSAFE(buf, k, c);
+        if (o + (size_t)k < cap) memcpy(out + o, buf, (size_t)k);
+        o += (size_t)k;
+    }
+    if (o > 0 && last_space) o--;
+    if (cap) out[o < cap ? o : cap - 1] = '\0';
+    return o;
 }
