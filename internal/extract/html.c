@@ -1,12 +1,532 @@
-/* html.c: PLACEHOLDER (replaced by the HTML-extraction work): empty article. */
+/* html.c: HTML page -> article: parses with myhtml, walks the tree once (iteratively) collecting
+ * paragraphs and metadata, then selects the main content (html_content.c, html_meta.c). */
 #include "extract/extract.h"
 
+#include "extract/extract_internal.h"
+#include "extract/html_internal.h"
 #include "util/err.h"
+#include "util/quality.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- small helpers shared with the other html_*.c files ---- */
+
+const char *html_attr(myhtml_tree_node_t *node, const char *key, size_t *len)
+{
+    myhtml_tree_attr_t *a = myhtml_attribute_by_key(node, key, strlen(key));
+    size_t l = 0;
+    const char *v = a ? myhtml_attribute_value(a, &l) : NULL;
+    if (len) *len = v ? l : 0;
+    return v;
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+int html_set(char **field, const char *s, size_t len)
+{
+    if (!s) return NI_OK;
+    while (len && is_space((unsigned char)*s)) s++, len--;
+    while (len && is_space((unsigned char)s[len - 1])) len--;
+    if (!len) return NI_OK;
+    return article_field_set(field, s, len);
+}
+
+/* append_collapsed: appends s to b turning whitespace runs into one space (no leading space when
+ * b is empty or already ends in one). Returns the number of characters appended. */
+static int append_collapsed(sbuf *b, const char *s, size_t len, int *nomem)
+{
+    int chars = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_space(c)) {
+            if (!b->len || b->data[b->len - 1] == ' ') continue;
+            c = ' ';
+        }
+        if (sbuf_append_char(b, (char)c)) *nomem = 1;
+        if ((c & 0xC0) != 0x80) chars++;
+    }
+    return chars;
+}
+
+char *html_node_text(myhtml_tree_node_t *root, size_t max)
+{
+    sbuf b = SBUF_INIT;
+    int nomem = 0;
+    myhtml_tree_node_t *n = myhtml_node_child(root);
+    while (n && b.len < max) {
+        myhtml_tag_id_t tag = myhtml_node_tag_id(n);
+        if (tag == MyHTML_TAG__TEXT) {
+            size_t l = 0;
+            const char *t = myhtml_node_text(n, &l);
+            if (t) append_collapsed(&b, t, l, &nomem);
+        } else if (tag == MyHTML_TAG_BR && b.len) {
+            append_collapsed(&b, " ", 1, &nomem);
+        }
+        myhtml_tree_node_t *c =
+            tag == MyHTML_TAG_SCRIPT || tag == MyHTML_TAG_STYLE ? NULL : myhtml_node_child(n);
+        if (c) {
+            n = c;
+            continue;
+        }
+        while (n != root && !myhtml_node_next(n)) n = myhtml_node_parent(n);
+        n = n == root ? NULL : myhtml_node_next(n);
+    }
+    while (b.len && b.data[b.len - 1] == ' ') b.data[--b.len] = '\0';
+    if (nomem || !b.len) {
+        sbuf_free(&b);
+        return NULL;
+    }
+    return sbuf_steal(&b);
+}
+
+/* ---- class/id hints (language-neutral structural cues) ---- */
+
+typedef struct hint {
+    const char *word;
+    int whole; /* must be a whole token of the class/id (split at space, '-', '_') */
+} hint;
+
+static const hint neg_hints[] = {
+    {"comment", 0},      {"share", 0},      {"sharing", 0},    {"social", 0},     {"related", 0},
+    {"sidebar", 0},      {"footer", 0},     {"masthead", 0},   {"breadcrumb", 0}, {"newsletter", 0},
+    {"subscribe", 0},    {"advert", 0},     {"sponsor", 0},    {"promo", 0},      {"cookie", 0},
+    {"popup", 0},        {"modal", 0},      {"widget", 0},     {"outbrain", 0},   {"taboola", 0},
+    {"recommend", 0},    {"trending", 0},   {"popular", 0},    {"disqus", 0},     {"signup", 0},
+    {"login", 0},        {"toolbar", 0},    {"pagination", 0}, {"pager", 0},      {"banner", 0},
+    {"skyscraper", 0},   {"shoutbox", 0},   {"rss", 1},        {"menu", 1},       {"nav", 1},
+    {"navbar", 0},       {"navigation", 0}, {"ad", 1},         {"ads", 1},        {"tags", 1},
+    {"tag", 1},          {"print", 1},      {"meta", 1},       {"more", 1},       {"readmore", 0},
+    {"byline", 0},       {"author", 1},     {"dateline", 0},   {"timestamp", 0},  {"hidden", 1},
+    {"hide", 1},         {"sr", 1},         {"tools", 1},      {"tool", 1},       {"nocontent", 0},
+    {"subscription", 0}, {"paywall", 0},
+};
+
+static const hint pos_hints[] = {
+    {"article", 0}, {"body", 0}, {"content", 0}, {"entry", 0}, {"main", 0},
+    {"post", 1},    {"text", 1}, {"story", 0},   {"blog", 0},  {"prose", 0},
+};
+
+static const hint caption_hints[] = {
+    {"caption", 0}, {"credit", 0}, {"figcaption", 0}, {"photo", 1}, {"image", 1}, {"img", 1},
+};
+
+static const hint byline_hints[] = {
+    {"byline", 0},
+    {"author", 0},
+    {"writer", 0},
+};
+
+/* token_at: s[i..i+n) is a whole token (bounded by start/end, space, '-' or '_'). */
+static int token_at(const char *s, size_t len, size_t i, size_t n)
+{
+    int before = i == 0 || s[i - 1] == ' ' || s[i - 1] == '-' || s[i - 1] == '_';
+    int after = i + n == len || s[i + n] == ' ' || s[i + n] == '-' || s[i + n] == '_';
+    return before && after;
+}
+
+static int hints_match(const hint *h, size_t nh, const char *s, size_t len)
+{
+    for (size_t k = 0; k < nh; k++) {
+        size_t n = strlen(h[k].word);
+        for (const char *p = s; (p = strstr(p, h[k].word)) != NULL; p++)
+            if (!h[k].whole || token_at(s, len, (size_t)(p - s), n)) return 1;
+    }
+    return 0;
+}
+
+#define NHINTS(a) (sizeof a / sizeof a[0])
+
+/* lower_attrs: class and id of node, lower-cased, into buf ("" when none). */
+static size_t lower_attrs(myhtml_tree_node_t *node, char *buf, size_t cap)
+{
+    size_t n = 0, l;
+    const char *keys[] = {"class", "id"};
+    for (int k = 0; k < 2; k++) {
+        const char *v = html_attr(node, keys[k], &l);
+        for (size_t i = 0; v && i < l && n + 2 < cap; i++)
+            buf[n++] = (char)tolower((unsigned char)v[i]);
+        if (v && n + 2 < cap) buf[n++] = ' ';
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static int attr_is(myhtml_tree_node_t *node, const char *key, const char *value)
+{
+    size_t l;
+    const char *v = html_attr(node, key, &l);
+    return v && l == strlen(value) && !strncasecmp(v, value, l);
+}
+
+/* ---- tag classes ---- */
+
+static int is_block_tag(int tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_ADDRESS:
+    case MyHTML_TAG_ARTICLE:
+    case MyHTML_TAG_ASIDE:
+    case MyHTML_TAG_BLOCKQUOTE:
+    case MyHTML_TAG_BODY:
+    case MyHTML_TAG_CAPTION:
+    case MyHTML_TAG_CENTER:
+    case MyHTML_TAG_DD:
+    case MyHTML_TAG_DETAILS:
+    case MyHTML_TAG_DIALOG:
+    case MyHTML_TAG_DIR:
+    case MyHTML_TAG_DIV:
+    case MyHTML_TAG_DL:
+    case MyHTML_TAG_DT:
+    case MyHTML_TAG_FIELDSET:
+    case MyHTML_TAG_FIGCAPTION:
+    case MyHTML_TAG_FIGURE:
+    case MyHTML_TAG_FOOTER:
+    case MyHTML_TAG_FORM:
+    case MyHTML_TAG_H1:
+    case MyHTML_TAG_H2:
+    case MyHTML_TAG_H3:
+    case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5:
+    case MyHTML_TAG_H6:
+    case MyHTML_TAG_HEADER:
+    case MyHTML_TAG_HGROUP:
+    case MyHTML_TAG_HTML:
+    case MyHTML_TAG_LI:
+    case MyHTML_TAG_MAIN:
+    case MyHTML_TAG_MENU:
+    case MyHTML_TAG_NAV:
+    case MyHTML_TAG_OL:
+    case MyHTML_TAG_P:
+    case MyHTML_TAG_PRE:
+    case MyHTML_TAG_SECTION:
+    case MyHTML_TAG_SUMMARY:
+    case MyHTML_TAG_TABLE:
+    case MyHTML_TAG_TBODY:
+    case MyHTML_TAG_TD:
+    case MyHTML_TAG_TFOOT:
+    case MyHTML_TAG_TH:
+    case MyHTML_TAG_THEAD:
+    case MyHTML_TAG_TR:
+    case MyHTML_TAG_UL:
+    case MyHTML_TAG_LEGEND:
+    case MyHTML_TAG_LISTING:
+    case MyHTML_TAG_XMP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* is_skipped_tag: elements whose content is never article text. */
+static int is_skipped_tag(int tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_HEAD:
+    case MyHTML_TAG_SCRIPT:
+    case MyHTML_TAG_STYLE:
+    case MyHTML_TAG_NOSCRIPT:
+    case MyHTML_TAG_TEMPLATE:
+    case MyHTML_TAG_IFRAME:
+    case MyHTML_TAG_OBJECT:
+    case MyHTML_TAG_EMBED:
+    case MyHTML_TAG_SELECT:
+    case MyHTML_TAG_TEXTAREA:
+    case MyHTML_TAG_BUTTON:
+    case MyHTML_TAG_INPUT:
+    case MyHTML_TAG_CANVAS:
+    case MyHTML_TAG_VIDEO:
+    case MyHTML_TAG_AUDIO:
+    case MyHTML_TAG_MAP:
+    case MyHTML_TAG_SVG:
+    case MyHTML_TAG_MATH:
+    case MyHTML_TAG_NOFRAMES:
+    case MyHTML_TAG_NOEMBED:
+    case MyHTML_TAG_DATALIST:
+    case MyHTML_TAG_OPTION:
+    case MyHTML_TAG_PARAM:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_boiler_tag(int tag)
+{
+    return tag == MyHTML_TAG_NAV || tag == MyHTML_TAG_ASIDE || tag == MyHTML_TAG_FOOTER ||
+           tag == MyHTML_TAG_HEADER || tag == MyHTML_TAG_MENU || tag == MyHTML_TAG_DIALOG;
+}
+
+/* strong_neg: chrome words that win even when a content word is also present. */
+static const hint strong_neg[] = {
+    {"comment", 0}, {"disqus", 0},  {"outbrain", 0},  {"taboola", 0},    {"related", 0},
+    {"share", 0},   {"sharing", 0}, {"social", 0},    {"newsletter", 0}, {"cookie", 0},
+    {"sidebar", 0}, {"promo", 0},   {"recommend", 0}, {"hidden", 1},     {"sr", 1},
+};
+
+static int is_hidden(myhtml_tree_node_t *node)
+{
+    size_t l;
+    if (html_attr(node, "hidden", NULL)) return 1;
+    const char *st = html_attr(node, "style", &l);
+    if (!st) return 0;
+    char buf[256];
+    size_t n = 0;
+    for (size_t i = 0; i < l && n + 1 < sizeof buf; i++)
+        if (!is_space((unsigned char)st[i])) buf[n++] = (char)tolower((unsigned char)st[i]);
+    buf[n] = '\0';
+    return strstr(buf, "display:none") || strstr(buf, "visibility:hidden");
+}
+
+/* classify: flags and prior weight of an element from its tag, class/id, role and itemprop. */
+static unsigned classify(myhtml_tree_node_t *node, int tag, float *weight)
+{
+    unsigned f = is_block_tag(tag) ? HE_BLOCK : 0;
+    char buf[512];
+    size_t n = lower_attrs(node, buf, sizeof buf);
+    *weight = 0;
+    if (is_boiler_tag(tag)) f |= HE_BOILER;
+    if (tag == MyHTML_TAG_FIGCAPTION) f |= HE_CAPTION;
+    if (tag == MyHTML_TAG_FIGURE) f |= HE_FIGURE;
+    if (tag == MyHTML_TAG_ARTICLE) *weight += 10;
+    if (n) {
+        int neg = hints_match(neg_hints, NHINTS(neg_hints), buf, n);
+        int pos = hints_match(pos_hints, NHINTS(pos_hints), buf, n);
+        if (neg && (!pos || hints_match(strong_neg, NHINTS(strong_neg), buf, n)))
+            f |= HE_NEG;
+        else if (pos)
+            f |= HE_POS;
+        if (hints_match(caption_hints, NHINTS(caption_hints), buf, n)) f |= HE_CAPTION;
+        if (hints_match(byline_hints, NHINTS(byline_hints), buf, n)) f |= HE_BYLINE;
+        *weight += (f & HE_NEG) ? -25 : (f & HE_POS) ? 25 : 0;
+    }
+    if (attr_is(node, "itemprop", "articleBody")) f |= HE_ABODY | HE_POS, *weight += 50;
+    if (attr_is(node, "itemprop", "author") || attr_is(node, "rel", "author")) f |= HE_BYLINE;
+    const char *roles[] = {"navigation", "complementary", "contentinfo", "banner",
+                           "menu",       "dialog",        "alert"};
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+        if (attr_is(node, "role", roles[i])) f |= HE_BOILER;
+    if (attr_is(node, "role", "main") || attr_is(node, "role", "article")) *weight += 10;
+    if (f & (HE_NEG | HE_BOILER | HE_CAPTION | HE_BYLINE | HE_FIGURE)) f |= HE_BLOCK;
+    return f;
+}
+
+/* ---- the walk ---- */
+
+typedef struct walker {
+    html_doc *d;
+    int stack[HTML_MAX_DEPTH];
+    int depth;
+} walker;
+
+static int owner_now(const walker *w)
+{
+    return w->depth ? w->d->elems[w->stack[w->depth - 1]].owner : -1;
+}
+
+static int count_commas(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ',' || (i + 1 < len && s[i] == '\xd8' && s[i + 1] == '\x8c')) n++;
+    return n;
+}
+
+/* flush: ends the paragraph being collected and stores it as a block. */
+static void flush(walker *w)
+{
+    html_doc *d = w->d;
+    while (d->cur.len && d->cur.data[d->cur.len - 1] == ' ') d->cur.data[--d->cur.len] = '\0';
+    int owner = owner_now(w);
+    if (d->cur.len && owner >= 0) {
+        if (d->nblocks == d->cap_blocks) {
+            size_t c = d->cap_blocks ? d->cap_blocks * 2 : 64;
+            html_block *nb = realloc(d->blocks, c * sizeof *nb);
+            if (!nb) {
+                d->nomem = 1;
+                goto done;
+            }
+            d->blocks = nb, d->cap_blocks = c;
+        }
+        html_block *b = &d->blocks[d->nblocks];
+        memset(b, 0, sizeof *b);
+        b->off = d->text.len;
+        b->len = d->cur.len;
+        if (sbuf_append(&d->text, d->cur.data, d->cur.len + 1)) {
+            d->nomem = 1;
+            goto done;
+        }
+        b->elem = owner;
+        b->chars = d->cur_chars;
+        b->link = d->cur_link;
+        b->commas = count_commas(d->cur.data, d->cur.len);
+        b->href = d->cur_links == 1 && d->cur_link * 10 >= d->cur_chars * 9 ? d->cur_href : NULL;
+        int tag = d->elems[owner].tag;
+        if (tag >= MyHTML_TAG_H1 && tag <= MyHTML_TAG_H6) {
+            b->kind = HB_HEADING;
+            b->level = tag - MyHTML_TAG_H1 + 1;
+        } else if (tag == MyHTML_TAG_LI || tag == MyHTML_TAG_DD || tag == MyHTML_TAG_DT) {
+            b->kind = HB_ITEM;
+        }
+        d->nblocks++;
+    }
+done:
+    sbuf_reset(&d->cur);
+    d->cur_chars = d->cur_link = d->cur_links = 0;
+    d->cur_href = NULL;
+    d->br_run = 0;
+}
+
+static void on_text(walker *w, myhtml_tree_node_t *node)
+{
+    html_doc *d = w->d;
+    size_t l = 0;
+    const char *t = myhtml_node_text(node, &l);
+    if (!t || !l) return;
+    int c = append_collapsed(&d->cur, t, l, &d->nomem);
+    d->cur_chars += c;
+    if (d->link_depth) d->cur_link += c;
+    for (size_t i = 0; i < l; i++)
+        if (!is_space((unsigned char)t[i])) {
+            d->br_run = 0;
+            break;
+        }
+}
+
+/* enter: visits node on the way down; returns 1 when it was pushed (children to be visited). */
+static int enter(walker *w, myhtml_tree_node_t *node)
+{
+    html_doc *d = w->d;
+    int tag = (int)myhtml_node_tag_id(node);
+    if (tag == MyHTML_TAG__TEXT) {
+        on_text(w, node);
+        return 0;
+    }
+    if (tag == MyHTML_TAG__COMMENT || tag == MyHTML_TAG__DOCTYPE) return 0;
+    if (html_meta_element(d, node, tag)) return 0;
+    if (tag == MyHTML_TAG_BR) {
+        if (++d->br_run >= 2)
+            flush(w);
+        else
+            append_collapsed(&d->cur, " ", 1, &d->nomem);
+        return 0;
+    }
+    if (tag == MyHTML_TAG_HR) flush(w);
+    if (is_skipped_tag(tag) || myhtml_node_namespace(node) != MyHTML_NAMESPACE_HTML ||
+        is_hidden(node) || myhtml_node_is_void_element(node))
+        return 0;
+    if (w->depth >= HTML_MAX_DEPTH) {
+        d->quality |= QUALITY_MARKUP_DEEP;
+        return 0;
+    }
+    if (d->nelems == d->cap_elems) {
+        size_t c = d->cap_elems ? d->cap_elems * 2 : 256;
+        html_elem *ne = realloc(d->elems, c * sizeof *ne);
+        if (!ne) {
+            d->nomem = 1;
+            return 0;
+        }
+        d->elems = ne, d->cap_elems = c;
+    }
+    int i = (int)d->nelems++;
+    html_elem *e = &d->elems[i];
+    memset(e, 0, sizeof *e);
+    e->tag = tag;
+    e->parent = w->depth ? w->stack[w->depth - 1] : -1;
+    e->flags = classify(node, tag, &e->weight);
+    if (e->flags & HE_BLOCK) flush(w);
+    if ((e->flags & HE_BYLINE) && !d->meta.byline) d->meta.byline = html_node_text(node, 256);
+    e->owner = (e->flags & HE_BLOCK) || e->parent < 0 ? i : d->elems[e->parent].owner;
+    if (tag == MyHTML_TAG_A) {
+        d->link_depth++;
+        if (++d->cur_links == 1) d->cur_href = html_attr(node, "href", NULL);
+    }
+    w->stack[w->depth++] = i;
+    return 1;
+}
+
+static void leave(walker *w)
+{
+    html_doc *d = w->d;
+    int i = w->stack[w->depth - 1];
+    if (d->elems[i].flags & HE_BLOCK) flush(w);
+    if (d->elems[i].tag == MyHTML_TAG_A && d->link_depth) d->link_depth--;
+    w->depth--;
+}
+
+/* walk: pre/post-order over the tree using the nodes' parent links (no recursion). */
+static void walk(html_doc *d, myhtml_tree_node_t *root)
+{
+    walker *w = malloc(sizeof *w);
+    if (!w) {
+        d->nomem = 1;
+        return;
+    }
+    w->d = d;
+    w->depth = 0;
+    myhtml_tree_node_t *n = root;
+    while (n && !d->nomem) {
+        int pushed = enter(w, n);
+        myhtml_tree_node_t *c = pushed ? myhtml_node_child(n) : NULL;
+        if (c) {
+            n = c;
+            continue;
+        }
+        if (pushed) leave(w);
+        while (n != root && !myhtml_node_next(n)) {
+            n = myhtml_node_parent(n);
+            leave(w);
+        }
+        n = n == root ? NULL : myhtml_node_next(n);
+    }
+    flush(w);
+    free(w);
+}
+
+static void doc_free(html_doc *d)
+{
+    free(d->elems);
+    free(d->blocks);
+    sbuf_free(&d->text);
+    sbuf_free(&d->cur);
+    html_meta_free(&d->meta);
+    if (d->tree) myhtml_tree_destroy(d->tree);
+}
 
 int extract_html(extract_ctx *ctx, const page *pg, article **out, char *errstr, size_t errlen)
 {
-    (void)ctx;
-    (void)pg;
-    *out = article_create();
-    return *out ? NI_OK : ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    *out = NULL;
+    html_doc d;
+    memset(&d, 0, sizeof d);
+    d.out = article_create();
+    d.tree = myhtml_tree_create();
+    if (!d.out || !d.tree || myhtml_tree_init(d.tree, ctx->myhtml) != MyHTML_STATUS_OK) {
+        if (d.tree) myhtml_tree_destroy(d.tree);
+        article_destroy(d.out);
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory starting the HTML tree");
+    }
+    myhtml_tree_parse_flags_set(d.tree, MyHTML_TREE_PARSE_FLAGS_WITHOUT_DOCTYPE_IN_TREE);
+    if (pg->len && myhtml_parse(d.tree, MyENCODING_UTF_8, pg->text, pg->len) != MyHTML_STATUS_OK) {
+        article_destroy(d.out);
+        doc_free(&d);
+        return ni_err_set(errstr, errlen, NI_ERR_PARSE, "the HTML parser rejected the page");
+    }
+    myhtml_tree_node_t *root = myhtml_tree_get_node_html(d.tree);
+    if (root) walk(&d, root);
+    int rc = d.nomem ? NI_ERR_NOMEM : html_meta_finish(&d);
+    if (!rc) rc = html_content_select(&d);
+    d.out->quality |= d.quality;
+    article *a = d.out;
+    doc_free(&d);
+    if (rc) {
+        article_destroy(a);
+        return ni_err_set(errstr, errlen, rc, "out of memory extracting the HTML page");
+    }
+    *out = a;
+    return NI_OK;
 }

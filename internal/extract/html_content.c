@@ -1,0 +1,329 @@
+/* html_content.c: main-content detection over the collected blocks (text and link density,
+ * class/tag priors, JSON-LD articleBody as a strong signal) and boilerplate filtering. */
+#include "extract/html_internal.h"
+#include "extract/vocab.h"
+#include "util/err.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_TEXT(d, b) ((d)->text.data + (b)->off)
+
+/* Flags inherited by every descendant once resolved. */
+#define HE_INHERIT (HE_DROP | HE_CAPTION | HE_FIGURE | HE_SEL)
+
+/* sum_up: adds each element's counter into its parent (children come after parents). */
+static void sum_up(html_doc *d, size_t field)
+{
+    for (size_t i = d->nelems; i-- > 1;) {
+        html_elem *e = &d->elems[i];
+        if (e->parent < 0) continue;
+        int *src = (int *)((char *)e + field), *dst = (int *)((char *)&d->elems[e->parent] + field);
+        *dst += *src;
+    }
+}
+
+/* resolve_flags: chrome (structural or by class, unless it holds half of the page's text) and
+ * caption areas, inherited down the tree. */
+static void resolve_flags(html_doc *d)
+{
+    for (size_t i = 0; i < d->nblocks; i++) d->elems[d->blocks[i].elem].raw += d->blocks[i].chars;
+    sum_up(d, offsetof(html_elem, raw));
+    int total = d->elems[0].raw;
+    for (size_t i = 0; i < d->nelems; i++) {
+        html_elem *e = &d->elems[i];
+        int chrome = (e->flags & (HE_BOILER | HE_NEG)) && e->raw * 2 < total;
+        if (chrome) e->flags |= HE_DROP;
+        if (e->raw > 400) e->flags &= ~(unsigned)(HE_CAPTION | HE_FIGURE); /* a wrapper, not a caption */
+        if (e->parent >= 0) e->flags |= d->elems[e->parent].flags & HE_INHERIT;
+    }
+    for (size_t i = 0; i < d->nblocks; i++) {
+        html_block *b = &d->blocks[i];
+        if (d->elems[b->elem].flags & (HE_CAPTION | HE_FIGURE)) b->kind = HB_CAPTION;
+    }
+}
+
+static int block_counts(const html_doc *d, const html_block *b)
+{
+    return !(d->elems[b->elem].flags & HE_DROP) && b->kind != HB_CAPTION;
+}
+
+/* totals: text and link characters of the kept blocks below each element. */
+static void totals(html_doc *d)
+{
+    for (size_t i = 0; i < d->nblocks; i++) {
+        html_block *b = &d->blocks[i];
+        if (!block_counts(d, b)) continue;
+        d->elems[b->elem].text += b->chars;
+        d->elems[b->elem].link += b->link;
+    }
+    sum_up(d, offsetof(html_elem, text));
+    sum_up(d, offsetof(html_elem, link));
+}
+
+static float link_density(const html_elem *e)
+{
+    return e->text > 0 ? (float)e->link / (float)e->text : 0.f;
+}
+
+static float tag_weight(int tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_DIV:
+        return 5;
+    case MyHTML_TAG_PRE:
+    case MyHTML_TAG_TD:
+    case MyHTML_TAG_BLOCKQUOTE:
+        return 3;
+    case MyHTML_TAG_ADDRESS:
+    case MyHTML_TAG_OL:
+    case MyHTML_TAG_UL:
+    case MyHTML_TAG_DL:
+    case MyHTML_TAG_DD:
+    case MyHTML_TAG_DT:
+    case MyHTML_TAG_LI:
+    case MyHTML_TAG_FORM:
+        return -3;
+    case MyHTML_TAG_H1:
+    case MyHTML_TAG_H2:
+    case MyHTML_TAG_H3:
+    case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5:
+    case MyHTML_TAG_H6:
+    case MyHTML_TAG_TH:
+        return -5;
+    default:
+        return 0;
+    }
+}
+
+/* score_blocks: each paragraph of 25+ characters gives its container 1 + commas + length/100
+ * (at most 3), scaled by its link-free share; the grandparent gets half, the next a sixth. */
+static void score_blocks(html_doc *d)
+{
+    for (size_t i = 0; i < d->nblocks; i++) {
+        html_block *b = &d->blocks[i];
+        if (!block_counts(d, b) || b->kind == HB_HEADING || b->chars < 25) continue;
+        float s = 1.f + (float)b->commas + (b->chars >= 300 ? 3.f : (float)b->chars / 100.f);
+        s *= 1.f - (float)b->link / (float)b->chars;
+        int a = d->elems[b->elem].parent;
+        for (int level = 0; a >= 0 && level < 3; level++, a = d->elems[a].parent)
+            d->elems[a].score += level == 0 ? s : level == 1 ? s / 2 : s / 6;
+    }
+}
+
+static float final_score(const html_doc *d, int i)
+{
+    const html_elem *e = &d->elems[i];
+    if (e->score <= 0 || (e->flags & HE_DROP)) return 0;
+    return (e->score + e->weight + tag_weight(e->tag)) * (1.f - link_density(e));
+}
+
+static int is_ancestor(const html_doc *d, int anc, int i)
+{
+    for (; i >= 0; i = d->elems[i].parent)
+        if (i == anc) return 1;
+    return 0;
+}
+
+/* best_by_score: Readability-style choice of the top-scoring container, moved up to a common
+ * ancestor when several near-equal candidates share it, or when the parent scores higher. */
+static int best_by_score(html_doc *d)
+{
+    int top = -1;
+    float best = 0;
+    for (size_t i = 0; i < d->nelems; i++) {
+        float f = final_score(d, (int)i);
+        if (f > best) best = f, top = (int)i;
+    }
+    if (top < 0) return -1;
+    for (int a = d->elems[top].parent; a > 0; a = d->elems[a].parent) {
+        int near = 0;
+        for (size_t i = 0; i < d->nelems; i++)
+            if ((int)i != top && final_score(d, (int)i) >= 0.75f * best &&
+                is_ancestor(d, a, (int)i))
+                near++;
+        if (near >= 3) {
+            top = a;
+            break;
+        }
+    }
+    float last = final_score(d, top);
+    for (int p = d->elems[top].parent; p > 0 && d->elems[p].tag != MyHTML_TAG_BODY;
+         p = d->elems[p].parent) {
+        float f = final_score(d, p);
+        if (f <= 0) continue;
+        if (f < last / 3) break;
+        if (f > last) {
+            top = p;
+            break;
+        }
+        last = f;
+    }
+    return top;
+}
+
+/* best_by_ld: when the JSON-LD articleBody is found in the page, the deepest element holding
+ * 90% of the matched text; -1 otherwise. */
+static int best_by_ld(html_doc *d)
+{
+    const char *ld = d->meta.ld_body;
+    if (!ld || strlen(ld) < 200) return -1;
+    sbuf norm = SBUF_INIT;
+    int chars = 0;
+    for (const char *p = ld; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isspace(c) && (!norm.len || norm.data[norm.len - 1] == ' ')) continue;
+        if (sbuf_append_char(&norm, isspace(c) ? ' ' : (char)c)) {
+            sbuf_free(&norm);
+            return -1;
+        }
+        if ((c & 0xC0) != 0x80) chars++;
+    }
+    for (size_t i = 0; i < d->nblocks; i++) {
+        html_block *b = &d->blocks[i];
+        if (!block_counts(d, b) || b->chars < 20) continue;
+        char save = BLOCK_TEXT(d, b)[b->len < 80 ? b->len : 80];
+        BLOCK_TEXT(d, b)[b->len < 80 ? b->len : 80] = '\0';
+        b->in_ld = strstr(norm.data, BLOCK_TEXT(d, b)) != NULL;
+        BLOCK_TEXT(d, b)[b->len < 80 ? b->len : 80] = save;
+        if (b->in_ld) d->elems[b->elem].matched += b->chars;
+    }
+    sbuf_free(&norm);
+    sum_up(d, offsetof(html_elem, matched));
+    int g = d->elems[0].matched, top = -1;
+    if (g * 2 < chars) return -1;
+    for (size_t i = 0; i < d->nelems; i++)
+        if (d->elems[i].matched * 10 >= g * 9) top = (int)i;
+    return top;
+}
+
+/* select_siblings: marks top and its siblings that score well or read as paragraphs. */
+static void select_siblings(html_doc *d, int top)
+{
+    int parent = d->elems[top].parent;
+    float t = final_score(d, top), threshold = t * 0.2f > 10 ? t * 0.2f : 10;
+    d->elems[top].flags |= HE_SEL;
+    for (size_t i = 0; parent >= 0 && i < d->nelems; i++) {
+        html_elem *e = &d->elems[i];
+        if (e->parent != parent || (int)i == top || (e->flags & HE_DROP)) continue;
+        float f = final_score(d, (int)i);
+        int para = e->tag == MyHTML_TAG_P && e->text > 80 && link_density(e) < 0.25f;
+        if (f >= threshold || para) e->flags |= HE_SEL;
+    }
+}
+
+/* propagate_sel: everything below a selected element is selected. */
+static void propagate_sel(html_doc *d)
+{
+    for (size_t i = 0; i < d->nelems; i++) {
+        html_elem *e = &d->elems[i];
+        if (e->parent >= 0) e->flags |= d->elems[e->parent].flags & HE_SEL;
+    }
+}
+
+/* ---- output ---- */
+
+typedef struct emitter {
+    html_doc *d;
+    int paragraphs;
+    int in_related;
+} emitter;
+
+static int same_title(const html_doc *d, const char *s)
+{
+    return d->out->title && !strcmp(d->out->title, s);
+}
+
+/* emit_block: one selected block into the article (or captions/related), filtered. */
+static int emit_block(emitter *em, html_block *b)
+{
+    html_doc *d = em->d;
+    const char *s = BLOCK_TEXT(d, b);
+    if (b->kind == HB_CAPTION) return article_caption_add(d->out, s, b->len);
+    vocab_kind k = b->chars < 80 ? vocab_classify(s, b->len) : VOCAB_NONE;
+    if (k != VOCAB_NONE) {
+        if (k == VOCAB_RELATED) em->in_related = 1;
+        return NI_OK;
+    }
+    if (b->link * 2 > b->chars) {
+        if (em->in_related && b->href) return article_related_add(d->out, s, b->href);
+        return NI_OK;
+    }
+    em->in_related = 0;
+    if (b->kind == HB_HEADING) {
+        if (b->level == 1 && (!em->paragraphs || same_title(d, s))) return NI_OK;
+        return article_block_add(d->out, ARTICLE_BLOCK_HEADING, s, b->len);
+    }
+    em->paragraphs++;
+    return article_block_add(d->out, ARTICLE_BLOCK_PARAGRAPH, s, b->len);
+}
+
+/* drop_trailing_headings: a heading with nothing after it is a section label, not content. */
+static void drop_trailing_headings(article *a)
+{
+    while (a->nblocks && a->blocks[a->nblocks - 1].kind == ARTICLE_BLOCK_HEADING)
+        free(a->blocks[--a->nblocks].text);
+}
+
+static int emit(html_doc *d, int all)
+{
+    emitter em = {d, 0, 0};
+    for (size_t i = 0; i < d->nblocks; i++) {
+        html_block *b = &d->blocks[i];
+        unsigned f = d->elems[b->elem].flags;
+        if ((f & HE_DROP) || (!all && !(f & HE_SEL))) continue;
+        if (emit_block(&em, b)) return NI_ERR_NOMEM;
+    }
+    drop_trailing_headings(d->out);
+    return NI_OK;
+}
+
+/* body_chars: characters of the article's paragraphs so far. */
+static size_t body_chars(const article *a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->nblocks; i++) n += strlen(a->blocks[i].text);
+    return n;
+}
+
+/* emit_ld_body: the JSON-LD articleBody, one paragraph per line, replacing the blocks. */
+static int emit_ld_body(html_doc *d)
+{
+    article *a = d->out;
+    for (size_t i = 0; i < a->nblocks; i++) free(a->blocks[i].text);
+    a->nblocks = 0;
+    const char *s = d->meta.ld_body;
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        size_t t = n;
+        while (t && isspace((unsigned char)s[t - 1])) t--;
+        const char *p = s;
+        while (p < s + t && isspace((unsigned char)*p)) p++;
+        if (p < s + t && article_block_add(a, ARTICLE_BLOCK_PARAGRAPH, p, (size_t)(s + t - p)))
+            return NI_ERR_NOMEM;
+        s += n + (s[n] == '\n');
+    }
+    return NI_OK;
+}
+
+int html_content_select(html_doc *d)
+{
+    if (!d->nelems) return NI_OK;
+    resolve_flags(d);
+    totals(d);
+    score_blocks(d);
+    int top = best_by_ld(d);
+    if (top >= 0)
+        d->elems[top].flags |= HE_SEL;
+    else if ((top = best_by_score(d)) >= 0)
+        select_siblings(d, top);
+    propagate_sel(d);
+    int rc = emit(d, top < 0);
+    if (rc) return rc;
+    size_t ld = d->meta.ld_body ? strlen(d->meta.ld_body) : 0;
+    if (ld >= 200 && body_chars(d->out) * 2 < ld) rc = emit_ld_body(d);
+    return rc;
+}

@@ -1,0 +1,106 @@
+/* html_internal.h: the HTML extractor's working state, shared by html.c, html_meta.c and
+ * html_content.c only (not part of the stage API). */
+#ifndef NI_EXTRACT_HTML_INTERNAL_H
+#define NI_EXTRACT_HTML_INTERNAL_H
+
+#include "extract/article.h"
+#include "util/sbuf.h"
+
+#include <myhtml/api.h>
+#include <stddef.h>
+
+/* Deepest element nesting the walk descends into; deeper markup is skipped (QUALITY_MARKUP_DEEP).
+ */
+#define HTML_MAX_DEPTH 1024
+
+/* Element flags. */
+enum {
+    HE_BOILER = 1u << 0,  /* structural page chrome (nav, aside, footer, role=navigation) */
+    HE_NEG = 1u << 1,     /* class/id says chrome (share, related, comment, sidebar...) */
+    HE_POS = 1u << 2,     /* class/id says content (article, body, content, story...) */
+    HE_CAPTION = 1u << 3, /* figure caption or credit */
+    HE_ABODY = 1u << 4,   /* itemprop=articleBody */
+    HE_BYLINE = 1u << 5,  /* author/byline element */
+    HE_BLOCK = 1u << 6,   /* splits paragraphs */
+    HE_DROP = 1u << 7,    /* effective: not article text (computed after the walk) */
+    HE_SEL = 1u << 8,     /* effective: inside the selected content (computed) */
+    HE_FIGURE = 1u << 9,  /* <figure>: text inside is caption unless it is a paragraph */
+};
+
+typedef struct html_elem {
+    int parent; /* index into html_doc.elems, -1 for the root */
+    int owner;  /* nearest block-level element (self when block) */
+    int tag;    /* myhtml_tag_id_t */
+    unsigned flags;
+    float weight; /* class/id/tag prior added to the content score */
+    float score;  /* paragraph score collected from descendants */
+    int text;     /* characters of block text below (not counting dropped text) */
+    int link;     /* of which inside links */
+    int raw;      /* characters of block text below, all of it */
+    int matched;  /* characters of blocks found in the JSON-LD articleBody */
+} html_elem;
+
+enum { HB_PARA = 0, HB_HEADING, HB_ITEM, HB_CAPTION };
+
+typedef struct html_block {
+    size_t off, len; /* text in html_doc.text */
+    int elem;        /* owning block element */
+    int chars, link; /* characters, of which inside links */
+    int commas;
+    int kind;         /* HB_* */
+    int level;        /* heading level 1-6 */
+    int in_ld;        /* found in the JSON-LD articleBody */
+    const char *href; /* URL of the block's only link (owned by the tree), NULL when none */
+} html_block;
+
+/* Metadata candidates found in the page (each owned, NULL when absent). */
+typedef struct html_meta {
+    char *title_tag, *og_title, *meta_title, *ld_headline, *h1;
+    char *ld_author, *meta_author, *rel_author, *byline;
+    char *og_site, *ld_publisher;
+    char *ld_date, *meta_date, *time_date;
+    int meta_date_rank;
+    char *og_url, *canonical, *ld_url;
+    char *lang, *dir, *meta_lang, *ld_lang;
+    char *description, *ld_body;
+} html_meta;
+
+typedef struct html_doc {
+    myhtml_tree_t *tree;
+    html_elem *elems;
+    size_t nelems, cap_elems;
+    html_block *blocks;
+    size_t nblocks, cap_blocks;
+    sbuf text; /* block texts, each NUL-terminated */
+    sbuf cur;  /* the paragraph being collected */
+    int cur_chars, cur_link, cur_links;
+    const char *cur_href;
+    int link_depth, br_run;
+    unsigned quality;
+    int nomem;
+    html_meta meta;
+    article *out; /* keywords are added as they are found */
+} html_doc;
+
+/* html_meta_element: records metadata carried by element node (meta, link, title, script
+ * ld+json, html lang/dir, time). Returns nonzero when the element's subtree is metadata only. */
+int html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag);
+/* html_meta_finish: chooses title, author, site, time, URLs, language into d->out. NI_OK or
+ * NI_ERR_NOMEM. */
+int html_meta_finish(html_doc *d);
+/* html_meta_free: frees every candidate. */
+void html_meta_free(html_meta *m);
+
+/* html_content_select: scores the collected blocks, selects the article content and appends its
+ * paragraphs, headings and captions to d->out. NI_OK or NI_ERR_NOMEM. */
+int html_content_select(html_doc *d);
+
+/* html_attr: value of attribute key on node (NUL-terminated, owned by the tree) or NULL. */
+const char *html_attr(myhtml_tree_node_t *node, const char *key, size_t *len);
+/* html_node_text: text below node, whitespace collapsed, at most max bytes, into a fresh string
+ * (NULL when out of memory or empty). Iterative. */
+char *html_node_text(myhtml_tree_node_t *node, size_t max);
+/* html_set: replaces *field with a trimmed copy of s (empty -> unchanged); NI_OK/NI_ERR_NOMEM. */
+int html_set(char **field, const char *s, size_t len);
+
+#endif

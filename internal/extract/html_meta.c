@@ -1,0 +1,461 @@
+/* html_meta.c: HTML metadata: <title>, meta/OpenGraph tags, JSON-LD (cJSON), <link rel=canonical>,
+ * <html lang dir>, <time datetime>, bylines; and the choice among the candidates. */
+#include "extract/datetime.h"
+#include "extract/html_internal.h"
+#include "extract/vocab.h"
+#include "util/err.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void html_meta_free(html_meta *m)
+{
+    char **f[] = {&m->title_tag,    &m->og_title,    &m->meta_title, &m->ld_headline, &m->h1,
+                  &m->ld_author,    &m->meta_author, &m->rel_author, &m->byline,      &m->og_site,
+                  &m->ld_publisher, &m->ld_date,     &m->meta_date,  &m->time_date,   &m->og_url,
+                  &m->canonical,    &m->ld_url,      &m->lang,       &m->dir,         &m->meta_lang,
+                  &m->ld_lang,      &m->description, &m->ld_body};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+        free(*f[i]);
+        *f[i] = NULL;
+    }
+}
+
+/* set_first: stores s in *field unless a value is already there. */
+static void set_first(html_doc *d, char **field, const char *s, size_t len)
+{
+    if (!*field && html_set(field, s, len)) d->nomem = 1;
+}
+
+static int is_url(const char *s)
+{
+    return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8) || s[0] == '/';
+}
+
+/* keyword_add: adds one trimmed keyword unless empty or already present. */
+static void keyword_add(html_doc *d, const char *s, size_t len)
+{
+    while (len && isspace((unsigned char)*s)) s++, len--;
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (!len || len > 100) return;
+    article *a = d->out;
+    for (size_t i = 0; i < a->nkeywords; i++)
+        if (strlen(a->keywords[i]) == len && !memcmp(a->keywords[i], s, len)) return;
+    if (article_keyword_add(a, s, len)) d->nomem = 1;
+}
+
+/* keywords_split: a comma-separated list (Latin or Arabic comma). */
+static void keywords_split(html_doc *d, const char *s, size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        int sep = i == len || s[i] == ',' || s[i] == ';';
+        size_t w = 1;
+        if (!sep && i + 1 < len && s[i] == '\xd8' && s[i + 1] == '\x8c') sep = 1, w = 2;
+        if (!sep) continue;
+        keyword_add(d, s + start, i - start);
+        start = i + w;
+        i += w - 1;
+    }
+}
+
+/* ---- <meta> ---- */
+
+static const char *const date_keys[] = {
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "date",
+};
+
+static const char *const author_keys[] = {"author",          "article:author", "dc.creator",
+                                          "dcterms.creator", "parsely-author", "sailthru.author"};
+
+static int key_in(const char *key, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(key, list[i])) return (int)i + 1;
+    return 0;
+}
+
+static void on_meta(html_doc *d, myhtml_tree_node_t *node)
+{
+    size_t kl = 0, cl = 0;
+    const char *k = html_attr(node, "property", &kl);
+    if (!k) k = html_attr(node, "name", &kl);
+    if (!k) k = html_attr(node, "itemprop", &kl);
+    const char *c = html_attr(node, "content", &cl);
+    const char *he = html_attr(node, "http-equiv", NULL);
+    if (he && c && !strcasecmp(he, "content-language")) set_first(d, &d->meta.meta_lang, c, cl);
+    if (!k || !c || kl >= 64) return;
+    char key[64];
+    for (size_t i = 0; i < kl; i++) key[i] = (char)tolower((unsigned char)k[i]);
+    key[kl] = '\0';
+    html_meta *m = &d->meta;
+    int r;
+    if (!strcmp(key, "og:title"))
+        set_first(d, &m->og_title, c, cl);
+    else if (!strcmp(key, "twitter:title") || !strcmp(key, "dc.title") ||
+             !strcmp(key, "dcterms.title") || !strcmp(key, "title"))
+        set_first(d, &m->meta_title, c, cl);
+    else if (!strcmp(key, "og:site_name"))
+        set_first(d, &m->og_site, c, cl);
+    else if (!strcmp(key, "og:url"))
+        set_first(d, &m->og_url, c, cl);
+    else if (!strcmp(key, "description") || !strcmp(key, "og:description"))
+        set_first(d, &m->description, c, cl);
+    else if (key_in(key, author_keys, sizeof author_keys / sizeof *author_keys)) {
+        if (!is_url(c)) set_first(d, &m->meta_author, c, cl);
+    } else if ((r = key_in(key, date_keys, sizeof date_keys / sizeof *date_keys)) != 0) {
+        if (!m->meta_date || r < m->meta_date_rank) {
+            free(m->meta_date);
+            m->meta_date = NULL;
+            set_first(d, &m->meta_date, c, cl);
+            m->meta_date_rank = r;
+        }
+    } else if (!strcmp(key, "keywords") || !strcmp(key, "news_keywords"))
+        keywords_split(d, c, cl);
+    else if (!strcmp(key, "article:tag"))
+        keyword_add(d, c, cl);
+}
+
+/* ---- JSON-LD ---- */
+
+static const char *ld_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsArray(v)) v = cJSON_GetArrayItem(v, 0);
+    return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/* ld_name: a string, or the "name" of an object, or of the first object of an array. */
+static const char *ld_name(const cJSON *v)
+{
+    if (cJSON_IsArray(v)) v = cJSON_GetArrayItem(v, 0);
+    if (cJSON_IsString(v)) return v->valuestring;
+    return cJSON_IsObject(v) ? ld_str(v, "name") : NULL;
+}
+
+static int ld_is_article(const cJSON *o)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "@type");
+    int n = cJSON_IsArray(t) ? cJSON_GetArraySize(t) : 1;
+    for (int i = 0; i < n; i++) {
+        const cJSON *x = cJSON_IsArray(t) ? cJSON_GetArrayItem(t, i) : t;
+        if (!cJSON_IsString(x)) continue;
+        const char *s = x->valuestring;
+        if (strstr(s, "Article") || strstr(s, "BlogPosting") || !strcmp(s, "Report")) return 1;
+    }
+    return 0;
+}
+
+/* ld_authors: author names joined with ", " (string, object or array). */
+static void ld_authors(html_doc *d, const cJSON *v)
+{
+    sbuf b = SBUF_INIT;
+    int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 1;
+    for (int i = 0; i < n && i < 8; i++) {
+        const char *name = ld_name(cJSON_IsArray(v) ? cJSON_GetArrayItem(v, i) : v);
+        if (!name || !name[0] || is_url(name)) continue;
+        if (b.len) sbuf_append_str(&b, ", ");
+        sbuf_append_str(&b, name);
+    }
+    if (b.len) set_first(d, &d->meta.ld_author, b.data, b.len);
+    sbuf_free(&b);
+}
+
+static void ld_keywords(html_doc *d, const cJSON *v)
+{
+    if (cJSON_IsString(v)) keywords_split(d, v->valuestring, strlen(v->valuestring));
+    for (int i = 0; cJSON_IsArray(v) && i < cJSON_GetArraySize(v); i++) {
+        const cJSON *x = cJSON_GetArrayItem(v, i);
+        if (cJSON_IsString(x)) keyword_add(d, x->valuestring, strlen(x->valuestring));
+    }
+}
+
+static void ld_article(html_doc *d, const cJSON *o)
+{
+    html_meta *m = &d->meta;
+    const char *s;
+    if ((s = ld_str(o, "headline")) || (s = ld_str(o, "name")))
+        set_first(d, &m->ld_headline, s, strlen(s));
+    ld_authors(d, cJSON_GetObjectItemCaseSensitive(o, "author"));
+    if ((s = ld_str(o, "datePublished")) || (s = ld_str(o, "dateCreated")))
+        set_first(d, &m->ld_date, s, strlen(s));
+    if ((s = ld_name(cJSON_GetObjectItemCaseSensitive(o, "publisher"))))
+        set_first(d, &m->ld_publisher, s, strlen(s));
+    if ((s = ld_str(o, "articleBody"))) set_first(d, &m->ld_body, s, strlen(s));
+    if ((s = ld_str(o, "inLanguage"))) set_first(d, &m->ld_lang, s, strlen(s));
+    if ((s = ld_str(o, "url")) && is_url(s)) set_first(d, &m->ld_url, s, strlen(s));
+    if (!d->out->nkeywords) ld_keywords(d, cJSON_GetObjectItemCaseSensitive(o, "keywords"));
+}
+
+/* ld_visit: arrays, @graph and article objects, at most `depth` levels down (bounded). */
+static void ld_visit(html_doc *d, const cJSON *j, int depth)
+{
+    if (depth > 4 || !j) return;
+    if (cJSON_IsArray(j)) {
+        for (int i = 0; i < cJSON_GetArraySize(j); i++)
+            ld_visit(d, cJSON_GetArrayItem(j, i), depth + 1);
+        return;
+    }
+    if (!cJSON_IsObject(j)) return;
+    ld_visit(d, cJSON_GetObjectItemCaseSensitive(j, "@graph"), depth + 1);
+    if (ld_is_article(j)) ld_article(d, j);
+}
+
+static void on_ldjson(html_doc *d, myhtml_tree_node_t *node)
+{
+    myhtml_tree_node_t *t = myhtml_node_child(node);
+    size_t len = 0;
+    const char *s = t ? myhtml_node_text(t, &len) : NULL;
+    if (!s || !len) return;
+    cJSON *j = cJSON_ParseWithLength(s, len);
+    if (!j) return;
+    ld_visit(d, j, 0);
+    cJSON_Delete(j);
+}
+
+/* ---- elements ---- */
+
+static void set_text(html_doc *d, char **field, myhtml_tree_node_t *node, size_t max)
+{
+    if (*field) return;
+    *field = html_node_text(node, max);
+}
+
+int html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag)
+{
+    html_meta *m = &d->meta;
+    size_t l;
+    const char *v;
+    if (myhtml_node_namespace(node) != MyHTML_NAMESPACE_HTML) return 0;
+    if ((v = html_attr(node, "itemprop", NULL)) && !strcasecmp(v, "datePublished")) {
+        const char *c = html_attr(node, "content", &l);
+        if (!c) c = html_attr(node, "datetime", &l);
+        if (c) set_first(d, &m->time_date, c, l);
+    }
+    switch (tag) {
+    case MyHTML_TAG_HTML:
+    case MyHTML_TAG_BODY:
+        if ((v = html_attr(node, "lang", &l)) || (v = html_attr(node, "xml:lang", &l)))
+            set_first(d, &m->lang, v, l);
+        if ((v = html_attr(node, "dir", &l))) set_first(d, &m->dir, v, l);
+        return 0;
+    case MyHTML_TAG_TITLE:
+        set_text(d, &m->title_tag, node, 2048);
+        return 1;
+    case MyHTML_TAG_META:
+        on_meta(d, node);
+        return 1;
+    case MyHTML_TAG_LINK:
+        v = html_attr(node, "rel", NULL);
+        if (v && !strcasecmp(v, "canonical") && (v = html_attr(node, "href", &l)))
+            set_first(d, &m->canonical, v, l);
+        return 1;
+    case MyHTML_TAG_SCRIPT:
+        v = html_attr(node, "type", NULL);
+        if (v && strstr(v, "ld+json")) on_ldjson(d, node);
+        return 1;
+    case MyHTML_TAG_H1:
+        set_text(d, &m->h1, node, 2048);
+        return 0;
+    case MyHTML_TAG_TIME:
+        if ((v = html_attr(node, "datetime", &l))) set_first(d, &m->time_date, v, l);
+        return 0;
+    case MyHTML_TAG_A:
+        v = html_attr(node, "rel", NULL);
+        if (v && !strcasecmp(v, "author")) set_text(d, &m->rel_author, node, 256);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* ---- choosing ---- */
+
+/* same_text: equal after ASCII case folding and ignoring whitespace differences. */
+static int same_text(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (isspace((unsigned char)*a) && isspace((unsigned char)*b)) {
+            while (isspace((unsigned char)*a)) a++;
+            while (isspace((unsigned char)*b)) b++;
+            continue;
+        }
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+        a++, b++;
+    }
+    while (isspace((unsigned char)*a)) a++;
+    while (isspace((unsigned char)*b)) b++;
+    return !*a && !*b;
+}
+
+static int word_count(const char *s, size_t len)
+{
+    int n = 0, in = 0;
+    for (size_t i = 0; i < len; i++) {
+        int sp = isspace((unsigned char)s[i]);
+        if (!sp && !in) n++;
+        in = !sp;
+    }
+    return n;
+}
+
+/* sep_at: length of a title separator (" | ", " - ", " – ", " — ", " » ", " / ", " :: ") at
+ * s+i, 0 when none. */
+static size_t sep_at(const char *s, size_t len, size_t i)
+{
+    static const char *const seps[] = {
+        " | ",  " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " \xc2\xbb ", " / ",
+        " \\ ", " > ", " :: ",           " \xc2\xb7 "};
+    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+        size_t n = strlen(seps[k]);
+        if (i + n <= len && !memcmp(s + i, seps[k], n)) return n;
+    }
+    return 0;
+}
+
+/* strip_site: removes a " | Site" suffix or "Site | " prefix naming site from *t in place. */
+static void strip_site(char *t, const char *site)
+{
+    size_t len = strlen(t), sl = site ? strlen(site) : 0;
+    if (!sl || len <= sl + 3) return;
+    for (size_t i = 0; i + 3 <= len; i++) {
+        size_t n = sep_at(t, len, i);
+        if (!n) continue;
+        if (i + n < len && same_text(t + i + n, site)) {
+            t[i] = '\0';
+            return;
+        }
+        char save = t[i];
+        t[i] = '\0';
+        int pre = same_text(t, site);
+        t[i] = save;
+        if (pre) {
+            memmove(t, t + i + n, len - i - n + 1);
+            return;
+        }
+    }
+}
+
+/* clean_title_tag: <title> without its last " | part" (the site), unless that leaves 4 words or
+ * fewer; then without its first part; else unchanged. Returns a new string or NULL. */
+static char *clean_title_tag(const char *t)
+{
+    size_t len = strlen(t), first = 0, first_n = 0, last = 0, last_n = 0;
+    for (size_t i = 0; i < len; i++) {
+        size_t n = sep_at(t, len, i);
+        if (!n) continue;
+        if (!first_n) first = i, first_n = n;
+        last = i, last_n = n;
+    }
+    if (!last_n) return strdup(t);
+    if (word_count(t, last) > 4) return strndup(t, last);
+    const char *rest = t + first + first_n;
+    if (word_count(rest, strlen(rest)) > 4) return strdup(rest);
+    return strdup(t);
+}
+
+/* choose_title: the visible <h1> when it agrees with a metadata title, else the first of JSON-LD
+ * headline, og:title, meta title, cleaned <title>, <h1>. */
+static int choose_title(html_doc *d, const char *site)
+{
+    html_meta *m = &d->meta;
+    char *tag = m->title_tag ? clean_title_tag(m->title_tag) : NULL;
+    if (m->title_tag && !tag) return NI_ERR_NOMEM;
+    char *c[] = {m->ld_headline, m->og_title, m->meta_title, tag, m->h1};
+    const size_t nc = sizeof c / sizeof *c;
+    for (size_t i = 0; i < nc; i++)
+        if (c[i]) strip_site(c[i], site);
+    const char *best = NULL;
+    for (size_t i = 0; i + 1 < nc && m->h1; i++)
+        if (c[i] && same_text(c[i], m->h1)) best = m->h1;
+    for (size_t i = 0; i < nc && !best; i++)
+        if (c[i] && c[i][0]) best = c[i];
+    int rc = best ? html_set(&d->out->title, best, strlen(best)) : NI_OK;
+    free(tag);
+    return rc;
+}
+
+/* clean_author: a byline without its "By"-style prefix; NULL when it does not look like a name. */
+static const char *clean_author(const char *s)
+{
+    if (!s) return NULL;
+    size_t len = strlen(s), p = vocab_prefix(s, len, VOCAB_AUTHOR);
+    s += p, len -= p;
+    while (len && isspace((unsigned char)*s)) s++, len--;
+    if (!len || len > 120 || word_count(s, len) > 12) return NULL;
+    return s;
+}
+
+static int choose_author(html_doc *d)
+{
+    html_meta *m = &d->meta;
+    const char *c[] = {m->ld_author, m->meta_author, m->rel_author, m->byline};
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        const char *s = clean_author(c[i]);
+        if (s) return html_set(&d->out->author, s, strlen(s));
+    }
+    return NI_OK;
+}
+
+static void choose_date(html_doc *d)
+{
+    const char *c[] = {d->meta.ld_date, d->meta.meta_date, d->meta.time_date};
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        article_datetime dt = ARTICLE_DATETIME_NONE;
+        if (c[i] && extract_datetime_parse_iso(c[i], strlen(c[i]), &dt) == NI_OK && dt.year) {
+            d->out->published = dt;
+            d->out->published_origin = ARTICLE_TIME_METADATA;
+            return;
+        }
+    }
+}
+
+static const char *first_of(const char *a, const char *b, const char *c)
+{
+    return a ? a : b ? b : c;
+}
+
+static int set_opt(char **field, const char *s)
+{
+    return s ? html_set(field, s, strlen(s)) : NI_OK;
+}
+
+int html_meta_finish(html_doc *d)
+{
+    html_meta *m = &d->meta;
+    article *a = d->out;
+    const char *site = first_of(m->ld_publisher, m->og_site, NULL);
+    int rc = choose_title(d, site);
+    rc = rc ? rc : choose_author(d);
+    rc = rc ? rc : set_opt(&a->site_name, site);
+    rc = rc ? rc : set_opt(&a->url, first_of(m->og_url, m->ld_url, NULL));
+    rc = rc ? rc : set_opt(&a->canonical_url, m->canonical);
+    rc = rc ? rc : set_opt(&a->language, first_of(m->lang, m->meta_lang, m->ld_lang));
+    rc = rc ? rc : set_opt(&a->description, m->description);
+    if (!rc && m->dir && (!strcasecmp(m->dir, "rtl") || !strcasecmp(m->dir, "ltr"))) {
+        char dir[4] = {(char)tolower((unsigned char)m->dir[0]),
+                       (char)tolower((unsigned char)m->dir[1]),
+                       (char)tolower((unsigned char)m->dir[2]), 0};
+        rc = html_set(&a->direction, dir, 3);
+    }
+    choose_date(d);
+    return rc || d->nomem ? NI_ERR_NOMEM : NI_OK;
+}
