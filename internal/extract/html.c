@@ -227,7 +227,6 @@ static int is_block_tag(int tag)
 static int is_skipped_tag(int tag)
 {
     switch (tag) {
-    case MyHTML_TAG_HEAD:
     case MyHTML_TAG_SCRIPT:
     case MyHTML_TAG_STYLE:
     case MyHTML_TAG_NOSCRIPT:

@@ -32,11 +32,20 @@ static void resolve_flags(html_doc *d)
     for (size_t i = 0; i < d->nblocks; i++) d->elems[d->blocks[i].elem].raw += d->blocks[i].chars;
     sum_up(d, offsetof(html_elem, raw));
     int total = d->elems[0].raw;
+    /* HE_STRONG: holds an <article> or itemprop=articleBody with a quarter of the text */
+    for (size_t i = d->nelems; i-- > 1;) {
+        html_elem *e = &d->elems[i];
+        if (((e->flags & HE_ABODY) || e->tag == MyHTML_TAG_ARTICLE) && e->raw * 4 >= total)
+            e->flags |= HE_STRONG;
+        if (e->parent >= 0) d->elems[e->parent].flags |= e->flags & HE_STRONG;
+    }
     for (size_t i = 0; i < d->nelems; i++) {
         html_elem *e = &d->elems[i];
-        int chrome = (e->flags & (HE_BOILER | HE_NEG)) && e->raw * 2 < total;
+        int chrome =
+            (e->flags & (HE_BOILER | HE_NEG)) && e->raw * 2 < total && !(e->flags & HE_STRONG);
         if (chrome) e->flags |= HE_DROP;
-        if (e->raw > 400) e->flags &= ~(unsigned)(HE_CAPTION | HE_FIGURE); /* a wrapper, not a caption */
+        if (e->raw > 400)
+            e->flags &= ~(unsigned)(HE_CAPTION | HE_FIGURE); /* a wrapper, not a caption */
         if (e->parent >= 0) e->flags |= d->elems[e->parent].flags & HE_INHERIT;
     }
     for (size_t i = 0; i < d->nblocks; i++) {

@@ -25,6 +25,7 @@ enum {
     HE_DROP = 1u << 7,    /* effective: not article text (computed after the walk) */
     HE_SEL = 1u << 8,     /* effective: inside the selected content (computed) */
     HE_FIGURE = 1u << 9,  /* <figure>: text inside is caption unless it is a paragraph */
+    HE_STRONG = 1u << 10, /* holds the page's <article>/articleBody (never dropped as chrome) */
 };
 
 typedef struct html_elem {
