@@ -321,7 +321,20 @@ typedef struct walker {
     html_doc *d;
     int stack[HTML_MAX_DEPTH];
     int depth;
+    int skip; /* skipped-subtree entries on the stack */
 } walker;
+
+/* push: enters element i (-1: a skipped subtree, walked for metadata only); 0 when too deep. */
+static int push(walker *w, int i)
+{
+    if (w->depth >= HTML_MAX_DEPTH) {
+        w->d->quality |= QUALITY_MARKUP_DEEP;
+        return 0;
+    }
+    w->skip += i < 0;
+    w->stack[w->depth++] = i;
+    return 1;
+}
 
 static int owner_now(const walker *w)
 {
@@ -403,10 +416,16 @@ static int enter(walker *w, myhtml_tree_node_t *node)
     html_doc *d = w->d;
     int tag = (int)myhtml_node_tag_id(node);
     if (tag == MyHTML_TAG__TEXT) {
-        on_text(w, node);
+        if (!w->skip) on_text(w, node);
         return 0;
     }
     if (tag == MyHTML_TAG__COMMENT || tag == MyHTML_TAG__DOCTYPE) return 0;
+    if (w->skip) {
+        /* inside hidden/non-text markup: only metadata (JSON-LD, meta, link) is collected */
+        if (tag == MyHTML_TAG_SCRIPT || tag == MyHTML_TAG_META || tag == MyHTML_TAG_LINK)
+            return !html_meta_element(d, node, tag) && push(w, -1);
+        return push(w, -1);
+    }
     if (html_meta_element(d, node, tag)) return 0;
     if (tag == MyHTML_TAG_BR) {
         if (++d->br_run >= 2)
@@ -416,9 +435,10 @@ static int enter(walker *w, myhtml_tree_node_t *node)
         return 0;
     }
     if (tag == MyHTML_TAG_HR) flush(w);
+    if (myhtml_node_is_void_element(node)) return 0;
     if (is_skipped_tag(tag) || myhtml_node_namespace(node) != MyHTML_NAMESPACE_HTML ||
-        is_hidden(node) || myhtml_node_is_void_element(node))
-        return 0;
+        is_hidden(node))
+        return push(w, -1);
     if (w->depth >= HTML_MAX_DEPTH) {
         d->quality |= QUALITY_MARKUP_DEEP;
         return 0;
@@ -445,14 +465,18 @@ static int enter(walker *w, myhtml_tree_node_t *node)
         d->link_depth++;
         if (++d->cur_links == 1) d->cur_href = html_attr(node, "href", NULL);
     }
-    w->stack[w->depth++] = i;
-    return 1;
+    return push(w, i);
 }
 
 static void leave(walker *w)
 {
     html_doc *d = w->d;
     int i = w->stack[w->depth - 1];
+    if (i < 0) {
+        w->skip--;
+        w->depth--;
+        return;
+    }
     if (d->elems[i].flags & HE_BLOCK) flush(w);
     if (d->elems[i].tag == MyHTML_TAG_A && d->link_depth) d->link_depth--;
     w->depth--;
@@ -467,7 +491,7 @@ static void walk(html_doc *d, myhtml_tree_node_t *root)
         return;
     }
     w->d = d;
-    w->depth = 0;
+    w->depth = w->skip = 0;
     myhtml_tree_node_t *n = root;
     while (n && !d->nomem) {
         int pushed = enter(w, n);

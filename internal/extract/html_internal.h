@@ -56,7 +56,8 @@ typedef struct html_block {
 
 /* Metadata candidates found in the page (each owned, NULL when absent). */
 typedef struct html_meta {
-    char *title_tag, *og_title, *meta_title, *ld_headline, *h1;
+    char *title_tag, *meta_title, *ld_headline, *ld_name, *h1;
+    int title_rank, author_rank;
     char *ld_author, *meta_author, *rel_author, *byline;
     char *og_site, *ld_publisher;
     char *ld_date, *meta_date, *time_date;

@@ -13,7 +13,7 @@
 
 void html_meta_free(html_meta *m)
 {
-    char **f[] = {&m->title_tag,    &m->og_title,    &m->meta_title, &m->ld_headline, &m->h1,
+    char **f[] = {&m->title_tag,    &m->ld_name,     &m->meta_title, &m->ld_headline, &m->h1,
                   &m->ld_author,    &m->meta_author, &m->rel_author, &m->byline,      &m->og_site,
                   &m->ld_publisher, &m->ld_date,     &m->meta_date,  &m->time_date,   &m->og_url,
                   &m->canonical,    &m->ld_url,      &m->lang,       &m->dir,         &m->meta_lang,
@@ -64,27 +64,31 @@ static void keywords_split(html_doc *d, const char *s, size_t len)
 
 /* ---- <meta> ---- */
 
+/* Keys in order of preference (Readability's order where it has one). Keys are lower-cased with
+ * "dc."/"dcterms." written "dc:"/"dcterm:". */
+static const char *const title_keys[] = {
+    "dc:title", "dcterm:title",  "og:title",     "weibo:article:title", "weibo:webpage:title",
+    "title",    "twitter:title", "parsely-title"};
+static const char *const author_keys[] = {"dc:creator",     "dcterm:creator", "author",
+                                          "parsely-author", "article:author", "sailthru.author"};
 static const char *const date_keys[] = {
     "article:published_time",
     "og:article:published_time",
     "datepublished",
+    "parsely-pub-date",
     "article.published",
     "published_time",
     "publishdate",
     "publish-date",
     "pubdate",
-    "parsely-pub-date",
     "sailthru.date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date",
-    "dcterms.date",
-    "dcterms.created",
+    "dc:date.issued",
+    "dcterm:issued",
+    "dc:date",
+    "dcterm:date",
+    "dcterm:created",
     "date",
 };
-
-static const char *const author_keys[] = {"author",          "article:author", "dc.creator",
-                                          "dcterms.creator", "parsely-author", "sailthru.author"};
 
 static int key_in(const char *key, const char *const *list, size_t n)
 {
@@ -93,45 +97,80 @@ static int key_in(const char *key, const char *const *list, size_t n)
     return 0;
 }
 
-static void on_meta(html_doc *d, myhtml_tree_node_t *node)
+#define KEY_IN(key, list) key_in(key, list, sizeof list / sizeof *list)
+
+/* set_ranked: keeps the value of the best-ranked key seen (lowest rank; a key found in a
+ * property attribute ranks before the same key in a name attribute). */
+static void set_ranked(html_doc *d, char **field, int *rank, int r, const char *c, size_t cl)
 {
-    size_t kl = 0, cl = 0;
-    const char *k = html_attr(node, "property", &kl);
-    if (!k) k = html_attr(node, "name", &kl);
-    if (!k) k = html_attr(node, "itemprop", &kl);
-    const char *c = html_attr(node, "content", &cl);
-    const char *he = html_attr(node, "http-equiv", NULL);
-    if (he && c && !strcasecmp(he, "content-language")) set_first(d, &d->meta.meta_lang, c, cl);
-    if (!k || !c || kl >= 64) return;
-    char key[64];
-    for (size_t i = 0; i < kl; i++) key[i] = (char)tolower((unsigned char)k[i]);
-    key[kl] = '\0';
+    if (*field && *rank <= r) return;
+    char *old = *field;
+    *field = NULL;
+    set_first(d, field, c, cl);
+    if (*field) {
+        free(old);
+        *rank = r;
+    } else {
+        *field = old;
+    }
+}
+
+/* meta_key: one meta key with its content. */
+static void meta_key(html_doc *d, const char *key, const char *c, size_t cl, int by_name)
+{
     html_meta *m = &d->meta;
     int r;
-    if (!strcmp(key, "og:title"))
-        set_first(d, &m->og_title, c, cl);
-    else if (!strcmp(key, "twitter:title") || !strcmp(key, "dc.title") ||
-             !strcmp(key, "dcterms.title") || !strcmp(key, "title"))
-        set_first(d, &m->meta_title, c, cl);
+    if ((r = KEY_IN(key, title_keys)) && (r = 2 * r + by_name))
+        set_ranked(d, &m->meta_title, &m->title_rank, r, c, cl);
+    else if ((r = KEY_IN(key, author_keys)) && (r = 2 * r + by_name)) {
+        if (!is_url(c)) set_ranked(d, &m->meta_author, &m->author_rank, r, c, cl);
+    } else if ((r = KEY_IN(key, date_keys)))
+        set_ranked(d, &m->meta_date, &m->meta_date_rank, r, c, cl);
     else if (!strcmp(key, "og:site_name"))
         set_first(d, &m->og_site, c, cl);
     else if (!strcmp(key, "og:url"))
         set_first(d, &m->og_url, c, cl);
     else if (!strcmp(key, "description") || !strcmp(key, "og:description"))
         set_first(d, &m->description, c, cl);
-    else if (key_in(key, author_keys, sizeof author_keys / sizeof *author_keys)) {
-        if (!is_url(c)) set_first(d, &m->meta_author, c, cl);
-    } else if ((r = key_in(key, date_keys, sizeof date_keys / sizeof *date_keys)) != 0) {
-        if (!m->meta_date || r < m->meta_date_rank) {
-            free(m->meta_date);
-            m->meta_date = NULL;
-            set_first(d, &m->meta_date, c, cl);
-            m->meta_date_rank = r;
-        }
-    } else if (!strcmp(key, "keywords") || !strcmp(key, "news_keywords"))
+    else if (!strcmp(key, "keywords") || !strcmp(key, "news_keywords"))
         keywords_split(d, c, cl);
     else if (!strcmp(key, "article:tag"))
         keyword_add(d, c, cl);
+}
+
+/* meta_keys: each whitespace-separated key of attribute value k. */
+static void meta_keys(html_doc *d, const char *k, size_t kl, const char *c, size_t cl, int by_name)
+{
+    size_t i = 0;
+    while (i < kl) {
+        while (i < kl && isspace((unsigned char)k[i])) i++;
+        size_t start = i;
+        while (i < kl && !isspace((unsigned char)k[i])) i++;
+        char key[64];
+        size_t n = 0;
+        if (i == start || i - start >= sizeof key - 2) continue;
+        for (size_t j = start; j < i; j++) key[n++] = (char)tolower((unsigned char)k[j]);
+        key[n] = '\0';
+        if (!strncmp(key, "dcterms.", 8) || !strncmp(key, "dcterms:", 8))
+            memmove(key + 6, key + 7, n - 6), key[6] = ':';
+        else if (!strncmp(key, "dc.", 3) || !strncmp(key, "dcterm.", 7))
+            key[key[2] == '.' ? 2 : 6] = ':';
+        meta_key(d, key, c, cl, by_name);
+    }
+}
+
+static void on_meta(html_doc *d, myhtml_tree_node_t *node)
+{
+    size_t kl = 0, cl = 0;
+    const char *c = html_attr(node, "content", &cl);
+    const char *he = html_attr(node, "http-equiv", NULL);
+    if (!c) return;
+    if (he && !strcasecmp(he, "content-language")) set_first(d, &d->meta.meta_lang, c, cl);
+    const char *attrs[] = {"property", "name", "itemprop"};
+    for (int i = 0; i < 3; i++) {
+        const char *k = html_attr(node, attrs[i], &kl);
+        if (k) meta_keys(d, k, kl, c, cl, i > 0);
+    }
 }
 
 /* ---- JSON-LD ---- */
@@ -192,8 +231,8 @@ static void ld_article(html_doc *d, const cJSON *o)
 {
     html_meta *m = &d->meta;
     const char *s;
-    if ((s = ld_str(o, "headline")) || (s = ld_str(o, "name")))
-        set_first(d, &m->ld_headline, s, strlen(s));
+    if ((s = ld_str(o, "headline"))) set_first(d, &m->ld_headline, s, strlen(s));
+    if ((s = ld_str(o, "name"))) set_first(d, &m->ld_name, s, strlen(s));
     ld_authors(d, cJSON_GetObjectItemCaseSensitive(o, "author"));
     if ((s = ld_str(o, "datePublished")) || (s = ld_str(o, "dateCreated")))
         set_first(d, &m->ld_date, s, strlen(s));
@@ -224,8 +263,14 @@ static void on_ldjson(html_doc *d, myhtml_tree_node_t *node)
     myhtml_tree_node_t *t = myhtml_node_child(node);
     size_t len = 0;
     const char *s = t ? myhtml_node_text(t, &len) : NULL;
-    if (!s || !len) return;
-    cJSON *j = cJSON_ParseWithLength(s, len);
+    /* the JSON value itself, without CDATA/comment wrappers around it */
+    size_t a = 0, b = len;
+    for (size_t i = 0; i + 9 <= len && i < 64; i++)
+        if (!memcmp(s + i, "<![CDATA[", 9)) a = i + 9;
+    while (a < len && s[a] != '{' && s[a] != '[') a++;
+    while (b > a && s[b - 1] != '}' && s[b - 1] != ']') b--;
+    if (b <= a) return;
+    cJSON *j = cJSON_ParseWithLength(s + a, b - a);
     if (!j) return;
     ld_visit(d, j, 0);
     cJSON_Delete(j);
@@ -354,42 +399,59 @@ static void strip_site(char *t, const char *site)
     }
 }
 
-/* clean_title_tag: <title> without its last " | part" (the site), unless that leaves 4 words or
- * fewer; then without its first part; else unchanged. Returns a new string or NULL. */
+/* clean_title_tag: Readability's rule: <title> without its last " | part" (the site), or when
+ * that leaves fewer than 3 words without its first part; back to the whole title when the result
+ * has 4 words or fewer (unless only a hierarchical "a / b > c" part was cut). New string or NULL.
+ */
 static char *clean_title_tag(const char *t)
 {
-    size_t len = strlen(t), first = 0, first_n = 0, last = 0, last_n = 0;
+    size_t len = strlen(t), first = 0, first_n = 0, last = 0, last_n = 0, nseps = 0;
+    int hier = 0;
     for (size_t i = 0; i < len; i++) {
         size_t n = sep_at(t, len, i);
         if (!n) continue;
         if (!first_n) first = i, first_n = n;
-        last = i, last_n = n;
+        last = i, last_n = n, nseps++;
+        hier |= t[i + 1] == '/' || t[i + 1] == '\\' || t[i + 1] == '>' || t[i + 1] == '\xc2';
     }
     if (!last_n) return strdup(t);
-    if (word_count(t, last) > 4) return strndup(t, last);
-    const char *rest = t + first + first_n;
-    if (word_count(rest, strlen(rest)) > 4) return strdup(rest);
-    return strdup(t);
+    const char *cur = t;
+    size_t cl = last;
+    if (word_count(t, last) < 3) cur = t + first + first_n, cl = strlen(cur);
+    int words = word_count(cur, cl);
+    if (words <= 4 && (!hier || words != word_count(t, len) - (int)nseps - 1)) return strdup(t);
+    return strndup(cur, cl);
 }
 
-/* choose_title: the visible <h1> when it agrees with a metadata title, else the first of JSON-LD
- * headline, og:title, meta title, cleaned <title>, <h1>. */
+/* ld_title: the JSON-LD headline; its name instead when only the name appears in the <title>,
+ * or when there is no headline and the name is not the site's. */
+static const char *ld_title(const html_meta *m, const char *site)
+{
+    const char *h = m->ld_headline, *n = m->ld_name, *t = m->title_tag;
+    if (n && site && same_text(n, site)) n = NULL;
+    if (h && n && t && !strstr(t, h) && strstr(t, n)) return n;
+    return h ? h : n;
+}
+
+/* choose_title: the first of JSON-LD headline, meta title (Dublin Core, OpenGraph, Twitter...),
+ * cleaned <title>, <h1>; a " | Site" part naming the stated site is removed from each. */
 static int choose_title(html_doc *d, const char *site)
 {
     html_meta *m = &d->meta;
     char *tag = m->title_tag ? clean_title_tag(m->title_tag) : NULL;
     if (m->title_tag && !tag) return NI_ERR_NOMEM;
-    char *c[] = {m->ld_headline, m->og_title, m->meta_title, tag, m->h1};
+    const char *ld = ld_title(m, site);
+    char *c[] = {ld ? strdup(ld) : NULL, m->meta_title, tag, m->h1};
+    if (ld && !c[0]) return free(tag), NI_ERR_NOMEM;
     const size_t nc = sizeof c / sizeof *c;
-    for (size_t i = 0; i < nc; i++)
-        if (c[i]) strip_site(c[i], site);
     const char *best = NULL;
-    for (size_t i = 0; i + 1 < nc && m->h1; i++)
-        if (c[i] && same_text(c[i], m->h1)) best = m->h1;
-    for (size_t i = 0; i < nc && !best; i++)
-        if (c[i] && c[i][0]) best = c[i];
+    for (size_t i = 0; i < nc; i++) {
+        if (c[i]) strip_site(c[i], site);
+        if (!best && c[i] && c[i][0]) best = c[i];
+    }
     int rc = best ? html_set(&d->out->title, best, strlen(best)) : NI_OK;
     free(tag);
+    free(c[0]);
     return rc;
 }
 
