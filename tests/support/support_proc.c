@@ -21,13 +21,22 @@ static void cloexec(int fd)
     fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+/* pipe_cloexec: a pipe whose ends are not inherited by exec'd children (dup2 copies are). */
+static int pipe_cloexec(int fds[2])
+{
+    if (pipe(fds)) return -1;
+    cloexec(fds[0]);
+    cloexec(fds[1]);
+    return 0;
+}
+
 /* open_pty: a pseudo-terminal pair; *master for reading, returns the slave fd (or -1). */
 static int open_pty(int *master)
 {
     *master = posix_openpt(O_RDWR | O_NOCTTY);
     if (*master < 0 || grantpt(*master) || unlockpt(*master)) return -1;
     const char *name = ptsname(*master);
-    int slave = name ? open(name, O_RDWR | O_NOCTTY) : -1;
+    int slave = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
     cloexec(*master);
     return slave;
 }
@@ -73,13 +82,13 @@ void support_run(char *const argv[], const char *in, size_t in_len, int stderr_t
                  support_run_result *r)
 {
     int pin[2], pout[2], perr[2];
-    cr_assert_eq(pipe(pin), 0);
-    cr_assert_eq(pipe(pout), 0);
+    cr_assert_eq(pipe_cloexec(pin), 0);
+    cr_assert_eq(pipe_cloexec(pout), 0);
     if (stderr_tty) {
         perr[1] = open_pty(&perr[0]);
         cr_assert_geq(perr[1], 0, "cannot open a pseudo-terminal");
     } else {
-        cr_assert_eq(pipe(perr), 0);
+        cr_assert_eq(pipe_cloexec(perr), 0);
     }
     signal(SIGPIPE, SIG_IGN);
     fflush(NULL);
@@ -123,8 +132,8 @@ static FILE *val_in, *val_out;
 static void validator_start(void)
 {
     int to[2], from[2];
-    cr_assert_eq(pipe(to), 0);
-    cr_assert_eq(pipe(from), 0);
+    cr_assert_eq(pipe_cloexec(to), 0);
+    cr_assert_eq(pipe_cloexec(from), 0);
     char script[4096], schema[4096];
     snprintf(script, sizeof script, "%s", support_path("tests/support/validate_record.py"));
     snprintf(schema, sizeof schema, "%s", support_path("schema/news.article-1.schema.json"));
@@ -137,8 +146,6 @@ static void validator_start(void)
     }
     close(to[0]);
     close(from[1]);
-    cloexec(to[1]);
-    cloexec(from[0]);
     signal(SIGPIPE, SIG_IGN);
     val_in = fdopen(to[1], "w");
     val_out = fdopen(from[0], "r");

@@ -13,9 +13,11 @@ def main():
         schema = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
-    for line in sys.stdin:
+    for raw in sys.stdin.buffer:
         try:
-            record = json.loads(line)
+            record = json.loads(raw.decode("utf-8", errors="strict"))
+        except UnicodeDecodeError as e:
+            answer = "error: not UTF-8: %s" % e
         except ValueError as e:
             answer = "error: not JSON: %s" % e
         else:
