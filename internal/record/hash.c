@@ -4,6 +4,7 @@
 #include "util/sbuf.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -97,16 +98,52 @@ size_t record_word_count(const char *text, size_t len)
     return n;
 }
 
-/* simhash_add: adds one shingle hash to the 64 bit counters. */
-static void simhash_add(int32_t v[64], uint64_t h)
+/* Simhash counters: per bit of the 64-bit shingle hashes, how many hashes had it set. The hot
+ * loop adds 8 bytes of a precomputed table per hash (one 8-bit lane per bit), flushed into the
+ * wide counters before a lane can overflow. */
+typedef struct simhash_acc {
+    uint64_t lanes[8]; /* lanes[k] byte j: count of bit 8k+j since the last flush */
+    uint32_t counts[64];
+    unsigned pending, total;
+} simhash_acc;
+
+static uint64_t spread[256]; /* spread[b] byte j = bit j of b */
+
+static pthread_once_t spread_once = PTHREAD_ONCE_INIT;
+
+static void spread_init(void)
 {
-    for (int i = 0; i < 64; i++) v[i] += (int32_t)((h >> i) & 1) * 2 - 1;
+    for (int b = 0; b < 256; b++) {
+        uint64_t v = 0;
+        for (int j = 0; j < 8; j++) v |= (uint64_t)((b >> j) & 1) << (8 * j);
+        spread[b] = v;
+    }
 }
 
-/* shingle_hash: XXH3-64 of words w[0..n) joined by one space (scratch reused across calls). */
+static void simhash_flush(simhash_acc *a)
+{
+    for (int k = 0; k < 8; k++) {
+        for (int j = 0; j < 8; j++)
+            a->counts[8 * k + j] += (uint32_t)(a->lanes[k] >> (8 * j)) & 255;
+        a->lanes[k] = 0;
+    }
+    a->pending = 0;
+}
+
+static void simhash_add(simhash_acc *a, uint64_t h)
+{
+    for (int k = 0; k < 8; k++) a->lanes[k] += spread[(h >> (8 * k)) & 255];
+    a->total++;
+    if (++a->pending == 255) simhash_flush(a);
+}
+
+/* shingle_hash: XXH3-64 of words w[0..n) joined by one space; hashed in place when the text
+ * already has single spaces between them, else through scratch. */
 static uint64_t shingle_hash(const char *s, const size_t w[][2], int n, sbuf *scratch)
 {
-    if (n == 1) return XXH3_64bits(s + w[0][0], w[0][1] - w[0][0]);
+    int contiguous = 1;
+    for (int k = 1; k < n; k++) contiguous &= w[k][0] == w[k - 1][1] + 1 && s[w[k - 1][1]] == ' ';
+    if (contiguous) return XXH3_64bits(s + w[0][0], w[n - 1][1] - w[0][0]);
     sbuf_reset(scratch);
     for (int k = 0; k < n; k++) {
         if (k && sbuf_append_char(scratch, ' ')) return 0;
@@ -117,7 +154,8 @@ static uint64_t shingle_hash(const char *s, const size_t w[][2], int n, sbuf *sc
 
 unsigned long long record_simhash(const char *text, size_t len)
 {
-    int32_t v[64] = {0};
+    simhash_acc acc = {{0}, {0}, 0, 0};
+    pthread_once(&spread_once, spread_init);
     size_t w[3][2], pos = 0, a, b;
     int nw = 0, nshingles = 0;
     sbuf scratch = SBUF_INIT;
@@ -129,16 +167,17 @@ unsigned long long record_simhash(const char *text, size_t len)
         w[nw][0] = a;
         w[nw][1] = b;
         if (++nw == 3) {
-            simhash_add(v, shingle_hash(text, (const size_t(*)[2])w, 3, &scratch));
+            simhash_add(&acc, shingle_hash(text, (const size_t(*)[2])w, 3, &scratch));
             nshingles++;
         }
     }
     /* A text of one or two words is one shingle. */
-    if (!nshingles && nw) simhash_add(v, shingle_hash(text, (const size_t(*)[2])w, nw, &scratch));
+    if (!nshingles && nw)
+        simhash_add(&acc, shingle_hash(text, (const size_t(*)[2])w, nw, &scratch));
     sbuf_free(&scratch);
-    if (!nw) return 0;
-    uint64_t h = 0;
+    simhash_flush(&acc);
+    uint64_t h = 0; /* bit i set when more hashes had it set than not */
     for (int i = 0; i < 64; i++)
-        if (v[i] > 0) h |= (uint64_t)1 << i;
+        if (2 * (uint64_t)acc.counts[i] > acc.total) h |= (uint64_t)1 << i;
     return h;
 }
