@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define LANGUAGE_SAMPLE 4096 /* bytes of title + body the language guess looks at */
+
 /* The facts computed before the tree is built; freed by facts_free. */
 typedef struct facts {
     sbuf text;       /* title + "\n" + body */
@@ -214,9 +216,10 @@ static cJSON *quality(unsigned flags)
 static cJSON *tree(const record_input *in, const facts *f)
 {
     const article *a = in->article;
-    const char *lang = a->language && *a->language
-                           ? a->language
-                           : normalize_language_guess(f->text.data, f->text.len);
+    /* A few KB of title + body settle the dominant script and stopwords. */
+    size_t sample = f->text.len < LANGUAGE_SAMPLE ? f->text.len : LANGUAGE_SAMPLE;
+    const char *lang =
+        a->language && *a->language ? a->language : normalize_language_guess(f->text.data, sample);
     const char *dir = a->direction && *a->direction ? a->direction : normalize_direction(lang);
     char id[33];
     record_id(f->canonical, a->title, f->text.data + f->body_off, id);
