@@ -1,21 +1,439 @@
-/* text.c: PLACEHOLDER (replaced by the text-extraction work): every non-empty line a paragraph. */
+/* text.c: the plain-text page extractor: reads classified lines by structure (navigation, title,
+ * datelines, bylines, counters, captions, widgets, related/keyword blocks, pull quotes, body). */
 #include "extract/extract.h"
 
+#include "extract/datetime.h"
+#include "extract/text_lines.h"
 #include "util/err.h"
+#include "util/sbuf.h"
 
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* What a line becomes in the article. */
+typedef enum role { ROLE_DROP = 0, ROLE_BODY, ROLE_HEADING } role;
+
+/* The page-level reading of a text page. */
+typedef struct reader {
+    text_lines t;
+    role *roles;
+    size_t anchor;    /* first paragraph-like line (t.n when none) */
+    size_t title;     /* title line (t.n when none) */
+    size_t title_len; /* bytes of the title without a " - Site" suffix */
+    size_t last_para; /* last paragraph-like line */
+    article *a;
+} reader;
+
+#define NONE ((size_t)-1)
+
+static int is_text(const reader *r, size_t i)
+{
+    return r->t.v[i].kind == TEXT_LINE_TEXT;
+}
+
+/* para_like: a line that reads as a body paragraph, not a headline or link. */
+static int para_like(const text_line *l)
+{
+    return l->kind == TEXT_LINE_TEXT && (l->words >= 20 || (l->end_punct && l->words >= 8));
+}
+
+/* next_line / prev_line: the nearest non-blank line after/before i, NONE at the edges. */
+static size_t next_line(const reader *r, size_t i)
+{
+    for (i++; i < r->t.n; i++)
+        if (r->t.v[i].kind != TEXT_LINE_BLANK) return i;
+    return NONE;
+}
+
+static size_t prev_line(const reader *r, size_t i)
+{
+    while (i-- > 0)
+        if (r->t.v[i].kind != TEXT_LINE_BLANK) return i;
+    return NONE;
+}
+
+/* is_meta: dateline, URL, counter, label, caption or byline: the furniture around a title. */
+static int is_meta(const reader *r, size_t i)
+{
+    return i != NONE && r->t.v[i].kind != TEXT_LINE_TEXT && r->t.v[i].kind != TEXT_LINE_BLANK;
+}
+
+/* in_run: line i is one of >= 3 consecutive short non-blank text lines (a headline list). */
+static int in_run(const reader *r, size_t i)
+{
+    size_t b = i, e = i;
+    const text_line *v = r->t.v;
+    while (b > 0 && v[b - 1].kind == TEXT_LINE_TEXT && !para_like(&v[b - 1])) b--;
+    while (e + 1 < r->t.n && v[e + 1].kind == TEXT_LINE_TEXT && !para_like(&v[e + 1])) e++;
+    return e - b + 1 >= 3;
+}
+
+/* suffix_at: start of a " - Site" / " | Site" suffix in a title, or len when there is none. */
+static size_t suffix_at(const char *s, size_t len)
+{
+    static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " • "};
+    size_t best = len;
+    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+        size_t m = strlen(seps[k]);
+        for (size_t i = len; i-- > 0;) {
+            if (i + m > len || memcmp(s + i, seps[k], m)) continue;
+            text_line pre = {.s = s, .len = i}, suf = {.s = s + i + m, .len = len - i - m};
+            int pw = 0, sw = 0;
+            for (size_t j = 0; j < pre.len; j++) pw += s[j] == ' ';
+            for (size_t j = 0; j < suf.len; j++) sw += suf.s[j] == ' ';
+            if (pw >= 2 && sw <= 3 && suf.len > 0 && suf.len <= 60 && i < best) best = i;
+            break;
+        }
+    }
+    return best;
+}
+
+/* same_text: two TEXT lines equal in the folded form, or one is the other plus a site suffix. */
+static int same_text(const text_line *a, const text_line *b)
+{
+    if (a->fold_len == b->fold_len) return !memcmp(a->fold, b->fold, a->fold_len);
+    const text_line *lo = a->fold_len < b->fold_len ? a : b, *hi = lo == a ? b : a;
+    return !memcmp(lo->fold, hi->fold, lo->fold_len) &&
+           suffix_at(hi->fold, hi->fold_len) == lo->fold_len;
+}
+
+/* repeated: another text line of the page's first part says the same. */
+static int repeated(const reader *r, size_t i)
+{
+    size_t lim = r->anchor + 60 < r->t.n ? r->anchor + 60 : r->t.n;
+    for (size_t j = 0; j < lim; j++)
+        if (j != i && is_text(r, j) && same_text(&r->t.v[i], &r->t.v[j])) return 1;
+    return 0;
+}
+
+/* title_score: how much line i looks like the article title (< 1: not a title). */
+static int title_score(const reader *r, size_t i)
+{
+    const text_line *l = &r->t.v[i];
+    if (!is_text(r, i) || l->words < 2 || l->words > 35 || l->len > 400) return 0;
+    size_t p = prev_line(r, i), n = next_line(r, i);
+    int s = 1;
+    if (repeated(r, i)) s += 4;
+    if (is_meta(r, n)) s += 2;
+    if (p == NONE || is_meta(r, p) || r->t.v[p].block != l->block) s += 1;
+    if (n != NONE && r->t.v[n].block == l->block && !is_meta(r, n)) s -= 1;
+    if (in_run(r, i)) s -= 4;
+    if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;
+    return s;
+}
+
+/* find_title: the best title candidate among the lines before the first paragraph. */
+static void find_title(reader *r)
+{
+    int best = 1;
+    r->title = r->t.n;
+    size_t from = r->anchor > 80 ? r->anchor - 80 : 0;
+    for (size_t i = from; i < r->anchor; i++) {
+        int s = title_score(r, i);
+        if (s >= best) best = s, r->title = i;
+    }
+    if (r->title == r->t.n) return;
+    const text_line *l = &r->t.v[r->title];
+    r->title_len = suffix_at(l->s, l->len);
+}
+
+/* find_anchors: first and last paragraph-like lines. */
+static void find_anchors(reader *r)
+{
+    r->anchor = r->t.n;
+    r->last_para = 0;
+    for (size_t i = 0; i < r->t.n; i++) {
+        if (!para_like(&r->t.v[i])) continue;
+        if (r->anchor == r->t.n) r->anchor = i;
+        r->last_para = i;
+    }
+    if (r->anchor == r->t.n) /* no paragraph: the last text line bounds the header */
+        for (size_t i = 0; i < r->t.n; i++)
+            if (is_text(r, i)) r->last_para = i;
+}
+
+/* is_quote: a short line whose text occurs inside a longer nearby line (a pull quote). */
+static int is_quote(const reader *r, size_t i)
+{
+    const text_line *l = &r->t.v[i];
+    if (l->words < 4 || l->words > 60) return 0;
+    size_t b = i > 40 ? i - 40 : 0, e = i + 40 < r->t.n ? i + 40 : r->t.n;
+    for (size_t j = b; j < e; j++) {
+        const text_line *p = &r->t.v[j];
+        if (j == i || !p->fold || p->fold_len < l->fold_len + 10) continue;
+        if (strstr(p->fold, l->fold)) return 1;
+    }
+    return 0;
+}
+
+/* word_end: end of the whitespace-delimited word starting at s[i]. */
+static size_t word_end(const char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] != ' ') i++;
+    return i;
+}
+
+/* fold_eq: two words equal in the folded form, ignoring punctuation around them. */
+static int fold_eq(const char *a, size_t an, const char *b, size_t bn)
+{
+    char fa[256], fb[256];
+    if (an > 100 || bn > 100) return 0;
+    size_t x = vocab_fold(a, an, fa, sizeof fa), y = vocab_fold(b, bn, fb, sizeof fb);
+    while (x && strchr(".,:;!?\"'،", fa[x - 1])) x--;
+    while (y && strchr(".,:;!?\"'،", fb[y - 1])) y--;
+    return x == y && !memcmp(fa, fb, x);
+}
+
+/* skip_title_prefix: offset in s after the longest word prefix it shares with the title. */
+static size_t skip_title_prefix(const reader *r, const char *s, size_t len)
+{
+    if (r->title == r->t.n) return 0;
+    const char *t = r->t.v[r->title].s;
+    size_t tl = r->title_len, i = 0, j = 0, done = 0;
+    while (i < len && j < tl) {
+        size_t ie = word_end(s, len, i), je = word_end(t, tl, j);
+        if (!fold_eq(s + i, ie - i, t + j, je - j)) break;
+        done = ie;
+        i = ie + 1, j = je + 1;
+    }
+    return done;
+}
+
+/* name_span: the name at the start of s: up to a separator, 1..6 words; 0 when not a name. */
+static size_t name_span(const char *s, size_t len)
+{
+    static const char *const cuts[] = {" | ", ",", "،", " - ", " – ", " — ", " on ", " في ", "  "};
+    size_t end = len;
+    for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+        for (size_t i = 0; i + strlen(cuts[k]) <= end; i++)
+            if (!memcmp(s + i, cuts[k], strlen(cuts[k]))) {
+                end = i;
+                break;
+            }
+    }
+    while (end && (s[end - 1] == ' ' || s[end - 1] == ':')) end--;
+    text_line l = {.s = s, .len = end};
+    int words = 1;
+    for (size_t i = 0; i < l.len; i++) words += s[i] == ' ';
+    if (!end || words > 6 || memchr(s, '.', end) != NULL) return 0;
+    for (size_t i = 0; i < end; i++)
+        if (isdigit((unsigned char)s[i])) return 0;
+    return end;
+}
+
+/* set_author: the name at s (and a dateline after it, "By X | Nov 5, 2021"). */
+static int set_author(reader *r, const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == ':')) s++, len--;
+    size_t n = name_span(s, len);
+    if (!n || vocab_classify(s, n) != VOCAB_NONE) return NI_OK;
+    if (!r->a->author && article_field_set(&r->a->author, s, n)) return NI_ERR_NOMEM;
+    const char *d = s + n;
+    size_t dl = len - n;
+    while (dl && strchr(" |,-:", *d)) d++, dl--;
+    article_datetime dt;
+    if (dl && r->a->published_origin == ARTICLE_TIME_NONE &&
+        extract_datetime_parse_line(d, dl, &dt) == NI_OK) {
+        r->a->published = dt;
+        r->a->published_origin = ARTICLE_TIME_PAGE;
+    }
+    return NI_OK;
+}
+
+/* widget_byline: "طباعة <title prefix> <name>" or "Print <name>". */
+static int widget_byline(reader *r, const text_line *l)
+{
+    const char *s = l->s + l->rest;
+    size_t len = l->len - l->rest, skip = skip_title_prefix(r, s, len);
+    if (!skip && vocab_prefix(s, len, VOCAB_WIDGET)) return NI_OK; /* a row of widgets */
+    return set_author(r, s + skip, len - skip);
+}
+
+/* views_near: the counter of a number line next to a views label. */
+static void views_near(reader *r, size_t i)
+{
+    size_t p = prev_line(r, i), n = next_line(r, i);
+    const text_line *v = r->t.v;
+    if ((p != NONE && v[p].kind == TEXT_LINE_LABEL && v[p].label == VOCAB_VIEWS) ||
+        (n != NONE && v[n].kind == TEXT_LINE_LABEL && v[n].label == VOCAB_VIEWS))
+        r->a->views = v[i].number;
+}
+
+/* read_meta: datelines, URL, view counter and byline, the first of each. */
+static int read_meta(reader *r)
+{
+    article *a = r->a;
+    for (size_t i = 0; i < r->t.n; i++) {
+        const text_line *l = &r->t.v[i];
+        int rc = NI_OK;
+        if (l->kind == TEXT_LINE_DATE && a->published_origin == ARTICLE_TIME_NONE &&
+            (l->dt.year || l->dt.hour >= 0))
+            a->published = l->dt, a->published_origin = ARTICLE_TIME_PAGE;
+        else if (l->kind == TEXT_LINE_URL && !a->url && i < r->last_para)
+            rc = article_field_set(&a->url, l->s, l->len);
+        else if (l->kind == TEXT_LINE_VIEWS && a->views == ARTICLE_VIEWS_NONE)
+            a->views = l->number;
+        else if (l->kind == TEXT_LINE_NUMBER && a->views == ARTICLE_VIEWS_NONE)
+            views_near(r, i);
+        else if (l->kind == TEXT_LINE_BYLINE && !a->author)
+            rc = set_author(r, l->s + l->rest, l->len - l->rest);
+        else if (l->kind == TEXT_LINE_WIDGET_BYLINE && !a->author)
+            rc = widget_byline(r, l);
+        if (rc) return rc;
+    }
+    return NI_OK;
+}
+
+typedef enum mode { MODE_BODY, MODE_RELATED, MODE_KEYWORDS } mode;
+
+/* add_keywords: a tag list split at commas, bars and bullets ("#" dropped). */
+static int add_keywords(article *a, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t e = i;
+        while (e < len && !strchr(",|#", s[e]) && !(e + 1 < len && !memcmp(s + e, "،", 2)) &&
+               !(e + 2 < len && !memcmp(s + e, "•", 3)))
+            e++;
+        size_t b = i, z = e;
+        while (b < z && s[b] == ' ') b++;
+        while (z > b && s[z - 1] == ' ') z--;
+        if (z > b && article_keyword_add(a, s + b, z - b)) return NI_ERR_NOMEM;
+        i = e < len ? e + (s[e] == ',' || s[e] == '|' || s[e] == '#' ? 1
+                           : (s[e] & 0xE0) == 0xE0                   ? 3
+                                                                     : 2)
+                    : len;
+    }
+    return NI_OK;
+}
+
+/* add_related: a link title after a read-also head. */
+static int add_related(article *a, const char *s, size_t len)
+{
+    char *t = util_strndup(s, len);
+    if (!t) return NI_ERR_NOMEM;
+    int rc = article_related_add(a, t, NULL);
+    free(t);
+    return rc;
+}
+
+/* attribution: the short line right after a pull quote ("قيادي في قسد"). */
+static size_t attribution(const reader *r, size_t i)
+{
+    size_t j = next_line(r, i);
+    if (j == NONE || !is_text(r, j)) return NONE;
+    const text_line *l = &r->t.v[j];
+    if (l->words > 6 || l->end_punct || para_like(l)) return NONE;
+    return l->block == r->t.v[i].block || l->words <= 4 ? j : NONE;
+}
+
+/* is_repeat: the line repeats the title or states the site name. */
+static int is_repeat(const reader *r, const text_line *l)
+{
+    if (r->title != r->t.n && same_text(l, &r->t.v[r->title])) return 1;
+    const char *site = r->a->site_name;
+    return site && l->len == strlen(site) && !memcmp(l->s, site, l->len);
+}
+
+/* text_role: what a TEXT line in the article part becomes; updates the block mode. */
+static int text_role(reader *r, size_t i, mode *m, char *skip)
+{
+    const text_line *l = &r->t.v[i];
+    if (skip[i] || is_repeat(r, l)) return NI_OK;
+    if (*m == MODE_RELATED && !para_like(l)) return add_related(r->a, l->s, l->len);
+    if (*m == MODE_KEYWORDS && !para_like(l) && l->words <= 6)
+        return add_keywords(r->a, l->s, l->len);
+    *m = MODE_BODY;
+    if (is_quote(r, i)) {
+        size_t j = attribution(r, i);
+        if (j != NONE) skip[j] = 1;
+        return NI_OK;
+    }
+    if (para_like(l) || l->end_punct)
+        return article_block_add(r->a, ARTICLE_BLOCK_PARAGRAPH, l->s, l->len);
+    if (in_run(r, i) || i > r->last_para) return NI_OK;
+    return article_block_add(r->a, ARTICLE_BLOCK_HEADING, l->s, l->len);
+}
+
+/* label_role: chrome labels open related/keyword blocks or end them. */
+static int label_role(reader *r, const text_line *l, mode *m)
+{
+    const char *rest = l->s + l->rest;
+    size_t n = l->rest ? l->len - l->rest : 0;
+    if (l->label == VOCAB_RELATED) {
+        *m = MODE_RELATED;
+        return n ? add_related(r->a, rest, n) : NI_OK;
+    }
+    if (l->label == VOCAB_KEYWORDS) {
+        *m = MODE_KEYWORDS;
+        return n ? add_keywords(r->a, rest, n) : NI_OK;
+    }
+    *m = MODE_BODY;
+    return NI_OK;
+}
+
+/* read_body: the article part: everything after the title, line by line. */
+static int read_body(reader *r)
+{
+    char *skip = calloc(r->t.n + 1, 1);
+    if (!skip) return NI_ERR_NOMEM;
+    mode m = MODE_BODY;
+    article *a = r->a;
+    int rc = NI_OK;
+    for (size_t i = r->title == r->t.n ? 0 : r->title + 1; i < r->t.n && !rc; i++) {
+        const text_line *l = &r->t.v[i];
+        if (l->kind == TEXT_LINE_TEXT)
+            rc = text_role(r, i, &m, skip);
+        else if (l->kind == TEXT_LINE_LABEL)
+            rc = label_role(r, l, &m);
+        else if (l->kind == TEXT_LINE_CAPTION)
+            rc = article_caption_add(a, l->s, l->len);
+        else if (l->kind == TEXT_LINE_URL && m == MODE_RELATED && a->nrelated &&
+                 !a->related[a->nrelated - 1].url)
+            a->related[a->nrelated - 1].url = util_strndup(l->s, l->len),
+                                     rc = a->related[a->nrelated - 1].url ? NI_OK : NI_ERR_NOMEM;
+    }
+    free(skip);
+    return rc;
+}
+
+/* set_title: title without its site suffix; the suffix is the site name. */
+static int set_title(reader *r)
+{
+    if (r->title == r->t.n) return NI_OK;
+    const text_line *l = &r->t.v[r->title];
+    if (article_field_set(&r->a->title, l->s, r->title_len)) return NI_ERR_NOMEM;
+    if (r->title_len == l->len) return NI_OK;
+    const char *s = l->s + r->title_len;
+    size_t n = l->len - r->title_len;
+    for (size_t k; n; s += k, n -= k) { /* skip the separator */
+        k = *s == ' ' || *s == '|' || *s == '-' || *s == ':' ? 1 : 0;
+        if (!k && n >= 3 && (!memcmp(s, "–", 3) || !memcmp(s, "—", 3) || !memcmp(s, "•", 3))) k = 3;
+        if (!k) break;
+    }
+    return article_field_set(&r->a->site_name, s, n);
+}
 
 int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
 {
-    article *a = article_create();
-    if (!a) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
-    const char *s = pg->text, *end = pg->text + pg->len;
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-        if (n && article_block_add(a, ARTICLE_BLOCK_PARAGRAPH, s, n)) break;
-        s += n + 1;
+    reader r = {0};
+    *out = NULL;
+    r.a = article_create();
+    if (!r.a || text_lines_split(pg->text, pg->len, &r.t)) {
+        article_destroy(r.a);
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory reading a text page");
     }
-    *out = a;
+    find_anchors(&r);
+    find_title(&r);
+    int rc = set_title(&r);
+    if (!rc) rc = read_meta(&r);
+    if (!rc) rc = read_body(&r);
+    text_lines_free(&r.t);
+    if (rc) {
+        article_destroy(r.a);
+        return ni_err_set(errstr, errlen, rc, "out of memory reading a text page");
+    }
+    *out = r.a;
     return NI_OK;
 }

@@ -1,0 +1,209 @@
+/* text_lines.c: splitting a text page into trimmed lines and classifying each one on its own. */
+#include "extract/text_lines.h"
+
+#include "extract/datetime.h"
+#include "util/err.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+/* is_space: white space and invisible format characters trimmed from line ends. */
+static int is_space(UChar32 c)
+{
+    return c == 0xA0 || u_isUWhiteSpace(c) || u_charType(c) == U_FORMAT_CHAR;
+}
+
+/* trim: narrows [*s, *s + *len) to its visible part. */
+static void trim(const char **s, size_t *len)
+{
+    int32_t i = 0, n = (int32_t)*len, b = -1, e = 0;
+    while (i < n) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(*s, i, n, c);
+        if (c < 0 || !is_space(c)) {
+            if (b < 0) b = at;
+            e = i;
+        }
+    }
+    *s += b < 0 ? 0 : b;
+    *len = b < 0 ? 0 : (size_t)(e - b);
+}
+
+/* count_words: tokens between spaces that hold a letter or a digit. */
+static int count_words(const char *s, size_t len)
+{
+    int32_t i = 0, n = (int32_t)len;
+    int words = 0, in_word = 0, counted = 0;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c >= 0 && is_space(c)) {
+            in_word = counted = 0;
+            continue;
+        }
+        in_word = 1;
+        if (!counted && c >= 0 && u_isalnum(c)) words++, counted = 1;
+    }
+    (void)in_word;
+    return words;
+}
+
+/* ends_punct: the last character before closing quotes/brackets is sentence punctuation. */
+static int ends_punct(const char *s, size_t len)
+{
+    int32_t i = (int32_t)len;
+    while (i > 0) {
+        UChar32 c;
+        U8_PREV(s, 0, i, c);
+        if (c < 0) return 0;
+        if (is_space(c) || c == '"' || c == '\'' || c == ')' || c == ']' || c == 0xBB ||
+            c == 0x201D || c == 0x2019 || c == 0x00AB)
+            continue;
+        return c == '.' || c == '!' || c == '?' || c == 0x061F || c == 0x2026 || c == ':' ||
+               c == 0x06D4 || c == ';' || c == 0x061B;
+    }
+    return 0;
+}
+
+int text_number_parse(const char *s, size_t len, long long *v)
+{
+    char f[64];
+    if (len == 0 || len > 30) return NI_ERR_PARSE;
+    size_t n = vocab_fold(s, len, f, sizeof f), digits = 0;
+    long long x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)f[i])) {
+            if (++digits > 15) return NI_ERR_PARSE;
+            x = x * 10 + (f[i] - '0');
+        } else if (!((f[i] == ',' || f[i] == '.' || f[i] == ' ') && digits && i + 1 < n)) {
+            return NI_ERR_PARSE;
+        }
+    }
+    if (!digits) return NI_ERR_PARSE;
+    *v = x;
+    return NI_OK;
+}
+
+static int is_url(const char *s, size_t len)
+{
+    if (memchr(s, ' ', len)) return 0;
+    return (len > 8 && !strncmp(s, "https://", 8)) || (len > 7 && !strncmp(s, "http://", 7)) ||
+           (len > 4 && !strncmp(s, "www.", 4));
+}
+
+/* views_line: "734 مشاهدة", "Views: 1,234". */
+static int views_line(text_line *l)
+{
+    size_t p = vocab_prefix(l->s, l->len, VOCAB_VIEWS);
+    if (p && text_number_parse(l->s + p, l->len - p, &l->number) == NI_OK) return 1;
+    const char *sp = memchr(l->s, ' ', l->len);
+    if (!sp || vocab_classify(sp, l->len - (size_t)(sp - l->s)) != VOCAB_VIEWS) return 0;
+    return text_number_parse(l->s, (size_t)(sp - l->s), &l->number) == NI_OK;
+}
+
+/* caption_line: "X- أرشيفية", "X (أرشيفية)", "Photo: X", "(Photo: X)". */
+static int caption_line(const text_line *l)
+{
+    if (l->words > 30) return 0;
+    size_t at = vocab_suffix(l->s, l->len, VOCAB_CAPTION);
+    for (size_t i = at; at && i < l->len && strchr(" -(|/,_", l->s[i]); i++)
+        if (l->s[i] != ' ') return 1; /* a marked separator, not a plain space */
+    size_t p = vocab_prefix(l->s, l->len, VOCAB_CAPTION);
+    return p && memchr(l->s, ':', p);
+}
+
+/* byline: "بقلم: ..." / "By ..." on a short line; English names start with a capital. */
+static int byline(text_line *l)
+{
+    size_t p = vocab_prefix(l->s, l->len, VOCAB_AUTHOR);
+    if (!p || l->words > 12) return 0;
+    unsigned char c = (unsigned char)l->s[p];
+    if (c < 0x80 && !isupper(c)) return 0;
+    l->rest = p;
+    return 1;
+}
+
+static void classify(text_line *l)
+{
+    if (l->len == 0) {
+        l->kind = TEXT_LINE_BLANK;
+        return;
+    }
+    l->words = count_words(l->s, l->len);
+    l->end_punct = ends_punct(l->s, l->len);
+    size_t p;
+    if (extract_datetime_parse_line(l->s, l->len, &l->dt) == NI_OK)
+        l->kind = TEXT_LINE_DATE;
+    else if (is_url(l->s, l->len))
+        l->kind = TEXT_LINE_URL;
+    else if (text_number_parse(l->s, l->len, &l->number) == NI_OK)
+        l->kind = TEXT_LINE_NUMBER;
+    else if (l->words <= 4 && views_line(l))
+        l->kind = TEXT_LINE_VIEWS;
+    else if ((l->label = vocab_classify(l->s, l->len)) != VOCAB_NONE)
+        l->kind = TEXT_LINE_LABEL;
+    else if ((p = vocab_prefix(l->s, l->len, VOCAB_RELATED)) && l->words <= 40)
+        l->kind = TEXT_LINE_LABEL, l->label = VOCAB_RELATED, l->rest = p;
+    else if ((p = vocab_prefix(l->s, l->len, VOCAB_KEYWORDS)) && memchr(l->s, ':', p))
+        l->kind = TEXT_LINE_LABEL, l->label = VOCAB_KEYWORDS, l->rest = p;
+    else if (vocab_prefix(l->s, l->len, VOCAB_SITE))
+        l->kind = TEXT_LINE_LABEL, l->label = VOCAB_SITE;
+    else if (caption_line(l))
+        l->kind = TEXT_LINE_CAPTION;
+    else if (byline(l))
+        l->kind = TEXT_LINE_BYLINE;
+    else if ((p = vocab_prefix(l->s, l->len, VOCAB_WIDGET)) && l->words <= 20)
+        l->kind = TEXT_LINE_WIDGET_BYLINE, l->rest = p;
+    else
+        l->kind = TEXT_LINE_TEXT;
+}
+
+/* fold_line: the vocab_fold form of a TEXT line. */
+static int fold_line(text_line *l)
+{
+    if (l->kind != TEXT_LINE_TEXT) return NI_OK;
+    l->fold = malloc(2 * l->len + 1);
+    if (!l->fold) return NI_ERR_NOMEM;
+    l->fold_len = vocab_fold(l->s, l->len, l->fold, 2 * l->len + 1);
+    return NI_OK;
+}
+
+int text_lines_split(const char *text, size_t len, text_lines *out)
+{
+    size_t cap = 1, block = 0;
+    for (size_t i = 0; i < len; i++) cap += text[i] == '\n';
+    out->n = 0;
+    out->v = calloc(cap, sizeof *out->v);
+    if (!out->v) return NI_ERR_NOMEM;
+    const char *s = text, *end = text + len;
+    while (s < end || out->n == 0) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        text_line *l = &out->v[out->n++];
+        l->s = s;
+        l->len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        s += l->len + 1;
+        trim(&l->s, &l->len);
+        classify(l);
+        if (l->kind == TEXT_LINE_BLANK && out->n > 1 && out->v[out->n - 2].kind != TEXT_LINE_BLANK)
+            block++;
+        l->block = (int)block;
+        if (fold_line(l)) {
+            text_lines_free(out);
+            return NI_ERR_NOMEM;
+        }
+        if (!nl) break;
+    }
+    return NI_OK;
+}
+
+void text_lines_free(text_lines *t)
+{
+    for (size_t i = 0; i < t->n; i++) free(t->v[i].fold);
+    free(t->v);
+    t->v = NULL;
+    t->n = 0;
+}
