@@ -22,6 +22,7 @@ typedef struct reader {
     size_t title;     /* title line (t.n when none) */
     size_t title_len; /* bytes of the title without a " - Site" suffix */
     size_t last_para; /* last paragraph-like line */
+    size_t *run;      /* per line: length of its run of short text lines */
     article *a;
 } reader;
 
@@ -62,11 +63,19 @@ static int is_meta(const reader *r, size_t i)
 /* in_run: line i is one of >= 3 consecutive short non-blank text lines (a headline list). */
 static int in_run(const reader *r, size_t i)
 {
-    size_t b = i, e = i;
-    const text_line *v = r->t.v;
-    while (b > 0 && v[b - 1].kind == TEXT_LINE_TEXT && !para_like(&v[b - 1])) b--;
-    while (e + 1 < r->t.n && v[e + 1].kind == TEXT_LINE_TEXT && !para_like(&v[e + 1])) e++;
-    return e - b + 1 >= 3;
+    return r->run[i] >= 3;
+}
+
+/* count_runs: for every line, the length of its run of consecutive short text lines. */
+static int count_runs(reader *r)
+{
+    r->run = calloc(r->t.n + 1, sizeof *r->run);
+    if (!r->run) return NI_ERR_NOMEM;
+    for (size_t b = 0, e; b < r->t.n; b = e + 1) {
+        for (e = b; e < r->t.n && is_text(r, e) && !para_like(&r->t.v[e]);) e++;
+        for (size_t k = b; k < e; k++) r->run[k] = e - b;
+    }
+    return NI_OK;
 }
 
 /* suffix_at: start of a " - Site" / " | Site" suffix in a title, or len when there is none. */
@@ -102,7 +111,7 @@ static int same_text(const text_line *a, const text_line *b)
 static int repeated(const reader *r, size_t i)
 {
     size_t lim = r->anchor + 60 < r->t.n ? r->anchor + 60 : r->t.n;
-    for (size_t j = 0; j < lim; j++)
+    for (size_t j = i > 200 ? i - 200 : 0; j < lim; j++)
         if (j != i && is_text(r, j) && same_text(&r->t.v[i], &r->t.v[j])) return 1;
     return 0;
 }
@@ -420,7 +429,8 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     reader r = {0};
     *out = NULL;
     r.a = article_create();
-    if (!r.a || text_lines_split(pg->text, pg->len, &r.t)) {
+    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r)) {
+        text_lines_free(&r.t);
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory reading a text page");
     }
@@ -430,6 +440,7 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     if (!rc) rc = read_meta(&r);
     if (!rc) rc = read_body(&r);
     text_lines_free(&r.t);
+    free(r.run);
     if (rc) {
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, rc, "out of memory reading a text page");
