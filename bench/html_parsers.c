@@ -1,7 +1,9 @@
-/* html_parsers.c: times libxml2's HTML parser against gumbo on a set of pages (parser choice). */
+/* html_parsers.c: times libxml2's HTML parser, gumbo and myhtml on a set of pages (parser choice):
+ * html-parser-bench PAGE.html.gz... (each parser parses every page 5 times, one thread). */
 #define _POSIX_C_SOURCE 200809L
 #include <gumbo.h>
 #include <libxml/HTMLparser.h>
+#include <myhtml/api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +58,22 @@ int main(int argc, char **argv)
             gumbo_destroy_output(&kGumboDefaultOptions, o);
         }
     double t2 = now();
+    myhtml_t *mh = myhtml_create();
+    myhtml_init(mh, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0);
+    for (int r = 0; r < rounds; r++)
+        for (int i = 1; i < argc; i++) {
+            myhtml_tree_t *t = myhtml_tree_create();
+            myhtml_tree_init(t, mh);
+            myhtml_parse(t, MyENCODING_UTF_8, pages[i], lens[i]);
+            myhtml_tree_destroy(t);
+        }
+    double t3 = now();
+    myhtml_destroy(mh);
     double mb = (double)total * rounds / 1e6;
     int n = (argc - 1) * rounds;
     printf("pages=%d bytes=%zu\n", argc - 1, total);
     printf("libxml2: %.1f pages/s %.1f MB/s\n", n / (t1 - t0), mb / (t1 - t0));
     printf("gumbo:   %.1f pages/s %.1f MB/s\n", n / (t2 - t1), mb / (t2 - t1));
+    printf("myhtml:  %.1f pages/s %.1f MB/s\n", n / (t3 - t2), mb / (t3 - t2));
     return 0;
 }
