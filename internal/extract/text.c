@@ -413,9 +413,13 @@ static int set_title(reader *r)
     if (r->title == r->t.n) return NI_OK;
     const text_line *l = &r->t.v[r->title];
     if (article_field_set(&r->a->title, l->s, r->title_len)) return NI_ERR_NOMEM;
-    if (r->title_len == l->len) return NI_OK;
-    const char *s = l->s + r->title_len;
-    size_t n = l->len - r->title_len;
+    size_t cut = r->title_len;
+    for (size_t j = 0; cut == l->len && j < r->anchor; j++) /* a copy with the suffix */
+        if (j != r->title && is_text(r, j) && same_text(l, &r->t.v[j]))
+            l = &r->t.v[j], cut = suffix_at(l->s, l->len);
+    if (cut == l->len) return NI_OK;
+    const char *s = l->s + cut;
+    size_t n = l->len - cut;
     for (size_t k; n; s += k, n -= k) { /* skip the separator */
         k = *s == ' ' || *s == '|' || *s == '-' || *s == ':' ? 1 : 0;
         if (!k && n >= 3 && (!memcmp(s, "–", 3) || !memcmp(s, "—", 3) || !memcmp(s, "•", 3))) k = 3;

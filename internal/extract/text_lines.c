@@ -172,6 +172,43 @@ static int fold_line(text_line *l)
     return NI_OK;
 }
 
+/* wrapped: lines v[0..n) are one hard-wrapped paragraph: all prose of >= 5 words, only the last
+ * ending a sentence. */
+static int wrapped(const text_line *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind != TEXT_LINE_TEXT || v[i].words < (i + 1 < n ? 5 : 1) ||
+            v[i].end_punct != (i + 1 == n))
+            return 0;
+    return 1;
+}
+
+/* join: v[0] becomes the n lines joined by spaces; the others become blank. */
+static int join(text_line *v, size_t n)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) len += v[i].len + 1;
+    char *s = malloc(len);
+    if (!s) return NI_ERR_NOMEM;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(s + o, v[i].s, v[i].len);
+        o += v[i].len;
+        s[o++] = ' ';
+        if (i) {
+            free(v[i].fold);
+            v[i] = (text_line){.s = v[i].s, .kind = TEXT_LINE_BLANK, .block = v[i].block};
+        }
+    }
+    free(v[0].fold);
+    v[0].fold = NULL;
+    v[0].own = s;
+    v[0].s = s;
+    v[0].len = o - 1;
+    classify(&v[0]);
+    return fold_line(&v[0]);
+}
+
 int text_lines_split(const char *text, size_t len, text_lines *out)
 {
     size_t cap = 1, block = 0;
@@ -197,12 +234,19 @@ int text_lines_split(const char *text, size_t len, text_lines *out)
         }
         if (!nl) break;
     }
+    for (size_t b = 0, e; b < out->n; b = e + 1) {
+        for (e = b; e < out->n && out->v[e].kind != TEXT_LINE_BLANK;) e++;
+        if (e - b >= 2 && wrapped(out->v + b, e - b) && join(out->v + b, e - b)) {
+            text_lines_free(out);
+            return NI_ERR_NOMEM;
+        }
+    }
     return NI_OK;
 }
 
 void text_lines_free(text_lines *t)
 {
-    for (size_t i = 0; i < t->n; i++) free(t->v[i].fold);
+    for (size_t i = 0; i < t->n; i++) free(t->v[i].fold), free(t->v[i].own);
     free(t->v);
     t->v = NULL;
     t->n = 0;

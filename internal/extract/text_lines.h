@@ -33,6 +33,7 @@ typedef struct text_line {
     int block;           /* index of the blank-line-separated block */
     article_datetime dt; /* TEXT_LINE_DATE */
     long long number;    /* TEXT_LINE_NUMBER, TEXT_LINE_VIEWS */
+    char *own;           /* s when the line was joined from hard-wrapped lines (owned) */
     char *fold;          /* vocab_fold form of TEXT lines (owned), NULL for the others */
     size_t fold_len;
 } text_line;
@@ -42,7 +43,8 @@ typedef struct text_lines {
     size_t n;
 } text_lines;
 
-/* text_lines_split: splits text into trimmed, classified lines (blank lines included). Returns
+/* text_lines_split: splits text into trimmed, classified lines (blank lines included); a block of
+ * hard-wrapped prose lines (each long, the last ending a sentence) becomes one line. Returns
  * NI_OK or NI_ERR_NOMEM (out emptied); free with text_lines_free. */
 int text_lines_split(const char *text, size_t len, text_lines *out);
 
