@@ -32,17 +32,20 @@ static void resolve_flags(html_doc *d)
     for (size_t i = 0; i < d->nblocks; i++) d->elems[d->blocks[i].elem].raw += d->blocks[i].chars;
     sum_up(d, offsetof(html_elem, raw));
     int total = d->elems[0].raw;
-    /* HE_STRONG: holds an <article> or itemprop=articleBody with a quarter of the text */
+    /* HE_STRONG: holds an <article> or itemprop=articleBody with a quarter of the text; scope:
+     * the text of the nearest such article element above */
     for (size_t i = d->nelems; i-- > 1;) {
         html_elem *e = &d->elems[i];
         if (((e->flags & HE_ABODY) || e->tag == MyHTML_TAG_ARTICLE) && e->raw * 4 >= total)
-            e->flags |= HE_STRONG;
+            e->flags |= HE_STRONG, e->scope = e->raw;
         if (e->parent >= 0) d->elems[e->parent].flags |= e->flags & HE_STRONG;
     }
     for (size_t i = 0; i < d->nelems; i++) {
         html_elem *e = &d->elems[i];
-        int chrome =
-            (e->flags & (HE_BOILER | HE_NEG)) && e->raw * 2 < total && !(e->flags & HE_STRONG);
+        if (!e->scope && e->parent >= 0) e->scope = d->elems[e->parent].scope;
+        int main_part = e->raw * 2 >= total || (e->scope && e->raw * 2 >= e->scope);
+        int chrome = (e->flags & HE_BOILER) && !main_part && !(e->flags & HE_STRONG);
+        chrome |= (e->flags & HE_NEG) && !main_part && !(e->flags & HE_STRONG);
         if (chrome) e->flags |= HE_DROP;
         if (e->raw > 400)
             e->flags &= ~(unsigned)(HE_CAPTION | HE_FIGURE); /* a wrapper, not a caption */
@@ -324,15 +327,16 @@ int html_content_select(html_doc *d)
     resolve_flags(d);
     totals(d);
     score_blocks(d);
-    int top = best_by_ld(d);
-    if (top >= 0)
-        d->elems[top].flags |= HE_SEL;
-    else if ((top = best_by_score(d)) >= 0)
+    /* the JSON-LD container wins unless it lies inside the scored one (a partial articleBody) */
+    int ld = best_by_ld(d), top = best_by_score(d);
+    if (ld >= 0 && (top < 0 || !is_ancestor(d, top, ld)))
+        top = ld, d->elems[top].flags |= HE_SEL;
+    else if (top >= 0)
         select_siblings(d, top);
     propagate_sel(d);
     int rc = emit(d, top < 0);
     if (rc) return rc;
-    size_t ld = d->meta.ld_body ? strlen(d->meta.ld_body) : 0;
-    if (ld >= 200 && body_chars(d->out) * 2 < ld) rc = emit_ld_body(d);
+    size_t ldn = d->meta.ld_body ? strlen(d->meta.ld_body) : 0;
+    if (ldn >= 200 && body_chars(d->out) * 2 < ldn) rc = emit_ld_body(d);
     return rc;
 }

@@ -39,6 +39,7 @@ typedef struct html_elem {
     int link;     /* of which inside links */
     int raw;      /* characters of block text below, all of it */
     int matched;  /* characters of blocks found in the JSON-LD articleBody */
+    int scope;    /* raw text of the nearest <article>/articleBody element at or above, or 0 */
 } html_elem;
 
 enum { HB_PARA = 0, HB_HEADING, HB_ITEM, HB_CAPTION };
