@@ -93,18 +93,18 @@ typedef struct hint {
 } hint;
 
 static const hint neg_hints[] = {
-    {"comment", 0},    {"share", 0},      {"sharing", 0},    {"social", 0},     {"related", 0},
-    {"sidebar", 0},    {"footer", 0},     {"masthead", 0},   {"breadcrumb", 0}, {"newsletter", 0},
-    {"subscribe", 0},  {"advert", 0},     {"sponsor", 0},    {"promo", 0},      {"cookie", 0},
-    {"popup", 0},      {"modal", 0},      {"widget", 0},     {"outbrain", 0},   {"taboola", 0},
-    {"recommend", 0},  {"trending", 0},   {"popular", 0},    {"disqus", 0},     {"signup", 0},
-    {"login", 0},      {"toolbar", 0},    {"pagination", 0}, {"pager", 0},      {"banner", 0},
-    {"skyscraper", 0}, {"shoutbox", 0},   {"rss", 1},        {"menu", 1},       {"nav", 1},
-    {"navbar", 0},     {"navigation", 0}, {"ad", 1},         {"ads", 1},        {"tags", 1},
-    {"tag", 1},        {"print", 1},      {"meta", 1},       {"more", 1},       {"readmore", 0},
-    {"byline", 0},     {"author", 1},     {"dateline", 0},   {"timestamp", 0},  {"hide", 1},
-    {"sr", 1},         {"tools", 1},      {"tool", 1},       {"nocontent", 0},  {"subscription", 0},
-    {"paywall", 0},
+    {"comment", 0},    {"share", 0},      {"sharing", 0},    {"social", 0},       {"related", 0},
+    {"sidebar", 0},    {"footer", 0},     {"masthead", 0},   {"breadcrumb", 0},   {"newsletter", 0},
+    {"subscribe", 0},  {"advert", 0},     {"sponsor", 0},    {"promo", 0},        {"cookie", 0},
+    {"popup", 0},      {"modal", 0},      {"widget", 0},     {"outbrain", 0},     {"taboola", 0},
+    {"recommend", 0},  {"trending", 0},   {"popular", 0},    {"disqus", 0},       {"signup", 0},
+    {"login", 0},      {"toolbar", 0},    {"pagination", 0}, {"pager", 0},        {"banner", 0},
+    {"skyscraper", 0}, {"shoutbox", 0},   {"rss", 1},        {"menu", 1},         {"nav", 1},
+    {"navbar", 0},     {"navigation", 0}, {"ad", 1},         {"ads", 1},          {"tags", 1},
+    {"tag", 1},        {"print", 1},      {"meta", 1},       {"more", 1},         {"readmore", 0},
+    {"byline", 0},     {"author", 1},     {"dateline", 0},   {"timestamp", 0},    {"sr", 1},
+    {"tools", 1},      {"tool", 1},       {"nocontent", 0},  {"subscription", 0}, {"paywall", 0},
+    {"gallery", 0},    {"slideshow", 0},  {"carousel", 0},
 };
 
 static const hint pos_hints[] = {

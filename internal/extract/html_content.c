@@ -111,6 +111,32 @@ static float tag_weight(int tag)
     }
 }
 
+/* is_paragraph_tag: elements that are a paragraph themselves (their container is the parent);
+ * text directly inside any other block (a div with <br>-separated text) counts for that block. */
+static int is_paragraph_tag(int tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_P:
+    case MyHTML_TAG_PRE:
+    case MyHTML_TAG_LI:
+    case MyHTML_TAG_DD:
+    case MyHTML_TAG_DT:
+    case MyHTML_TAG_TD:
+    case MyHTML_TAG_TH:
+    case MyHTML_TAG_BLOCKQUOTE:
+    case MyHTML_TAG_H1:
+    case MyHTML_TAG_H2:
+    case MyHTML_TAG_H3:
+    case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5:
+    case MyHTML_TAG_H6:
+    case MyHTML_TAG_ADDRESS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* score_blocks: each paragraph of 25+ characters gives its container 1 + commas + length/100
  * (at most 3), scaled by its link-free share; the grandparent gets half, the next a sixth. */
 static void score_blocks(html_doc *d)
@@ -120,7 +146,7 @@ static void score_blocks(html_doc *d)
         if (!block_counts(d, b) || b->kind == HB_HEADING || b->chars < 25) continue;
         float s = 1.f + (float)b->commas + (b->chars >= 300 ? 3.f : (float)b->chars / 100.f);
         s *= 1.f - (float)b->link / (float)b->chars;
-        int a = d->elems[b->elem].parent;
+        int a = is_paragraph_tag(d->elems[b->elem].tag) ? d->elems[b->elem].parent : b->elem;
         for (int level = 0; a >= 0 && level < 3; level++, a = d->elems[a].parent)
             d->elems[a].score += level == 0 ? s : level == 1 ? s / 2 : s / 6;
     }
@@ -130,7 +156,9 @@ static float final_score(const html_doc *d, int i)
 {
     const html_elem *e = &d->elems[i];
     if (e->score <= 0 || (e->flags & HE_DROP)) return 0;
-    return (e->score + e->weight + tag_weight(e->tag)) * (1.f - link_density(e));
+    /* class/tag priors count in full only for containers holding about a paragraph or more */
+    float prior = (e->weight + tag_weight(e->tag)) * (e->score >= 3 ? 1.f : e->score / 3);
+    return (e->score + prior) * (1.f - link_density(e));
 }
 
 static int is_ancestor(const html_doc *d, int anc, int i)
