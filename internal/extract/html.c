@@ -14,7 +14,7 @@
 
 /* ---- small helpers shared with the other html_*.c files ---- */
 
-const char *html_attr(myhtml_tree_node_t *node, const char *key, size_t *len)
+const char *extract_html_attr(myhtml_tree_node_t *node, const char *key, size_t *len)
 {
     myhtml_tree_attr_t *a = myhtml_attribute_by_key(node, key, strlen(key));
     size_t l = 0;
@@ -28,7 +28,7 @@ static int is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-int html_set(char **field, const char *s, size_t len)
+int extract_html_set(char **field, const char *s, size_t len)
 {
     if (!s) return NI_OK;
     while (len && is_space((unsigned char)*s)) s++, len--;
@@ -54,7 +54,7 @@ static int append_collapsed(sbuf *b, const char *s, size_t len, int *nomem)
     return chars;
 }
 
-char *html_node_text(myhtml_tree_node_t *root, size_t max)
+char *extract_html_node_text(myhtml_tree_node_t *root, size_t max)
 {
     sbuf b = SBUF_INIT;
     int nomem = 0;
@@ -148,7 +148,7 @@ static size_t lower_attrs(myhtml_tree_node_t *node, char *buf, size_t cap)
     size_t n = 0, l;
     const char *keys[] = {"class", "id"};
     for (int k = 0; k < 2; k++) {
-        const char *v = html_attr(node, keys[k], &l);
+        const char *v = extract_html_attr(node, keys[k], &l);
         for (size_t i = 0; v && i < l && n + 2 < cap; i++)
             buf[n++] = (char)tolower((unsigned char)v[i]);
         if (v && n + 2 < cap) buf[n++] = ' ';
@@ -160,7 +160,7 @@ static size_t lower_attrs(myhtml_tree_node_t *node, char *buf, size_t cap)
 static int attr_is(myhtml_tree_node_t *node, const char *key, const char *value)
 {
     size_t l;
-    const char *v = html_attr(node, key, &l);
+    const char *v = extract_html_attr(node, key, &l);
     return v && l == strlen(value) && !strncasecmp(v, value, l);
 }
 
@@ -271,8 +271,8 @@ static const hint strong_neg[] = {
 static int is_hidden(myhtml_tree_node_t *node)
 {
     size_t l;
-    if (html_attr(node, "hidden", NULL)) return 1;
-    const char *st = html_attr(node, "style", &l);
+    if (extract_html_attr(node, "hidden", NULL)) return 1;
+    const char *st = extract_html_attr(node, "style", &l);
     if (!st) return 0;
     char buf[256];
     size_t n = 0;
@@ -423,10 +423,10 @@ static int enter(walker *w, myhtml_tree_node_t *node)
     if (w->skip) {
         /* inside hidden/non-text markup: only metadata (JSON-LD, meta, link) is collected */
         if (tag == MyHTML_TAG_SCRIPT || tag == MyHTML_TAG_META || tag == MyHTML_TAG_LINK)
-            return !html_meta_element(d, node, tag) && push(w, -1);
+            return !extract_html_meta_element(d, node, tag) && push(w, -1);
         return push(w, -1);
     }
-    if (html_meta_element(d, node, tag)) return 0;
+    if (extract_html_meta_element(d, node, tag)) return 0;
     if (tag == MyHTML_TAG_BR) {
         if (++d->br_run >= 2)
             flush(w);
@@ -459,11 +459,12 @@ static int enter(walker *w, myhtml_tree_node_t *node)
     e->parent = w->depth ? w->stack[w->depth - 1] : -1;
     e->flags = classify(node, tag, &e->weight);
     if (e->flags & HE_BLOCK) flush(w);
-    if ((e->flags & HE_BYLINE) && !d->meta.byline) d->meta.byline = html_node_text(node, 256);
+    if ((e->flags & HE_BYLINE) && !d->meta.byline)
+        d->meta.byline = extract_html_node_text(node, 256);
     e->owner = (e->flags & HE_BLOCK) || e->parent < 0 ? i : d->elems[e->parent].owner;
     if (tag == MyHTML_TAG_A) {
         d->link_depth++;
-        if (++d->cur_links == 1) d->cur_href = html_attr(node, "href", NULL);
+        if (++d->cur_links == 1) d->cur_href = extract_html_attr(node, "href", NULL);
     }
     return push(w, i);
 }
@@ -517,7 +518,7 @@ static void doc_free(html_doc *d)
     free(d->blocks);
     sbuf_free(&d->text);
     sbuf_free(&d->cur);
-    html_meta_free(&d->meta);
+    extract_html_meta_free(&d->meta);
     if (d->tree) myhtml_tree_destroy(d->tree);
 }
 
@@ -541,8 +542,8 @@ int extract_html(extract_ctx *ctx, const page *pg, article **out, char *errstr, 
     }
     myhtml_tree_node_t *root = myhtml_tree_get_node_html(d.tree);
     if (root) walk(&d, root);
-    int rc = d.nomem ? NI_ERR_NOMEM : html_meta_finish(&d);
-    if (!rc) rc = html_content_select(&d);
+    int rc = d.nomem ? NI_ERR_NOMEM : extract_html_meta_finish(&d);
+    if (!rc) rc = extract_html_content_select(&d);
     d.out->quality |= d.quality;
     article *a = d.out;
     doc_free(&d);

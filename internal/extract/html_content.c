@@ -349,7 +349,7 @@ static int emit_ld_body(html_doc *d)
     return NI_OK;
 }
 
-int html_content_select(html_doc *d)
+int extract_html_content_select(html_doc *d)
 {
     if (!d->nelems) return NI_OK;
     resolve_flags(d);

@@ -85,25 +85,26 @@ typedef struct html_doc {
     article *out; /* keywords are added as they are found */
 } html_doc;
 
-/* html_meta_element: records metadata carried by element node (meta, link, title, script
+/* extract_html_meta_element: records metadata carried by element node (meta, link, title, script
  * ld+json, html lang/dir, time). Returns nonzero when the element's subtree is metadata only. */
-int html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag);
-/* html_meta_finish: chooses title, author, site, time, URLs, language into d->out. NI_OK or
+int extract_html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag);
+/* extract_html_meta_finish: chooses title, author, site, time, URLs, language into d->out. NI_OK or
  * NI_ERR_NOMEM. */
-int html_meta_finish(html_doc *d);
-/* html_meta_free: frees every candidate. */
-void html_meta_free(html_meta *m);
+int extract_html_meta_finish(html_doc *d);
+/* extract_html_meta_free: frees every candidate. */
+void extract_html_meta_free(html_meta *m);
 
-/* html_content_select: scores the collected blocks, selects the article content and appends its
- * paragraphs, headings and captions to d->out. NI_OK or NI_ERR_NOMEM. */
-int html_content_select(html_doc *d);
+/* extract_html_content_select: scores the collected blocks, selects the article content and appends
+ * its paragraphs, headings and captions to d->out. NI_OK or NI_ERR_NOMEM. */
+int extract_html_content_select(html_doc *d);
 
-/* html_attr: value of attribute key on node (NUL-terminated, owned by the tree) or NULL. */
-const char *html_attr(myhtml_tree_node_t *node, const char *key, size_t *len);
-/* html_node_text: text below node, whitespace collapsed, at most max bytes, into a fresh string
- * (NULL when out of memory or empty). Iterative. */
-char *html_node_text(myhtml_tree_node_t *node, size_t max);
-/* html_set: replaces *field with a trimmed copy of s (empty -> unchanged); NI_OK/NI_ERR_NOMEM. */
-int html_set(char **field, const char *s, size_t len);
+/* extract_html_attr: value of attribute key on node (NUL-terminated, owned by the tree) or NULL. */
+const char *extract_html_attr(myhtml_tree_node_t *node, const char *key, size_t *len);
+/* extract_html_node_text: text below node, whitespace collapsed, at most max bytes, into a fresh
+ * string (NULL when out of memory or empty). Iterative. */
+char *extract_html_node_text(myhtml_tree_node_t *node, size_t max);
+/* extract_html_set: replaces *field with a trimmed copy of s (empty -> unchanged);
+ * NI_OK/NI_ERR_NOMEM. */
+int extract_html_set(char **field, const char *s, size_t len);
 
 #endif

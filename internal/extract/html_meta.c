@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-void html_meta_free(html_meta *m)
+void extract_html_meta_free(html_meta *m)
 {
     char **f[] = {&m->title_tag,    &m->ld_name,     &m->meta_title, &m->ld_headline, &m->h1,
                   &m->ld_author,    &m->meta_author, &m->rel_author, &m->byline,      &m->og_site,
@@ -27,7 +27,7 @@ void html_meta_free(html_meta *m)
 /* set_first: stores s in *field unless a value is already there. */
 static void set_first(html_doc *d, char **field, const char *s, size_t len)
 {
-    if (!*field && html_set(field, s, len)) d->nomem = 1;
+    if (!*field && extract_html_set(field, s, len)) d->nomem = 1;
 }
 
 static int is_url(const char *s)
@@ -162,13 +162,13 @@ static void meta_keys(html_doc *d, const char *k, size_t kl, const char *c, size
 static void on_meta(html_doc *d, myhtml_tree_node_t *node)
 {
     size_t kl = 0, cl = 0;
-    const char *c = html_attr(node, "content", &cl);
-    const char *he = html_attr(node, "http-equiv", NULL);
+    const char *c = extract_html_attr(node, "content", &cl);
+    const char *he = extract_html_attr(node, "http-equiv", NULL);
     if (!c) return;
     if (he && !strcasecmp(he, "content-language")) set_first(d, &d->meta.meta_lang, c, cl);
     const char *attrs[] = {"property", "name", "itemprop"};
     for (int i = 0; i < 3; i++) {
-        const char *k = html_attr(node, attrs[i], &kl);
+        const char *k = extract_html_attr(node, attrs[i], &kl);
         if (k) meta_keys(d, k, kl, c, cl, i > 0);
     }
 }
@@ -281,26 +281,27 @@ static void on_ldjson(html_doc *d, myhtml_tree_node_t *node)
 static void set_text(html_doc *d, char **field, myhtml_tree_node_t *node, size_t max)
 {
     if (*field) return;
-    *field = html_node_text(node, max);
+    *field = extract_html_node_text(node, max);
 }
 
-int html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag)
+int extract_html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag)
 {
     html_meta *m = &d->meta;
     size_t l;
     const char *v;
     if (myhtml_node_namespace(node) != MyHTML_NAMESPACE_HTML) return 0;
-    if ((v = html_attr(node, "itemprop", NULL)) && !strcasecmp(v, "datePublished")) {
-        const char *c = html_attr(node, "content", &l);
-        if (!c) c = html_attr(node, "datetime", &l);
+    if ((v = extract_html_attr(node, "itemprop", NULL)) && !strcasecmp(v, "datePublished")) {
+        const char *c = extract_html_attr(node, "content", &l);
+        if (!c) c = extract_html_attr(node, "datetime", &l);
         if (c) set_first(d, &m->time_date, c, l);
     }
     switch (tag) {
     case MyHTML_TAG_HTML:
     case MyHTML_TAG_BODY:
-        if ((v = html_attr(node, "lang", &l)) || (v = html_attr(node, "xml:lang", &l)))
+        if ((v = extract_html_attr(node, "lang", &l)) ||
+            (v = extract_html_attr(node, "xml:lang", &l)))
             set_first(d, &m->lang, v, l);
-        if ((v = html_attr(node, "dir", &l))) set_first(d, &m->dir, v, l);
+        if ((v = extract_html_attr(node, "dir", &l))) set_first(d, &m->dir, v, l);
         return 0;
     case MyHTML_TAG_TITLE:
         set_text(d, &m->title_tag, node, 2048);
@@ -309,22 +310,22 @@ int html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag)
         on_meta(d, node);
         return 1;
     case MyHTML_TAG_LINK:
-        v = html_attr(node, "rel", NULL);
-        if (v && !strcasecmp(v, "canonical") && (v = html_attr(node, "href", &l)))
+        v = extract_html_attr(node, "rel", NULL);
+        if (v && !strcasecmp(v, "canonical") && (v = extract_html_attr(node, "href", &l)))
             set_first(d, &m->canonical, v, l);
         return 1;
     case MyHTML_TAG_SCRIPT:
-        v = html_attr(node, "type", NULL);
+        v = extract_html_attr(node, "type", NULL);
         if (v && strstr(v, "ld+json")) on_ldjson(d, node);
         return 1;
     case MyHTML_TAG_H1:
         set_text(d, &m->h1, node, 2048);
         return 0;
     case MyHTML_TAG_TIME:
-        if ((v = html_attr(node, "datetime", &l))) set_first(d, &m->time_date, v, l);
+        if ((v = extract_html_attr(node, "datetime", &l))) set_first(d, &m->time_date, v, l);
         return 0;
     case MyHTML_TAG_A:
-        v = html_attr(node, "rel", NULL);
+        v = extract_html_attr(node, "rel", NULL);
         if (v && !strcasecmp(v, "author")) set_text(d, &m->rel_author, node, 256);
         return 0;
     default:
@@ -449,7 +450,7 @@ static int choose_title(html_doc *d, const char *site)
         if (c[i]) strip_site(c[i], site);
         if (!best && c[i] && c[i][0]) best = c[i];
     }
-    int rc = best ? html_set(&d->out->title, best, strlen(best)) : NI_OK;
+    int rc = best ? extract_html_set(&d->out->title, best, strlen(best)) : NI_OK;
     free(tag);
     free(c[0]);
     return rc;
@@ -472,7 +473,7 @@ static int choose_author(html_doc *d)
     const char *c[] = {m->ld_author, m->meta_author, m->rel_author, m->byline};
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
         const char *s = clean_author(c[i]);
-        if (s) return html_set(&d->out->author, s, strlen(s));
+        if (s) return extract_html_set(&d->out->author, s, strlen(s));
     }
     return NI_OK;
 }
@@ -497,10 +498,10 @@ static const char *first_of(const char *a, const char *b, const char *c)
 
 static int set_opt(char **field, const char *s)
 {
-    return s ? html_set(field, s, strlen(s)) : NI_OK;
+    return s ? extract_html_set(field, s, strlen(s)) : NI_OK;
 }
 
-int html_meta_finish(html_doc *d)
+int extract_html_meta_finish(html_doc *d)
 {
     html_meta *m = &d->meta;
     article *a = d->out;
@@ -516,7 +517,7 @@ int html_meta_finish(html_doc *d)
         char dir[4] = {(char)tolower((unsigned char)m->dir[0]),
                        (char)tolower((unsigned char)m->dir[1]),
                        (char)tolower((unsigned char)m->dir[2]), 0};
-        rc = html_set(&a->direction, dir, 3);
+        rc = extract_html_set(&a->direction, dir, 3);
     }
     choose_date(d);
     return rc || d->nomem ? NI_ERR_NOMEM : NI_OK;
