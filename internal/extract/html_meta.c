@@ -435,7 +435,9 @@ static const char *ld_title(const html_meta *m, const char *site)
 }
 
 /* choose_title: the first of JSON-LD headline, meta title (Dublin Core, OpenGraph, Twitter...),
- * cleaned <title>, <h1>; a " | Site" part naming the stated site is removed from each. */
+ * cleaned <title>, <h1>. Metadata titles are the publisher's own statement and are kept as they
+ * are; a " | Site" part naming the stated site is removed from <title> and <h1> only, where site
+ * decoration is the norm. */
 static int choose_title(html_doc *d, const char *site)
 {
     html_meta *m = &d->meta;
@@ -447,7 +449,7 @@ static int choose_title(html_doc *d, const char *site)
     const size_t nc = sizeof c / sizeof *c;
     const char *best = NULL;
     for (size_t i = 0; i < nc; i++) {
-        if (c[i]) strip_site(c[i], site);
+        if (c[i] && i >= 2) strip_site(c[i], site);
         if (!best && c[i] && c[i][0]) best = c[i];
     }
     int rc = best ? extract_html_set(&d->out->title, best, strlen(best)) : NI_OK;
