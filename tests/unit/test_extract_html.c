@@ -126,7 +126,8 @@ Test(extract_html, subheading_kept_caption_separated)
 Test(extract_html, meta_and_og_metadata)
 {
     article *a = run(english_page);
-    cr_expect_str_eq(a->title, "Council rebuilds the pier");
+    /* og:title is the publisher's statement and stays verbatim, suffix included. */
+    cr_expect_str_eq(a->title, "Council rebuilds the pier | Coast Gazette");
     cr_expect_str_eq(a->site_name, "Coast Gazette");
     cr_expect_str_eq(a->author, "Mara Quill");
     cr_expect_str_eq(a->canonical_url, "https://gazette.example/pier");
