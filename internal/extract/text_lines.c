@@ -13,24 +13,43 @@
 /* is_space: white space and invisible format characters trimmed from line ends. */
 static int is_space(UChar32 c)
 {
+    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+    if (c >= 0x0600 && c <= 0x06FF) return 0;
     return c == 0xA0 || u_isUWhiteSpace(c) || u_charType(c) == U_FORMAT_CHAR;
+}
+
+/* is_alnum: a letter or digit (fast for ASCII and Arabic). */
+static int is_alnum(UChar32 c)
+{
+    if (c < 0x80) return isalnum(c);
+    if (c >= 0x0621 && c <= 0x064A) return 1;
+    return u_isalnum(c);
 }
 
 /* trim: narrows [*s, *s + *len) to its visible part. */
 static void trim(const char **s, size_t *len)
 {
-    int32_t i = 0, n = (int32_t)*len, b = -1, e = 0;
-    while (i < n) {
-        int32_t at = i;
+    int32_t b = 0, e = (int32_t)*len;
+    while (b < e) {
+        int32_t at = b;
         UChar32 c;
-        U8_NEXT(*s, i, n, c);
+        U8_NEXT(*s, b, e, c);
         if (c < 0 || !is_space(c)) {
-            if (b < 0) b = at;
-            e = i;
+            b = at;
+            break;
         }
     }
-    *s += b < 0 ? 0 : b;
-    *len = b < 0 ? 0 : (size_t)(e - b);
+    while (e > b) {
+        int32_t at = e;
+        UChar32 c;
+        U8_PREV(*s, b, e, c);
+        if (c < 0 || !is_space(c)) {
+            e = at;
+            break;
+        }
+    }
+    *s += b;
+    *len = (size_t)(e - b);
 }
 
 /* count_words: tokens between spaces that hold a letter or a digit. */
@@ -41,12 +60,13 @@ static int count_words(const char *s, size_t len)
     while (i < n) {
         UChar32 c;
         U8_NEXT(s, i, n, c);
-        if (c >= 0 && is_space(c)) {
+        int sp = c < 0x80 ? c == ' ' || (c >= '\t' && c <= '\r') : c < 0x0600 || c > 0x06FF;
+        if (c >= 0 && sp && is_space(c)) {
             in_word = counted = 0;
             continue;
         }
         in_word = 1;
-        if (!counted && c >= 0 && u_isalnum(c)) words++, counted = 1;
+        if (!counted && c >= 0 && is_alnum(c)) words++, counted = 1;
     }
     (void)in_word;
     return words;
@@ -96,9 +116,9 @@ static int is_url(const char *s, size_t len)
 }
 
 /* views_line: "734 مشاهدة", "Views: 1,234". */
-static int views_line(text_line *l)
+static int views_line(text_line *l, const size_t *pre)
 {
-    size_t p = vocab_prefix(l->s, l->len, VOCAB_VIEWS);
+    size_t p = pre[VOCAB_VIEWS];
     if (p && text_number_parse(l->s + p, l->len - p, &l->number) == NI_OK) return 1;
     const char *sp = memchr(l->s, ' ', l->len);
     if (!sp || vocab_classify(sp, l->len - (size_t)(sp - l->s)) != VOCAB_VIEWS) return 0;
@@ -106,20 +126,20 @@ static int views_line(text_line *l)
 }
 
 /* caption_line: "X- أرشيفية", "X (أرشيفية)", "Photo: X", "(Photo: X)". */
-static int caption_line(const text_line *l)
+static int caption_line(const text_line *l, const size_t *pre)
 {
     if (l->words > 30) return 0;
     size_t at = vocab_suffix(l->s, l->len, VOCAB_CAPTION);
     for (size_t i = at; at && i < l->len && strchr(" -(|/,_", l->s[i]); i++)
         if (l->s[i] != ' ') return 1; /* a marked separator, not a plain space */
-    size_t p = vocab_prefix(l->s, l->len, VOCAB_CAPTION);
+    size_t p = pre[VOCAB_CAPTION];
     return p && memchr(l->s, ':', p);
 }
 
 /* byline: "بقلم: ..." / "By ..." on a short line; English names start with a capital. */
-static int byline(text_line *l)
+static int byline(text_line *l, const size_t *pre)
 {
-    size_t p = vocab_prefix(l->s, l->len, VOCAB_AUTHOR);
+    size_t p = pre[VOCAB_AUTHOR];
     if (!p || l->words > 12) return 0;
     unsigned char c = (unsigned char)l->s[p];
     if (c < 0x80 && !isupper(c)) return 0;
@@ -135,28 +155,33 @@ static void classify(text_line *l)
     }
     l->words = count_words(l->s, l->len);
     l->end_punct = ends_punct(l->s, l->len);
-    size_t p;
+    size_t p, pre[VOCAB_KINDS] = {0};
+    if (l->words > 40) { /* too long for a label, dateline or byline */
+        l->kind = TEXT_LINE_TEXT;
+        return;
+    }
+    vocab_prefix_all(l->s, l->len, pre);
     if (extract_datetime_parse_line(l->s, l->len, &l->dt) == NI_OK)
         l->kind = TEXT_LINE_DATE;
     else if (is_url(l->s, l->len))
         l->kind = TEXT_LINE_URL;
     else if (text_number_parse(l->s, l->len, &l->number) == NI_OK)
         l->kind = TEXT_LINE_NUMBER;
-    else if (l->words <= 4 && views_line(l))
+    else if (l->words <= 4 && views_line(l, pre))
         l->kind = TEXT_LINE_VIEWS;
     else if ((l->label = vocab_classify(l->s, l->len)) != VOCAB_NONE)
         l->kind = TEXT_LINE_LABEL;
-    else if ((p = vocab_prefix(l->s, l->len, VOCAB_RELATED)) && l->words <= 40)
+    else if ((p = pre[VOCAB_RELATED]) && l->words <= 40)
         l->kind = TEXT_LINE_LABEL, l->label = VOCAB_RELATED, l->rest = p;
-    else if ((p = vocab_prefix(l->s, l->len, VOCAB_KEYWORDS)) && memchr(l->s, ':', p))
+    else if ((p = pre[VOCAB_KEYWORDS]) && memchr(l->s, ':', p))
         l->kind = TEXT_LINE_LABEL, l->label = VOCAB_KEYWORDS, l->rest = p;
-    else if (vocab_prefix(l->s, l->len, VOCAB_SITE))
+    else if (pre[VOCAB_SITE])
         l->kind = TEXT_LINE_LABEL, l->label = VOCAB_SITE;
-    else if (caption_line(l))
+    else if (caption_line(l, pre))
         l->kind = TEXT_LINE_CAPTION;
-    else if (byline(l))
+    else if (byline(l, pre))
         l->kind = TEXT_LINE_BYLINE;
-    else if ((p = vocab_prefix(l->s, l->len, VOCAB_WIDGET)) && l->words <= 20)
+    else if ((p = pre[VOCAB_WIDGET]) && l->words <= 20)
         l->kind = TEXT_LINE_WIDGET_BYLINE, l->rest = p;
     else
         l->kind = TEXT_LINE_TEXT;

@@ -1,6 +1,7 @@
 /* vocab.c: the one table of page-chrome words (Arabic and English) and their light matching. */
 #include "extract/vocab.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -179,6 +180,8 @@ static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
 /* is_word_char: letters, digits, marks (and '©', which is the only symbol entry). */
 static int is_word_char(UChar32 c)
 {
+    if (c < 0x80) return isalnum(c);
+    if (c >= 0x0621 && c <= 0x064A) return 1;
     return c == 0xA9 || u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK);
 }
 
@@ -212,22 +215,33 @@ static size_t fold_trim(const char *s, size_t len, char *out, size_t cap)
     return e - b;
 }
 
+/* Entries bucketed by folded length: vocab_order[vocab_bucket[n] .. vocab_bucket[n + 1]). */
+static size_t vocab_order[VOCAB_N], vocab_bucket[VOCAB_MAXLEN + 1];
+
 static void vocab_init(void)
 {
     for (size_t i = 0; i < VOCAB_N; i++) {
         const char *t = vocab_table[i].text;
         vocab_folded_len[i] = fold_trim(t, strlen(t), vocab_folded[i], VOCAB_MAXLEN);
     }
+    size_t k = 0;
+    for (size_t n = 0; n < VOCAB_MAXLEN; n++) {
+        vocab_bucket[n] = k;
+        for (size_t i = 0; i < VOCAB_N; i++)
+            if (vocab_folded_len[i] == n) vocab_order[k++] = i;
+    }
+    vocab_bucket[VOCAB_MAXLEN] = k;
 }
 
 /* lookup: kind of the folded, trimmed word f (restricted to `kind` unless VOCAB_NONE). */
 static vocab_kind lookup(const char *f, size_t n, vocab_kind kind)
 {
     pthread_once(&vocab_once, vocab_init);
-    if (!n) return VOCAB_NONE;
-    for (size_t i = 0; i < VOCAB_N; i++) {
+    if (!n || n >= VOCAB_MAXLEN) return VOCAB_NONE;
+    for (size_t k = vocab_bucket[n]; k < vocab_bucket[n + 1]; k++) {
+        size_t i = vocab_order[k];
         if (kind != VOCAB_NONE && vocab_table[i].kind != kind) continue;
-        if (vocab_folded_len[i] == n && !memcmp(vocab_folded[i], f, n)) return vocab_table[i].kind;
+        if (!memcmp(vocab_folded[i], f, n)) return vocab_table[i].kind;
     }
     return VOCAB_NONE;
 }
@@ -248,27 +262,47 @@ static size_t is_sep(const char *s, size_t len)
     return 0;
 }
 
-size_t vocab_prefix(const char *s, size_t len, vocab_kind kind)
+/* match_all: records in out[] the prefix length j for every kind with an entry equal to f. */
+static void match_all(const char *f, size_t n, size_t j, size_t out[VOCAB_KINDS])
 {
+    pthread_once(&vocab_once, vocab_init);
+    if (!n || n >= VOCAB_MAXLEN) return;
+    for (size_t k = vocab_bucket[n]; k < vocab_bucket[n + 1]; k++) {
+        size_t i = vocab_order[k];
+        if (!memcmp(vocab_folded[i], f, n)) out[vocab_table[i].kind] = j; /* longest wins */
+    }
+}
+
+void vocab_prefix_all(const char *s, size_t len, size_t out[VOCAB_KINDS])
+{
+    char f[4 * VOCAB_MAXLEN];
+    size_t fl = 0, last = 0;
     int words = 0;
-    size_t best = 0;
+    memset(out, 0, VOCAB_KINDS * sizeof *out);
     for (size_t i = 0; i < len && i < 2 * VOCAB_MAXLEN && words < 5; i++) {
         size_t sep = is_sep(s + i, len - i);
         if (!sep) continue;
         words++;
-        char f[VOCAB_MAXLEN];
-        size_t n = fold_trim(s, i, f, sizeof f), j = i;
-        if (n && lookup(f, n, kind) == kind) {
-            while (j < len && (sep = is_sep(s + j, len - j))) j += sep;
-            while (j < len && (s[j] == '-' || s[j] == '|' || s[j] == ' ')) j++;
-            if (j < len) best = j; /* the longest entry wins */
-        }
-        if (j == i)
-            i += sep - 1;
-        else
-            i = j - 1;
+        if (fl && fl + 1 < sizeof f) f[fl++] = ' '; /* fold the new word onto the folded prefix */
+        size_t add = vocab_fold(s + last, i - last, f + fl, sizeof f - fl);
+        if (fl + add >= sizeof f) return;
+        fl += add;
+        size_t b, e, j = i;
+        trim(f, fl, &b, &e);
+        while (j < len && (sep = is_sep(s + j, len - j))) j += sep;
+        while (j < len && (s[j] == '-' || s[j] == '|' || s[j] == ' ')) j++;
+        if (j < len) match_all(f + b, e - b, j, out);
+        last = j;
+        i = j - 1;
     }
-    return best;
+    out[VOCAB_NONE] = 0;
+}
+
+size_t vocab_prefix(const char *s, size_t len, vocab_kind kind)
+{
+    size_t out[VOCAB_KINDS];
+    vocab_prefix_all(s, len, out);
+    return kind > VOCAB_NONE && kind < VOCAB_KINDS ? out[kind] : 0;
 }
 
 /* is_suffix_sep: separators before a trailing caption word. */
@@ -296,9 +330,28 @@ size_t vocab_suffix(const char *s, size_t len, vocab_kind kind)
     return 0;
 }
 
+/* fold_fast: fold_char for ASCII and the Arabic block without ICU lookups; -2 = ask ICU. */
+static UChar32 fold_fast(UChar32 c)
+{
+    if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z') return c + 32;
+        return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ? ' ' : c;
+    }
+    if (c < 0x0621 || c > 0x06F9) return -2;
+    if (c >= 0x064B && c <= 0x065F) return -1; /* harakat */
+    if (c >= 0x0660 && c <= 0x0669) return '0' + (c - 0x0660);
+    if (c >= 0x06F0) return '0' + (c - 0x06F0);
+    if (c <= 0x064A && c != 0x0640 && c != 0x0622 && c != 0x0623 && c != 0x0624 && c != 0x0625 &&
+        c != 0x0626 && c != 0x0629)
+        return c == 0x0649 ? 0x064A : c;
+    return -2;
+}
+
 /* fold_char: the folded code point of c, or -1 to drop it. */
 static UChar32 fold_char(UChar32 c)
 {
+    UChar32 f = fold_fast(c);
+    if (f != -2) return f;
     if (c == 0x0640) return -1; /* tatweel */
     int8_t t = u_charType(c);
     if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR) return -1;
@@ -341,8 +394,11 @@ size_t vocab_fold(const char *s, size_t len, char *out, size_t cap)
     size_t o = 0;
     int prev_letter = 0, last_space = 1;
     while (i < n) {
-        UChar32 c;
-        U8_NEXT(s, i, n, c);
+        UChar32 c = (unsigned char)s[i];
+        if (c < 0x80)
+            i++;
+        else
+            U8_NEXT(s, i, n, c);
         if (c < 0) continue;
         if (c == '/' && prev_letter && slash_variant(s, i - 1, n)) {
             U8_FWD_1(s, i, n); /* the variant letter */
@@ -350,13 +406,20 @@ size_t vocab_fold(const char *s, size_t len, char *out, size_t cap)
         }
         c = fold_char(c);
         if (c < 0 || (c == ' ' && last_space)) continue;
-        prev_letter = u_isalpha(c);
+        prev_letter = c < 0x80 ? isalpha(c) : (c >= 0x0621 && c <= 0x064A) || u_isalpha(c);
         last_space = c == ' ';
-        uint8_t buf[4];
-        int32_t k = 0;
-        U8_APPEND_UNSAFE(buf, k, c);
-        if (o + (size_t)k < cap) memcpy(out + o, buf, (size_t)k);
-        o += (size_t)k;
+        if (c < 0x80 && o + 1 < cap) { /* the common cases without the generic encoder */
+            out[o++] = (char)c;
+        } else if (c < 0x800 && o + 2 < cap) {
+            out[o++] = (char)(0xC0 | (c >> 6));
+            out[o++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            uint8_t buf[4];
+            int32_t k = 0;
+            U8_APPEND_UNSAFE(buf, k, c);
+            if (o + (size_t)k < cap) memcpy(out + o, buf, (size_t)k);
+            o += (size_t)k;
+        }
     }
     if (o > 0 && last_space) o--;
     if (cap) out[o < cap ? o : cap - 1] = '\0';

@@ -1,4 +1,5 @@
-/* vocab.h: the one table of page-chrome words (widgets, related blocks, labels), Arabic and English. */
+/* vocab.h: the one table of page-chrome words (widgets, related blocks, labels), Arabic and
+ * English. */
 #ifndef NI_EXTRACT_VOCAB_H
 #define NI_EXTRACT_VOCAB_H
 
@@ -6,14 +7,16 @@
 
 typedef enum vocab_kind {
     VOCAB_NONE = 0,
-    VOCAB_WIDGET,    /* share/print/font-size buttons: "حجم الخط:", "طباعة", "شارك", "Share" */
-    VOCAB_RELATED,   /* heads a read-also/related block: "اقرأ/ي أيضًا", "مقالات ذات صلة", "Read more" */
-    VOCAB_KEYWORDS,  /* heads a keyword/tag list: "كلمات مفتاحية", "Tags" */
-    VOCAB_VIEWS,     /* view-counter label: "مشاهدة", "views" */
-    VOCAB_MORE,      /* navigation "more" links: "المزيد", "More" */
-    VOCAB_AUTHOR,    /* byline prefixes: "بقلم", "كتب", "By" */
-    VOCAB_CAPTION,   /* caption markers: "أرشيفية", "(Photo:" */
-    VOCAB_SITE,      /* site-name prefixes and footers: "©", "جميع الحقوق محفوظة", "All rights reserved" */
+    VOCAB_WIDGET, /* share/print/font-size buttons: "حجم الخط:", "طباعة", "شارك", "Share" */
+    VOCAB_RELATED, /* heads a read-also/related block: "اقرأ/ي أيضًا", "مقالات ذات صلة", "Read more"
+                    */
+    VOCAB_KEYWORDS, /* heads a keyword/tag list: "كلمات مفتاحية", "Tags" */
+    VOCAB_VIEWS,    /* view-counter label: "مشاهدة", "views" */
+    VOCAB_MORE,     /* navigation "more" links: "المزيد", "More" */
+    VOCAB_AUTHOR,   /* byline prefixes: "بقلم", "كتب", "By" */
+    VOCAB_CAPTION,  /* caption markers: "أرشيفية", "(Photo:" */
+    VOCAB_SITE, /* site-name prefixes and footers: "©", "جميع الحقوق محفوظة", "All rights reserved"
+                 */
 } vocab_kind;
 
 /* vocab_classify: the kind of a whole short line/label (after trimming spaces and trailing
@@ -23,6 +26,11 @@ vocab_kind vocab_classify(const char *s, size_t len);
 /* vocab_prefix: when s starts with a vocabulary word of kind `kind` followed by a space or colon,
  * returns the byte length of that prefix (with the separator), else 0. */
 size_t vocab_prefix(const char *s, size_t len, vocab_kind kind);
+
+#define VOCAB_KINDS (VOCAB_SITE + 1)
+
+/* vocab_prefix_all: vocab_prefix for every kind in one pass: out[kind] (out[VOCAB_NONE] = 0). */
+void vocab_prefix_all(const char *s, size_t len, size_t out[VOCAB_KINDS]);
 
 /* vocab_suffix: when s ends with a vocabulary word of kind `kind` (after trailing spaces, colons
  * and closing parentheses) that follows a space, dash or opening parenthesis, returns the byte
