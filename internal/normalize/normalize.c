@@ -1,43 +1,209 @@
-/* normalize.c: PLACEHOLDER (replaced by the normalization work): copies. */
+/* normalize.c: display text normal form (NFC, spaces, invisible controls) and the article pass. */
 #include "normalize/normalize.h"
 
 #include "util/err.h"
-#include "util/sbuf.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+/* is_invisible: zero-width and bidi formatting characters dropped from text (ZWJ/ZWNJ kept:
+ * they shape Persian and Indic words). */
+static int is_invisible(UChar32 c)
+{
+    return c == 0x00AD || c == 0x061C || c == 0x200B || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
+           (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') ||
+           (c >= 0x7F && c <= 0x9F && c != 0x85);
+}
+
+/* needs_nfc: c may change under NFC (quick check not YES, or a combining mark whose order
+ * against the previous one is not canonical). *last_ccc tracks the previous class. */
+static int needs_nfc(UChar32 c, uint8_t *last_ccc)
+{
+    if (c < 0x300) {
+        *last_ccc = 0;
+        return 0;
+    }
+    uint8_t ccc = u_getCombiningClass(c);
+    int bad =
+        (ccc && *last_ccc > ccc) || u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES;
+    *last_ccc = ccc;
+    return bad;
+}
+
+/* nfc_utf8: NFC of s[0..*len) (UTF-8) into a fresh buffer replacing s; updates *len. */
+static int nfc_utf8(char **s, size_t *len, char *errstr, size_t errlen)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+    int32_t n = 0, cap = (int32_t)*len + 1;
+    UChar *u = malloc((size_t)cap * sizeof *u);
+    UChar *v = malloc((size_t)cap * 3 * sizeof *v); /* NFC grows at most 3x */
+    if (u && v) u_strFromUTF8WithSub(u, cap, &n, *s, (int32_t)*len, 0xFFFD, NULL, &st);
+    int32_t m = u && v && U_SUCCESS(st) ? unorm2_normalize(nfc, u, n, v, cap * 3, &st) : 0;
+    char *o = u && v && U_SUCCESS(st) ? malloc((size_t)m * 3 + 1) : NULL;
+    int32_t olen = 0;
+    if (o) u_strToUTF8(o, m * 3 + 1, &olen, v, m, &st);
+    free(u);
+    free(v);
+    if (!o || U_FAILURE(st)) {
+        free(o);
+        return ni_err_set(errstr, errlen, o || U_FAILURE(st) ? NI_ERR_CHARSET : NI_ERR_NOMEM,
+                          "NFC normalization failed: %s", u_errorName(st));
+    }
+    free(*s);
+    *s = o;
+    *len = (size_t)olen;
+    return NI_OK;
+}
+
+/* put_fffd: appends U+FFFD for an ill-formed input sequence, growing the buffer when needed. */
+static int put_fffd(char **o, size_t *n, size_t *cap)
+{
+    if (*n + 4 > *cap) {
+        char *g = realloc(*o, *cap * 2 + 4);
+        if (!g) return NI_ERR_NOMEM;
+        *o = g;
+        *cap = *cap * 2 + 4;
+    }
+    memcpy(*o + *n, "\xEF\xBF\xBD", 3);
+    *n += 3;
+    return NI_OK;
+}
+
+/* clean: whitespace collapsed and trimmed, invisibles dropped; *nfc set when NFC may change it. */
+static int clean(const char *in, size_t len, char **out, size_t *outlen, int *nfc)
+{
+    size_t cap = len + 1, i = 0, n = 0;
+    char *o = malloc(cap);
+    const uint8_t *s = (const uint8_t *)in;
+    int space = 0;
+    uint8_t ccc = 0;
+    while (o && i < len) {
+        UChar32 c = s[i];
+        size_t start = i;
+        if (c < 0x80)
+            i++;
+        else {
+            int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
+            U8_NEXT(s + i, j, m, c);
+            i += (size_t)j;
+        }
+        if (c == ' ' || (c < 0x80 ? (c >= '\t' && c <= '\r') : c > 0 && u_isUWhiteSpace(c))) {
+            space = n > 0;
+            continue;
+        }
+        if (c >= 0 && is_invisible(c)) continue;
+        if (space) o[n++] = ' ';
+        space = 0;
+        if (c < 0) {
+            if (put_fffd(&o, &n, &cap)) break;
+            continue;
+        }
+        memcpy(o + n, in + start, i - start);
+        n += i - start;
+        *nfc |= needs_nfc(c, &ccc);
+    }
+    if (!o || i < len) {
+        free(o);
+        return NI_ERR_NOMEM;
+    }
+    o[n] = '\0';
+    *out = o;
+    *outlen = n;
+    return NI_OK;
+}
 
 int normalize_text(const char *in, size_t len, char **out, char *errstr, size_t errlen)
 {
-    *out = util_strndup(in, len);
-    return *out ? NI_OK : NI_ERR_NOMEM;
+    *out = NULL;
+    char *o = NULL;
+    size_t n = 0;
+    int nfc = 0;
+    if (clean(in, len, &o, &n, &nfc))
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    int rc = nfc ? nfc_utf8(&o, &n, errstr, errlen) : NI_OK;
+    if (rc) {
+        free(o);
+        return rc;
+    }
+    *out = o;
+    return NI_OK;
+}
+
+/* field: normalizes *f in place; an empty result becomes NULL. */
+static int field(char **f, char *errstr, size_t errlen)
+{
+    if (!*f) return NI_OK;
+    char *o;
+    int rc = normalize_text(*f, strlen(*f), &o, errstr, errlen);
+    if (rc) return rc;
+    free(*f);
+    *f = o[0] ? o : NULL;
+    if (!*f) free(o);
+    return NI_OK;
+}
+
+/* strings: normalizes an array of strings in place, dropping the empty ones. */
+static int strings(char **v, size_t *n, char *errstr, size_t errlen)
+{
+    size_t k = 0;
+    int rc = NI_OK;
+    for (size_t i = 0; i < *n; i++) {
+        if (rc == NI_OK) rc = field(&v[i], errstr, errlen);
+        if (v[i]) v[k++] = v[i];
+    }
+    *n = k;
+    return rc;
+}
+
+/* blocks: normalizes the body blocks, dropping the empty ones (a block is one paragraph). */
+static int blocks(article *a, char *errstr, size_t errlen)
+{
+    size_t k = 0;
+    int rc = NI_OK;
+    for (size_t i = 0; i < a->nblocks; i++) {
+        if (rc == NI_OK) rc = field(&a->blocks[i].text, errstr, errlen);
+        if (a->blocks[i].text) a->blocks[k++] = a->blocks[i];
+    }
+    a->nblocks = k;
+    return rc;
+}
+
+/* related: normalizes related links; entries without a title are dropped. */
+static int related(article *a, char *errstr, size_t errlen)
+{
+    size_t k = 0;
+    int rc = NI_OK;
+    for (size_t i = 0; i < a->nrelated; i++) {
+        article_link *l = &a->related[i];
+        if (rc == NI_OK) rc = field(&l->title, errstr, errlen);
+        if (rc == NI_OK) rc = field(&l->url, errstr, errlen);
+        if (l->title)
+            a->related[k++] = *l;
+        else
+            free(l->url);
+    }
+    a->nrelated = k;
+    return rc;
 }
 
 int normalize_article(article *a, char *errstr, size_t errlen)
 {
-    return NI_OK;
-}
-
-int normalize_search_text(const char *in, size_t len, char **out, char *errstr, size_t errlen)
-{
-    return normalize_text(in, len, out, errstr, errlen);
-}
-
-int normalize_url_canonical(const char *url, char **out, char *errstr, size_t errlen)
-{
-    return normalize_text(url, strlen(url), out, errstr, errlen);
-}
-
-int normalize_url_host(const char *url, char **out, char *errstr, size_t errlen)
-{
-    return NI_ERR_INVALID;
-}
-
-const char *normalize_language_guess(const char *text, size_t len)
-{
-    return "und";
-}
-
-const char *normalize_direction(const char *language)
-{
-    return "ltr";
+    char **fields[] = {&a->title,         &a->author,   &a->site_name, &a->url,
+                       &a->canonical_url, &a->language, &a->direction, &a->description};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        int rc = field(fields[i], errstr, errlen);
+        if (rc) return rc;
+    }
+    int rc = blocks(a, errstr, errlen);
+    if (rc == NI_OK) rc = strings(a->captions, &a->ncaptions, errstr, errlen);
+    if (rc == NI_OK) rc = strings(a->keywords, &a->nkeywords, errstr, errlen);
+    if (rc == NI_OK) rc = related(a, errstr, errlen);
+    return rc;
 }

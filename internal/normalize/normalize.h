@@ -1,4 +1,4 @@
-/* normalize.h: stage 3, article -> normalized article; and the text/URL normal forms records use. */
+/* normalize.h: stage 3, article -> normalized article; the text/URL normal forms records use. */
 #ifndef NI_NORMALIZE_NORMALIZE_H
 #define NI_NORMALIZE_NORMALIZE_H
 

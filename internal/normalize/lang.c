@@ -1,0 +1,189 @@
+/* lang.c: language guess from the dominant script (ICU uscript) plus a Latin stopword vote, and
+ * text direction of a BCP 47 tag. */
+#include "normalize/normalize.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#define GUESS_BYTES 16384 /* a prefix this long settles the script */
+#define WORD_MAX 24
+
+/* Scripts that name one language (or a family resolved below). */
+static const struct {
+    UScriptCode script;
+    const char *lang;
+} script_langs[] = {
+    {USCRIPT_ARABIC, "ar"},   {USCRIPT_HEBREW, "he"}, {USCRIPT_CYRILLIC, "ru"},
+    {USCRIPT_GREEK, "el"},    {USCRIPT_HAN, "zh"},    {USCRIPT_HIRAGANA, "ja"},
+    {USCRIPT_KATAKANA, "ja"}, {USCRIPT_HANGUL, "ko"}, {USCRIPT_DEVANAGARI, "hi"},
+    {USCRIPT_THAI, "th"},     {USCRIPT_LATIN, "en"},
+};
+#define NSCRIPTS (sizeof script_langs / sizeof script_langs[0])
+
+/* A dozen very common, mostly language-specific words per Latin-script language. */
+static const struct {
+    const char *lang;
+    const char *words[16];
+} stopwords[] = {
+    {"en",
+     {"the", "and", "of", "to", "is", "that", "with", "was", "for", "are", "this", "have", "from",
+      "it", "by", "which"}},
+    {"fr",
+     {"le", "les", "et", "des", "est", "une", "du", "dans", "pour", "qui", "pas", "sur", "au",
+      "avec", "ce", "sont"}},
+    {"de",
+     {"der", "die", "und", "das", "ist", "nicht", "mit", "den", "ein", "eine", "zu", "von", "sich",
+      "auf", "dem", "auch"}},
+    {"es",
+     {"el", "los", "las", "y", "del", "por", "es", "como", "más", "pero", "su", "fue", "muy",
+      "también", "esta", "al"}},
+    {"it",
+     {"il", "di", "che", "non", "gli", "della", "sono", "anche", "nel", "alla", "è", "più",
+      "questo", "delle", "lo", "ha"}},
+    {"pt",
+     {"o", "os", "da", "do", "das", "dos", "não", "uma", "em", "ao", "mais", "é", "foi", "como",
+      "pelo", "também"}},
+    {"nl",
+     {"het", "een", "van", "dat", "niet", "op", "te", "zijn", "met", "voor", "ook", "maar", "wordt",
+      "bij", "er", "naar"}},
+    {"tr",
+     {"ve", "bir", "bu", "için", "ile", "olarak", "çok", "daha", "gibi", "olan", "ama", "kadar",
+      "sonra", "değil", "göre", "ise"}},
+    {"id",
+     {"yang", "dan", "ini", "itu", "dengan", "untuk", "dari", "dalam", "tidak", "akan", "pada",
+      "ke", "juga", "adalah", "oleh", "sudah"}},
+};
+#define NLANGS (sizeof stopwords / sizeof stopwords[0])
+
+/* Arabic-script letters telling Persian/Urdu apart from Arabic. */
+typedef struct arabic_votes {
+    size_t arabic;  /* ي ك ة ى: Arabic orthography */
+    size_t persian; /* ی ک پ چ ژ گ: Persian (and Urdu) orthography */
+    size_t urdu;    /* ٹ ڈ ڑ ں ے ہ ھ: Urdu only */
+} arabic_votes;
+
+static void arabic_vote(UChar32 c, arabic_votes *v)
+{
+    switch (c) {
+    case 0x064A:
+    case 0x0643:
+    case 0x0629:
+    case 0x0649:
+        v->arabic++;
+        break;
+    case 0x06CC:
+    case 0x06A9:
+    case 0x067E:
+    case 0x0686:
+    case 0x0698:
+    case 0x06AF:
+        v->persian++;
+        break;
+    case 0x0679:
+    case 0x0688:
+    case 0x0691:
+    case 0x06BA:
+    case 0x06D2:
+    case 0x06C1:
+    case 0x06BE:
+        v->urdu++;
+        break;
+    default:
+        break;
+    }
+}
+
+/* latin_vote: adds word w (lower-cased UTF-8) to the per-language stopword counts. */
+static void latin_vote(const char *w, size_t *votes)
+{
+    for (size_t l = 0; l < NLANGS; l++)
+        for (size_t k = 0; k < 16 && stopwords[l].words[k]; k++)
+            if (!strcmp(w, stopwords[l].words[k])) votes[l]++;
+}
+
+/* latin_guess: the language with the most stopwords in text, "en" when none. */
+static const char *latin_guess(const char *s, size_t len)
+{
+    size_t votes[NLANGS] = {0}, i = 0, n = 0;
+    char w[WORD_MAX + 4];
+    while (i < len) {
+        UChar32 c;
+        U8_NEXT(s, i, len, c);
+        if (c > 0 && u_isalpha(c)) {
+            c = u_tolower(c);
+            if (n + U8_LENGTH(c) <= WORD_MAX)
+                U8_APPEND_UNSAFE(w, n, c);
+            else
+                n = WORD_MAX + 1; /* too long to be a stopword */
+            continue;
+        }
+        if (n && n <= WORD_MAX) {
+            w[n] = '\0';
+            latin_vote(w, votes);
+        }
+        n = 0;
+    }
+    if (n && n <= WORD_MAX) w[n] = '\0', latin_vote(w, votes);
+    size_t best = 0;
+    for (size_t l = 1; l < NLANGS; l++)
+        if (votes[l] > votes[best]) best = l;
+    return stopwords[best].lang;
+}
+
+const char *normalize_language_guess(const char *text, size_t len)
+{
+    size_t counts[NSCRIPTS] = {0}, i = 0, letters = 0;
+    arabic_votes av = {0};
+    if (!text) return "und";
+    if (len > GUESS_BYTES) len = GUESS_BYTES;
+    while (i < len) {
+        UChar32 c;
+        U8_NEXT(text, i, len, c);
+        if (c < 0 || !u_isalpha(c)) continue;
+        UErrorCode st = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript(c, &st);
+        letters++;
+        for (size_t k = 0; k < NSCRIPTS; k++)
+            if (script_langs[k].script == sc) counts[k]++;
+        if (sc == USCRIPT_ARABIC) arabic_vote(c, &av);
+    }
+    if (letters == 0) return "und";
+    size_t best = 0, kana = 0;
+    for (size_t k = 1; k < NSCRIPTS; k++)
+        if (counts[k] > counts[best]) best = k;
+    for (size_t k = 0; k < NSCRIPTS; k++)
+        if (!strcmp(script_langs[k].lang, "ja")) kana += counts[k];
+    if (counts[best] == 0) return "und";
+    UScriptCode sc = script_langs[best].script;
+    if (sc == USCRIPT_HAN && kana * 20 >= counts[best]) return "ja";
+    if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) return "ja";
+    if (sc == USCRIPT_ARABIC && av.persian > av.arabic)
+        return av.urdu * 100 >= counts[best] && av.urdu >= 2 ? "ur" : "fa";
+    if (sc == USCRIPT_LATIN) return latin_guess(text, len);
+    return script_langs[best].lang;
+}
+
+const char *normalize_direction(const char *language)
+{
+    static const char *const rtl[] = {"ar", "fa", "ur", "he",  "iw",  "ps", "sd",
+                                      "ug", "yi", "dv", "ckb", "syr", "arc"};
+    if (!language) return "ltr";
+    size_t n = strcspn(language, "-_");
+    for (size_t i = 0; i < sizeof rtl / sizeof rtl[0]; i++)
+        if (strlen(rtl[i]) == n && !strncasecmp(language, rtl[i], n)) return "rtl";
+    /* A script subtag decides for languages written in several scripts ("az-Arab"). */
+    const char *p = language + n;
+    while (*p) {
+        p++;
+        size_t m = strcspn(p, "-_");
+        if (m == 4 && (!strncasecmp(p, "arab", 4) || !strncasecmp(p, "hebr", 4) ||
+                       !strncasecmp(p, "thaa", 4) || !strncasecmp(p, "syrc", 4)))
+            return "rtl";
+        p += m;
+    }
+    return "ltr";
+}

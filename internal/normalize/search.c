@@ -1,0 +1,120 @@
+/* search.c: the indexing form of text: ICU NFKC_Casefold, then Arabic orthographic folding.
+ *
+ * The Arabic folding follows the conventions of CAMeL Tools (camel_tools.utils.dediac and
+ * normalize_alef_ar / normalize_alef_maksura_ar / normalize_teh_marbuta_ar) and of Lucene's
+ * ArabicNormalizer (Larkey et al., "Light Stemming for Arabic Information Retrieval"):
+ * diacritics and tatweel removed, hamzated/madda/wasla alef -> bare alef, alef maksura -> yeh,
+ * teh marbuta -> heh; Arabic-Indic and Persian digits become ASCII digits.
+ */
+#include "normalize/normalize.h"
+
+#include "util/err.h"
+
+#include <stdlib.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+/* is_arabic_mark: a nonspacing mark of the Arabic blocks (harakat U+064B-U+065F, superscript
+ * alef U+0670, Quranic annotation marks U+0610-U+061A, U+06D6-U+06ED, extended-A marks). */
+static int is_arabic_mark(UChar32 c)
+{
+    int in_blocks = (c >= 0x0610 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+                    (c >= 0x08A0 && c <= 0x08FF);
+    return in_blocks && u_charType(c) == U_NON_SPACING_MARK;
+}
+
+/* fold: one Arabic folding step on c; returns the replacement, or -1 when c is removed. */
+static UChar32 fold(UChar32 c)
+{
+    if (c < 0x0610 || c > 0x08FF) return c;
+    switch (c) {
+    case 0x0622: /* آ */
+    case 0x0623: /* أ */
+    case 0x0625: /* إ */
+    case 0x0671: /* ٱ */
+        return 0x0627;
+    case 0x0649:
+        return 0x064A; /* ى -> ي */
+    case 0x0629:
+        return 0x0647; /* ة -> ه */
+    case 0x0640:
+        return -1; /* tatweel */
+    default:
+        break;
+    }
+    if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9))
+        return '0' + u_charDigitValue(c);
+    return is_arabic_mark(c) ? -1 : c;
+}
+
+/* fold_utf16: folds u[0..n) in place (it never grows), collapsing and trimming whitespace. */
+static int32_t fold_utf16(UChar *u, int32_t n)
+{
+    int32_t i = 0, k = 0;
+    int space = 0;
+    while (i < n) {
+        UChar32 c;
+        U16_NEXT(u, i, n, c);
+        if (u_isUWhiteSpace(c)) {
+            space = k > 0;
+            continue;
+        }
+        c = fold(c);
+        if (c < 0) continue;
+        if (space) u[k++] = ' ';
+        space = 0;
+        U16_APPEND_UNSAFE(u, k, c);
+    }
+    return k;
+}
+
+/* nfkc_cf: NFKC_Casefold of u[0..n) into a fresh buffer (*out, *outlen). */
+static int nfkc_cf(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st)) return NI_ERR_CHARSET;
+    int32_t cap = n + n / 2 + 16;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        UChar *v = malloc((size_t)cap * sizeof *v);
+        if (!v) return NI_ERR_NOMEM;
+        st = U_ZERO_ERROR;
+        int32_t m = unorm2_normalize(nf, u, n, v, cap, &st);
+        if (U_SUCCESS(st)) {
+            *out = v;
+            *outlen = m;
+            return NI_OK;
+        }
+        free(v);
+        if (st != U_BUFFER_OVERFLOW_ERROR) return NI_ERR_CHARSET;
+        cap = m + 1;
+    }
+    return NI_ERR_CHARSET;
+}
+
+int normalize_search_text(const char *in, size_t len, char **out, char *errstr, size_t errlen)
+{
+    *out = NULL;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0, m = 0, olen = 0;
+    UChar *u = malloc((len + 1) * sizeof *u), *v = NULL;
+    if (!u) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    u_strFromUTF8WithSub(u, (int32_t)len + 1, &n, in, (int32_t)len, 0xFFFD, NULL, &st);
+    int rc = U_SUCCESS(st) ? nfkc_cf(u, n, &v, &m) : NI_ERR_CHARSET;
+    free(u);
+    if (rc == NI_OK) m = fold_utf16(v, m);
+    char *o = rc == NI_OK ? malloc((size_t)m * 3 + 1) : NULL;
+    if (rc == NI_OK && !o) rc = NI_ERR_NOMEM;
+    if (o) u_strToUTF8(o, m * 3 + 1, &olen, v, m, &st);
+    free(v);
+    if (rc == NI_OK && U_FAILURE(st)) rc = NI_ERR_CHARSET;
+    if (rc) {
+        free(o);
+        return ni_err_set(errstr, errlen, rc, "search-text normalization failed: %s",
+                          rc == NI_ERR_NOMEM ? "out of memory" : u_errorName(st));
+    }
+    *out = o;
+    return NI_OK;
+}
