@@ -2,27 +2,22 @@
  * text direction of a BCP 47 tag. */
 #include "normalize/normalize.h"
 
+#include "normalize/normalize_internal.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-#define GUESS_BYTES 16384 /* a prefix this long settles the script */
+#define GUESS_LETTERS 1500 /* this many letters settle the script */
 #define WORD_MAX 24
 
-/* Scripts that name one language (or a family resolved below). */
-static const struct {
-    UScriptCode script;
-    const char *lang;
-} script_langs[] = {
-    {USCRIPT_ARABIC, "ar"},   {USCRIPT_HEBREW, "he"}, {USCRIPT_CYRILLIC, "ru"},
-    {USCRIPT_GREEK, "el"},    {USCRIPT_HAN, "zh"},    {USCRIPT_HIRAGANA, "ja"},
-    {USCRIPT_KATAKANA, "ja"}, {USCRIPT_HANGUL, "ko"}, {USCRIPT_DEVANAGARI, "hi"},
-    {USCRIPT_THAI, "th"},     {USCRIPT_LATIN, "en"},
-};
+/* The language each of normalize_scripts names (same order). */
+static const char *const script_langs[] = {"ar", "he", "ru", "el", "zh", "ja",
+                                           "ja", "ko", "hi", "th", "en"};
 #define NSCRIPTS (sizeof script_langs / sizeof script_langs[0])
+#define SCRIPT_LATIN 11 /* normalize_script() of Latin letters */
 
 /* A dozen very common, mostly language-specific words per Latin-script language. */
 static const struct {
@@ -111,10 +106,14 @@ static const char *latin_guess(const char *s, size_t len)
     size_t votes[NLANGS] = {0}, i = 0, n = 0;
     char w[WORD_MAX + 4];
     while (i < len) {
-        UChar32 c;
-        U8_NEXT(s, i, len, c);
-        if (c > 0 && u_isalpha(c)) {
-            c = u_tolower(c);
+        UChar32 c = (uint8_t)s[i];
+        if (c < 0x80)
+            i++;
+        else
+            U8_NEXT(s, i, len, c);
+        int alpha = c < 0x80 ? isalpha(c) : c > 0 && (normalize_props(c) & NP_ALPHA);
+        if (alpha) {
+            c = c < 0x80 ? tolower(c) : u_tolower(c);
             if (n + U8_LENGTH(c) <= WORD_MAX)
                 U8_APPEND_UNSAFE(w, n, c);
             else
@@ -136,35 +135,33 @@ static const char *latin_guess(const char *s, size_t len)
 
 const char *normalize_language_guess(const char *text, size_t len)
 {
-    size_t counts[NSCRIPTS] = {0}, i = 0, letters = 0;
+    size_t counts[NSCRIPTS + 1] = {0}, i = 0, letters = 0;
     arabic_votes av = {0};
     if (!text) return "und";
-    if (len > GUESS_BYTES) len = GUESS_BYTES;
-    while (i < len) {
-        UChar32 c;
+    while (i < len && letters < GUESS_LETTERS) {
+        UChar32 c = (uint8_t)text[i];
+        if (c < 0x80) {
+            i++;
+            if (isalpha(c)) counts[SCRIPT_LATIN]++, letters++;
+            continue;
+        }
         U8_NEXT(text, i, len, c);
-        if (c < 0 || !u_isalpha(c)) continue;
-        UErrorCode st = U_ZERO_ERROR;
-        UScriptCode sc = uscript_getScript(c, &st);
+        if (c < 0 || !(normalize_props(c) & NP_ALPHA)) continue;
+        uint8_t sc = normalize_script(c);
         letters++;
-        for (size_t k = 0; k < NSCRIPTS; k++)
-            if (script_langs[k].script == sc) counts[k]++;
-        if (sc == USCRIPT_ARABIC) arabic_vote(c, &av);
+        counts[sc]++;
+        if (sc == 1) arabic_vote(c, &av);
     }
-    if (letters == 0) return "und";
-    size_t best = 0, kana = 0;
-    for (size_t k = 1; k < NSCRIPTS; k++)
+    size_t best = 1, kana = counts[6] + counts[7];
+    for (size_t k = 2; k <= NSCRIPTS; k++)
         if (counts[k] > counts[best]) best = k;
-    for (size_t k = 0; k < NSCRIPTS; k++)
-        if (!strcmp(script_langs[k].lang, "ja")) kana += counts[k];
     if (counts[best] == 0) return "und";
-    UScriptCode sc = script_langs[best].script;
-    if (sc == USCRIPT_HAN && kana * 20 >= counts[best]) return "ja";
-    if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) return "ja";
-    if (sc == USCRIPT_ARABIC && av.persian > av.arabic)
+    const char *lang = script_langs[best - 1];
+    if (best == 5 && kana * 20 >= counts[best]) return "ja"; /* Han with kana */
+    if (best == 1 && av.persian > av.arabic)
         return av.urdu * 100 >= counts[best] && av.urdu >= 2 ? "ur" : "fa";
-    if (sc == USCRIPT_LATIN) return latin_guess(text, len);
-    return script_langs[best].lang;
+    if (best == SCRIPT_LATIN) return latin_guess(text, i);
+    return lang;
 }
 
 const char *normalize_direction(const char *language)

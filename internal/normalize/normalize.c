@@ -1,6 +1,7 @@
 /* normalize.c: display text normal form (NFC, spaces, invisible controls) and the article pass. */
 #include "normalize/normalize.h"
 
+#include "normalize/normalize_internal.h"
 #include "util/err.h"
 
 #include <stdlib.h>
@@ -9,17 +10,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
-
-/* is_invisible: zero-width and bidi formatting characters dropped from text (ZWJ/ZWNJ kept:
- * they shape Persian and Indic words). */
-static int is_invisible(UChar32 c)
-{
-    return c == 0x00AD || c == 0x061C || c == 0x200B || c == 0x200E || c == 0x200F ||
-           (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
-           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
-           (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') ||
-           (c >= 0x7F && c <= 0x9F && c != 0x85);
-}
 
 /* needs_nfc: c may change under NFC (quick check not YES, or a combining mark whose order
  * against the previous one is not canonical). *last_ccc tracks the previous class. */
@@ -87,27 +77,39 @@ static int clean(const char *in, size_t len, char **out, size_t *outlen, int *nf
     while (o && i < len) {
         UChar32 c = s[i];
         size_t start = i;
-        if (c < 0x80)
+        uint8_t pr;
+        if (c < 0x80) {
             i++;
-        else {
+            pr = c == ' ' || (c >= '\t' && c <= '\r') ? NP_SPACE
+                 : c < 0x20 || c == 0x7F              ? NP_INVISIBLE
+                                                      : 0;
+        } else {
             int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
             U8_NEXT(s + i, j, m, c);
             i += (size_t)j;
+            pr = c < 0 ? 0 : normalize_props(c);
         }
-        if (c == ' ' || (c < 0x80 ? (c >= '\t' && c <= '\r') : c > 0 && u_isUWhiteSpace(c))) {
+        if (pr & NP_SPACE) {
             space = n > 0;
             continue;
         }
-        if (c >= 0 && is_invisible(c)) continue;
+        if (pr & NP_INVISIBLE) continue;
         if (space) o[n++] = ' ';
         space = 0;
         if (c < 0) {
             if (put_fffd(&o, &n, &cap)) break;
             continue;
         }
-        memcpy(o + n, in + start, i - start);
-        n += i - start;
-        *nfc |= needs_nfc(c, &ccc);
+        if (c < 0x80)
+            o[n++] = (char)c;
+        else {
+            memcpy(o + n, in + start, i - start);
+            n += i - start;
+        }
+        if (pr & NP_NFC)
+            *nfc |= needs_nfc(c, &ccc);
+        else
+            ccc = 0;
     }
     if (!o || i < len) {
         free(o);

@@ -8,26 +8,22 @@
  */
 #include "normalize/normalize.h"
 
+#include "normalize/normalize_internal.h"
 #include "util/err.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
-/* is_arabic_mark: a nonspacing mark of the Arabic blocks (harakat U+064B-U+065F, superscript
- * alef U+0670, Quranic annotation marks U+0610-U+061A, U+06D6-U+06ED, extended-A marks). */
-static int is_arabic_mark(UChar32 c)
+/* fold: one Arabic folding step on c (whose NP_* bits are pr); returns the replacement, or -1
+ * when c is removed. */
+static UChar32 fold(UChar32 c, uint8_t pr)
 {
-    int in_blocks = (c >= 0x0610 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
-                    (c >= 0x08A0 && c <= 0x08FF);
-    return in_blocks && u_charType(c) == U_NON_SPACING_MARK;
-}
-
-/* fold: one Arabic folding step on c; returns the replacement, or -1 when c is removed. */
-static UChar32 fold(UChar32 c)
-{
+    if (c < 0x20 || c == 0x7F) return -1;
     if (c < 0x0610 || c > 0x08FF) return c;
     switch (c) {
     case 0x0622: /* آ */
@@ -46,7 +42,9 @@ static UChar32 fold(UChar32 c)
     }
     if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9))
         return '0' + u_charDigitValue(c);
-    return is_arabic_mark(c) ? -1 : c;
+    /* Arabic-block nonspacing marks (harakat U+064B-U+065F, superscript alef U+0670, Quranic
+     * marks U+0610-U+061A, U+06D6-U+06ED, extended-A marks) are removed. */
+    return (pr & NP_AR_MARK) || (c >= 0x0653 && c <= 0x0655) ? -1 : c;
 }
 
 /* fold_utf16: folds u[0..n) in place (it never grows), collapsing and trimming whitespace. */
@@ -61,7 +59,7 @@ static int32_t fold_utf16(UChar *u, int32_t n)
             space = k > 0;
             continue;
         }
-        c = fold(c);
+        c = fold(c, c < 0x0610 ? 0 : normalize_props(c));
         if (c < 0) continue;
         if (space) u[k++] = ' ';
         space = 0;
@@ -94,9 +92,57 @@ static int nfkc_cf(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
     return NI_ERR_CHARSET;
 }
 
+/* fold_fast: the whole indexing form straight from UTF-8 when no character needs ICU's
+ * NFKC_Casefold (ASCII, already-stable letters, whitespace, removable Arabic marks): *out set.
+ * Returns 0 (nothing allocated) as soon as one does, 1 when done, -1 when out of memory. */
+static int fold_fast(const char *in, size_t len, char **out)
+{
+    const uint8_t *s = (const uint8_t *)in;
+    char *o = malloc(len + 1);
+    size_t i = 0, n = 0;
+    int space = 0;
+    if (!o) return -1;
+    while (i < len) {
+        UChar32 c = s[i];
+        uint8_t pr = 0;
+        if (c < 0x80) {
+            i++;
+            if (c == ' ' || (c >= '\t' && c <= '\r'))
+                pr = NP_SPACE;
+            else if (c >= 'A' && c <= 'Z')
+                c += 'a' - 'A';
+        } else {
+            int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
+            U8_NEXT(s + i, j, m, c);
+            i += (size_t)j;
+            pr = c < 0 ? NP_NFKC_CF : normalize_props(c);
+        }
+        if (pr & NP_NFKC_CF) break;
+        if (pr & NP_SPACE) {
+            space = n > 0;
+            continue;
+        }
+        if ((c = fold(c, pr)) < 0) continue;
+        if (space) o[n++] = ' ';
+        space = 0;
+        U8_APPEND_UNSAFE(o, n, c);
+    }
+    if (i < len) {
+        free(o);
+        return 0;
+    }
+    o[n] = '\0';
+    *out = o;
+    return 1;
+}
+
 int normalize_search_text(const char *in, size_t len, char **out, char *errstr, size_t errlen)
 {
     *out = NULL;
+    int fast = fold_fast(in, len, out);
+    if (fast) {
+        return fast > 0 ? NI_OK : ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    }
     UErrorCode st = U_ZERO_ERROR;
     int32_t n = 0, m = 0, olen = 0;
     UChar *u = malloc((len + 1) * sizeof *u), *v = NULL;

@@ -14,6 +14,7 @@
 
 #define META_SCAN_BYTES 4096
 #define DETECT_BYTES 65536
+#define META_TAG_BYTES 512
 
 /* WHATWG Encoding Standard: labels whose decoder is a superset charset. */
 static const struct {
@@ -118,8 +119,13 @@ const char *page_charset_bom(const char *bytes, size_t len, size_t *bomlen)
 static const char *find_ci(const char *s, size_t len, const char *needle)
 {
     size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= len; i++)
-        if (!strncasecmp(s + i, needle, n)) return s + i;
+    const char *end = s + len;
+    while ((size_t)(end - s) >= n) {
+        const char *p = needle[0] == '<' ? memchr(s, '<', (size_t)(end - s) - n + 1) : s;
+        if (!p) return NULL;
+        if (!strncasecmp(p, needle, n)) return p;
+        s = p + 1;
+    }
     return NULL;
 }
 
@@ -153,8 +159,9 @@ int page_charset_meta(const char *bytes, size_t len, char *out, size_t cap)
     while (s < end) {
         const char *m = find_ci(s, (size_t)(end - s), "<meta");
         if (!m) return 0;
-        const char *close = memchr(m, '>', (size_t)(end - m));
-        const char *tag_end = close ? close : end;
+        size_t room = (size_t)(end - m) < META_TAG_BYTES ? (size_t)(end - m) : META_TAG_BYTES;
+        const char *close = memchr(m, '>', room);
+        const char *tag_end = close ? close : m + room;
         const char *cs = find_ci(m, (size_t)(tag_end - m), "charset");
         if (cs && label_after(cs + 7, tag_end, out, cap)) return 1;
         s = m + 5;

@@ -236,7 +236,9 @@ static int looks_like_markup(const char *s, size_t len)
     }
     int tags = 0;
     for (; i + 2 < lim && tags < 5; i++) {
-        if (s[i] != '<') continue;
+        const char *lt = memchr(s + i, '<', lim - 2 - i);
+        if (!lt) break;
+        i = (size_t)(lt - s);
         size_t j = i + 1 + (s[i + 1] == '/');
         size_t k = j;
         while (k < lim && isalnum((unsigned char)s[k])) k++;

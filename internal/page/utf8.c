@@ -46,6 +46,12 @@ void page_utf8_scan(const char *s, size_t len, page_scan *sc)
             scan_ascii(u[i++], sc);
             continue;
         }
+        if (u[i] >= 0xC2 && u[i] < 0xE0 && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            sc->mb++; /* two-byte sequence (Arabic, Cyrillic, ...): the common case */
+            if (u[i] == 0xC2 && u[i + 1] <= 0x9F) sc->dirty = 1; /* C1 control */
+            i += 2;
+            continue;
+        }
         int32_t c;
         int32_t j = 0, n = (int32_t)(len - i < 4 ? len - i : 4);
         U8_NEXT(u + i, j, n, c);

@@ -1,0 +1,50 @@
+/* normalize_internal.h: per-code-point properties shared by the normalize files (not public). */
+#ifndef NI_NORMALIZE_INTERNAL_H
+#define NI_NORMALIZE_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <unicode/umachine.h>
+
+/* Property bits of one code point, taken from ICU once (table for the BMP). */
+enum {
+    NP_SPACE = 1,     /* Unicode White_Space */
+    NP_INVISIBLE = 2, /* zero-width/bidi formatting or control character dropped from text */
+    NP_NFC = 4,       /* NFC may change it or its neighbours (ccc != 0 or NFC_QC != Yes) */
+    NP_NFKC_CF = 8,   /* NFKC_Casefold may change it (search text needs ICU); not set for ASCII
+                         or for Arabic marks the search folding removes anyway */
+    NP_AR_MARK = 16,  /* Arabic-block nonspacing mark (harakat, Quranic marks): search removes it */
+    NP_ALPHA = 32,    /* Alphabetic */
+};
+
+/* The BMP tables (filled once by normalize_props_slow; read only after ready is set). */
+extern uint8_t normalize_bmp_props[0x10000];
+extern uint8_t normalize_bmp_scripts[0x10000];
+extern atomic_int normalize_tables_ready;
+
+/* normalize_props_slow / normalize_script_slow: the values from ICU (building the BMP tables on
+ * first use); the inline versions below are what the hot loops call. */
+uint8_t normalize_props_slow(UChar32 c);
+uint8_t normalize_script_slow(UChar32 c);
+
+/* normalize_props: NP_* bits of c (c >= 0). */
+static inline uint8_t normalize_props(UChar32 c)
+{
+    if (c < 0x10000 && atomic_load_explicit(&normalize_tables_ready, memory_order_acquire))
+        return normalize_bmp_props[c];
+    return normalize_props_slow(c);
+}
+
+/* normalize_script: 1 + index into normalize_scripts, 0 for other scripts (c >= 0). */
+static inline uint8_t normalize_script(UChar32 c)
+{
+    if (c < 0x10000 && atomic_load_explicit(&normalize_tables_ready, memory_order_acquire))
+        return normalize_bmp_scripts[c];
+    return normalize_script_slow(c);
+}
+
+/* The scripts normalize_script distinguishes, in index order. */
+extern const int normalize_scripts[];
+extern const int normalize_nscripts;
+
+#endif
