@@ -10,7 +10,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#define GUESS_LETTERS 1500 /* this many letters settle the script */
+#define GUESS_LETTERS 1000 /* this many letters settle the script */
 #define WORD_MAX 24
 
 /* The language each of normalize_scripts names (same order). */

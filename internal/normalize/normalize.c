@@ -83,6 +83,10 @@ static int clean(const char *in, size_t len, char **out, size_t *outlen, int *nf
             pr = c == ' ' || (c >= '\t' && c <= '\r') ? NP_SPACE
                  : c < 0x20 || c == 0x7F              ? NP_INVISIBLE
                                                       : 0;
+        } else if (c >= 0xC2 && c < 0xE0 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+            c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F); /* two-byte: the common non-ASCII case */
+            i += 2;
+            pr = normalize_props(c);
         } else {
             int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
             U8_NEXT(s + i, j, m, c);
@@ -100,12 +104,7 @@ static int clean(const char *in, size_t len, char **out, size_t *outlen, int *nf
             if (put_fffd(&o, &n, &cap)) break;
             continue;
         }
-        if (c < 0x80)
-            o[n++] = (char)c;
-        else {
-            memcpy(o + n, in + start, i - start);
-            n += i - start;
-        }
+        for (size_t k = start; k < i; k++) o[n++] = in[k];
         if (pr & NP_NFC)
             *nfc |= needs_nfc(c, &ccc);
         else

@@ -20,12 +20,14 @@ enum {
 /* The BMP tables (filled once by normalize_props_slow; read only after ready is set). */
 extern uint8_t normalize_bmp_props[0x10000];
 extern uint8_t normalize_bmp_scripts[0x10000];
+extern uint16_t normalize_bmp_fold[0x10000];
 extern atomic_int normalize_tables_ready;
 
 /* normalize_props_slow / normalize_script_slow: the values from ICU (building the BMP tables on
  * first use); the inline versions below are what the hot loops call. */
 uint8_t normalize_props_slow(UChar32 c);
 uint8_t normalize_script_slow(UChar32 c);
+UChar32 normalize_fold_slow(UChar32 c);
 
 /* normalize_props: NP_* bits of c (c >= 0). */
 static inline uint8_t normalize_props(UChar32 c)
@@ -41,6 +43,16 @@ static inline uint8_t normalize_script(UChar32 c)
     if (c < 0x10000 && atomic_load_explicit(&normalize_tables_ready, memory_order_acquire))
         return normalize_bmp_scripts[c];
     return normalize_script_slow(c);
+}
+
+/* normalize_fold: the search folding of one code point after NFKC_Casefold: 0 when removed
+ * (controls, Arabic marks, tatweel), ' ' for any whitespace, the folded letter or ASCII digit
+ * otherwise (ASCII upper case lower-cased). */
+static inline UChar32 normalize_fold(UChar32 c)
+{
+    if (c < 0x10000 && atomic_load_explicit(&normalize_tables_ready, memory_order_acquire))
+        return normalize_bmp_fold[c];
+    return normalize_fold_slow(c);
 }
 
 /* The scripts normalize_script distinguishes, in index order. */

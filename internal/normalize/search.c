@@ -13,39 +13,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
-
-/* fold: one Arabic folding step on c (whose NP_* bits are pr); returns the replacement, or -1
- * when c is removed. */
-static UChar32 fold(UChar32 c, uint8_t pr)
-{
-    if (c < 0x20 || c == 0x7F) return -1;
-    if (c < 0x0610 || c > 0x08FF) return c;
-    switch (c) {
-    case 0x0622: /* آ */
-    case 0x0623: /* أ */
-    case 0x0625: /* إ */
-    case 0x0671: /* ٱ */
-        return 0x0627;
-    case 0x0649:
-        return 0x064A; /* ى -> ي */
-    case 0x0629:
-        return 0x0647; /* ة -> ه */
-    case 0x0640:
-        return -1; /* tatweel */
-    default:
-        break;
-    }
-    if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9))
-        return '0' + u_charDigitValue(c);
-    /* Arabic-block nonspacing marks (harakat U+064B-U+065F, superscript alef U+0670, Quranic
-     * marks U+0610-U+061A, U+06D6-U+06ED, extended-A marks) are removed. */
-    return (pr & NP_AR_MARK) || (c >= 0x0653 && c <= 0x0655) ? -1 : c;
-}
 
 /* fold_utf16: folds u[0..n) in place (it never grows), collapsing and trimming whitespace. */
 static int32_t fold_utf16(UChar *u, int32_t n)
@@ -55,12 +26,12 @@ static int32_t fold_utf16(UChar *u, int32_t n)
     while (i < n) {
         UChar32 c;
         U16_NEXT(u, i, n, c);
-        if (u_isUWhiteSpace(c)) {
+        c = normalize_fold(c);
+        if (c == ' ') {
             space = k > 0;
             continue;
         }
-        c = fold(c, c < 0x0610 ? 0 : normalize_props(c));
-        if (c < 0) continue;
+        if (c == 0) continue;
         if (space) u[k++] = ' ';
         space = 0;
         U16_APPEND_UNSAFE(u, k, c);
@@ -104,25 +75,24 @@ static int fold_fast(const char *in, size_t len, char **out)
     if (!o) return -1;
     while (i < len) {
         UChar32 c = s[i];
-        uint8_t pr = 0;
-        if (c < 0x80) {
+        if (c < 0x80)
             i++;
-            if (c == ' ' || (c >= '\t' && c <= '\r'))
-                pr = NP_SPACE;
-            else if (c >= 'A' && c <= 'Z')
-                c += 'a' - 'A';
+        else if (c >= 0xC2 && c < 0xE0 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+            c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+            i += 2;
         } else {
             int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
             U8_NEXT(s + i, j, m, c);
             i += (size_t)j;
-            pr = c < 0 ? NP_NFKC_CF : normalize_props(c);
+            if (c < 0) break;
         }
-        if (pr & NP_NFKC_CF) break;
-        if (pr & NP_SPACE) {
+        if (c >= 0x80 && (normalize_props(c) & NP_NFKC_CF)) break;
+        c = normalize_fold(c);
+        if (c == ' ') {
             space = n > 0;
             continue;
         }
-        if ((c = fold(c, pr)) < 0) continue;
+        if (c == 0) continue;
         if (space) o[n++] = ' ';
         space = 0;
         U8_APPEND_UNSAFE(o, n, c);

@@ -15,6 +15,7 @@ const int normalize_nscripts = sizeof normalize_scripts / sizeof normalize_scrip
 
 uint8_t normalize_bmp_props[0x10000];
 uint8_t normalize_bmp_scripts[0x10000];
+uint16_t normalize_bmp_fold[0x10000];
 atomic_int normalize_tables_ready;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -54,6 +55,36 @@ static uint8_t compute(UChar32 c)
     return p;
 }
 
+/* fold_of: normalize_fold's value computed from ICU: the Arabic folding of CAMeL Tools
+ * (camel_tools.utils.dediac, normalize_alef_ar, normalize_alef_maksura_ar,
+ * normalize_teh_marbuta_ar) and Lucene's ArabicNormalizer. */
+static UChar32 fold_of(UChar32 c, uint8_t props)
+{
+    if (props & NP_SPACE) return ' ';
+    if (u_charType(c) == U_CONTROL_CHAR) return 0;
+    if (c >= 'A' && c <= 'Z') return c + ('a' - 'A');
+    switch (c) {
+    case 0x0622: /* آ */
+    case 0x0623: /* أ */
+    case 0x0625: /* إ */
+    case 0x0671: /* ٱ */
+        return 0x0627;
+    case 0x0649:
+        return 0x064A; /* ى -> ي */
+    case 0x0629:
+        return 0x0647; /* ة -> ه */
+    case 0x0640:
+        return 0; /* tatweel */
+    default:
+        break;
+    }
+    if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9))
+        return '0' + u_charDigitValue(c);
+    /* Arabic-block nonspacing marks: harakat U+064B-U+065F, superscript alef U+0670, Quranic
+     * marks U+0610-U+061A and U+06D6-U+06ED, extended-A marks. */
+    return (props & NP_AR_MARK) || (c >= 0x0653 && c <= 0x0655) ? 0 : c;
+}
+
 /* script_of: normalize_script's value computed from ICU. */
 static uint8_t script_of(UChar32 c)
 {
@@ -69,6 +100,7 @@ static void build(void)
     for (UChar32 c = 0; c < 0x10000; c++) {
         normalize_bmp_props[c] = compute(c);
         normalize_bmp_scripts[c] = script_of(c);
+        normalize_bmp_fold[c] = (uint16_t)fold_of(c, normalize_bmp_props[c]);
     }
     atomic_store_explicit(&normalize_tables_ready, 1, memory_order_release);
 }
@@ -85,4 +117,11 @@ uint8_t normalize_script_slow(UChar32 c)
     if (c >= 0x10000) return script_of(c);
     pthread_once(&once, build);
     return normalize_bmp_scripts[c];
+}
+
+UChar32 normalize_fold_slow(UChar32 c)
+{
+    if (c >= 0x10000) return fold_of(c, compute(c));
+    pthread_once(&once, build);
+    return normalize_bmp_fold[c];
 }

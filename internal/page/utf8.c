@@ -43,7 +43,8 @@ void page_utf8_scan(const char *s, size_t len, page_scan *sc)
             }
         }
         if (u[i] < 0x80) {
-            scan_ascii(u[i++], sc);
+            if (u[i] < 0x20 || u[i] == 0x7F) scan_ascii(u[i], sc);
+            i++;
             continue;
         }
         if (u[i] >= 0xC2 && u[i] < 0xE0 && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
