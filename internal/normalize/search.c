@@ -71,9 +71,9 @@ static int fold_fast(const char *in, size_t len, char **out)
     const uint8_t *s = (const uint8_t *)in;
     char *o = malloc(len + 1);
     size_t i = 0, n = 0;
-    int space = 0;
+    int space = 0, icu = 0;
     if (!o) return -1;
-    while (i < len) {
+    while (i < len && !icu) {
         UChar32 c = s[i];
         if (c < 0x80)
             i++;
@@ -84,9 +84,9 @@ static int fold_fast(const char *in, size_t len, char **out)
             int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
             U8_NEXT(s + i, j, m, c);
             i += (size_t)j;
-            if (c < 0) break;
+            if ((icu = c < 0)) break;
         }
-        if (c >= 0x80 && (normalize_props(c) & NP_NFKC_CF)) break;
+        if ((icu = c >= 0x80 && (normalize_props(c) & NP_NFKC_CF))) break;
         c = normalize_fold(c);
         if (c == ' ') {
             space = n > 0;
@@ -97,7 +97,7 @@ static int fold_fast(const char *in, size_t len, char **out)
         space = 0;
         U8_APPEND_UNSAFE(o, n, c);
     }
-    if (i < len) {
+    if (icu) {
         free(o);
         return 0;
     }

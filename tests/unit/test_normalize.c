@@ -88,6 +88,11 @@ Test(normalize_text, arabic_kept_as_is)
     text_is("  قال الوزير   إن الاجتماع\nانتهى  ", "قال الوزير إن الاجتماع انتهى");
 }
 
+Test(normalize_text, supplementary_characters_kept)
+{
+    text_is("a \xF0\x9F\x98\x80  \xF0\x9D\x90\x80 b", "a \xF0\x9F\x98\x80 \xF0\x9D\x90\x80 b");
+}
+
 Test(normalize_text, ill_formed_input_gives_replacement_character)
 {
     text_is("a\xFF"
@@ -144,6 +149,16 @@ Test(normalize_search_text, arabic_letter_folding)
     search_is("إعلان أمس آخر", "اعلان امس اخر");
     search_is("مستشفى المدينة", "مستشفي المدينه");
     search_is("ﻻ ﷲ", "لا الله"); /* presentation forms (NFKC) */
+}
+
+Test(normalize_search_text, fast_and_icu_paths_agree)
+{
+    /* Tanween alone stays on the UTF-8 fast path; a presentation form sends the same text
+     * through ICU NFKC_Casefold: both must fold alike. */
+    search_is("سوقاً جديداً للخضار", "سوقا جديدا للخضار");
+    search_is("سوقاً جديداً للخضار ﻻ", "سوقا جديدا للخضار لا");
+    search_is("ؤ", "ؤ"); /* waw + combining hamza composes (U+0654 is not simply removed) */
+    search_is("Emoji \xF0\x9F\x98\x80 OK", "emoji \xF0\x9F\x98\x80 ok");
 }
 
 Test(normalize_search_text, digits_to_ascii)
