@@ -155,24 +155,43 @@ static int decode_declared(const char *b, size_t len, const char *name, const pa
     return NI_OK;
 }
 
-/* decode_guessed: nothing declared a charset: valid UTF-8 is UTF-8, else ICU detection. */
-static int decode_guessed(const char *b, size_t len, const page_scan *sc, int html, decoded *d,
-                          char *errstr, size_t errlen)
+/* utf16_plausible: UTF-16 text repeats a few high bytes (the script's block): the most common
+ * byte at positions hi, hi + 2, ... covers at least 40% of them. */
+static int utf16_plausible(const char *b, size_t len, size_t hi)
 {
-    if (sc->valid && sc->nuls * 8 <= len) return decode_utf8(b, len, sc, d);
-    const char *names[DETECT_TRIES];
-    int n = page_charset_detect(b, len, html, 0, names, DETECT_TRIES);
+    size_t counts[256] = {0}, pairs = len / 2, best = 0;
+    for (size_t i = hi; i < pairs * 2; i += 2) counts[(unsigned char)b[i]]++;
+    for (int v = 0; v < 256; v++)
+        if (counts[v] > best) best = counts[v];
+    return pairs >= 4 && best * 10 >= pairs * 4;
+}
+
+/* decode_guessed: nothing declared a charset: valid UTF-8 is UTF-8 unless it is full of control
+ * bytes (UTF-16 without BOM); else the ICU-detected charset that decodes with the fewest
+ * undecodable and control characters. */
+static int decode_guessed(const char *b, size_t len, const page_scan *sc, int html, decoded *d)
+{
+    int heavy = sc->ctrl * 8 > len;
+    if (sc->valid && !heavy) return decode_utf8(b, len, sc, d);
+    const char *detected[DETECT_TRIES], *names[DETECT_TRIES + 3];
+    int nd = page_charset_detect(b, len, html, 0, detected, DETECT_TRIES), n = 0;
+    for (int i = 0; i < nd; i++)
+        if (strncasecmp(detected[i], "UTF-16", 6)) names[n++] = detected[i];
+    if (sc->valid) names[n++] = "UTF-8";
+    /* UTF-16 only when the bytes look like it (ICU's guess accepts random bytes). */
+    if (utf16_plausible(b, len, 1)) names[n++] = "UTF-16LE";
+    if (utf16_plausible(b, len, 0)) names[n++] = "UTF-16BE";
     decoded best = {0};
-    size_t best_invalid = SIZE_MAX;
-    for (int i = 0; i < n && best_invalid > 0; i++) {
+    size_t best_score = SIZE_MAX;
+    for (int i = 0; i < n && best_score > 0; i++) {
         decoded t = {0};
         size_t invalid = sc->invalid;
         int rc = page_charset_is_utf8(names[i]) ? decode_utf8(b, len, sc, &t)
                                                 : convert(names[i], b, len, &t, &invalid, NULL, 0);
-        if (rc == NI_OK && invalid < best_invalid) {
+        if (rc == NI_OK && invalid + t.k.bad < best_score) {
             free(best.k.buf);
             best = t;
-            best_invalid = invalid;
+            best_score = invalid + t.k.bad;
         } else {
             free(t.k.buf);
         }
@@ -219,7 +238,7 @@ static int decode_bytes(const char *b, size_t len, const page_hints *h, decoded 
     const char *declared = declared_charset(b, len, h, buf, sizeof buf);
     page_utf8_scan(b, len, &sc);
     if (declared) return decode_declared(b, len, declared, &sc, html, d, errstr, errlen);
-    return decode_guessed(b, len, &sc, html, d, errstr, errlen);
+    return decode_guessed(b, len, &sc, html, d);
 }
 
 /* looks_like_markup: the text starts with a tag or declaration, or is dense with tags. */

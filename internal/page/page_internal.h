@@ -10,7 +10,7 @@
 typedef struct page_scan {
     int valid;      /* well-formed UTF-8 */
     int dirty;      /* NUL, CR, C0/C1 controls or DEL present: needs the cleaning path */
-    size_t nuls;    /* NUL bytes */
+    size_t ctrl;    /* control bytes other than tab, LF, CR (NUL included) */
     size_t mb;      /* well-formed multi-byte sequences */
     size_t invalid; /* ill-formed sequences */
 } page_scan;

@@ -25,7 +25,7 @@ static void scan_ascii(unsigned char c, page_scan *sc)
     if (c >= 0x20 && c != 0x7F) return;
     if (c == '\t' || c == '\n') return;
     sc->dirty = 1;
-    if (c == 0) sc->nuls++;
+    if (c != '\r') sc->ctrl++;
 }
 
 void page_utf8_scan(const char *s, size_t len, page_scan *sc)

@@ -275,6 +275,28 @@ Test(page_decode, size_limit)
     page_destroy(p);
 }
 
+Test(page_decode, fifty_megabytes_over_default_limit)
+{
+    size_t n = 50u * 1024 * 1024;
+    char *b = malloc(n);
+    cr_assert_not_null(b);
+    memset(b, 'a', n);
+    decode_fails(b, n, 0, NI_ERR_TOO_LARGE);
+    free(b);
+}
+
+Test(page_decode, utf16_without_bom_detected)
+{
+    size_t n;
+    char *b = encode(AR, "UTF-16LE", &n);
+    page *p = decode(b, n, PAGE_TYPE_TEXT, NULL);
+    cr_assert_str_eq(p->text, AR);
+    cr_assert(p->quality & QUALITY_CHARSET_GUESSED);
+    cr_assert_not(p->quality & QUALITY_NUL_REMOVED);
+    page_destroy(p);
+    free(b);
+}
+
 Test(page_decode, type_sniffing)
 {
     const char *html[] = {"  <!DOCTYPE html><p>x", "\n<div class=a>x</div>", "<!-- c --><p>x",
