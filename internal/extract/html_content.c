@@ -321,6 +321,39 @@ static int emit(html_doc *d, int all)
     return NI_OK;
 }
 
+/* article_scope: the element whose captions belong to the article: the nearest <article> at or
+ * above top, else top's parent. */
+static int article_scope(const html_doc *d, int top)
+{
+    for (int a = top; a >= 0; a = d->elems[a].parent)
+        if (d->elems[a].tag == MyHTML_TAG_ARTICLE) return a;
+    return d->elems[top].parent >= 0 ? d->elems[top].parent : top;
+}
+
+/* harvest_extras: captions of the article outside the selected container (a <figure> beside the
+ * body) and links under a "related"/"read also" label anywhere on the page (sidebars included). */
+static int harvest_extras(html_doc *d, int top)
+{
+    int scope = article_scope(d, top), in_related = 0;
+    for (size_t i = 0; i < d->nblocks; i++) {
+        html_block *b = &d->blocks[i];
+        unsigned f = d->elems[b->elem].flags;
+        if (f & HE_SEL) continue; /* emitted already */
+        const char *s = BLOCK_TEXT(d, b);
+        int rc = NI_OK;
+        if (b->kind == HB_CAPTION && !(f & HE_DROP) && is_ancestor(d, scope, b->elem))
+            rc = article_caption_add(d->out, s, b->len);
+        else if (b->chars < 80 && vocab_classify(s, b->len) == VOCAB_RELATED)
+            in_related = 1;
+        else if (in_related && b->href && b->link * 2 > b->chars)
+            rc = article_related_add(d->out, s, b->href);
+        else
+            in_related = 0;
+        if (rc) return rc;
+    }
+    return NI_OK;
+}
+
 /* body_chars: characters of the article's paragraphs so far. */
 static size_t body_chars(const article *a)
 {
@@ -363,6 +396,7 @@ int extract_html_content_select(html_doc *d)
         select_siblings(d, top);
     propagate_sel(d);
     int rc = emit(d, top < 0);
+    if (!rc && top >= 0) rc = harvest_extras(d, top);
     if (rc) return rc;
     size_t ldn = d->meta.ld_body ? strlen(d->meta.ld_body) : 0;
     if (ldn >= 200 && body_chars(d->out) * 2 < ldn) rc = emit_ld_body(d);

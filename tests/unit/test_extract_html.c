@@ -261,3 +261,36 @@ Test(extract_html, garbage_markup)
                            "<table><td><li><h2><tr><p>x</table></h2>\xef\xbf\xbd\xef\xbf\xbd"};
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) article_destroy(run(pages[i]));
 }
+
+#define FERRY1                                                                                     \
+    "<p>The ferry service between the two islands resumed on Monday after a three-week "           \
+    "suspension caused by repairs to the main landing stage, the operator said.</p>"
+#define FERRY2                                                                                     \
+    "<p>Passengers queued from early morning, and the first crossing left on time with "           \
+    "every seat taken, according to harbour staff who counted the tickets sold.</p>"
+
+/* A <figure> beside the body container and a "Read more" list after it, both inside <article>. */
+static const char *figure_page =
+    "<html><body><article><h1>Ferry service resumes</h1>"
+    "<figure><img src=\"f.jpg\"><figcaption>The ferry at the island pier.</figcaption></figure>"
+    "<div class=\"story-body\">" FERRY1 FERRY2 "</div>"
+    "<div class=\"related\"><h3>Read more</h3><ul>"
+    "<li><a href=\"/news/harbour-repairs\">Harbour repairs finished early</a></li>"
+    "<li><a href=\"/news/new-timetable\">New winter timetable published</a></li></ul></div>"
+    "</article></body></html>";
+
+Test(extract_html, caption_beside_body_and_related_links)
+{
+    article *a = run(figure_page);
+    cr_assert_eq(a->ncaptions, 1);
+    cr_expect_str_eq(a->captions[0], "The ferry at the island pier.");
+    cr_assert_eq(a->nrelated, 2);
+    cr_expect_str_eq(a->related[0].title, "Harbour repairs finished early");
+    cr_expect_str_eq(a->related[0].url, "/news/harbour-repairs");
+    for (size_t i = 0; i < a->nblocks; i++) {
+        cr_expect_null(strstr(a->blocks[i].text, "ferry at the island pier"));
+        cr_expect_null(strstr(a->blocks[i].text, "Harbour repairs"));
+    }
+    cr_expect_eq(a->nblocks, 2);
+    article_destroy(a);
+}
