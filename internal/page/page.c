@@ -101,12 +101,38 @@ static int convert(const char *name, const char *b, size_t len, decoded *d, size
     return NI_OK;
 }
 
+/* utf16_plausible: UTF-16 text repeats a few high bytes (the script's block): the most common
+ * byte at positions hi, hi + 2, ... covers at least 40% of them. */
+static int utf16_plausible(const char *b, size_t len, size_t hi)
+{
+    size_t counts[256] = {0}, pairs = len / 2, best = 0;
+    for (size_t i = hi; i < pairs * 2; i += 2) counts[(unsigned char)b[i]]++;
+    for (int v = 0; v < 256; v++)
+        if (counts[v] > best) best = counts[v];
+    return pairs >= 4 && best * 10 >= pairs * 4;
+}
+
+/* candidates: charsets worth trying for bytes nothing (reliable) declared: ICU ucsdet's best
+ * guesses (UTF-8 left out when skip_utf8) and UTF-16 only when the bytes look like it (ICU's
+ * UTF-16 guess accepts random bytes). Returns how many were written to names. */
+static int candidates(const char *b, size_t len, int html, int skip_utf8,
+                      const char *names[DETECT_TRIES + 2])
+{
+    const char *detected[DETECT_TRIES];
+    int nd = page_charset_detect(b, len, html, skip_utf8, detected, DETECT_TRIES), n = 0;
+    for (int i = 0; i < nd; i++)
+        if (strncasecmp(detected[i], "UTF-16", 6)) names[n++] = detected[i];
+    if (utf16_plausible(b, len, 1)) names[n++] = "UTF-16LE";
+    if (utf16_plausible(b, len, 0)) names[n++] = "UTF-16BE";
+    return n;
+}
+
 /* try_detected: decodes with the first ICU-detected charset (other than `exclude`) that decodes
  * every byte; 1 and d filled when one did, 0 (d untouched) otherwise. */
 static int try_detected(const char *b, size_t len, int html, const char *exclude, decoded *d)
 {
-    const char *names[DETECT_TRIES];
-    int n = page_charset_detect(b, len, html, 1, names, DETECT_TRIES);
+    const char *names[DETECT_TRIES + 2];
+    int n = candidates(b, len, html, 1, names);
     char std[32] = "";
     if (exclude) page_charset_std_name(exclude, std, sizeof std);
     for (int i = 0; i < n; i++) {
@@ -155,17 +181,6 @@ static int decode_declared(const char *b, size_t len, const char *name, const pa
     return NI_OK;
 }
 
-/* utf16_plausible: UTF-16 text repeats a few high bytes (the script's block): the most common
- * byte at positions hi, hi + 2, ... covers at least 40% of them. */
-static int utf16_plausible(const char *b, size_t len, size_t hi)
-{
-    size_t counts[256] = {0}, pairs = len / 2, best = 0;
-    for (size_t i = hi; i < pairs * 2; i += 2) counts[(unsigned char)b[i]]++;
-    for (int v = 0; v < 256; v++)
-        if (counts[v] > best) best = counts[v];
-    return pairs >= 4 && best * 10 >= pairs * 4;
-}
-
 /* decode_guessed: nothing declared a charset: valid UTF-8 is UTF-8 unless it is full of control
  * bytes (UTF-16 without BOM); else the ICU-detected charset that decodes with the fewest
  * undecodable and control characters. */
@@ -173,14 +188,9 @@ static int decode_guessed(const char *b, size_t len, const page_scan *sc, int ht
 {
     int heavy = sc->ctrl * 8 > len;
     if (sc->valid && !heavy) return decode_utf8(b, len, sc, d);
-    const char *detected[DETECT_TRIES], *names[DETECT_TRIES + 3];
-    int nd = page_charset_detect(b, len, html, 0, detected, DETECT_TRIES), n = 0;
-    for (int i = 0; i < nd; i++)
-        if (strncasecmp(detected[i], "UTF-16", 6)) names[n++] = detected[i];
+    const char *names[DETECT_TRIES + 3];
+    int n = candidates(b, len, html, 0, names);
     if (sc->valid) names[n++] = "UTF-8";
-    /* UTF-16 only when the bytes look like it (ICU's guess accepts random bytes). */
-    if (utf16_plausible(b, len, 1)) names[n++] = "UTF-16LE";
-    if (utf16_plausible(b, len, 0)) names[n++] = "UTF-16BE";
     decoded best = {0};
     size_t best_score = SIZE_MAX;
     for (int i = 0; i < n && best_score > 0; i++) {

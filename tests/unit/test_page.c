@@ -261,6 +261,11 @@ Test(page_decode, binary_garbage_rejected)
         b[i] = (char)(x >> 16);
     }
     decode_fails(b, sizeof b, 0, NI_ERR_BINARY);
+    page_hints h = {PAGE_TYPE_TEXT, "utf-8", 0}; /* declared, still garbage */
+    page *p = NULL;
+    char err[256] = "";
+    cr_assert_eq(page_decode(b, sizeof b, &h, &p, err, sizeof err), NI_ERR_BINARY);
+    cr_assert_null(p);
 }
 
 Test(page_decode, size_limit)
