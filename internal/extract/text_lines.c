@@ -10,31 +10,27 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-/* is_space: white space and invisible format characters trimmed from line ends. */
-static int is_space(UChar32 c)
+/* char_class: VOCAB_CH_* bits of c (0 for an ill-formed sequence). */
+static inline unsigned char_class(const vocab_chars *t, UChar32 c)
 {
-    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
-    if (c >= 0x0600 && c <= 0x06FF) return 0;
-    return c == 0xA0 || u_isUWhiteSpace(c) || u_charType(c) == U_FORMAT_CHAR;
+    if (c < 0) return 0;
+    if (c < VOCAB_CHARS_N) return t->cls[c];
+    return (vocab_char_is_space_slow(c) ? VOCAB_CH_SPACE : 0) |
+           (vocab_char_is_alnum_slow(c) ? VOCAB_CH_ALNUM : 0);
 }
 
-/* is_alnum: a letter or digit (fast for ASCII and Arabic). */
-static int is_alnum(UChar32 c)
+static int is_space(const vocab_chars *t, UChar32 c)
 {
-    if (c < 0x80) return isalnum(c);
-    if (c >= 0x0621 && c <= 0x064A) return 1;
-    return u_isalnum(c);
+    return char_class(t, c) & VOCAB_CH_SPACE;
 }
 
 /* trim: narrows [*s, *s + *len) to its visible part. */
-static void trim(const char **s, size_t *len)
+static void trim(const vocab_chars *t, const char **s, size_t *len)
 {
     int32_t b = 0, e = (int32_t)*len;
     while (b < e) {
         int32_t at = b;
-        UChar32 c;
-        U8_NEXT(*s, b, e, c);
-        if (c < 0 || !is_space(c)) {
+        if (!is_space(t, vocab_next_cp(*s, &b, e))) {
             b = at;
             break;
         }
@@ -43,7 +39,7 @@ static void trim(const char **s, size_t *len)
         int32_t at = e;
         UChar32 c;
         U8_PREV(*s, b, e, c);
-        if (c < 0 || !is_space(c)) {
+        if (!is_space(t, c)) {
             e = at;
             break;
         }
@@ -53,34 +49,29 @@ static void trim(const char **s, size_t *len)
 }
 
 /* count_words: tokens between spaces that hold a letter or a digit. */
-static int count_words(const char *s, size_t len)
+static int count_words(const vocab_chars *t, const char *s, size_t len)
 {
     int32_t i = 0, n = (int32_t)len;
-    int words = 0, in_word = 0, counted = 0;
+    int words = 0, counted = 0;
     while (i < n) {
-        UChar32 c;
-        U8_NEXT(s, i, n, c);
-        int sp = c < 0x80 ? c == ' ' || (c >= '\t' && c <= '\r') : c < 0x0600 || c > 0x06FF;
-        if (c >= 0 && sp && is_space(c)) {
-            in_word = counted = 0;
-            continue;
-        }
-        in_word = 1;
-        if (!counted && c >= 0 && is_alnum(c)) words++, counted = 1;
+        unsigned k = char_class(t, vocab_next_cp(s, &i, n));
+        if (k & VOCAB_CH_SPACE)
+            counted = 0;
+        else if (!counted && (k & VOCAB_CH_ALNUM))
+            words++, counted = 1;
     }
-    (void)in_word;
     return words;
 }
 
 /* ends_punct: the last character before closing quotes/brackets is sentence punctuation. */
-static int ends_punct(const char *s, size_t len)
+static int ends_punct(const vocab_chars *t, const char *s, size_t len)
 {
     int32_t i = (int32_t)len;
     while (i > 0) {
         UChar32 c;
         U8_PREV(s, 0, i, c);
         if (c < 0) return 0;
-        if (is_space(c) || c == '"' || c == '\'' || c == ')' || c == ']' || c == 0xBB ||
+        if (is_space(t, c) || c == '"' || c == '\'' || c == ')' || c == ']' || c == 0xBB ||
             c == 0x201D || c == 0x2019 || c == 0x00AB)
             continue;
         return c == '.' || c == '!' || c == '?' || c == 0x061F || c == 0x2026 || c == ':' ||
@@ -129,7 +120,7 @@ static int views_line(text_line *l, const size_t *pre)
 static int caption_line(const text_line *l, const size_t *pre)
 {
     if (l->words > 30) return 0;
-    size_t at = vocab_suffix(l->s, l->len, VOCAB_CAPTION);
+    size_t at = vocab_suffix_folded(l->s, l->len, l->fold, l->fold_len, VOCAB_CAPTION);
     for (size_t i = at; at && i < l->len && strchr(" -(|/,_", l->s[i]); i++)
         if (l->s[i] != ' ') return 1; /* a marked separator, not a plain space */
     size_t p = pre[VOCAB_CAPTION];
@@ -147,29 +138,40 @@ static int byline(text_line *l, const size_t *pre)
     return 1;
 }
 
-static void classify(text_line *l)
+/* has_digit: the folded line holds a digit (any script folds to ASCII): datelines, numbers and
+ * counters all need one. */
+static int has_digit(const text_line *l)
+{
+    for (size_t i = 0; i < l->fold_len; i++)
+        if ((unsigned char)(l->fold[i] - '0') < 10) return 1;
+    return 0;
+}
+
+/* classify: the kind of a trimmed line whose fold is set; cheap tests first. */
+static void classify(const vocab_chars *t, text_line *l)
 {
     if (l->len == 0) {
         l->kind = TEXT_LINE_BLANK;
         return;
     }
-    l->words = count_words(l->s, l->len);
-    l->end_punct = ends_punct(l->s, l->len);
+    l->words = count_words(t, l->s, l->len);
+    l->end_punct = ends_punct(t, l->s, l->len);
     size_t p, pre[VOCAB_KINDS] = {0};
     if (l->words > 40) { /* too long for a label, dateline or byline */
         l->kind = TEXT_LINE_TEXT;
         return;
     }
-    vocab_prefix_all(l->s, l->len, pre);
-    if (extract_datetime_parse_line(l->s, l->len, &l->dt) == NI_OK)
+    vocab_prefix_all_folded(l->s, l->len, l->fold, l->fold_len, pre);
+    int digit = has_digit(l);
+    if (digit && extract_datetime_parse_line(l->s, l->len, &l->dt) == NI_OK)
         l->kind = TEXT_LINE_DATE;
     else if (is_url(l->s, l->len))
         l->kind = TEXT_LINE_URL;
-    else if (text_number_parse(l->s, l->len, &l->number) == NI_OK)
+    else if (digit && text_number_parse(l->s, l->len, &l->number) == NI_OK)
         l->kind = TEXT_LINE_NUMBER;
-    else if (l->words <= 4 && views_line(l, pre))
+    else if (digit && l->words <= 4 && views_line(l, pre))
         l->kind = TEXT_LINE_VIEWS;
-    else if ((l->label = vocab_classify(l->s, l->len)) != VOCAB_NONE)
+    else if ((l->label = vocab_classify_folded(l->len, l->fold, l->fold_len)) != VOCAB_NONE)
         l->kind = TEXT_LINE_LABEL;
     else if ((p = pre[VOCAB_RELATED]) && l->words <= 40)
         l->kind = TEXT_LINE_LABEL, l->label = VOCAB_RELATED, l->rest = p;
@@ -187,14 +189,17 @@ static void classify(text_line *l)
         l->kind = TEXT_LINE_TEXT;
 }
 
-/* fold_line: the vocab_fold form of a TEXT line. */
-static int fold_line(text_line *l)
+/* fold_classify: folds line l into fold (2 * l->len + 1 bytes) and classifies it; only TEXT
+ * lines keep their fold. Returns the bytes of fold used (0 when released). */
+static size_t fold_classify(const vocab_chars *t, text_line *l, char *fold)
 {
-    if (l->kind != TEXT_LINE_TEXT) return NI_OK;
-    l->fold = malloc(2 * l->len + 1);
-    if (!l->fold) return NI_ERR_NOMEM;
-    l->fold_len = vocab_fold(l->s, l->len, l->fold, 2 * l->len + 1);
-    return NI_OK;
+    l->fold = fold;
+    l->fold_len = vocab_fold(l->s, l->len, fold, 2 * l->len + 1);
+    classify(t, l);
+    if (l->kind == TEXT_LINE_TEXT) return l->fold_len + 1;
+    l->fold = NULL;
+    l->fold_len = 0;
+    return 0;
 }
 
 /* wrapped: lines v[0..n) are one hard-wrapped paragraph: all prose of >= 5 words, only the last
@@ -208,39 +213,41 @@ static int wrapped(const text_line *v, size_t n)
     return 1;
 }
 
-/* join: v[0] becomes the n lines joined by spaces; the others become blank. */
-static int join(text_line *v, size_t n)
+/* join: v[0] becomes the n lines joined by spaces (text and fold in one owned buffer); the
+ * others become blank. */
+static int join(const vocab_chars *t, text_line *v, size_t n)
 {
     size_t len = 0;
     for (size_t i = 0; i < n; i++) len += v[i].len + 1;
-    char *s = malloc(len);
+    char *s = malloc(len + 2 * len + 1);
     if (!s) return NI_ERR_NOMEM;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         memcpy(s + o, v[i].s, v[i].len);
         o += v[i].len;
         s[o++] = ' ';
-        if (i) {
-            free(v[i].fold);
-            v[i] = (text_line){.s = v[i].s, .kind = TEXT_LINE_BLANK, .block = v[i].block};
-        }
+        if (i) v[i] = (text_line){.s = v[i].s, .kind = TEXT_LINE_BLANK, .block = v[i].block};
     }
-    free(v[0].fold);
-    v[0].fold = NULL;
     v[0].own = s;
     v[0].s = s;
     v[0].len = o - 1;
-    classify(&v[0]);
-    return fold_line(&v[0]);
+    fold_classify(t, &v[0], s + len);
+    return NI_OK;
 }
 
 int text_lines_split(const char *text, size_t len, text_lines *out)
 {
-    size_t cap = 1, block = 0;
-    for (size_t i = 0; i < len; i++) cap += text[i] == '\n';
-    out->n = 0;
+    const vocab_chars *t = vocab_chars_get();
+    size_t cap = 1, block = 0, used = 0;
+    for (const char *nl = text; len && (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
+        cap++;
+    *out = (text_lines){0};
     out->v = calloc(cap, sizeof *out->v);
-    if (!out->v) return NI_ERR_NOMEM;
+    out->folds = malloc(2 * len + cap + 1);
+    if (!out->v || !out->folds) {
+        text_lines_free(out);
+        return NI_ERR_NOMEM;
+    }
     const char *s = text, *end = text + len;
     while (s < end || out->n == 0) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -248,20 +255,16 @@ int text_lines_split(const char *text, size_t len, text_lines *out)
         l->s = s;
         l->len = nl ? (size_t)(nl - s) : (size_t)(end - s);
         s += l->len + 1;
-        trim(&l->s, &l->len);
-        classify(l);
+        trim(t, &l->s, &l->len);
+        used += fold_classify(t, l, out->folds + used);
         if (l->kind == TEXT_LINE_BLANK && out->n > 1 && out->v[out->n - 2].kind != TEXT_LINE_BLANK)
             block++;
         l->block = (int)block;
-        if (fold_line(l)) {
-            text_lines_free(out);
-            return NI_ERR_NOMEM;
-        }
         if (!nl) break;
     }
     for (size_t b = 0, e; b < out->n; b = e + 1) {
         for (e = b; e < out->n && out->v[e].kind != TEXT_LINE_BLANK;) e++;
-        if (e - b >= 2 && wrapped(out->v + b, e - b) && join(out->v + b, e - b)) {
+        if (e - b >= 2 && wrapped(out->v + b, e - b) && join(t, out->v + b, e - b)) {
             text_lines_free(out);
             return NI_ERR_NOMEM;
         }
@@ -271,8 +274,8 @@ int text_lines_split(const char *text, size_t len, text_lines *out)
 
 void text_lines_free(text_lines *t)
 {
-    for (size_t i = 0; i < t->n; i++) free(t->v[i].fold), free(t->v[i].own);
+    for (size_t i = 0; i < t->n; i++) free(t->v[i].own);
     free(t->v);
-    t->v = NULL;
-    t->n = 0;
+    free(t->folds);
+    *t = (text_lines){0};
 }

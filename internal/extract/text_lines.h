@@ -33,14 +33,17 @@ typedef struct text_line {
     int block;           /* index of the blank-line-separated block */
     article_datetime dt; /* TEXT_LINE_DATE */
     long long number;    /* TEXT_LINE_NUMBER, TEXT_LINE_VIEWS */
-    char *own;           /* s when the line was joined from hard-wrapped lines (owned) */
-    char *fold;          /* vocab_fold form of TEXT lines (owned), NULL for the others */
+    char *own;           /* s when the line was joined from hard-wrapped lines (owned; holds the
+                            fold too) */
+    char *fold;          /* vocab_fold form of TEXT lines (NUL-terminated, in folds or own), NULL
+                            for the others */
     size_t fold_len;
 } text_line;
 
 typedef struct text_lines {
     text_line *v;
     size_t n;
+    char *folds; /* the lines' folded forms, one buffer for the page */
 } text_lines;
 
 /* text_lines_split: splits text into trimmed, classified lines (blank lines included); a block of

@@ -171,7 +171,8 @@ static const vocab_entry vocab_table[] = {
 };
 
 #define VOCAB_N (sizeof vocab_table / sizeof vocab_table[0])
-#define VOCAB_MAXLEN 64 /* folded entry bytes */
+#define VOCAB_MAXLEN 64             /* folded entry bytes */
+#define FOLD_TMP (4 * VOCAB_MAXLEN) /* fold_trim's buffer: longer inputs never match */
 
 static char vocab_folded[VOCAB_N][VOCAB_MAXLEN];
 static size_t vocab_folded_len[VOCAB_N];
@@ -188,12 +189,12 @@ static int is_word_char(UChar32 c)
 /* trim: the [*b, *e) range of s without leading/trailing non-word characters. */
 static void trim(const char *s, size_t len, size_t *b, size_t *e)
 {
+    const vocab_chars *t = vocab_chars_get();
     int32_t i = 0, n = (int32_t)len, start = n, end = 0;
     while (i < n) {
         int32_t at = i;
-        UChar32 c;
-        U8_NEXT(s, i, n, c);
-        if (c >= 0 && is_word_char(c)) {
+        UChar32 c = vocab_next_cp(s, &i, n);
+        if (c >= 0 && (c < VOCAB_CHARS_N ? t->cls[c] & VOCAB_CH_WORD : is_word_char(c))) {
             if (start == n) start = at;
             end = i;
         }
@@ -205,7 +206,7 @@ static void trim(const char *s, size_t len, size_t *b, size_t *e)
 /* fold_trim: vocab_fold then trim into out; returns the length (0 when too long or empty). */
 static size_t fold_trim(const char *s, size_t len, char *out, size_t cap)
 {
-    char tmp[4 * VOCAB_MAXLEN];
+    char tmp[FOLD_TMP];
     if (2 * len + 1 > sizeof tmp) return 0;
     size_t n = vocab_fold(s, len, tmp, sizeof tmp), b, e;
     trim(tmp, n, &b, &e);
@@ -218,11 +219,41 @@ static size_t fold_trim(const char *s, size_t len, char *out, size_t cap)
 /* Entries bucketed by folded length: vocab_order[vocab_bucket[n] .. vocab_bucket[n + 1]). */
 static size_t vocab_order[VOCAB_N], vocab_bucket[VOCAB_MAXLEN + 1];
 
+/* The quick rejection tests: every entry's first token (up to its first space, trailing non-word
+ * characters removed) and last token (after its last space, leading ones removed), as ranges of
+ * vocab_folded. A line that starts with no first token / ends with no last token of a kind has no
+ * prefix / suffix of that kind. */
+static size_t first_end[VOCAB_N], last_start[VOCAB_N];
+static int suffix_exact[VOCAB_KINDS]; /* the last-token test is exact for the kind's entries */
+
+/* plain_entry: every token of f is at least two letters (then folding a suffix of a line and the
+ * whole line agree on the last token: the "/ي" rule cannot differ). */
+static int plain_entry(const char *f, size_t n)
+{
+    int32_t i = 0, len = (int32_t)n, run = 0;
+    while (i < len) {
+        UChar32 c = vocab_next_cp(f, &i, len);
+        if (c == ' ' && run < 2) return 0;
+        if (c != ' ' && !u_isalpha(c)) return 0;
+        run = c == ' ' ? 0 : run + 1;
+    }
+    return run >= 2;
+}
+
 static void vocab_init(void)
 {
+    for (int k = 0; k < VOCAB_KINDS; k++) suffix_exact[k] = 1;
     for (size_t i = 0; i < VOCAB_N; i++) {
-        const char *t = vocab_table[i].text;
-        vocab_folded_len[i] = fold_trim(t, strlen(t), vocab_folded[i], VOCAB_MAXLEN);
+        const char *t = vocab_table[i].text, *f = vocab_folded[i];
+        size_t n = vocab_folded_len[i] = fold_trim(t, strlen(t), vocab_folded[i], VOCAB_MAXLEN);
+        const char *sp = memchr(f, ' ', n), *last = f + n;
+        size_t b, e;
+        trim(f, sp ? (size_t)(sp - f) : n, &b, &e);
+        first_end[i] = e;
+        while (last > f && last[-1] != ' ') last--;
+        trim(last, (size_t)(f + n - last), &b, &e);
+        last_start[i] = (size_t)(last - f) + b;
+        if (!plain_entry(f, n)) suffix_exact[vocab_table[i].kind] = 0;
     }
     size_t k = 0;
     for (size_t n = 0; n < VOCAB_MAXLEN; n++) {
@@ -231,6 +262,51 @@ static void vocab_init(void)
             if (vocab_folded_len[i] == n) vocab_order[k++] = i;
     }
     vocab_bucket[VOCAB_MAXLEN] = k;
+}
+
+/* word_start: offset of the first word character of f[0..n), n when none. */
+static size_t word_start(const char *f, size_t n)
+{
+    const vocab_chars *t = vocab_chars_get();
+    int32_t i = 0, len = (int32_t)n;
+    while (i < len) {
+        int32_t at = i;
+        UChar32 c = vocab_next_cp(f, &i, len);
+        if (c >= 0 && (c < VOCAB_CHARS_N ? t->cls[c] & VOCAB_CH_WORD : is_word_char(c)))
+            return (size_t)at;
+    }
+    return n;
+}
+
+/* may_have_prefix: the folded line's first token is some entry's first token. The token ends at
+ * a space or colon (prefix matching splits words there). */
+static int may_have_prefix(const char *f, size_t n)
+{
+    size_t b = word_start(f, n), e = b, tb, te;
+    while (e < n && f[e] != ' ' && f[e] != ':' &&
+           !(n - e >= 3 && !memcmp(f + e, "\xEF\xBC\x9A", 3)))
+        e++;
+    if (b == n) return 0;
+    trim(f + b, e - b, &tb, &te);
+    for (size_t i = 0; i < VOCAB_N; i++)
+        if (first_end[i] == te && !memcmp(vocab_folded[i], f + b, te)) return 1;
+    return 0;
+}
+
+/* may_have_suffix: the folded line (trailing non-word characters removed) ends with the last
+ * token of an entry of kind; always true when that test is not exact for the kind. */
+static int may_have_suffix(const char *f, size_t n, vocab_kind kind)
+{
+    if (!suffix_exact[kind]) return 1;
+    size_t b, e;
+    trim(f, n, &b, &e);
+    for (size_t i = 0; i < VOCAB_N; i++) {
+        size_t m = vocab_folded_len[i] - last_start[i];
+        if (vocab_table[i].kind == kind && m <= e - b &&
+            !memcmp(vocab_folded[i] + last_start[i], f + e - m, m))
+            return 1;
+    }
+    return 0;
 }
 
 /* lookup: kind of the folded, trimmed word f (restricted to `kind` unless VOCAB_NONE). */
@@ -251,6 +327,14 @@ vocab_kind vocab_classify(const char *s, size_t len)
     char f[VOCAB_MAXLEN];
     size_t n = fold_trim(s, len, f, sizeof f);
     return lookup(f, n, VOCAB_NONE);
+}
+
+vocab_kind vocab_classify_folded(size_t len, const char *fold, size_t fold_len)
+{
+    size_t b, e;
+    if (2 * len + 1 > FOLD_TMP) return VOCAB_NONE; /* what fold_trim accepts */
+    trim(fold, fold_len, &b, &e);
+    return lookup(fold + b, e - b, VOCAB_NONE);
 }
 
 /* is_sep: byte length of a word separator (space, NBSP, colon, fullwidth colon) at s, else 0. */
@@ -298,6 +382,16 @@ void vocab_prefix_all(const char *s, size_t len, size_t out[VOCAB_KINDS])
     out[VOCAB_NONE] = 0;
 }
 
+void vocab_prefix_all_folded(const char *s, size_t len, const char *fold, size_t fold_len,
+                             size_t out[VOCAB_KINDS])
+{
+    pthread_once(&vocab_once, vocab_init);
+    if (may_have_prefix(fold, fold_len))
+        vocab_prefix_all(s, len, out);
+    else
+        memset(out, 0, VOCAB_KINDS * sizeof *out);
+}
+
 size_t vocab_prefix(const char *s, size_t len, vocab_kind kind)
 {
     size_t out[VOCAB_KINDS];
@@ -328,6 +422,14 @@ size_t vocab_suffix(const char *s, size_t len, vocab_kind kind)
         }
     }
     return 0;
+}
+
+size_t vocab_suffix_folded(const char *s, size_t len, const char *fold, size_t fold_len,
+                           vocab_kind kind)
+{
+    pthread_once(&vocab_once, vocab_init);
+    if (kind > VOCAB_NONE && kind < VOCAB_KINDS && !may_have_suffix(fold, fold_len, kind)) return 0;
+    return vocab_suffix(s, len, kind);
 }
 
 /* fold_fast: fold_char for ASCII and the Arabic block without ICU lookups; -2 = ask ICU. */
@@ -388,38 +490,97 @@ static int slash_variant(const char *s, int32_t i, int32_t n)
     return a >= 0 && u_isalpha(a) && !(b >= 0 && u_isalpha(b));
 }
 
+/* folded_letter: the folded code point f counts as a letter (for the "/ي" rule). */
+static int folded_letter(UChar32 f)
+{
+    return f < 0x80 ? isalpha(f) : (f >= 0x0621 && f <= 0x064A) || u_isalpha(f);
+}
+
+static vocab_chars vocab_char_table;
+static pthread_once_t chars_once = PTHREAD_ONCE_INIT;
+
+/* chars_init: the classes and folds of U+0000..U+07FF, from the slow functions. */
+static void chars_init(void)
+{
+    for (UChar32 c = 0; c < VOCAB_CHARS_N; c++) {
+        UChar32 f = fold_char(c);
+        uint8_t k = 0;
+        if (c < 0x80 ? c == ' ' || (c >= '\t' && c <= '\r') : vocab_char_is_space_slow(c))
+            k |= VOCAB_CH_SPACE;
+        if (vocab_char_is_alnum_slow(c)) k |= VOCAB_CH_ALNUM;
+        if (is_word_char(c)) k |= VOCAB_CH_WORD;
+        if (u_isalpha(c)) k |= VOCAB_CH_ALPHA;
+        if (f >= 0 && folded_letter(f)) k |= VOCAB_CH_FOLD_LETTER;
+        if (f >= VOCAB_CHARS_N) k |= VOCAB_CH_FOLD_SLOW, f = -1;
+        vocab_char_table.fold[c] = (int16_t)f;
+        vocab_char_table.cls[c] = k;
+    }
+}
+
+const vocab_chars *vocab_chars_get(void)
+{
+    pthread_once(&chars_once, chars_init);
+    return &vocab_char_table;
+}
+
+int vocab_char_is_space_slow(UChar32 c)
+{
+    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+    if (c >= 0x0600 && c <= 0x06FF) return 0;
+    return c == 0xA0 || u_isUWhiteSpace(c) || u_charType(c) == U_FORMAT_CHAR;
+}
+
+int vocab_char_is_alnum_slow(UChar32 c)
+{
+    if (c < 0x80) return isalnum(c);
+    if (c >= 0x0621 && c <= 0x064A) return 1;
+    return u_isalnum(c);
+}
+
+/* put_cp: appends the UTF-8 of c at out[*o] when it fits below cap; *o always advances. */
+static inline void put_cp(char *out, size_t cap, size_t *o, UChar32 c)
+{
+    if (c < 0x80) {
+        if (*o + 1 < cap) out[*o] = (char)c;
+        (*o)++;
+    } else if (c < 0x800) {
+        if (*o + 2 < cap)
+            out[*o] = (char)(0xC0 | (c >> 6)), out[*o + 1] = (char)(0x80 | (c & 0x3F));
+        *o += 2;
+    } else {
+        uint8_t buf[4];
+        int32_t k = 0;
+        U8_APPEND_UNSAFE(buf, k, c);
+        if (*o + (size_t)k < cap) memcpy(out + *o, buf, (size_t)k);
+        *o += (size_t)k;
+    }
+}
+
 size_t vocab_fold(const char *s, size_t len, char *out, size_t cap)
 {
+    const vocab_chars *t = vocab_chars_get();
     int32_t i = 0, n = (int32_t)len;
     size_t o = 0;
     int prev_letter = 0, last_space = 1;
     while (i < n) {
-        UChar32 c = (unsigned char)s[i];
-        if (c < 0x80)
-            i++;
-        else
-            U8_NEXT(s, i, n, c);
+        UChar32 c = vocab_next_cp(s, &i, n), f;
         if (c < 0) continue;
         if (c == '/' && prev_letter && slash_variant(s, i - 1, n)) {
             U8_FWD_1(s, i, n); /* the variant letter */
             continue;
         }
-        c = fold_char(c);
-        if (c < 0 || (c == ' ' && last_space)) continue;
-        prev_letter = c < 0x80 ? isalpha(c) : (c >= 0x0621 && c <= 0x064A) || u_isalpha(c);
-        last_space = c == ' ';
-        if (c < 0x80 && o + 1 < cap) { /* the common cases without the generic encoder */
-            out[o++] = (char)c;
-        } else if (c < 0x800 && o + 2 < cap) {
-            out[o++] = (char)(0xC0 | (c >> 6));
-            out[o++] = (char)(0x80 | (c & 0x3F));
+        int letter;
+        if (c < VOCAB_CHARS_N && !(t->cls[c] & VOCAB_CH_FOLD_SLOW)) {
+            f = t->fold[c];
+            letter = t->cls[c] & VOCAB_CH_FOLD_LETTER;
         } else {
-            uint8_t buf[4];
-            int32_t k = 0;
-            U8_APPEND_UNSAFE(buf, k, c);
-            if (o + (size_t)k < cap) memcpy(out + o, buf, (size_t)k);
-            o += (size_t)k;
+            f = fold_char(c);
+            letter = f >= 0 && folded_letter(f);
         }
+        if (f < 0 || (f == ' ' && last_space)) continue;
+        prev_letter = letter;
+        last_space = f == ' ';
+        put_cp(out, cap, &o, f);
     }
     if (o > 0 && last_space) o--;
     if (cap) out[o < cap ? o : cap - 1] = '\0';
