@@ -4,14 +4,16 @@
 
 #include "normalize/normalize_internal.h"
 
-#include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 #define GUESS_LETTERS 1000 /* this many letters settle the script */
-#define WORD_MAX 24
+#define GUESS_WORDS 200    /* words the Latin stopword vote reads */
 
 /* The language each of normalize_scripts names (same order). */
 static const char *const script_langs[] = {"ar", "he", "ru", "el", "zh", "ja",
@@ -92,41 +94,85 @@ static void arabic_vote(UChar32 c, arabic_votes *v)
     }
 }
 
-/* latin_vote: adds word w (lower-cased UTF-8) to the per-language stopword counts. */
-static void latin_vote(const char *w, size_t *votes)
+/* One stopword (its UTF-8 bytes packed into a 64-bit key) and the language it votes for; the
+ * index is sorted by key once. Stopwords are at most 8 bytes long. */
+typedef struct stopword_entry {
+    uint64_t key;
+    size_t lang;
+} stopword_entry;
+
+static stopword_entry stop_index[NLANGS * 16];
+static size_t stop_count;
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+/* word_key: w[0..n) (n <= 8) packed into a key. */
+static uint64_t word_key(const char *w, size_t n)
 {
-    for (size_t l = 0; l < NLANGS; l++)
-        for (size_t k = 0; k < 16 && stopwords[l].words[k]; k++)
-            if (!strcmp(w, stopwords[l].words[k])) votes[l]++;
+    uint64_t k = 0;
+    memcpy(&k, w, n);
+    return k;
 }
 
-/* latin_guess: the language with the most stopwords in text, "en" when none. */
+static int entry_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const stopword_entry *)a)->key, y = ((const stopword_entry *)b)->key;
+    return (x > y) - (x < y);
+}
+
+static void stop_index_build(void)
+{
+    for (size_t l = 0; l < NLANGS; l++)
+        for (size_t k = 0; k < 16 && stopwords[l].words[k]; k++) {
+            const char *w = stopwords[l].words[k];
+            stop_index[stop_count++] = (stopword_entry){word_key(w, strlen(w)), l};
+        }
+    qsort(stop_index, stop_count, sizeof stop_index[0], entry_cmp);
+}
+
+/* latin_vote: adds the word w[0..n) (lower-cased UTF-8) to the per-language stopword counts (a
+ * word in several lists votes for each). */
+static void latin_vote(const char *w, size_t n, size_t *votes)
+{
+    if (n > 8) return;
+    uint64_t key = word_key(w, n);
+    size_t lo = 0, hi = stop_count;
+    while (lo < hi) { /* first entry >= key */
+        size_t mid = (lo + hi) / 2;
+        if (stop_index[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < stop_count && stop_index[lo].key == key; lo++) votes[stop_index[lo].lang]++;
+}
+
+/* latin_guess: the language with the most stopwords among the first words of text, "en" when
+ * none. */
 static const char *latin_guess(const char *s, size_t len)
 {
-    size_t votes[NLANGS] = {0}, i = 0, n = 0;
-    char w[WORD_MAX + 4];
-    while (i < len) {
+    size_t votes[NLANGS] = {0}, i = 0, n = 0, words = 0;
+    char w[16];
+    pthread_once(&stop_once, stop_index_build);
+    while (i < len && words < GUESS_WORDS) {
         UChar32 c = (uint8_t)s[i];
         if (c < 0x80)
             i++;
         else
             U8_NEXT(s, i, len, c);
-        int alpha = c < 0x80 ? isalpha(c) : c > 0 && (normalize_props(c) & NP_ALPHA);
+        int alpha =
+            c < 0x80 ? (unsigned)((c | 0x20) - 'a') < 26 : c > 0 && (normalize_props(c) & NP_ALPHA);
         if (alpha) {
-            c = c < 0x80 ? tolower(c) : u_tolower(c);
-            if (n + U8_LENGTH(c) <= WORD_MAX)
+            c = c < 0x80 ? c | 0x20 : u_tolower(c);
+            if (n + U8_LENGTH(c) <= 8)
                 U8_APPEND_UNSAFE(w, n, c);
             else
-                n = WORD_MAX + 1; /* too long to be a stopword */
+                n = 9; /* too long to be a stopword */
             continue;
         }
-        if (n && n <= WORD_MAX) {
-            w[n] = '\0';
-            latin_vote(w, votes);
-        }
+        if (n) latin_vote(w, n, votes), words++;
         n = 0;
     }
-    if (n && n <= WORD_MAX) w[n] = '\0', latin_vote(w, votes);
+    if (n) latin_vote(w, n, votes);
     size_t best = 0;
     for (size_t l = 1; l < NLANGS; l++)
         if (votes[l] > votes[best]) best = l;
@@ -142,7 +188,7 @@ const char *normalize_language_guess(const char *text, size_t len)
         UChar32 c = (uint8_t)text[i];
         if (c < 0x80) {
             i++;
-            if (isalpha(c)) counts[SCRIPT_LATIN]++, letters++;
+            if ((unsigned)((c | 0x20) - 'a') < 26) counts[SCRIPT_LATIN]++, letters++;
             continue;
         }
         U8_NEXT(text, i, len, c);

@@ -52,68 +52,80 @@ static int nfc_utf8(char **s, size_t *len, char *errstr, size_t errlen)
     return NI_OK;
 }
 
-/* put_fffd: appends U+FFFD for an ill-formed input sequence, growing the buffer when needed. */
-static int put_fffd(char **o, size_t *n, size_t *cap)
+/* put_fffd: appends U+FFFD for an ill-formed input sequence, first growing the buffer so that it
+ * also holds the rest bytes of input still to come. */
+static int put_fffd(char **o, size_t *n, size_t *cap, size_t rest)
 {
-    if (*n + 4 > *cap) {
-        char *g = realloc(*o, *cap * 2 + 4);
+    if (*n + 3 + rest + 1 > *cap) {
+        size_t want = *n + 3 + rest + 1 + *cap / 2;
+        char *g = realloc(*o, want);
         if (!g) return NI_ERR_NOMEM;
         *o = g;
-        *cap = *cap * 2 + 4;
+        *cap = want;
     }
     memcpy(*o + *n, "\xEF\xBF\xBD", 3);
     *n += 3;
     return NI_OK;
 }
 
-/* clean: whitespace collapsed and trimmed, invisibles dropped; *nfc set when NFC may change it. */
+/* next_cp: decodes the code point at s[*i] into *c (negative when ill-formed), advances *i and
+ * returns its NP_* bits (ASCII inline, the BMP table otherwise). */
+static inline uint8_t next_cp(const uint8_t *s, size_t len, size_t *i, UChar32 *c)
+{
+    UChar32 b = s[*i];
+    if (b < 0x80) {
+        (*i)++;
+        *c = b;
+        return b == ' ' || (b >= '\t' && b <= '\r') ? NP_SPACE
+               : b < 0x20 || b == 0x7F              ? NP_INVISIBLE
+                                                    : 0;
+    }
+    if (b >= 0xC2 && b < 0xE0 && *i + 1 < len && (s[*i + 1] & 0xC0) == 0x80) {
+        *c = ((b & 0x1F) << 6) | (s[*i + 1] & 0x3F); /* two-byte: the common non-ASCII case */
+        *i += 2;
+        return normalize_props(*c);
+    }
+    int32_t j = 0, m = (int32_t)(len - *i < 4 ? len - *i : 4);
+    U8_NEXT(s + *i, j, m, *c);
+    *i += (size_t)j;
+    return *c < 0 ? 0 : normalize_props(*c);
+}
+
+/* clean: whitespace collapsed and trimmed, invisibles dropped; *nfc set when NFC may change it.
+ * Kept characters are copied in runs (in[run..start) is kept but not yet written). */
 static int clean(const char *in, size_t len, char **out, size_t *outlen, int *nfc)
 {
-    size_t cap = len + 1, i = 0, n = 0;
+    size_t cap = len + 1, i = 0, n = 0, run = 0;
     char *o = malloc(cap);
     const uint8_t *s = (const uint8_t *)in;
     int space = 0;
     uint8_t ccc = 0;
     while (o && i < len) {
-        UChar32 c = s[i];
         size_t start = i;
-        uint8_t pr;
-        if (c < 0x80) {
-            i++;
-            pr = c == ' ' || (c >= '\t' && c <= '\r') ? NP_SPACE
-                 : c < 0x20 || c == 0x7F              ? NP_INVISIBLE
-                                                      : 0;
-        } else if (c >= 0xC2 && c < 0xE0 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
-            c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F); /* two-byte: the common non-ASCII case */
-            i += 2;
-            pr = normalize_props(c);
-        } else {
-            int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
-            U8_NEXT(s + i, j, m, c);
-            i += (size_t)j;
-            pr = c < 0 ? 0 : normalize_props(c);
-        }
-        if (pr & NP_SPACE) {
-            space = n > 0;
+        UChar32 c;
+        uint8_t pr = next_cp(s, len, &i, &c);
+        if (c >= 0 && !(pr & (NP_SPACE | NP_INVISIBLE))) {
+            if (space) o[n++] = ' ', space = 0; /* run == start here */
+            if (pr & NP_NFC)
+                *nfc |= needs_nfc(c, &ccc);
+            else
+                ccc = 0;
             continue;
         }
-        if (pr & NP_INVISIBLE) continue;
-        if (space) o[n++] = ' ';
-        space = 0;
-        if (c < 0) {
-            if (put_fffd(&o, &n, &cap)) break;
-            continue;
-        }
-        for (size_t k = start; k < i; k++) o[n++] = in[k];
-        if (pr & NP_NFC)
-            *nfc |= needs_nfc(c, &ccc);
-        else
-            ccc = 0;
+        memcpy(o + n, in + run, start - run);
+        n += start - run;
+        run = i;
+        if (pr & NP_SPACE) space = n > 0;
+        if (c >= 0) continue;
+        if (space) o[n++] = ' ', space = 0;
+        if (put_fffd(&o, &n, &cap, len - i)) break;
     }
     if (!o || i < len) {
         free(o);
         return NI_ERR_NOMEM;
     }
+    memcpy(o + n, in + run, len - run);
+    n += len - run;
     o[n] = '\0';
     *out = o;
     *outlen = n;

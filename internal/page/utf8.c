@@ -34,35 +34,31 @@ void page_utf8_scan(const char *s, size_t len, page_scan *sc)
     const uint8_t *u = (const uint8_t *)s;
     size_t i = 0;
     while (i < len) {
-        if (i + 8 <= len) {
+        uint8_t c = u[i];
+        if (c < 0x80) { /* ASCII: skip clean 8-byte words, then one byte */
             uint64_t w;
-            memcpy(&w, u + i, 8);
-            if (word_plain(w)) {
-                i += 8;
+            while (i + 8 <= len && (memcpy(&w, u + i, 8), word_plain(w))) i += 8;
+            if (i >= len) break;
+            if ((c = u[i]) < 0x80) {
+                if (c < 0x20 || c == 0x7F) scan_ascii(c, sc);
+                i++;
                 continue;
             }
         }
-        if (u[i] < 0x80) {
-            if (u[i] < 0x20 || u[i] == 0x7F) scan_ascii(u[i], sc);
-            i++;
-            continue;
-        }
-        if (u[i] >= 0xC2 && u[i] < 0xE0 && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+        if (c >= 0xC2 && c < 0xE0 && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
             sc->mb++; /* two-byte sequence (Arabic, Cyrillic, ...): the common case */
-            if (u[i] == 0xC2 && u[i + 1] <= 0x9F) sc->dirty = 1; /* C1 control */
+            if (c == 0xC2 && u[i + 1] <= 0x9F) sc->dirty = 1; /* C1 control */
             i += 2;
             continue;
         }
-        int32_t c;
+        int32_t cp;
         int32_t j = 0, n = (int32_t)(len - i < 4 ? len - i : 4);
-        U8_NEXT(u + i, j, n, c);
+        U8_NEXT(u + i, j, n, cp);
         i += (size_t)j;
-        if (c < 0)
+        if (cp < 0)
             sc->invalid++;
-        else {
+        else
             sc->mb++;
-            if (c <= 0x9F) sc->dirty = 1; /* C1 control */
-        }
     }
     sc->valid = sc->invalid == 0;
 }

@@ -99,6 +99,7 @@ Test(normalize_text, ill_formed_input_gives_replacement_character)
             "b",
             "a\xEF\xBF\xBD"
             "b");
+    text_is("\xFF\xFE\xFDxyz", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDxyz");
 }
 
 Test(normalize_article, fields_blocks_and_lists)
