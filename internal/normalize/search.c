@@ -65,15 +65,17 @@ static int nfkc_cf(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
 
 /* fold_fast: the whole indexing form straight from UTF-8 when no character needs ICU's
  * NFKC_Casefold (ASCII, already-stable letters, whitespace, removable Arabic marks): *out set.
- * Returns 0 (nothing allocated) as soon as one does, 1 when done, -1 when out of memory. */
+ * Returns 0 (nothing allocated) as soon as one does, 1 when done, -1 when out of memory.
+ * Unchanged characters are copied in runs (in[run..start) is kept but not yet written). */
 static int fold_fast(const char *in, size_t len, char **out)
 {
     const uint8_t *s = (const uint8_t *)in;
     char *o = malloc(len + 1);
-    size_t i = 0, n = 0;
+    size_t i = 0, n = 0, run = 0;
     int space = 0, icu = 0;
     if (!o) return -1;
     while (i < len && !icu) {
+        size_t start = i;
         UChar32 c = s[i];
         if (c < 0x80)
             i++;
@@ -87,20 +89,25 @@ static int fold_fast(const char *in, size_t len, char **out)
             if ((icu = c < 0)) break;
         }
         if ((icu = c >= 0x80 && (normalize_props(c) & NP_NFKC_CF))) break;
-        c = normalize_fold(c);
-        if (c == ' ') {
-            space = n > 0;
+        UChar32 f = normalize_fold(c);
+        if (f == c && f != ' ') {
+            if (space) o[n++] = ' ', space = 0; /* run == start here */
             continue;
         }
-        if (c == 0) continue;
-        if (space) o[n++] = ' ';
-        space = 0;
-        U8_APPEND_UNSAFE(o, n, c);
+        memcpy(o + n, in + run, start - run);
+        n += start - run;
+        run = i;
+        if (f == ' ') space = n > 0;
+        if (f == ' ' || f == 0) continue;
+        if (space) o[n++] = ' ', space = 0;
+        U8_APPEND_UNSAFE(o, n, f);
     }
     if (icu) {
         free(o);
         return 0;
     }
+    memcpy(o + n, in + run, len - run);
+    n += len - run;
     o[n] = '\0';
     *out = o;
     return 1;
