@@ -1,6 +1,10 @@
 /* news_ingest_bench.c: single-thread throughput of the whole pipeline (pages/s, MB/s, peak RSS).
  * Usage: news-ingest-bench [SHARED_DIR [EXAMPLES_DIR]]  (defaults ../shared and examples). */
+#include "extract/extract.h"
+#include "normalize/normalize.h"
+#include "page/page.h"
 #include "pipeline/pipeline.h"
+#include "record/record.h"
 
 #include <glob.h>
 #include <stdio.h>
@@ -111,6 +115,56 @@ static result run(pipeline *p, const corpus *c, page_type type, double min_secon
     return r;
 }
 
+/* The stages a text page goes through, as the engine runs them. */
+enum { UPTO_PAGE, UPTO_EXTRACT, UPTO_NORMALIZE, UPTO_RECORD, STAGES };
+static const char *const stage_names[STAGES] = {"page (decode)", "extract", "normalize",
+                                                "record (build + JSON)"};
+
+/* run_upto: the stages up to and including `last` on one input; 0 when they all succeeded. */
+static int run_upto(extract_ctx *x, const pipeline_input *in, int last)
+{
+    char err[256], *json = NULL, id[33];
+    size_t len;
+    page *pg = NULL;
+    article *a = NULL;
+    int rc = page_decode(in->bytes, in->len, &in->hints, &pg, err, sizeof err);
+    if (!rc && last >= UPTO_EXTRACT) rc = extract_article(x, pg, &a, err, sizeof err);
+    if (!rc && last >= UPTO_NORMALIZE) rc = normalize_article(a, err, sizeof err);
+    if (!rc && last >= UPTO_RECORD) {
+        record_input ri = {a, pg, in->url, in->fetched_at};
+        rc = record_json(&ri, &json, &len, id, err, sizeof err);
+    }
+    free(json);
+    article_destroy(a);
+    page_destroy(pg);
+    return rc;
+}
+
+/* stage_split: CPU microseconds per page spent in each stage, from cumulative runs (decode;
+ * decode + extract; ...) of at least min_seconds each. */
+static void stage_split(const corpus *c, double min_seconds, double us[STAGES])
+{
+    char errstr[256];
+    extract_ctx *x = extract_ctx_create(errstr, sizeof errstr);
+    pipeline_input in = {.hints = {.type = PAGE_TYPE_AUTO}, .fetched_at = "2026-11-21T10:00:00Z"};
+    double prev = 0;
+    for (int last = 0; x && c->n && last < STAGES; last++) {
+        unsigned long long pages = 0;
+        double c0 = now(CLOCK_THREAD_CPUTIME_ID), t;
+        do {
+            for (size_t i = 0; i < c->n; i++, pages++) {
+                in.bytes = c->data[i];
+                in.len = c->len[i];
+                run_upto(x, &in, last);
+            }
+        } while ((t = now(CLOCK_THREAD_CPUTIME_ID) - c0) < min_seconds);
+        double per = t / (double)pages * 1e6;
+        us[last] = per - prev;
+        prev = per;
+    }
+    extract_ctx_destroy(x);
+}
+
 static void cpu_model(char *buf, size_t len)
 {
     snprintf(buf, len, "unknown CPU");
@@ -178,6 +232,18 @@ int main(int argc, char **argv)
            "peak RSS MB |\n|---|---|---|---|---|---|---|---|\n");
     row(&rt);
     row(&rh);
+    if (text.n) {
+        double us[STAGES] = {0}, total = 0;
+        stage_split(&text, TEXT_SECONDS / 3, us);
+        for (int k = 0; k < STAGES; k++) total += us[k];
+        printf("\nText pages, CPU time per page by stage (cumulative runs of the stages, %.1f s "
+               "each):\n\n| stage | us/page | share |\n|---|---|---|\n",
+               TEXT_SECONDS / 3);
+        for (int k = 0; k < STAGES; k++)
+            printf("| %s | %.1f | %.0f%% |\n", stage_names[k], us[k],
+                   total > 0 ? 100 * us[k] / total : 0);
+        printf("| total | %.1f | 100%% |\n", total);
+    }
     corpus_free(&text);
     corpus_free(&html);
     return 0;

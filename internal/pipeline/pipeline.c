@@ -65,19 +65,9 @@ static int to_record(pipeline *p, const pipeline_input *in, const page *pg, arti
     if (rc) return fail(p, err, STAGE_NORMALIZE, rc);
     if (a->nblocks == 0) a->quality |= QUALITY_BODY_EMPTY;
     if (!a->title) a->quality |= QUALITY_TITLE_MISSING;
-    cJSON *rec = NULL;
     record_input ri = {a, pg, in->url, in->fetched_at};
-    rc = record_build(&ri, &rec, err->message, sizeof err->message);
-    if (rc) return fail(p, err, STAGE_RECORD, rc);
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "id"));
-    if (id) snprintf(out->id, sizeof out->id, "%s", id);
-    out->json = cJSON_PrintUnformatted(rec);
-    cJSON_Delete(rec);
-    if (!out->json) {
-        snprintf(err->message, sizeof err->message, "out of memory serializing the record");
-        return fail(p, err, STAGE_RECORD, NI_ERR_NOMEM);
-    }
-    return NI_OK;
+    rc = record_json(&ri, &out->json, &out->len, out->id, err->message, sizeof err->message);
+    return rc ? fail(p, err, STAGE_RECORD, rc) : NI_OK;
 }
 
 int pipeline_process(pipeline *p, const pipeline_input *in, pipeline_output *out,
@@ -102,8 +92,6 @@ int pipeline_process(pipeline *p, const pipeline_input *in, pipeline_output *out
     article_destroy(a);
     page_destroy(pg);
     if (rc) return rc;
-
-    out->len = strlen(out->json);
     p->stats.processed++;
     return NI_OK;
 }

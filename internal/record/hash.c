@@ -1,5 +1,6 @@
 /* hash.c: the record's hashes (id, simhash, sha256) and word counting over whitespace tokens. */
 #include "record/record.h"
+#include "record/record_internal.h"
 
 #include "util/sbuf.h"
 
@@ -45,34 +46,45 @@ void record_id(const char *canonical_url, const char *title, const char *body, c
     hex_bytes(c.digest, sizeof c.digest, id);
 }
 
+static EVP_MD *sha256_md; /* fetched once: EVP_Digest would look the algorithm up per call */
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_init(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+}
+
 void record_sha256_hex(const char *data, size_t len, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
+    pthread_once(&sha256_once, sha256_init);
+    const EVP_MD *alg = sha256_md ? sha256_md : EVP_sha256();
+    if (!EVP_Digest(data, len, md, &mdlen, alg, NULL) || mdlen != 32) {
         memset(md, 0, 32); /* only on an OpenSSL failure (out of memory) */
     }
     hex_bytes(md, 32, hex);
 }
 
-static int is_space(unsigned char c)
-{
-    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
+/* space_tab: the ASCII white space that separates tokens. */
+static const unsigned char space_tab[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+};
 
 /* next_token: the next whitespace-separated token of s[*pos..len) as [*start, *end); 0 at end. */
-static int next_token(const char *s, size_t len, size_t *pos, size_t *start, size_t *end)
+static inline int next_token(const char *s, size_t len, size_t *pos, size_t *start, size_t *end)
 {
     size_t i = *pos;
-    while (i < len && is_space((unsigned char)s[i])) i++;
+    while (i < len && space_tab[(unsigned char)s[i]]) i++;
     if (i >= len) return 0;
     *start = i;
-    while (i < len && !is_space((unsigned char)s[i])) i++;
+    while (i < len && !space_tab[(unsigned char)s[i]]) i++;
     *end = *pos = i;
     return 1;
 }
 
-/* has_alnum: the token contains a letter or digit (any script). */
+/* has_alnum: the token contains a letter or digit (any script; ASCII and Arabic letters without
+ * ICU). */
 static int has_alnum(const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
@@ -82,6 +94,10 @@ static int has_alnum(const char *s, size_t len)
             i++;
             continue;
         }
+        if ((b == 0xD8 || b == 0xD9) && i + 1 < len) { /* U+0600..U+067F */
+            unsigned cp = ((b & 0x1Fu) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
+            if (((unsigned char)s[i + 1] & 0xC0) == 0x80 && cp >= 0x0621 && cp <= 0x064A) return 1;
+        }
         UChar32 c;
         int32_t j = (int32_t)i;
         U8_NEXT(s, j, (int32_t)len, c);
@@ -89,13 +105,6 @@ static int has_alnum(const char *s, size_t len)
         if (c >= 0 && u_isalnum(c)) return 1;
     }
     return 0;
-}
-
-size_t record_word_count(const char *text, size_t len)
-{
-    size_t pos = 0, a, b, n = 0;
-    while (next_token(text, len, &pos, &a, &b)) n += has_alnum(text + a, b - a);
-    return n;
 }
 
 /* Simhash counters: per bit of the 64-bit shingle hashes, how many hashes had it set. The hot
@@ -152,14 +161,16 @@ static uint64_t shingle_hash(const char *s, const size_t w[][2], int n, sbuf *sc
     return XXH3_64bits(scratch->data, scratch->len);
 }
 
-unsigned long long record_simhash(const char *text, size_t len)
+void record_text_scan(const char *text, size_t len, size_t *words, unsigned long long *simhash)
 {
     simhash_acc acc = {{0}, {0}, 0, 0};
     pthread_once(&spread_once, spread_init);
-    size_t w[3][2], pos = 0, a, b;
+    size_t w[3][2], pos = 0, a, b, n = 0;
     int nw = 0, nshingles = 0;
     sbuf scratch = SBUF_INIT;
     while (next_token(text, len, &pos, &a, &b)) {
+        if (words) n += has_alnum(text + a, b - a);
+        if (!simhash) continue;
         if (nw == 3) {
             memmove(w[0], w[1], sizeof w[0] * 2);
             nw = 2;
@@ -171,6 +182,8 @@ unsigned long long record_simhash(const char *text, size_t len)
             nshingles++;
         }
     }
+    if (words) *words = n;
+    if (!simhash) return;
     /* A text of one or two words is one shingle. */
     if (!nshingles && nw)
         simhash_add(&acc, shingle_hash(text, (const size_t(*)[2])w, nw, &scratch));
@@ -179,5 +192,19 @@ unsigned long long record_simhash(const char *text, size_t len)
     uint64_t h = 0; /* bit i set when more hashes had it set than not */
     for (int i = 0; i < 64; i++)
         if (2 * (uint64_t)acc.counts[i] > acc.total) h |= (uint64_t)1 << i;
+    *simhash = h;
+}
+
+unsigned long long record_simhash(const char *text, size_t len)
+{
+    unsigned long long h;
+    record_text_scan(text, len, NULL, &h);
     return h;
+}
+
+size_t record_word_count(const char *text, size_t len)
+{
+    size_t n;
+    record_text_scan(text, len, &n, NULL);
+    return n;
 }

@@ -1,5 +1,6 @@
 /* record.c: stage 4, builds the news.article/1 record (cJSON tree) from a normalized article. */
 #include "record/record.h"
+#include "record/record_internal.h"
 
 #include "extract/datetime.h"
 #include "normalize/normalize.h"
@@ -7,6 +8,7 @@
 #include "util/quality.h"
 #include "util/sbuf.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,9 @@ typedef struct facts {
     char published[40];
     const char *published_source; /* NULL when published is unknown */
     unsigned quality;
+    const char *language, *direction; /* static or the article's */
+    char id[33], sha256[65], simhash[17];
+    size_t words; /* of the body */
 } facts;
 
 static void facts_free(facts *f)
@@ -101,6 +106,23 @@ static int text(const article *a, facts *f)
     return NI_OK;
 }
 
+/* hashes: language, direction, id, fingerprints and the body's word count. */
+static void hashes(const article *a, facts *f)
+{
+    /* A few KB of title + body settle the dominant script and stopwords. */
+    size_t sample = f->text.len < LANGUAGE_SAMPLE ? f->text.len : LANGUAGE_SAMPLE;
+    f->language =
+        a->language && *a->language ? a->language : normalize_language_guess(f->text.data, sample);
+    f->direction = a->direction && *a->direction ? a->direction : normalize_direction(f->language);
+    const char *body = f->text.data + f->body_off;
+    size_t len = f->text.len - f->body_off;
+    unsigned long long sim;
+    record_id(f->canonical, a->title, body, f->id);
+    record_sha256_hex(body, len, f->sha256);
+    record_text_scan(body, len, &f->words, &sim);
+    snprintf(f->simhash, sizeof f->simhash, "%016llx", sim);
+}
+
 static int facts_fill(const record_input *in, facts *f, char *errstr, size_t errlen)
 {
     if (text(in->article, f)) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
@@ -110,64 +132,80 @@ static int facts_fill(const record_input *in, facts *f, char *errstr, size_t err
     if (rc) return rc;
     published(in, f);
     f->quality |= in->article->quality | (in->page ? in->page->quality : 0);
+    hashes(in->article, f);
     return NI_OK;
 }
 
-/* Tree helpers: each returns 0 when out of memory (the item is then freed). */
+/* The tree under construction: strings are copied, or referenced when the tree is printed before
+ * the facts and the article go away (ref); bytes sums the string lengths for the print buffer. */
+typedef struct builder {
+    int ref;
+    size_t bytes;
+} builder;
+
+/* Tree helpers: each returns 0 when out of memory (the item is then freed). Keys are string
+ * literals or quality names (static), so they are never copied. */
 static int put(cJSON *obj, const char *key, cJSON *item)
 {
     if (!item) return 0;
-    if (!cJSON_AddItemToObject(obj, key, item)) {
+    if (!cJSON_AddItemToObjectCS(obj, key, item)) {
         cJSON_Delete(item);
         return 0;
     }
     return 1;
 }
 
-static cJSON *str_or_null(const char *s)
+static cJSON *str(builder *b, const char *s)
 {
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+    b->bytes += strlen(s);
+    return b->ref ? cJSON_CreateStringReference(s) : cJSON_CreateString(s);
 }
 
-static cJSON *string_array(char *const *v, size_t n)
+static cJSON *str_or_null(builder *b, const char *s)
+{
+    return s ? str(b, s) : cJSON_CreateNull();
+}
+
+static cJSON *string_array(builder *b, char *const *v, size_t n)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < n; i++) {
-        cJSON *s = cJSON_CreateString(v[i]);
+        cJSON *s = str(b, v[i]);
         if (!s || !cJSON_AddItemToArray(arr, s)) return cJSON_Delete(s), cJSON_Delete(arr), NULL;
     }
     return arr;
 }
 
-static cJSON *images(const article *a)
+static cJSON *images(builder *b, const article *a)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < a->ncaptions; i++) {
         cJSON *o = cJSON_CreateObject();
-        if (!o || !cJSON_AddItemToArray(arr, o) || !put(o, "caption", str_or_null(a->captions[i])))
+        if (!o || !cJSON_AddItemToArray(arr, o) ||
+            !put(o, "caption", str_or_null(b, a->captions[i])))
             return cJSON_Delete(o), cJSON_Delete(arr), NULL;
     }
     return arr;
 }
 
-static cJSON *related(const article *a)
+static cJSON *related(builder *b, const article *a)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < a->nrelated; i++) {
         cJSON *o = cJSON_CreateObject();
         if (!o || !cJSON_AddItemToArray(arr, o)) return cJSON_Delete(o), cJSON_Delete(arr), NULL;
-        if (!put(o, "title", str_or_null(a->related[i].title)) ||
-            !put(o, "url", str_or_null(a->related[i].url)))
+        if (!put(o, "title", str_or_null(b, a->related[i].title)) ||
+            !put(o, "url", str_or_null(b, a->related[i].url)))
             return cJSON_Delete(arr), NULL;
     }
     return arr;
 }
 
-static cJSON *source(const record_input *in, const facts *f)
+static cJSON *source(builder *b, const record_input *in, const facts *f)
 {
     cJSON *o = cJSON_CreateObject();
-    if (o && put(o, "domain", str_or_null(f->domain)) &&
-        put(o, "name", str_or_null(in->article->site_name)))
+    if (o && put(o, "domain", str_or_null(b, f->domain)) &&
+        put(o, "name", str_or_null(b, in->article->site_name)))
         return o;
     cJSON_Delete(o);
     return NULL;
@@ -175,30 +213,21 @@ static cJSON *source(const record_input *in, const facts *f)
 
 static cJSON *stats(const article *a, const facts *f)
 {
-    const char *body = f->text.data + f->body_off;
-    size_t words = record_word_count(body, f->text.len - f->body_off);
     cJSON *o = cJSON_CreateObject();
     if (o &&
         put(o, "views",
             a->views >= 0 ? cJSON_CreateNumber((double)a->views) : cJSON_CreateNull()) &&
-        put(o, "words", cJSON_CreateNumber((double)words)) &&
+        put(o, "words", cJSON_CreateNumber((double)f->words)) &&
         put(o, "paragraphs", cJSON_CreateNumber((double)a->nblocks)))
         return o;
     cJSON_Delete(o);
     return NULL;
 }
 
-static cJSON *fingerprint(const facts *f)
+static cJSON *fingerprint(builder *b, const facts *f)
 {
-    const char *body = f->text.data + f->body_off;
-    size_t len = f->text.len - f->body_off;
-    char sha[65], sim[17];
-    record_sha256_hex(body, len, sha);
-    snprintf(sim, sizeof sim, "%016llx", record_simhash(body, len));
     cJSON *o = cJSON_CreateObject();
-    if (o && put(o, "sha256", cJSON_CreateString(sha)) &&
-        put(o, "simhash", cJSON_CreateString(sim)))
-        return o;
+    if (o && put(o, "sha256", str(b, f->sha256)) && put(o, "simhash", str(b, f->simhash))) return o;
     cJSON_Delete(o);
     return NULL;
 }
@@ -213,35 +242,65 @@ static cJSON *quality(unsigned flags)
 }
 
 /* tree: the record object in schema field order; NULL when out of memory. */
-static cJSON *tree(const record_input *in, const facts *f)
+static cJSON *tree(builder *b, const record_input *in, const facts *f)
 {
     const article *a = in->article;
-    /* A few KB of title + body settle the dominant script and stopwords. */
-    size_t sample = f->text.len < LANGUAGE_SAMPLE ? f->text.len : LANGUAGE_SAMPLE;
-    const char *lang =
-        a->language && *a->language ? a->language : normalize_language_guess(f->text.data, sample);
-    const char *dir = a->direction && *a->direction ? a->direction : normalize_direction(lang);
-    char id[33];
-    record_id(f->canonical, a->title, f->text.data + f->body_off, id);
     cJSON *r = cJSON_CreateObject();
-    int ok = r && put(r, "schema", cJSON_CreateString(RECORD_SCHEMA)) &&
-             put(r, "id", cJSON_CreateString(id)) && put(r, "url", str_or_null(record_url(in))) &&
-             put(r, "canonical_url", str_or_null(f->canonical)) &&
-             put(r, "source", source(in, f)) && put(r, "title", str_or_null(a->title)) &&
-             put(r, "author", str_or_null(a->author)) &&
-             put(r, "published_at", str_or_null(f->published_source ? f->published : NULL)) &&
-             put(r, "published_at_source", str_or_null(f->published_source)) &&
-             put(r, "language", cJSON_CreateString(lang)) &&
-             put(r, "direction", cJSON_CreateString(dir)) &&
-             put(r, "body", cJSON_CreateString(f->text.data + f->body_off)) &&
-             put(r, "images", images(a)) && put(r, "related", related(a)) &&
-             put(r, "keywords", string_array(a->keywords, a->nkeywords)) &&
-             put(r, "stats", stats(a, f)) && put(r, "search_text", cJSON_CreateString(f->search)) &&
-             put(r, "fingerprint", fingerprint(f)) && put(r, "quality", quality(f->quality)) &&
+    int ok = r && put(r, "schema", str(b, RECORD_SCHEMA)) && put(r, "id", str(b, f->id)) &&
+             put(r, "url", str_or_null(b, record_url(in))) &&
+             put(r, "canonical_url", str_or_null(b, f->canonical)) &&
+             put(r, "source", source(b, in, f)) && put(r, "title", str_or_null(b, a->title)) &&
+             put(r, "author", str_or_null(b, a->author)) &&
+             put(r, "published_at", str_or_null(b, f->published_source ? f->published : NULL)) &&
+             put(r, "published_at_source", str_or_null(b, f->published_source)) &&
+             put(r, "language", str(b, f->language)) && put(r, "direction", str(b, f->direction)) &&
+             put(r, "body", str(b, f->text.data + f->body_off)) && put(r, "images", images(b, a)) &&
+             put(r, "related", related(b, a)) &&
+             put(r, "keywords", string_array(b, a->keywords, a->nkeywords)) &&
+             put(r, "stats", stats(a, f)) && put(r, "search_text", str(b, f->search)) &&
+             put(r, "fingerprint", fingerprint(b, f)) && put(r, "quality", quality(f->quality)) &&
              put(r, "entities", cJSON_CreateArray());
     if (ok) return r;
     cJSON_Delete(r);
     return NULL;
+}
+
+/* print: the tree as one line into a buffer sized from the string bytes (cJSON's growing buffer
+ * as the fallback when escapes need more); NULL when out of memory. */
+static char *print(const cJSON *r, const builder *b, size_t *len)
+{
+    size_t cap = 2 * b->bytes + 4096;
+    char *buf = cap < INT_MAX ? malloc(cap) : NULL;
+    if (buf && cJSON_PrintPreallocated((cJSON *)r, buf, (int)cap, 0)) {
+        *len = strlen(buf);
+        char *fit = realloc(buf, *len + 1);
+        return fit ? fit : buf;
+    }
+    free(buf);
+    buf = cJSON_PrintUnformatted(r);
+    if (buf) *len = strlen(buf);
+    return buf;
+}
+
+int record_json(const record_input *in, char **out, size_t *len, char id[33], char *errstr,
+                size_t errlen)
+{
+    *out = NULL;
+    *len = 0;
+    facts f = {.text = SBUF_INIT};
+    builder b = {.ref = 1};
+    int rc = facts_fill(in, &f, errstr, errlen);
+    if (rc == NI_OK) {
+        cJSON *r = tree(&b, in, &f);
+        *out = r ? print(r, &b, len) : NULL;
+        cJSON_Delete(r);
+        if (!*out)
+            rc = ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory printing the record");
+        else
+            memcpy(id, f.id, sizeof f.id);
+    }
+    facts_free(&f);
+    return rc;
 }
 
 int record_build(const record_input *in, cJSON **out, char *errstr, size_t errlen)
@@ -250,7 +309,8 @@ int record_build(const record_input *in, cJSON **out, char *errstr, size_t errle
     facts f = {.text = SBUF_INIT};
     int rc = facts_fill(in, &f, errstr, errlen);
     if (rc == NI_OK) {
-        *out = tree(in, &f);
+        builder b = {.ref = 0};
+        *out = tree(&b, in, &f);
         if (!*out)
             rc = ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory building the record");
     }

@@ -24,6 +24,13 @@ typedef struct record_input {
  * Errors: NI_ERR_NOMEM, NI_ERR_CHARSET (normalization failed); *out NULL, errstr filled. */
 int record_build(const record_input *in, cJSON **out, char *errstr, size_t errlen);
 
+/* record_json: the same record printed as one line of JSON (cJSON_PrintUnformatted's output)
+ * into a fresh buffer *out the caller frees with free(); *len its length, id[33] the record id.
+ * The tree references the article's strings instead of copying them and is printed into one
+ * buffer sized up front. Errors as record_build; *out NULL. */
+int record_json(const record_input *in, char **out, size_t *len, char id[33], char *errstr,
+                size_t errlen);
+
 /* record_id: 32 lowercase hex chars (128-bit XXH3) of canonical_url when non-NULL, else of
  * title + "\n" + body; written to id[33]. */
 void record_id(const char *canonical_url, const char *title, const char *body, char id[33]);
