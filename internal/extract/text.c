@@ -78,22 +78,27 @@ static int count_runs(reader *r)
     return NI_OK;
 }
 
-/* suffix_at: start of a " - Site" / " | Site" suffix in a title, or len when there is none. */
+/* suffix_at: start of a " - Site" / " | Site" suffix in a title, or len when there is none. Only
+ * the last occurrence of each separator counts. */
 static size_t suffix_at(const char *s, size_t len)
 {
     static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " • "};
-    size_t best = len;
-    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
-        size_t m = strlen(seps[k]);
-        for (size_t i = len; i-- > 0;) {
-            if (i + m > len || memcmp(s + i, seps[k], m)) continue;
-            text_line pre = {.s = s, .len = i}, suf = {.s = s + i + m, .len = len - i - m};
-            int pw = 0, sw = 0;
-            for (size_t j = 0; j < pre.len; j++) pw += s[j] == ' ';
-            for (size_t j = 0; j < suf.len; j++) sw += suf.s[j] == ' ';
-            if (pw >= 2 && sw <= 3 && suf.len > 0 && suf.len <= 60 && i < best) best = i;
-            break;
+    enum { NSEPS = sizeof seps / sizeof *seps };
+    size_t last[NSEPS], found = 0, best = len;
+    for (size_t k = 0; k < NSEPS; k++) last[k] = len;
+    for (size_t i = len; found < NSEPS && i-- > 0;) { /* every separator starts with a space */
+        if (s[i] != ' ') continue;
+        for (size_t k = 0; k < NSEPS; k++) {
+            size_t m = strlen(seps[k]);
+            if (last[k] == len && i + m <= len && !memcmp(s + i, seps[k], m)) last[k] = i, found++;
         }
+    }
+    for (size_t k = 0; k < NSEPS; k++) {
+        size_t i = last[k], m = strlen(seps[k]), pw = 0, sw = 0;
+        if (i == len) continue;
+        for (size_t j = 0; j < i; j++) pw += s[j] == ' ';
+        for (size_t j = i + m; j < len; j++) sw += s[j] == ' ';
+        if (pw >= 2 && sw <= 3 && len - i - m > 0 && len - i - m <= 60 && i < best) best = i;
     }
     return best;
 }

@@ -10,18 +10,11 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-/* char_class: VOCAB_CH_* bits of c (0 for an ill-formed sequence). */
-static inline unsigned char_class(const vocab_chars *t, UChar32 c)
+/* is_space: white space or an invisible format character (never an ill-formed sequence). */
+static inline int is_space(const vocab_chars *t, UChar32 c)
 {
     if (c < 0) return 0;
-    if (c < VOCAB_CHARS_N) return t->cls[c];
-    return (vocab_char_is_space_slow(c) ? VOCAB_CH_SPACE : 0) |
-           (vocab_char_is_alnum_slow(c) ? VOCAB_CH_ALNUM : 0);
-}
-
-static int is_space(const vocab_chars *t, UChar32 c)
-{
-    return char_class(t, c) & VOCAB_CH_SPACE;
+    return c < VOCAB_CHARS_N ? t->cls[c] & VOCAB_CH_SPACE : vocab_char_is_space_slow(c);
 }
 
 /* trim: narrows [*s, *s + *len) to its visible part. */
@@ -46,21 +39,6 @@ static void trim(const vocab_chars *t, const char **s, size_t *len)
     }
     *s += b;
     *len = (size_t)(e - b);
-}
-
-/* count_words: tokens between spaces that hold a letter or a digit. */
-static int count_words(const vocab_chars *t, const char *s, size_t len)
-{
-    int32_t i = 0, n = (int32_t)len;
-    int words = 0, counted = 0;
-    while (i < n) {
-        unsigned k = char_class(t, vocab_next_cp(s, &i, n));
-        if (k & VOCAB_CH_SPACE)
-            counted = 0;
-        else if (!counted && (k & VOCAB_CH_ALNUM))
-            words++, counted = 1;
-    }
-    return words;
 }
 
 /* ends_punct: the last character before closing quotes/brackets is sentence punctuation. */
@@ -147,14 +125,13 @@ static int has_digit(const text_line *l)
     return 0;
 }
 
-/* classify: the kind of a trimmed line whose fold is set; cheap tests first. */
+/* classify: the kind of a trimmed line whose fold and word count are set; cheap tests first. */
 static void classify(const vocab_chars *t, text_line *l)
 {
     if (l->len == 0) {
         l->kind = TEXT_LINE_BLANK;
         return;
     }
-    l->words = count_words(t, l->s, l->len);
     l->end_punct = ends_punct(t, l->s, l->len);
     size_t p, pre[VOCAB_KINDS] = {0};
     if (l->words > 40) { /* too long for a label, dateline or byline */
@@ -194,7 +171,7 @@ static void classify(const vocab_chars *t, text_line *l)
 static size_t fold_classify(const vocab_chars *t, text_line *l, char *fold)
 {
     l->fold = fold;
-    l->fold_len = vocab_fold(l->s, l->len, fold, 2 * l->len + 1);
+    l->fold_len = vocab_fold_words(l->s, l->len, fold, 2 * l->len + 1, &l->words);
     classify(t, l);
     if (l->kind == TEXT_LINE_TEXT) return l->fold_len + 1;
     l->fold = NULL;

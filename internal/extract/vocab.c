@@ -224,6 +224,10 @@ static size_t vocab_order[VOCAB_N], vocab_bucket[VOCAB_MAXLEN + 1];
  * vocab_folded. A line that starts with no first token / ends with no last token of a kind has no
  * prefix / suffix of that kind. */
 static size_t first_end[VOCAB_N], last_start[VOCAB_N];
+/* Entries by first-token length (first_order[first_bucket[n] .. first_bucket[n + 1])) and by kind
+ * (kind_order[kind_bucket[k] .. kind_bucket[k + 1])). */
+static size_t first_order[VOCAB_N], first_bucket[VOCAB_MAXLEN + 1];
+static size_t kind_order[VOCAB_N], kind_bucket[VOCAB_KINDS + 1];
 static int suffix_exact[VOCAB_KINDS]; /* the last-token test is exact for the kind's entries */
 
 /* plain_entry: every token of f is at least two letters (then folding a suffix of a line and the
@@ -262,6 +266,20 @@ static void vocab_init(void)
             if (vocab_folded_len[i] == n) vocab_order[k++] = i;
     }
     vocab_bucket[VOCAB_MAXLEN] = k;
+    k = 0;
+    for (size_t n = 0; n < VOCAB_MAXLEN; n++) {
+        first_bucket[n] = k;
+        for (size_t i = 0; i < VOCAB_N; i++)
+            if (first_end[i] == n) first_order[k++] = i;
+    }
+    first_bucket[VOCAB_MAXLEN] = k;
+    k = 0;
+    for (int kind = 0; kind < VOCAB_KINDS; kind++) {
+        kind_bucket[kind] = k;
+        for (size_t i = 0; i < VOCAB_N; i++)
+            if ((int)vocab_table[i].kind == kind) kind_order[k++] = i;
+    }
+    kind_bucket[VOCAB_KINDS] = k;
 }
 
 /* word_start: offset of the first word character of f[0..n), n when none. */
@@ -278,6 +296,21 @@ static size_t word_start(const char *f, size_t n)
     return n;
 }
 
+/* word_end: offset just past the last word character of f[0..n), 0 when none. */
+static size_t word_end(const char *f, size_t n)
+{
+    const vocab_chars *t = vocab_chars_get();
+    int32_t e = (int32_t)n;
+    while (e > 0) {
+        int32_t at = e;
+        UChar32 c;
+        U8_PREV(f, 0, e, c);
+        if (c >= 0 && (c < VOCAB_CHARS_N ? t->cls[c] & VOCAB_CH_WORD : is_word_char(c)))
+            return (size_t)at;
+    }
+    return 0;
+}
+
 /* may_have_prefix: the folded line's first token is some entry's first token. The token ends at
  * a space or colon (prefix matching splits words there). */
 static int may_have_prefix(const char *f, size_t n)
@@ -288,8 +321,9 @@ static int may_have_prefix(const char *f, size_t n)
         e++;
     if (b == n) return 0;
     trim(f + b, e - b, &tb, &te);
-    for (size_t i = 0; i < VOCAB_N; i++)
-        if (first_end[i] == te && !memcmp(vocab_folded[i], f + b, te)) return 1;
+    if (te >= VOCAB_MAXLEN) return 0;
+    for (size_t k = first_bucket[te]; k < first_bucket[te + 1]; k++)
+        if (!memcmp(vocab_folded[first_order[k]], f + b, te)) return 1;
     return 0;
 }
 
@@ -298,13 +332,10 @@ static int may_have_prefix(const char *f, size_t n)
 static int may_have_suffix(const char *f, size_t n, vocab_kind kind)
 {
     if (!suffix_exact[kind]) return 1;
-    size_t b, e;
-    trim(f, n, &b, &e);
-    for (size_t i = 0; i < VOCAB_N; i++) {
-        size_t m = vocab_folded_len[i] - last_start[i];
-        if (vocab_table[i].kind == kind && m <= e - b &&
-            !memcmp(vocab_folded[i] + last_start[i], f + e - m, m))
-            return 1;
+    size_t e = word_end(f, n);
+    for (size_t k = kind_bucket[kind]; k < kind_bucket[kind + 1]; k++) {
+        size_t i = kind_order[k], m = vocab_folded_len[i] - last_start[i];
+        if (m <= e && !memcmp(vocab_folded[i] + last_start[i], f + e - m, m)) return 1;
     }
     return 0;
 }
@@ -511,7 +542,8 @@ static void chars_init(void)
         if (is_word_char(c)) k |= VOCAB_CH_WORD;
         if (u_isalpha(c)) k |= VOCAB_CH_ALPHA;
         if (f >= 0 && folded_letter(f)) k |= VOCAB_CH_FOLD_LETTER;
-        if (f >= VOCAB_CHARS_N) k |= VOCAB_CH_FOLD_SLOW, f = -1;
+        if (f >= VOCAB_CHARS_N) k |= VOCAB_CH_FOLD_SLOW | VOCAB_CH_SPECIAL, f = -1;
+        if (c == '/') k |= VOCAB_CH_SPECIAL;
         vocab_char_table.fold[c] = (int16_t)f;
         vocab_char_table.cls[c] = k;
     }
@@ -521,6 +553,13 @@ const vocab_chars *vocab_chars_get(void)
 {
     pthread_once(&chars_once, chars_init);
     return &vocab_char_table;
+}
+
+UChar32 vocab_next_cp_slow(const char *s, int32_t *i, int32_t n)
+{
+    UChar32 c;
+    U8_NEXT(s, *i, n, c);
+    return c;
 }
 
 int vocab_char_is_space_slow(UChar32 c)
@@ -556,33 +595,110 @@ static inline void put_cp(char *out, size_t cap, size_t *o, UChar32 c)
     }
 }
 
-size_t vocab_fold(const char *s, size_t len, char *out, size_t cap)
+/* The state of one vocab_fold pass. */
+typedef struct fold_state {
+    const vocab_chars *t;
+    const char *s;
+    int32_t i, n;
+    char *out;
+    size_t o, cap;
+    int prev_letter, last_space;
+    int counted, words; /* word count: inside a counted token; tokens counted */
+} fold_state;
+
+/* count_class: one step of the word count over an input character of classes k. */
+static inline void count_class(fold_state *st, unsigned k)
 {
-    const vocab_chars *t = vocab_chars_get();
-    int32_t i = 0, n = (int32_t)len;
-    size_t o = 0;
-    int prev_letter = 0, last_space = 1;
-    while (i < n) {
-        UChar32 c = vocab_next_cp(s, &i, n), f;
-        if (c < 0) continue;
-        if (c == '/' && prev_letter && slash_variant(s, i - 1, n)) {
-            U8_FWD_1(s, i, n); /* the variant letter */
+    int alnum = (k & VOCAB_CH_ALNUM) != 0, space = (k & VOCAB_CH_SPACE) != 0;
+    st->words += alnum & !st->counted & !space;
+    st->counted = (st->counted | alnum) & !space;
+}
+
+static unsigned class_of(const vocab_chars *t, UChar32 c)
+{
+    if (c < 0) return 0;
+    if (c < VOCAB_CHARS_N) return t->cls[c];
+    return (vocab_char_is_space_slow(c) ? VOCAB_CH_SPACE : 0u) |
+           (vocab_char_is_alnum_slow(c) ? VOCAB_CH_ALNUM : 0u);
+}
+
+/* fold_careful: the general step for code point c (already counted): the "/ي" rule, folds beyond
+ * the table, bounded writes. */
+static void fold_careful(fold_state *st, UChar32 c, int count)
+{
+    if (c < 0) return;
+    if (c == '/' && st->prev_letter && slash_variant(st->s, st->i - 1, st->n)) {
+        int32_t at = st->i;
+        U8_FWD_1(st->s, st->i, st->n); /* the variant letter (still a letter of the word count) */
+        if (count) count_class(st, class_of(st->t, vocab_next_cp(st->s, &at, st->n)));
+        return;
+    }
+    UChar32 f = fold_char(c);
+    if (f < 0 || (f == ' ' && st->last_space)) return;
+    st->prev_letter = folded_letter(f);
+    st->last_space = f == ' ';
+    put_cp(st->out, st->cap, &st->o, f);
+}
+
+/* fold_core: vocab_fold, and when count is set the vocab_fold_words count in the same pass. The
+ * hot loop handles table characters; unchecked writes when cap > 2 * len (folds never grow a
+ * table character). */
+static inline size_t fold_core(const char *s, size_t len, char *out, size_t cap, int count,
+                               int *words)
+{
+    fold_state st = {vocab_chars_get(), s, 0, (int32_t)len, out, 0, cap, 0, 1, 0, 0};
+    const unsigned char *p = (const unsigned char *)s;
+    const int roomy = cap > 2 * len;
+    while (st.i < st.n) {
+        unsigned char b = p[st.i];
+        UChar32 c;
+        if (b < 0x80) {
+            c = b;
+            st.i++;
+        } else if (b >= 0xC2 && b < 0xE0 && st.i + 1 < st.n && (p[st.i + 1] & 0xC0) == 0x80) {
+            c = ((b & 0x1F) << 6) | (p[st.i + 1] & 0x3F);
+            st.i += 2;
+        } else {
+            c = vocab_next_cp_slow(s, &st.i, st.n);
+            if (count) count_class(&st, class_of(st.t, c));
+            fold_careful(&st, c, count);
             continue;
         }
-        int letter;
-        if (c < VOCAB_CHARS_N && !(t->cls[c] & VOCAB_CH_FOLD_SLOW)) {
-            f = t->fold[c];
-            letter = t->cls[c] & VOCAB_CH_FOLD_LETTER;
-        } else {
-            f = fold_char(c);
-            letter = f >= 0 && folded_letter(f);
+        unsigned k = st.t->cls[c];
+        if (count) count_class(&st, k);
+        if ((k & VOCAB_CH_SPECIAL) || !roomy) {
+            fold_careful(&st, c, count);
+            continue;
         }
-        if (f < 0 || (f == ' ' && last_space)) continue;
-        prev_letter = letter;
-        last_space = f == ' ';
-        put_cp(out, cap, &o, f);
+        int f = st.t->fold[c];
+        if (f < 0) continue; /* dropped: marks, tatweel, format characters */
+        if (f == ' ') {
+            if (!st.last_space) st.out[st.o++] = ' ';
+            st.last_space = 1, st.prev_letter = 0;
+            continue;
+        }
+        st.last_space = 0;
+        st.prev_letter = (k & VOCAB_CH_FOLD_LETTER) != 0;
+        if (f < 0x80) {
+            st.out[st.o++] = (char)f;
+        } else {
+            st.out[st.o] = (char)(0xC0 | (f >> 6));
+            st.out[st.o + 1] = (char)(0x80 | (f & 0x3F));
+            st.o += 2;
+        }
     }
-    if (o > 0 && last_space) o--;
-    if (cap) out[o < cap ? o : cap - 1] = '\0';
-    return o;
+    if (st.o > 0 && st.last_space) st.o--;
+    if (cap) out[st.o < cap ? st.o : cap - 1] = '\0';
+    if (count) *words = st.words;
+    return st.o;
+}
+
+size_t vocab_fold(const char *s, size_t len, char *out, size_t cap)
+{
+    return fold_core(s, len, out, cap, 0, NULL);
+}
+
+size_t vocab_fold_words(const char *s, size_t len, char *out, size_t cap, int *words)
+{
+    return fold_core(s, len, out, cap, 1, words);
 }

@@ -60,6 +60,10 @@ size_t vocab_suffix(const char *s, size_t len, vocab_kind kind);
  * UTF-8 sequences are skipped. */
 size_t vocab_fold(const char *s, size_t len, char *out, size_t cap);
 
+/* vocab_fold_words: vocab_fold, and *words = the tokens of s between VOCAB_CH_SPACE characters
+ * that hold a letter or digit (VOCAB_CH_ALNUM), counted in the same pass. */
+size_t vocab_fold_words(const char *s, size_t len, char *out, size_t cap, int *words);
+
 /* Character classes of the light matching, cached for U+0000..U+07FF (the 1- and 2-byte UTF-8
  * range: ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic) so the hot loops skip ICU. */
 #define VOCAB_CHARS_N 0x800
@@ -70,6 +74,7 @@ enum {
     VOCAB_CH_ALPHA = 8, /* alphabetic */
     VOCAB_CH_FOLD_LETTER = 16, /* its vocab_fold form is a letter */
     VOCAB_CH_FOLD_SLOW = 32,   /* its fold leaves the table range: use the slow path */
+    VOCAB_CH_SPECIAL = 64,     /* FOLD_SLOW, or '/' (the "/ي" rule): vocab_fold's careful path */
 };
 
 typedef struct vocab_chars {
@@ -85,6 +90,9 @@ const vocab_chars *vocab_chars_get(void);
 int vocab_char_is_space_slow(UChar32 c);
 int vocab_char_is_alnum_slow(UChar32 c);
 
+/* vocab_next_cp_slow: U8_NEXT on s[*i] (3- and 4-byte and ill-formed sequences). */
+UChar32 vocab_next_cp_slow(const char *s, int32_t *i, int32_t n);
+
 /* vocab_next_cp: the code point at s[*i] (ASCII and 2-byte fast paths), *i advanced past it;
  * negative for an ill-formed sequence (as ICU's U8_NEXT). */
 static inline UChar32 vocab_next_cp(const char *s, int32_t *i, int32_t n)
@@ -99,9 +107,7 @@ static inline UChar32 vocab_next_cp(const char *s, int32_t *i, int32_t n)
         *i += 2;
         return c;
     }
-    UChar32 c;
-    U8_NEXT(s, *i, n, c);
-    return c;
+    return vocab_next_cp_slow(s, i, n);
 }
 
 #endif
