@@ -528,6 +528,10 @@ static int folded_letter(UChar32 f)
 }
 
 static vocab_chars vocab_char_table;
+/* fold_emit[c]: the UTF-8 of c's fold (bytes 0-1), its length 0-2 (byte 2; 0 = dropped) and
+ * EMIT_* bits (byte 3), for the branch-free loop of fold_core. */
+static uint32_t fold_emit[VOCAB_CHARS_N];
+enum { EMIT_SPACE = 1u << 24, EMIT_LETTER = 1u << 25 };
 static pthread_once_t chars_once = PTHREAD_ONCE_INIT;
 
 /* chars_init: the classes and folds of U+0000..U+07FF, from the slow functions. */
@@ -546,6 +550,14 @@ static void chars_init(void)
         if (c == '/') k |= VOCAB_CH_SPECIAL;
         vocab_char_table.fold[c] = (int16_t)f;
         vocab_char_table.cls[c] = k;
+        uint32_t e = 0;
+        if (f >= 0 && f < 0x80)
+            e = (uint32_t)f | 1u << 16;
+        else if (f >= 0x80)
+            e = (0xC0u | (uint32_t)f >> 6) | (0x80u | ((uint32_t)f & 0x3F)) << 8 | 2u << 16;
+        if (f == ' ') e |= EMIT_SPACE;
+        if (k & VOCAB_CH_FOLD_LETTER) e |= EMIT_LETTER;
+        fold_emit[c] = e;
     }
 }
 
@@ -646,51 +658,55 @@ static void fold_careful(fold_state *st, UChar32 c, int count)
 static inline size_t fold_core(const char *s, size_t len, char *out, size_t cap, int count,
                                int *words)
 {
-    fold_state st = {vocab_chars_get(), s, 0, (int32_t)len, out, 0, cap, 0, 1, 0, 0};
+    const vocab_chars *t = vocab_chars_get();
     const unsigned char *p = (const unsigned char *)s;
+    const int32_t n = (int32_t)len;
     const int roomy = cap > 2 * len;
-    while (st.i < st.n) {
-        unsigned char b = p[st.i];
-        UChar32 c;
-        if (b < 0x80) {
-            c = b;
-            st.i++;
-        } else if (b >= 0xC2 && b < 0xE0 && st.i + 1 < st.n && (p[st.i + 1] & 0xC0) == 0x80) {
-            c = ((b & 0x1F) << 6) | (p[st.i + 1] & 0x3F);
-            st.i += 2;
-        } else {
-            c = vocab_next_cp_slow(s, &st.i, st.n);
-            if (count) count_class(&st, class_of(st.t, c));
-            fold_careful(&st, c, count);
-            continue;
+    int32_t i = 0;
+    size_t o = 0;
+    int prev_letter = 0, last_space = 1, counted = 0, nw = 0;
+    while (i < n) { /* the state lives in registers; fold_careful gets a copy */
+        unsigned b = p[i], b1 = i + 1 < n ? p[i + 1] : 0, two = b >= 0x80;
+        UChar32 c = two ? (UChar32)((b & 0x1F) << 6 | (b1 & 0x3F)) : (UChar32)b;
+        if (two && !(b >= 0xC2 && b < 0xE0 && (b1 & 0xC0) == 0x80 && i + 1 < n)) {
+            c = vocab_next_cp_slow(s, &i, n); /* 3- and 4-byte or ill-formed: rare */
+            goto careful;
         }
-        unsigned k = st.t->cls[c];
-        if (count) count_class(&st, k);
-        if ((k & VOCAB_CH_SPECIAL) || !roomy) {
-            fold_careful(&st, c, count);
-            continue;
+        i += 1 + (int32_t)two;
+        unsigned k = t->cls[c];
+        if (count) {
+            int alnum = (k & VOCAB_CH_ALNUM) != 0, space = (k & VOCAB_CH_SPACE) != 0;
+            nw += alnum & !counted & !space;
+            counted = (counted | alnum) & !space;
         }
-        int f = st.t->fold[c];
-        if (f < 0) continue; /* dropped: marks, tatweel, format characters */
-        if (f == ' ') {
-            if (!st.last_space) st.out[st.o++] = ' ';
-            st.last_space = 1, st.prev_letter = 0;
-            continue;
+        if ((k & VOCAB_CH_SPECIAL) || !roomy) goto careful_counted;
+        /* Branch-free: write both bytes, advance by the fold's length (0 when dropped or a
+         * repeated space); the state changes only when something was written. */
+        uint32_t e = fold_emit[c];
+        int sp = (e & EMIT_SPACE) != 0;
+        size_t w = (e >> 16 & 3) & -(size_t) !(sp & last_space);
+        out[o] = (char)(e & 0xFF);
+        out[o + 1] = (char)(e >> 8 & 0xFF);
+        o += w;
+        last_space = w ? sp : last_space;
+        prev_letter = w ? (e & EMIT_LETTER) != 0 : prev_letter;
+        continue;
+    careful:
+        if (count) {
+            fold_state c0 = {.t = t, .counted = counted, .words = nw};
+            count_class(&c0, class_of(t, c));
+            counted = c0.counted, nw = c0.words;
         }
-        st.last_space = 0;
-        st.prev_letter = (k & VOCAB_CH_FOLD_LETTER) != 0;
-        if (f < 0x80) {
-            st.out[st.o++] = (char)f;
-        } else {
-            st.out[st.o] = (char)(0xC0 | (f >> 6));
-            st.out[st.o + 1] = (char)(0x80 | (f & 0x3F));
-            st.o += 2;
-        }
+    careful_counted:;
+        fold_state st = {t, s, i, n, out, o, cap, prev_letter, last_space, counted, nw};
+        fold_careful(&st, c, count);
+        i = st.i, o = st.o, prev_letter = st.prev_letter, last_space = st.last_space;
+        counted = st.counted, nw = st.words;
     }
-    if (st.o > 0 && st.last_space) st.o--;
-    if (cap) out[st.o < cap ? st.o : cap - 1] = '\0';
-    if (count) *words = st.words;
-    return st.o;
+    if (o > 0 && last_space) o--;
+    if (cap) out[o < cap ? o : cap - 1] = '\0';
+    if (count) *words = nw;
+    return o;
 }
 
 size_t vocab_fold(const char *s, size_t len, char *out, size_t cap)
