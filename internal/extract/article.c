@@ -71,7 +71,8 @@ static int grow(void **v, size_t *cap, size_t n, size_t sz)
 
 int article_block_add(article *a, article_block_kind kind, const char *text, size_t len)
 {
-    if (grow((void **)&a->blocks, &a->cap_blocks, a->nblocks, sizeof *a->blocks)) return NI_ERR_NOMEM;
+    if (grow((void **)&a->blocks, &a->cap_blocks, a->nblocks, sizeof *a->blocks))
+        return NI_ERR_NOMEM;
     char *t = util_strndup(text, len == (size_t)-1 ? strlen(text) : len);
     if (!t) return NI_ERR_NOMEM;
     a->blocks[a->nblocks++] = (article_block){t, kind};

@@ -21,13 +21,16 @@ typedef struct article_link {
 
 /* A calendar date and/or wall-clock time as the page states it. */
 typedef struct article_datetime {
-    int year, month, day;         /* year 0 = no date */
-    int hour, minute, second;     /* hour -1 = no time */
-    int has_offset;               /* offset_minutes is meaningful (e.g. "+03:00", "Z") */
+    int year, month, day;     /* year 0 = no date */
+    int hour, minute, second; /* hour -1 = no time */
+    int has_offset;           /* offset_minutes is meaningful (e.g. "+03:00", "Z") */
     int offset_minutes;
 } article_datetime;
 
-#define ARTICLE_DATETIME_NONE {0, 0, 0, -1, 0, 0, 0, 0}
+#define ARTICLE_DATETIME_NONE                                                                      \
+    {                                                                                              \
+        0, 0, 0, -1, 0, 0, 0, 0                                                                    \
+    }
 
 typedef enum article_time_origin {
     ARTICLE_TIME_NONE = 0,

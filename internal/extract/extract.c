@@ -14,7 +14,8 @@ extract_ctx *extract_ctx_create(char *errstr, size_t errlen)
         return NULL;
     }
     ctx->myhtml = myhtml_create();
-    if (!ctx->myhtml || myhtml_init(ctx->myhtml, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0) != MyHTML_STATUS_OK) {
+    if (!ctx->myhtml ||
+        myhtml_init(ctx->myhtml, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0) != MyHTML_STATUS_OK) {
         ni_err_set(errstr, errlen, NI_ERR, "cannot initialise the HTML parser");
         extract_ctx_destroy(ctx);
         return NULL;

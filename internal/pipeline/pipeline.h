@@ -22,9 +22,9 @@ typedef struct pipeline_input {
 } pipeline_input;
 
 typedef struct pipeline_output {
-    char *json;   /* the record, one line, no trailing newline; caller frees with free() */
+    char *json; /* the record, one line, no trailing newline; caller frees with free() */
     size_t len;
-    char id[33];  /* record id */
+    char id[33]; /* record id */
 } pipeline_output;
 
 /* Where and why a message failed (for stderr lines and dead-letter headers). */

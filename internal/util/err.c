@@ -7,16 +7,26 @@
 const char *ni_err_reason(int rc)
 {
     switch (rc) {
-    case NI_OK: return "ok";
-    case NI_ERR_NOMEM: return "out_of_memory";
-    case NI_ERR_IO: return "io_error";
-    case NI_ERR_TOO_LARGE: return "too_large";
-    case NI_ERR_BINARY: return "binary_content";
-    case NI_ERR_CHARSET: return "charset_error";
-    case NI_ERR_PARSE: return "parse_error";
-    case NI_ERR_NO_ARTICLE: return "no_article";
-    case NI_ERR_INVALID: return "invalid_argument";
-    default: return "error";
+    case NI_OK:
+        return "ok";
+    case NI_ERR_NOMEM:
+        return "out_of_memory";
+    case NI_ERR_IO:
+        return "io_error";
+    case NI_ERR_TOO_LARGE:
+        return "too_large";
+    case NI_ERR_BINARY:
+        return "binary_content";
+    case NI_ERR_CHARSET:
+        return "charset_error";
+    case NI_ERR_PARSE:
+        return "parse_error";
+    case NI_ERR_NO_ARTICLE:
+        return "no_article";
+    case NI_ERR_INVALID:
+        return "invalid_argument";
+    default:
+        return "error";
     }
 }
 

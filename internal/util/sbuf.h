@@ -10,7 +10,10 @@ typedef struct sbuf {
     size_t cap;
 } sbuf;
 
-#define SBUF_INIT {NULL, 0, 0}
+#define SBUF_INIT                                                                                  \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Appends; return NI_OK or NI_ERR_NOMEM (the buffer keeps its previous content on error). */
 int sbuf_append(sbuf *b, const char *s, size_t n);

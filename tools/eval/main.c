@@ -1,4 +1,5 @@
-/* main.c: news-ingest-eval entry point: `news-ingest-eval [-v] all|seeds|aeb|readability SHARED`. */
+/* main.c: news-ingest-eval entry point: `news-ingest-eval [-v] all|seeds|aeb|readability SHARED`.
+ */
 #include "eval.h"
 
 #include <stdio.h>

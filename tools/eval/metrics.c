@@ -27,8 +27,10 @@ static tokens tokenize(const char *s)
     while (i <= len) {
         int32_t at = i;
         UChar32 c = 0;
-        if (i < len) U8_NEXT(s, i, len, c);
-        else i++;
+        if (i < len)
+            U8_NEXT(s, i, len, c);
+        else
+            i++;
         int w = at < len && c >= 0 && is_word(c);
         if (w && start < 0) start = at;
         if (!w && start >= 0) {
@@ -68,9 +70,12 @@ static eval_counts match(const uint64_t *a, size_t na, const uint64_t *b, size_t
 {
     size_t i = 0, j = 0, common = 0;
     while (i < na && j < nb) {
-        if (a[i] == b[j]) common++, i++, j++;
-        else if (a[i] < b[j]) i++;
-        else j++;
+        if (a[i] == b[j])
+            common++, i++, j++;
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
     }
     eval_counts c = {(double)common, (double)(nb - common), (double)(na - common)};
     return c;
