@@ -3,6 +3,7 @@
 #define NI_PIPELINE_PIPELINE_H
 
 #include "page/page.h"
+#include "record/record.h"
 
 #include <stddef.h>
 
@@ -19,6 +20,7 @@ typedef struct pipeline_input {
     page_hints hints;       /* type, charset, size limit */
     const char *url;        /* optional */
     const char *fetched_at; /* optional ISO 8601 */
+    const record_ingest *ingest; /* optional: the worker's transport facts */
 } pipeline_input;
 
 typedef struct pipeline_output {

@@ -241,6 +241,23 @@ static cJSON *quality(unsigned flags)
     return o;
 }
 
+/* ingest: the worker's transport facts; NULL when out of memory. */
+static cJSON *ingest(builder *b, const record_ingest *g)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    int ok = put(o, "topic", str(b, g->topic)) &&
+             put(o, "partition", cJSON_CreateNumber(g->partition)) &&
+             put(o, "offset", cJSON_CreateNumber((double)g->offset)) &&
+             put(o, "received_at", str(b, g->received_at)) &&
+             put(o, "processed_at", str(b, g->processed_at)) &&
+             put(o, "version", str(b, g->version)) &&
+             (!g->worker || put(o, "worker", str(b, g->worker)));
+    if (ok) return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
 /* tree: the record object in schema field order; NULL when out of memory. */
 static cJSON *tree(builder *b, const record_input *in, const facts *f)
 {
@@ -259,7 +276,8 @@ static cJSON *tree(builder *b, const record_input *in, const facts *f)
              put(r, "keywords", string_array(b, a->keywords, a->nkeywords)) &&
              put(r, "stats", stats(a, f)) && put(r, "search_text", str(b, f->search)) &&
              put(r, "fingerprint", fingerprint(b, f)) && put(r, "quality", quality(f->quality)) &&
-             put(r, "entities", cJSON_CreateArray());
+             put(r, "entities", cJSON_CreateArray()) &&
+             (!in->ingest || put(r, "ingest", ingest(b, in->ingest)));
     if (ok) return r;
     cJSON_Delete(r);
     return NULL;

@@ -10,17 +10,29 @@
 
 #define RECORD_SCHEMA "news.article/1"
 
+/* Transport facts the Kafka worker adds as the record's `ingest` object (all strings borrowed). */
+typedef struct record_ingest {
+    const char *topic;
+    int partition;
+    long long offset;
+    const char *received_at;  /* ISO 8601 UTC, when the worker consumed the message */
+    const char *processed_at; /* ISO 8601 UTC, when the record was built */
+    const char *version;      /* news-ingest version */
+    const char *worker;       /* worker id (host/pod name), NULL to omit */
+} record_ingest;
+
 /* What the record needs beyond the article: the message/command-line facts. */
 typedef struct record_input {
     const article *article; /* normalized (stage 3) */
     const page *page;       /* decoded page (quality flags, charset) */
     const char *url;        /* URL given with the input (header, --url); wins over the page's */
     const char *fetched_at; /* ISO 8601 fetch time, NULL when unknown */
+    const record_ingest *ingest; /* NULL: no `ingest` object (the parse command) */
 } record_input;
 
 /* record_build: the record as a cJSON tree the caller frees with cJSON_Delete. Fills id, url,
  * canonical_url, source, title, author, published_at(+_source), language, direction, body,
- * images, related, keywords, stats, search_text, fingerprint, quality, entities ([]).
+ * images, related, keywords, stats, search_text, fingerprint, quality, entities ([]), and ingest when given.
  * Errors: NI_ERR_NOMEM, NI_ERR_CHARSET (normalization failed); *out NULL, errstr filled. */
 int record_build(const record_input *in, cJSON **out, char *errstr, size_t errlen);
 

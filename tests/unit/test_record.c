@@ -23,7 +23,7 @@ typedef struct built {
 
 static built build(const article *a, const page *pg, const char *url, const char *fetched_at)
 {
-    record_input in = {a, pg, url, fetched_at};
+    record_input in = {a, pg, url, fetched_at, NULL};
     built b = {NULL, NULL};
     char err[256] = "";
     int rc = record_build(&in, &b.rec, err, sizeof err);
@@ -399,6 +399,40 @@ Test(record, validator_rejects_broken_records)
     cJSON_Delete(r);
     cr_assert_not_null(support_schema_check("{\"schema\":\"news.article/1\"}"));
     cr_assert_not_null(support_schema_check("not json"));
+    built_free(&b);
+    article_destroy(a);
+}
+
+Test(record, ingest_object_when_given_absent_otherwise)
+{
+    article *a = sample();
+    page pg = {0};
+    record_ingest g = {"pages", 3, 1234567890123LL, "2026-11-21T10:00:00.125Z",
+                       "2026-11-21T10:00:00.250Z", "0.1.0", "worker-7"};
+    record_input in = {a, &pg, NULL, NULL, &g};
+    char *json = NULL, id[33], err[256] = "";
+    size_t len = 0;
+    cr_assert_eq(record_json(&in, &json, &len, id, err, sizeof err), NI_OK, "%s", err);
+    support_schema_assert(json);
+    cJSON *rec = cJSON_Parse(json);
+    const cJSON *ing = get(rec, "ingest");
+    cr_assert_str_eq(str(ing, "topic"), "pages");
+    cr_assert_eq(get(ing, "partition")->valuedouble, 3);
+    cr_assert_eq(get(ing, "offset")->valuedouble, 1234567890123.0);
+    cr_assert_str_eq(str(ing, "received_at"), "2026-11-21T10:00:00.125Z");
+    cr_assert_str_eq(str(ing, "processed_at"), "2026-11-21T10:00:00.250Z");
+    cr_assert_str_eq(str(ing, "version"), "0.1.0");
+    cr_assert_str_eq(str(ing, "worker"), "worker-7");
+    cJSON_Delete(rec);
+    free(json);
+    built b = build(a, &pg, NULL, NULL);
+    cr_assert_null(cJSON_GetObjectItem(b.rec, "ingest"));
+    cJSON *bad = cJSON_Duplicate(b.rec, 1);
+    cJSON_AddItemToObject(bad, "ingest", cJSON_Parse("{\"topic\":\"pages\"}"));
+    char *j = cJSON_PrintUnformatted(bad);
+    cr_assert_not_null(support_schema_check(j), "ingest without partition/offset accepted");
+    free(j);
+    cJSON_Delete(bad);
     built_free(&b);
     article_destroy(a);
 }

@@ -112,7 +112,7 @@ static int one_page(pipeline *p, myhtml_t *mh, const char *dir, const char *sub,
         free(src), free(exp);
         return 0;
     }
-    pipeline_input in = {src, len, {PAGE_TYPE_HTML, NULL, 0}, NULL, NULL};
+    pipeline_input in = {src, len, {PAGE_TYPE_HTML, NULL, 0}, NULL, NULL, NULL};
     pipeline_output out;
     pipeline_error err;
     cJSON *rec = NULL;
