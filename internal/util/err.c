@@ -25,6 +25,10 @@ const char *ni_err_reason(int rc)
         return "no_article";
     case NI_ERR_INVALID:
         return "invalid_argument";
+    case NI_ERR_ENVELOPE:
+        return "bad_envelope";
+    case NI_ERR_DELIVERY:
+        return "delivery_failed";
     default:
         return "error";
     }

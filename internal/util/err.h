@@ -21,6 +21,8 @@ enum {
     NI_ERR_PARSE = -7,      /* markup or structure could not be parsed */
     NI_ERR_NO_ARTICLE = -8, /* no article text found */
     NI_ERR_INVALID = -9,    /* invalid argument or configuration */
+    NI_ERR_ENVELOPE = -10,  /* a message's JSON envelope is malformed */
+    NI_ERR_DELIVERY = -11,  /* a Kafka delivery failed */
 };
 
 /* ni_err_reason: the short snake_case code for rc ("too_large"); never NULL. */

@@ -1,0 +1,48 @@
+/* message.h: a consumed Kafka message -> pipeline input (raw page with headers, or envelope). */
+#ifndef NI_KAFKA_MESSAGE_H
+#define NI_KAFKA_MESSAGE_H
+
+#include "pipeline/pipeline.h"
+
+#include <librdkafka/rdkafka.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The decoded input: `in` points into the message value or into buffers owned here. */
+typedef struct kafka_page {
+    pipeline_input in;
+    int envelope; /* 1 when the value was a JSON envelope */
+    char *body;   /* envelope: decoded body (owned) */
+    char *url;    /* owned copies (NULL when absent) */
+    char *fetched_at;
+    char *charset;
+    char fetched_buf[40]; /* fetched_at from the message timestamp */
+} kafka_page;
+
+/*
+ * kafka_page_decode: the message value with its headers (hdrs may be NULL) and timestamp
+ * (milliseconds since the epoch, < 0 = none) as a pipeline input:
+ * - Envelope: when the content-type header is application/json, or there is no content-type
+ *   header and the first non-blank byte is '{', the value must be a JSON object with a string
+ *   "body" (or "html"/"text"), optional strings "url", "fetched_at", "content_type", "charset",
+ *   and "body_encoding" ("base64" decodes the body; absent/"identity"/"utf-8" keep it).
+ *   Anything else (not JSON, not an object, no body, wrong types, bad base64) is
+ *   NI_ERR_ENVELOPE with the reason in errstr.
+ * - Raw page: headers "url", "content-type" (text/plain, text/html; a "; charset=" parameter is
+ *   honoured), "charset", "fetched-at" (header names case-insensitive).
+ * The fetch time falls back to the message timestamp (ISO 8601 UTC with milliseconds).
+ * in.hints.max_bytes is set to max_bytes; a value (or decoded body) over it is NI_ERR_TOO_LARGE.
+ * On error *out holds nothing to free. On success the caller calls kafka_page_clear; value must
+ * outlive *out (raw pages are not copied).
+ */
+int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
+                      int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char *errstr,
+                      size_t errlen);
+
+/* kafka_page_clear: frees what decode allocated; NULL-safe; leaves *p zeroed. */
+void kafka_page_clear(kafka_page *p);
+
+/* kafka_time_iso: ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ" into buf[32]; returns buf. */
+char *kafka_time_iso(int64_t ms, char buf[32]);
+
+#endif

@@ -1,0 +1,61 @@
+/* metrics.h: the worker's counters, gauges and histogram, rendered in Prometheus text format. */
+#ifndef NI_METRICS_METRICS_H
+#define NI_METRICS_METRICS_H
+
+#include "util/sbuf.h"
+
+#include <stddef.h>
+
+/*
+ * One registry per process. Every update and metrics_render are thread-safe (the worker thread
+ * updates, the HTTP thread renders). Label values are copied. Families rendered (with # HELP and
+ * # TYPE lines):
+ *   news_ingest_messages_consumed_total{topic}     counter
+ *   news_ingest_records_produced_total{topic}      counter (delivered records, DLQ copies and
+ *                                                  entity events, by destination topic)
+ *   news_ingest_dlq_total{reason}                  counter
+ *   news_ingest_delivery_errors_total{topic}       counter (failed delivery reports)
+ *   news_ingest_processing_seconds                 histogram, per message (buckets 0.0001 ..
+ *                                                  10 s, _bucket{le}, _sum, _count)
+ *   news_ingest_consumer_lag{topic,partition}      gauge (from librdkafka statistics)
+ *   news_ingest_inflight_messages                  gauge
+ *   news_ingest_stuck_partitions                   gauge
+ *   news_ingest_assigned_partitions                gauge
+ *   news_ingest_rebalances_total                   counter
+ *   news_ingest_ready                              gauge 0/1 (what /readyz answers)
+ *   news_ingest_build_info{version}                gauge 1
+ */
+typedef struct metrics metrics;
+
+/* metrics_create: NULL when out of memory. */
+metrics *metrics_create(const char *version);
+/* metrics_destroy: NULL is a no-op. */
+void metrics_destroy(metrics *m);
+
+void metrics_consumed_inc(metrics *m, const char *topic);
+void metrics_produced_inc(metrics *m, const char *topic);
+void metrics_dlq_inc(metrics *m, const char *reason);
+void metrics_delivery_error_inc(metrics *m, const char *topic);
+void metrics_rebalances_inc(metrics *m);
+void metrics_processing_observe(metrics *m, double seconds);
+void metrics_inflight_set(metrics *m, long n);
+void metrics_stuck_set(metrics *m, long n);
+void metrics_assigned_set(metrics *m, long n);
+void metrics_ready_set(metrics *m, int ready);
+/* metrics_lag_set: lag < 0 removes the series (partition no longer assigned). */
+void metrics_lag_set(metrics *m, const char *topic, int partition, long long lag);
+
+/* metrics_stats_apply: reads librdkafka's statistics JSON (stats_cb) and sets
+ * news_ingest_consumer_lag for every partition of every topic with "consumer_lag" >= 0 and
+ * partition id >= 0, removing series of partitions that no longer report. NI_OK, or
+ * NI_ERR_PARSE (errstr filled) when the JSON cannot be read; the gauges are unchanged then. */
+int metrics_stats_apply(metrics *m, const char *json, size_t len, char *errstr, size_t errlen);
+
+/* metrics_counter_get: the current value of a counter or gauge sample (tests, logs): family
+ * name without suffix and the one label value ("" for none); 0 when absent. */
+double metrics_value(metrics *m, const char *family, const char *label);
+
+/* metrics_render: appends the whole exposition to out; NI_OK or NI_ERR_NOMEM. */
+int metrics_render(metrics *m, sbuf *out);
+
+#endif
