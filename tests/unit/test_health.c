@@ -1,0 +1,119 @@
+/* test_health.c: unit tests of the readiness verdict and the liveness heartbeat. */
+#include "metrics/health.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+#include <time.h>
+
+static health *h;
+static char why[128];
+
+static void setup(void)
+{
+    h = health_create();
+    cr_assert_not_null(h);
+}
+
+static void teardown(void)
+{
+    health_destroy(h);
+}
+
+/* all_good: joined with partitions, producer up, nothing stuck, not draining. */
+static void all_good(void)
+{
+    health_assigned_set(h, 2);
+    health_producer_up_set(h, 1);
+    health_stuck_set(h, 0);
+    health_draining_set(h, 0);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+TestSuite(health, .init = setup, .fini = teardown);
+
+Test(health, not_ready_before_joining)
+{
+    health_producer_up_set(h, 1);
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert(strstr(why, "not joined"), "%s", why);
+}
+
+Test(health, ready_when_all_good)
+{
+    all_good();
+    strcpy(why, "stale text");
+    cr_assert_eq(health_ready(h, why, sizeof why), 1);
+    cr_assert_str_eq(why, "");
+    cr_assert_eq(health_ready(h, NULL, 0), 1);
+}
+
+Test(health, not_ready_without_partitions)
+{
+    all_good();
+    health_assigned_set(h, 0);
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert_str_eq(why, "not assigned: waiting for a partition assignment");
+    health_assigned_set(h, 1);
+    cr_assert_eq(health_ready(h, why, sizeof why), 1);
+}
+
+Test(health, not_ready_without_producer)
+{
+    all_good();
+    health_producer_up_set(h, 0);
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert_str_eq(why, "producer: no broker reached yet");
+}
+
+Test(health, not_ready_when_stuck)
+{
+    all_good();
+    health_stuck_set(h, 1);
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert_str_eq(why, "stuck: 1 partition cannot commit (delivery failed)");
+    health_stuck_set(h, 3);
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert_str_eq(why, "stuck: 3 partitions cannot commit (delivery failed)");
+    health_stuck_set(h, 0);
+    cr_assert_eq(health_ready(h, why, sizeof why), 1);
+}
+
+Test(health, draining_wins)
+{
+    all_good();
+    health_stuck_set(h, 1);
+    health_draining_set(h, 1);
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert_str_eq(why, "draining: shutdown in progress");
+}
+
+Test(health, small_why_buffer_truncates)
+{
+    char small[8];
+    cr_assert_eq(health_ready(h, small, sizeof small), 0);
+    cr_assert_eq(strlen(small), sizeof small - 1);
+}
+
+Test(health, live_staleness)
+{
+    cr_assert_eq(health_live(h, 60000, why, sizeof why), 1, "creation counts as a beat");
+    sleep_ms(30);
+    cr_assert_eq(health_live(h, 10, why, sizeof why), 0);
+    cr_assert(strstr(why, "stale"), "%s", why);
+    cr_assert_eq(health_live(h, 0, why, sizeof why), 1, "0 disables the check");
+    health_beat(h);
+    cr_assert_eq(health_live(h, 60000, why, sizeof why), 1);
+    cr_assert_str_eq(why, "");
+}
+
+Test(health, destroy_null_is_noop)
+{
+    health_destroy(NULL);
+    cr_assert_not_null(h);
+}
