@@ -27,13 +27,17 @@ typedef struct kafka_page {
  *   "body" (or "html"/"text"), optional strings "url", "fetched_at", "content_type", "charset",
  *   and "body_encoding" ("base64" decodes the body; absent/"identity"/"utf-8" keep it).
  *   Anything else (not JSON, not an object, no body, wrong types, bad base64) is
- *   NI_ERR_ENVELOPE with the reason in errstr.
+ *   NI_ERR_ENVELOPE with the reason in errstr. A JSON-string body is UTF-8 (charset hint
+ *   "UTF-8"); a declared charset applies to a base64 body. Headers fill what the envelope lacks.
  * - Raw page: headers "url", "content-type" (text/plain, text/html; a "; charset=" parameter is
  *   honoured), "charset", "fetched-at" (header names case-insensitive).
  * The fetch time falls back to the message timestamp (ISO 8601 UTC with milliseconds).
- * in.hints.max_bytes is set to max_bytes; a value (or decoded body) over it is NI_ERR_TOO_LARGE.
+ * in.hints.max_bytes is set to max_bytes (0: PAGE_DEFAULT_MAX_BYTES applies); a raw value or an
+ * envelope's decoded body over it is NI_ERR_TOO_LARGE (an envelope value may be 4/3 of it +
+ * 64 KiB: base64 and fields). An empty value is a raw page.
  * On error *out holds nothing to free. On success the caller calls kafka_page_clear; value must
- * outlive *out (raw pages are not copied).
+ * outlive *out (raw pages are not copied); *out must not be moved (in.fetched_at may point
+ * into fetched_buf).
  */
 int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
                       int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char *errstr,
