@@ -347,3 +347,39 @@ Test(kafka_offsets, destroy_with_pending_tickets_leaks_nothing)
     cr_assert_eq(kafka_offsets_inflight(o), 4 * 66);
     kafka_offsets_destroy(o); /* ASan/valgrind: no leak */
 }
+
+Test(kafka_offsets, null_arguments_are_harmless)
+{
+    kafka_offsets *o = kafka_offsets_create();
+    cr_assert_null(kafka_offsets_track(o, NULL, 0, 0));
+    cr_assert_null(kafka_offsets_track(NULL, "pages", 0, 0));
+    kafka_ticket_ref(NULL);
+    kafka_ticket_done(o, NULL);
+    kafka_ticket_failed(o, NULL);
+    kafka_ticket_retried(o, NULL);
+    kafka_offsets_forget(o, NULL, 0);
+    kafka_offsets_forget(NULL, "pages", 0);
+    cr_assert_null(kafka_offsets_committable(NULL, 1));
+    cr_assert_eq(kafka_offsets_inflight(NULL), 0);
+    cr_assert_eq(kafka_offsets_stuck(NULL), 0);
+    cr_assert_eq(kafka_offsets_inflight(o), 0);
+    kafka_offsets_destroy(o);
+}
+
+Test(kafka_offsets, failure_on_a_forgotten_ticket_is_not_stuck)
+{
+    kafka_offsets *o = kafka_offsets_create();
+    kafka_ticket *t = kafka_offsets_track(o, "pages", 0, 0);
+    kafka_ticket_ref(t);
+    kafka_offsets_forget(o, "pages", 0);
+    kafka_ticket_failed(o, t);
+    cr_assert_eq(kafka_offsets_stuck(o), 0);
+    kafka_ticket *n = kafka_offsets_track(o, "pages", 0, 0); /* reassigned meanwhile */
+    kafka_ticket_done(o, t);
+    kafka_ticket_done(o, t);
+    cr_assert_eq(kafka_offsets_inflight(o), 1);
+    cr_assert_null(kafka_offsets_committable(o, 1));
+    kafka_ticket_done(o, n);
+    cr_assert_eq(take(o, 0, "pages", 0, NULL), 1);
+    kafka_offsets_destroy(o);
+}
