@@ -64,7 +64,7 @@ static const opt_def opts[] = {
      "page size limit; larger pages go to the dead-letter topic (suffixes k, M, G)"},
     {"max-inflight", F(max_inflight), OPT_INT, "1000", NULL, 1, 1000000, NULL, "N",
      "messages consumed but not yet committable; above it the partitions pause"},
-    {"grace-ms", F(grace_ms), OPT_INT, "25000", NULL, 0, INT_MAX, NULL, "MS",
+    {"grace-ms", F(grace_ms), OPT_INT, "25000", NULL, 1, INT_MAX, NULL, "MS",
      "shutdown grace period after SIGTERM/SIGINT"},
     {"flush-timeout-ms", F(flush_timeout_ms), OPT_INT, "10000", NULL, 0, INT_MAX, NULL, "MS",
      "bound on the producer flush when partitions are revoked"},
@@ -394,29 +394,37 @@ static int env_kafka(loader *ld, const char *var, const char *name, const char *
     return prop_add_checked(ld, key, value, where);
 }
 
+/* env_option: NEWS_INGEST_<NAME>=value for a table option; unknown names are warned about. */
+static int env_option(loader *ld, const char *var, const char *eq)
+{
+    for (size_t j = 0; j < NOPTS; j++) {
+        char want[128];
+        env_name(&opts[j], want, sizeof want);
+        if (strlen(want) == (size_t)(eq - var) && strncmp(var, want, strlen(want)) == 0)
+            return opt_set(ld->cfg, &opts[j], eq + 1, var, ld->errstr, ld->errlen);
+    }
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - var), var);
+    if (strcmp(name, ENV_PREFIX "CONFIG") != 0)
+        log_warn("unknown environment variable ignored", "name", name);
+    return NI_OK;
+}
+
 static int apply_env(loader *ld, char **envp)
 {
     const size_t pl = strlen(ENV_PREFIX), kl = strlen(ENV_KAFKA);
     for (size_t i = 0; envp && envp[i]; i++) {
         const char *var = envp[i], *eq = strchr(var, '=');
         if (!eq || strncmp(var, ENV_PREFIX, pl) != 0) continue;
-        const char *name = var + pl, *value = eq + 1;
+        const char *name = var + pl;
         size_t nl = (size_t)(eq - name);
-        int rc = NI_OK;
+        int rc;
         if (nl > kl && strncmp(name, ENV_KAFKA, kl) == 0) {
             char prop[256];
             snprintf(prop, sizeof prop, "%.*s", (int)(nl - kl), name + kl);
-            rc = env_kafka(ld, var, prop, value);
+            rc = env_kafka(ld, var, prop, eq + 1);
         } else {
-            for (size_t j = 0; j < NOPTS; j++) {
-                char want[128];
-                env_name(&opts[j], want, sizeof want);
-                if (strlen(want) != (size_t)(eq - var) || strncmp(var, want, strlen(want)) != 0)
-                    continue;
-                char where[1024];
-                snprintf(where, sizeof where, "%s", var);
-                rc = opt_set(ld->cfg, &opts[j], value, where, ld->errstr, ld->errlen);
-            }
+            rc = env_option(ld, var, eq);
         }
         if (rc != NI_OK) return rc;
     }
@@ -468,7 +476,7 @@ static int flags_scan(int argc, char **argv, flag_scan *fs, char *errstr, size_t
         free(av);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
     }
-    memcpy(av, argv, (size_t)argc * sizeof *av);
+    if (argc > 0) memcpy(av, argv, (size_t)argc * sizeof *av);
     int rc = NI_OK, c;
     opterr = 0;
     optind = 0; /* glibc: 0 resets getopt fully (ordering mode, permutation state); like 1 */
@@ -560,6 +568,7 @@ int config_load(config *cfg, int argc, char **argv, char **envp, char *errstr, s
 {
     memset(cfg, 0, sizeof *cfg);
     flag_scan fs = {0};
+    if (argc < 0 || !argv) argc = 0;
     int rc = flags_scan(argc, argv, &fs, errstr, errlen);
     if (rc == NI_OK && fs.help) {
         config_usage(stdout);

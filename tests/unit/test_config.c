@@ -1,5 +1,6 @@
 /* test_config.c: unit tests of the worker configuration (flags > env > file > defaults). */
 #include "config/config.h"
+#include "log/log.h"
 #include "page/page.h"
 #include "util/err.h"
 
@@ -508,4 +509,37 @@ Test(config, props_parse_and_free)
     cr_assert_null(p.v);
     config_props_free(NULL);
     config_free(NULL);
+}
+
+Test(config, unknown_environment_variable_warned)
+{
+    FILE *logs = tmpfile();
+    log_stream_set(logs);
+    const char *env[] = {"NEWS_INGEST_BROKERS=x:1", "NEWS_INGEST_BROKER=typo:1",
+                         "NEWS_INGEST_CONFIG=", "OTHER_THING=1", NULL};
+    cr_assert_eq(load_v(NULL, env), NI_OK, "%s", err);
+    log_stream_set(NULL);
+    char line[512] = "";
+    rewind(logs);
+    cr_assert(fgets(line, sizeof line, logs));
+    cr_assert(strstr(line, "\"NEWS_INGEST_BROKER\""), "%s", line);
+    cr_assert(strstr(line, "\"warn\""), "%s", line);
+    cr_assert_null(fgets(line, sizeof line, logs), "one warning only: %s", line);
+    fclose(logs);
+}
+
+Test(config, grace_must_be_positive)
+{
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--grace-ms", "0"), NOENV), NI_ERR_INVALID);
+    cr_assert(strstr(err, "--grace-ms=0: out of range"), "%s", err);
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--flush-timeout-ms", "0"), NOENV), NI_OK, "%s",
+                 err);
+    cr_assert_eq(cfg.flush_timeout_ms, 0);
+}
+
+Test(config, no_arguments_at_all)
+{
+    char *envp[] = {"NEWS_INGEST_BROKERS=embedded", NULL};
+    cr_assert_eq(config_load(&cfg, 0, NULL, envp, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_str_eq(cfg.brokers, "embedded");
 }
