@@ -56,41 +56,50 @@ static const struct {
 };
 #define NLANGS (sizeof stopwords / sizeof stopwords[0])
 
-/* Arabic-script letters telling Persian/Urdu apart from Arabic. */
-typedef struct arabic_votes {
-    size_t arabic;  /* ي ك ة ى: Arabic orthography */
-    size_t persian; /* ی ک پ چ ژ گ: Persian (and Urdu) orthography */
-    size_t urdu;    /* ٹ ڈ ڑ ں ے ہ ھ: Urdu only */
-} arabic_votes;
+/* Arabic-script letters telling Persian/Urdu apart from Arabic: the vote of c. */
+enum { VOTE_NONE, VOTE_ARABIC, VOTE_PERSIAN, VOTE_URDU, VOTES };
 
-static void arabic_vote(UChar32 c, arabic_votes *v)
+static int arabic_vote(UChar32 c)
 {
     switch (c) {
-    case 0x064A:
+    case 0x064A: /* ي ك ة ى: Arabic orthography */
     case 0x0643:
     case 0x0629:
     case 0x0649:
-        v->arabic++;
-        break;
-    case 0x06CC:
+        return VOTE_ARABIC;
+    case 0x06CC: /* ی ک پ چ ژ گ: Persian (and Urdu) orthography */
     case 0x06A9:
     case 0x067E:
     case 0x0686:
     case 0x0698:
     case 0x06AF:
-        v->persian++;
-        break;
-    case 0x0679:
+        return VOTE_PERSIAN;
+    case 0x0679: /* ٹ ڈ ڑ ں ے ہ ھ: Urdu only */
     case 0x0688:
     case 0x0691:
     case 0x06BA:
     case 0x06D2:
     case 0x06C1:
     case 0x06BE:
-        v->urdu++;
-        break;
+        return VOTE_URDU;
     default:
-        break;
+        return VOTE_NONE;
+    }
+}
+
+/* What the guess needs of U+0000..U+07FF in one byte: LANG_LETTER, the script (low 4 bits, as
+ * normalize_script) and the Arabic vote (bits 4-5). */
+#define LANG_TAB_N 0x800
+enum { LANG_LETTER = 0x80 };
+static uint8_t lang_tab[LANG_TAB_N];
+static pthread_once_t lang_once = PTHREAD_ONCE_INIT;
+
+static void lang_tab_init(void)
+{
+    for (UChar32 c = 0; c < LANG_TAB_N; c++) {
+        int alpha = c < 0x80 ? (unsigned)((c | 0x20) - 'a') < 26 : (normalize_props(c) & NP_ALPHA);
+        uint8_t sc = c < 0x80 ? SCRIPT_LATIN : normalize_script(c);
+        lang_tab[c] = alpha ? (uint8_t)(LANG_LETTER | sc | (sc == 1 ? arabic_vote(c) : 0) << 4) : 0;
     }
 }
 
@@ -179,33 +188,47 @@ static const char *latin_guess(const char *s, size_t len)
     return stopwords[best].lang;
 }
 
-const char *normalize_language_guess(const char *text, size_t len)
+/* letter_counts: letters per script (counts[0] = other scripts) and Arabic votes among the first
+ * GUESS_LETTERS letters of text; returns the bytes read. One- and two-byte characters come from
+ * the table. */
+static size_t letter_counts(const char *text, size_t len, size_t counts[NSCRIPTS + 1],
+                            size_t votes[VOTES])
 {
-    size_t counts[NSCRIPTS + 1] = {0}, i = 0, letters = 0;
-    arabic_votes av = {0};
-    if (!text) return "und";
+    const uint8_t *s = (const uint8_t *)text;
+    size_t i = 0, letters = 0;
+    pthread_once(&lang_once, lang_tab_init);
     while (i < len && letters < GUESS_LETTERS) {
-        UChar32 c = (uint8_t)text[i];
-        if (c < 0x80) {
-            i++;
-            if ((unsigned)((c | 0x20) - 'a') < 26) counts[SCRIPT_LATIN]++, letters++;
+        UChar32 c = s[i];
+        if (c < 0x80 || (c >= 0xC2 && c < 0xE0 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80)) {
+            c = c < 0x80 ? c : ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+            i += c < 0x80 ? 1 : 2;
+            uint8_t e = lang_tab[c];
+            letters += e >> 7;
+            counts[e & 15] += e >> 7;
+            votes[e >> 4 & 3]++;
             continue;
         }
         U8_NEXT(text, i, len, c);
         if (c < 0 || !(normalize_props(c) & NP_ALPHA)) continue;
-        uint8_t sc = normalize_script(c);
         letters++;
-        counts[sc]++;
-        if (sc == 1) arabic_vote(c, &av);
+        counts[normalize_script(c)]++; /* no vote: the voting letters are all two-byte */
     }
+    return i;
+}
+
+const char *normalize_language_guess(const char *text, size_t len)
+{
+    size_t counts[NSCRIPTS + 1] = {0}, votes[VOTES] = {0};
+    if (!text) return "und";
+    size_t i = letter_counts(text, len, counts, votes);
     size_t best = 1, kana = counts[6] + counts[7];
     for (size_t k = 2; k <= NSCRIPTS; k++)
         if (counts[k] > counts[best]) best = k;
     if (counts[best] == 0) return "und";
     const char *lang = script_langs[best - 1];
     if (best == 5 && kana * 20 >= counts[best]) return "ja"; /* Han with kana */
-    if (best == 1 && av.persian > av.arabic)
-        return av.urdu * 100 >= counts[best] && av.urdu >= 2 ? "ur" : "fa";
+    if (best == 1 && votes[VOTE_PERSIAN] > votes[VOTE_ARABIC])
+        return votes[VOTE_URDU] * 100 >= counts[best] && votes[VOTE_URDU] >= 2 ? "ur" : "fa";
     if (best == SCRIPT_LATIN) return latin_guess(text, i);
     return lang;
 }

@@ -4,6 +4,7 @@
 #include "normalize/normalize_internal.h"
 #include "util/err.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -91,44 +92,97 @@ static inline uint8_t next_cp(const uint8_t *s, size_t len, size_t *i, UChar32 *
     return *c < 0 ? 0 : normalize_props(*c);
 }
 
+/* The cleaning of U+0000..U+07FF for the branch-free loop of clean: CLEAN_KEEP (the character
+ * stays as it is), CLEAN_SPACE (collapses into one space), CLEAN_SLOW (NFC may change it: the
+ * general step tracks combining classes); neither KEEP nor SPACE: dropped. */
+#define CLEAN_TAB_N 0x800
+enum { CLEAN_KEEP = 1, CLEAN_SPACE = 2, CLEAN_SLOW = 4 };
+static uint8_t clean_tab[CLEAN_TAB_N];
+static pthread_once_t clean_once = PTHREAD_ONCE_INIT;
+
+static void clean_tab_init(void)
+{
+    for (UChar32 c = 0; c < CLEAN_TAB_N; c++) {
+        size_t i = 0;
+        uint8_t u[2], pr;
+        UChar32 d;
+        int32_t k = 0;
+        U8_APPEND_UNSAFE(u, k, c);
+        pr = next_cp(u, (size_t)k, &i, &d);
+        clean_tab[c] = pr & NP_SPACE               ? CLEAN_SPACE
+                       : pr & NP_INVISIBLE         ? 0
+                       : pr & NP_NFC && c >= 0x300 ? CLEAN_SLOW
+                                                   : CLEAN_KEEP;
+    }
+}
+
+/* The output of one clean pass: the buffer, its length and capacity, a pending space. */
+typedef struct clean_out {
+    char *o;
+    size_t n, cap;
+    int space;
+} clean_out;
+
+/* clean_step: the general step for the character in[start..i) decoded as c (negative when
+ * ill-formed) with properties pr; NI_OK or NI_ERR_NOMEM. */
+static int clean_step(clean_out *st, const char *in, size_t start, size_t i, size_t len, UChar32 c,
+                      uint8_t pr, int *nfc, uint8_t *ccc)
+{
+    if (pr & NP_SPACE) {
+        st->space = 1;
+        return NI_OK;
+    }
+    if (c >= 0 && (pr & NP_INVISIBLE)) return NI_OK;
+    if (st->space && st->n) st->o[st->n++] = ' ';
+    st->space = 0;
+    if (c < 0) return put_fffd(&st->o, &st->n, &st->cap, len - i);
+    if (pr & NP_NFC)
+        *nfc |= needs_nfc(c, ccc);
+    else
+        *ccc = 0;
+    memcpy(st->o + st->n, in + start, i - start);
+    st->n += i - start;
+    return NI_OK;
+}
+
 /* clean: whitespace collapsed and trimmed, invisibles dropped; *nfc set when NFC may change it.
- * Kept characters are copied in runs (in[run..start) is kept but not yet written). */
+ * One- and two-byte characters take the table and are written without branches (two bytes
+ * stored, the length added); a pending space goes before the next kept character. */
 static int clean(const char *in, size_t len, char **out, size_t *outlen, int *nfc)
 {
-    size_t cap = len + 1, i = 0, n = 0, run = 0;
-    char *o = malloc(cap);
+    clean_out st = {malloc(len + 4), 0, len + 4, 0};
     const uint8_t *s = (const uint8_t *)in;
-    int space = 0;
+    size_t i = 0;
     uint8_t ccc = 0;
-    while (o && i < len) {
+    pthread_once(&clean_once, clean_tab_init);
+    while (st.o && i < len) {
+        unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >= 0x80;
+        UChar32 c = two ? (UChar32)((b & 0x1F) << 6 | (b1 & 0x3F)) : (UChar32)b;
         size_t start = i;
-        UChar32 c;
-        uint8_t pr = next_cp(s, len, &i, &c);
-        if (c >= 0 && !(pr & (NP_SPACE | NP_INVISIBLE))) {
-            if (space) o[n++] = ' ', space = 0; /* run == start here */
-            if (pr & NP_NFC)
-                *nfc |= needs_nfc(c, &ccc);
-            else
-                ccc = 0;
+        uint8_t e = CLEAN_SLOW;
+        if (!two || (b >= 0xC2 && b < 0xE0 && (b1 & 0xC0) == 0x80)) e = clean_tab[c];
+        if (e & CLEAN_SLOW) {
+            uint8_t pr = next_cp(s, len, &i, &c);
+            if (clean_step(&st, in, start, i, len, c, pr, nfc, &ccc)) break;
             continue;
         }
-        memcpy(o + n, in + run, start - run);
-        n += start - run;
-        run = i;
-        if (pr & NP_SPACE) space = n > 0;
-        if (c >= 0) continue;
-        if (space) o[n++] = ' ', space = 0;
-        if (put_fffd(&o, &n, &cap, len - i)) break;
+        i += 1 + two;
+        size_t keep = e & CLEAN_KEEP, lead = keep && st.space && st.n;
+        st.o[st.n] = ' ';
+        st.n += lead;
+        st.o[st.n] = (char)b;
+        st.o[st.n + 1] = (char)b1;
+        st.n += keep << two;
+        st.space = keep ? 0 : (st.space | ((e & CLEAN_SPACE) != 0));
+        ccc = keep ? 0 : ccc;
     }
-    if (!o || i < len) {
-        free(o);
+    if (!st.o || i < len) {
+        free(st.o);
         return NI_ERR_NOMEM;
     }
-    memcpy(o + n, in + run, len - run);
-    n += len - run;
-    o[n] = '\0';
-    *out = o;
-    *outlen = n;
+    st.o[st.n] = '\0';
+    *out = st.o;
+    *outlen = st.n;
     return NI_OK;
 }
 

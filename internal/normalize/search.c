@@ -11,6 +11,7 @@
 #include "normalize/normalize_internal.h"
 #include "util/err.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/unorm2.h>
@@ -63,53 +64,95 @@ static int nfkc_cf(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
     return NI_ERR_CHARSET;
 }
 
+/* The search folding of U+0000..U+07FF as emit entries for the branch-free loop of fold_fast:
+ * the fold's UTF-8 (bytes 0-1) and length 0-2 (byte 2; 0 = dropped or space), SEARCH_SPACE for
+ * whitespace, SEARCH_SLOW when the general step must decide (NFKC_Casefold, longer folds). */
+#define SEARCH_TAB_N 0x800
+enum { SEARCH_SPACE = 1u << 24, SEARCH_SLOW = 1u << 25 };
+static uint32_t search_tab[SEARCH_TAB_N];
+static pthread_once_t search_once = PTHREAD_ONCE_INIT;
+
+static void search_tab_init(void)
+{
+    for (UChar32 c = 0; c < SEARCH_TAB_N; c++) {
+        UChar32 f = normalize_fold(c);
+        uint32_t e = 0;
+        if (c >= 0x80 && (normalize_props(c) & NP_NFKC_CF))
+            e = SEARCH_SLOW;
+        else if (f == ' ')
+            e = SEARCH_SPACE;
+        else if (f > 0 && f < 0x80)
+            e = (uint32_t)f | 1u << 16;
+        else if (f >= 0x80 && f < SEARCH_TAB_N)
+            e = (0xC0u | (uint32_t)f >> 6) | (0x80u | ((uint32_t)f & 0x3F)) << 8 | 2u << 16;
+        else if (f != 0)
+            e = SEARCH_SLOW;
+        search_tab[c] = e;
+    }
+}
+
+/* The state of one fold_fast pass: output length and a pending space. */
+typedef struct fold_out {
+    char *o;
+    size_t n;
+    int space;
+} fold_out;
+
+/* fold_slow_step: the general step for code point c (any, or negative when ill-formed): 0 when
+ * the text needs ICU, else 1 with c folded into st. */
+static int fold_slow_step(fold_out *st, UChar32 c)
+{
+    if (c < 0 || (c >= 0x80 && (normalize_props(c) & NP_NFKC_CF))) return 0;
+    UChar32 f = normalize_fold(c);
+    if (f == ' ') st->space = 1;
+    if (f == ' ' || f == 0) return 1;
+    if (st->space && st->n) st->o[st->n++] = ' ';
+    st->space = 0;
+    U8_APPEND_UNSAFE(st->o, st->n, f);
+    return 1;
+}
+
 /* fold_fast: the whole indexing form straight from UTF-8 when no character needs ICU's
  * NFKC_Casefold (ASCII, already-stable letters, whitespace, removable Arabic marks): *out set.
- * Returns 0 (nothing allocated) as soon as one does, 1 when done, -1 when out of memory.
- * Unchanged characters are copied in runs (in[run..start) is kept but not yet written). */
+ * Returns 0 (nothing allocated) as soon as one does, 1 when done, -1 when out of memory. One-
+ * and two-byte characters take the table and write without branches; a pending space is written
+ * before the next kept character when something precedes it. */
 static int fold_fast(const char *in, size_t len, char **out)
 {
     const uint8_t *s = (const uint8_t *)in;
-    char *o = malloc(len + 1);
-    size_t i = 0, n = 0, run = 0;
-    int space = 0, icu = 0;
-    if (!o) return -1;
-    while (i < len && !icu) {
-        size_t start = i;
-        UChar32 c = s[i];
-        if (c < 0x80)
-            i++;
-        else if (c >= 0xC2 && c < 0xE0 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
-            c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-            i += 2;
-        } else {
+    fold_out st = {malloc(len + 4), 0, 0};
+    size_t i = 0;
+    int icu = 0; /* a character needs ICU */
+    if (!st.o) return -1;
+    pthread_once(&search_once, search_tab_init);
+    while (i < len) {
+        unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >= 0x80;
+        UChar32 c = two ? (UChar32)((b & 0x1F) << 6 | (b1 & 0x3F)) : (UChar32)b;
+        if (two && !(b >= 0xC2 && b < 0xE0 && (b1 & 0xC0) == 0x80)) {
             int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
-            U8_NEXT(s + i, j, m, c);
+            U8_NEXT(s + i, j, m, c); /* 3- and 4-byte or ill-formed: the general step */
             i += (size_t)j;
-            if ((icu = c < 0)) break;
+            if (!(icu = !fold_slow_step(&st, c))) continue;
+            break;
         }
-        if ((icu = c >= 0x80 && (normalize_props(c) & NP_NFKC_CF))) break;
-        UChar32 f = normalize_fold(c);
-        if (f == c && f != ' ') {
-            if (space) o[n++] = ' ', space = 0; /* run == start here */
-            continue;
-        }
-        memcpy(o + n, in + run, start - run);
-        n += start - run;
-        run = i;
-        if (f == ' ') space = n > 0;
-        if (f == ' ' || f == 0) continue;
-        if (space) o[n++] = ' ', space = 0;
-        U8_APPEND_UNSAFE(o, n, f);
+        i += 1 + two;
+        uint32_t e = search_tab[c];
+        if ((e & SEARCH_SLOW) && (icu = !fold_slow_step(&st, c))) break;
+        if (e & SEARCH_SLOW) continue;
+        size_t w = e >> 16 & 3, lead = w && st.space && st.n;
+        st.o[st.n] = ' ';
+        st.n += lead;
+        st.o[st.n] = (char)(e & 0xFF);
+        st.o[st.n + 1] = (char)(e >> 8 & 0xFF);
+        st.n += w;
+        st.space = w ? 0 : (st.space | ((e & SEARCH_SPACE) != 0));
     }
     if (icu) {
-        free(o);
+        free(st.o);
         return 0;
     }
-    memcpy(o + n, in + run, len - run);
-    n += len - run;
-    o[n] = '\0';
-    *out = o;
+    st.o[st.n] = '\0';
+    *out = st.o;
     return 1;
 }
 

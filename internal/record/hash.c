@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#define XXH_INLINE_ALL /* the shingle hashes are short: inlined XXH3 skips the call and dispatch   \
+                        */
 #include <xxhash.h>
 
 static const char hexdigits[] = "0123456789abcdef";
@@ -171,22 +173,18 @@ void record_text_scan(const char *text, size_t len, size_t *words, unsigned long
     while (next_token(text, len, &pos, &a, &b)) {
         if (words) n += has_alnum(text + a, b - a);
         if (!simhash) continue;
-        if (nw == 3) {
-            memmove(w[0], w[1], sizeof w[0] * 2);
-            nw = 2;
-        }
-        w[nw][0] = a;
-        w[nw][1] = b;
-        if (++nw == 3) {
-            simhash_add(&acc, shingle_hash(text, (const size_t(*)[2])w, 3, &scratch));
-            nshingles++;
-        }
+        w[0][0] = w[1][0], w[0][1] = w[1][1]; /* the window slides by one word */
+        w[1][0] = w[2][0], w[1][1] = w[2][1];
+        w[2][0] = a, w[2][1] = b;
+        if (++nw < 3) continue;
+        simhash_add(&acc, shingle_hash(text, (const size_t(*)[2])w, 3, &scratch));
+        nshingles++;
     }
     if (words) *words = n;
     if (!simhash) return;
     /* A text of one or two words is one shingle. */
     if (!nshingles && nw)
-        simhash_add(&acc, shingle_hash(text, (const size_t(*)[2])w, nw, &scratch));
+        simhash_add(&acc, shingle_hash(text, (const size_t(*)[2])w + 3 - nw, nw, &scratch));
     sbuf_free(&scratch);
     simhash_flush(&acc);
     uint64_t h = 0; /* bit i set when more hashes had it set than not */

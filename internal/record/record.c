@@ -9,6 +9,7 @@
 #include "util/sbuf.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ typedef struct facts {
     char *canonical; /* canonical URL, NULL when no URL is known */
     char *domain;    /* host of the canonical URL (or the URL), NULL when none */
     char *search;    /* normalize_search_text(title + "\n" + body) */
+    size_t search_len;
     char published[40];
     const char *published_source; /* NULL when published is unknown */
     unsigned quality;
@@ -130,6 +132,7 @@ static int facts_fill(const record_input *in, facts *f, char *errstr, size_t err
     if (rc) return rc;
     rc = normalize_search_text(f->text.data, f->text.len, &f->search, errstr, errlen);
     if (rc) return rc;
+    f->search_len = strlen(f->search);
     published(in, f);
     f->quality |= in->article->quality | (in->page ? in->page->quality : 0);
     hashes(in->article, f);
@@ -137,11 +140,68 @@ static int facts_fill(const record_input *in, facts *f, char *errstr, size_t err
 }
 
 /* The tree under construction: strings are copied, or referenced when the tree is printed before
- * the facts and the article go away (ref); bytes sums the string lengths for the print buffer. */
+ * the facts and the article go away (ref; long strings are then escaped up front into raw items,
+ * through scratch); bytes sums the string lengths for the print buffer. */
 typedef struct builder {
     int ref;
     size_t bytes;
+    sbuf scratch;
 } builder;
+
+/* special_mask: the high bit of each byte of x that JSON must escape (controls, '"', '\\'); the
+ * lowest set bit is exact, higher ones may be false positives. */
+static inline uint64_t special_mask(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
+/* escape_byte: the escape of one special byte c at o, as cJSON writes it; returns its length. */
+static size_t escape_byte(unsigned char c, char *o)
+{
+    static const char short_esc[] = {['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
+                                     ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't'};
+    static const char hex[] = "0123456789abcdef";
+    o[0] = '\\';
+    if (c < sizeof short_esc && short_esc[c]) {
+        o[1] = short_esc[c];
+        return 2;
+    }
+    memcpy(o + 1, "u00", 3);
+    o[4] = hex[c >> 4];
+    o[5] = hex[c & 15];
+    return 6;
+}
+
+/* first_special: index of the first byte of s[0..k) JSON must escape, k when none. */
+static size_t first_special(const char *s, size_t k)
+{
+    for (size_t j = 0; j < k; j++) {
+        unsigned char c = (unsigned char)s[j];
+        if (c < 0x20 || c == '"' || c == '\\') return j;
+    }
+    return k;
+}
+
+size_t record_json_string(const char *s, size_t len, char *out)
+{
+    char *o = out;
+    size_t i = 0;
+    *o++ = '"';
+    while (i < len) { /* 8 bytes at a time: copied whole, kept up to the first special byte */
+        uint64_t x = 0;
+        size_t k = len - i < 8 ? len - i : 8;
+        memcpy(&x, s + i, k);
+        memcpy(o, &x, 8); /* out has room: each byte left may take up to 6 */
+        size_t at = special_mask(x) ? first_special(s + i, k) : k;
+        o += at, i += at;
+        if (at < k) o += escape_byte((unsigned char)s[i++], o);
+    }
+    *o++ = '"';
+    *o = '\0';
+    return (size_t)(o - out);
+}
 
 /* Tree helpers: each returns 0 when out of memory (the item is then freed). Keys are string
  * literals or quality names (static), so they are never copied. */
@@ -159,6 +219,18 @@ static cJSON *str(builder *b, const char *s)
 {
     b->bytes += strlen(s);
     return b->ref ? cJSON_CreateStringReference(s) : cJSON_CreateString(s);
+}
+
+/* long_str: s[0..len) as a string item; when printing (ref), escaped here into a raw item (the
+ * same bytes cJSON would print, found faster for long text). */
+static cJSON *long_str(builder *b, const char *s, size_t len)
+{
+    if (!b->ref || len > (SIZE_MAX - 3) / 6) return str(b, s);
+    sbuf_reset(&b->scratch);
+    if (sbuf_reserve(&b->scratch, RECORD_JSON_STRING_MAX(len))) return NULL;
+    size_t n = record_json_string(s, len, b->scratch.data);
+    b->bytes += n;
+    return cJSON_CreateRaw(b->scratch.data);
 }
 
 static cJSON *str_or_null(builder *b, const char *s)
@@ -271,10 +343,11 @@ static cJSON *tree(builder *b, const record_input *in, const facts *f)
              put(r, "published_at", str_or_null(b, f->published_source ? f->published : NULL)) &&
              put(r, "published_at_source", str_or_null(b, f->published_source)) &&
              put(r, "language", str(b, f->language)) && put(r, "direction", str(b, f->direction)) &&
-             put(r, "body", str(b, f->text.data + f->body_off)) && put(r, "images", images(b, a)) &&
-             put(r, "related", related(b, a)) &&
+             put(r, "body", long_str(b, f->text.data + f->body_off, f->text.len - f->body_off)) &&
+             put(r, "images", images(b, a)) && put(r, "related", related(b, a)) &&
              put(r, "keywords", string_array(b, a->keywords, a->nkeywords)) &&
-             put(r, "stats", stats(a, f)) && put(r, "search_text", str(b, f->search)) &&
+             put(r, "stats", stats(a, f)) &&
+             put(r, "search_text", long_str(b, f->search, f->search_len)) &&
              put(r, "fingerprint", fingerprint(b, f)) && put(r, "quality", quality(f->quality)) &&
              put(r, "entities", cJSON_CreateArray()) &&
              (!in->ingest || put(r, "ingest", ingest(b, in->ingest)));
@@ -306,10 +379,11 @@ int record_json(const record_input *in, char **out, size_t *len, char id[33], ch
     *out = NULL;
     *len = 0;
     facts f = {.text = SBUF_INIT};
-    builder b = {.ref = 1};
+    builder b = {.ref = 1, .scratch = SBUF_INIT};
     int rc = facts_fill(in, &f, errstr, errlen);
     if (rc == NI_OK) {
         cJSON *r = tree(&b, in, &f);
+        sbuf_free(&b.scratch);
         *out = r ? print(r, &b, len) : NULL;
         cJSON_Delete(r);
         if (!*out)
@@ -327,7 +401,7 @@ int record_build(const record_input *in, cJSON **out, char *errstr, size_t errle
     facts f = {.text = SBUF_INIT};
     int rc = facts_fill(in, &f, errstr, errlen);
     if (rc == NI_OK) {
-        builder b = {.ref = 0};
+        builder b = {.ref = 0, .scratch = SBUF_INIT};
         *out = tree(&b, in, &f);
         if (!*out)
             rc = ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory building the record");

@@ -1,13 +1,18 @@
 /* test_fast_paths.c: the speed paths agree with the plain ones (folded-input vocabulary matching,
- * fold + word count in one pass, record_json against record_build printed by cJSON). */
+ * fold + word count in one pass, record_json against record_build printed by cJSON, JSON string
+ * escaping against cJSON). */
 #include "extract/extract.h"
 #include "extract/vocab.h"
 #include "normalize/normalize.h"
+#include "page/page.h"
 #include "record/record.h"
+#include "record/record_internal.h"
 #include "support.h"
 #include "util/err.h"
+#include "util/sbuf.h"
 
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,4 +133,122 @@ Test(fast_paths, record_json_prints_what_record_build_builds)
     same_record("tests/fixtures/text/en_byline.txt", "https://Example.org/a?utm_source=x#top");
     same_record("tests/fixtures/text/ar_suffix.txt", NULL);
     same_record("tests/fixtures/text/en_wrapped.txt", NULL);
+}
+
+/* cjson_literal: s printed by cJSON as a string item (caller frees). */
+static char *cjson_literal(const char *s)
+{
+    cJSON *item = cJSON_CreateString(s);
+    cr_assert_not_null(item);
+    char *p = cJSON_PrintUnformatted(item);
+    cJSON_Delete(item);
+    cr_assert_not_null(p);
+    return p;
+}
+
+/* same_literal: record_json_string(s) is what cJSON prints for s. */
+static void same_literal(const char *s)
+{
+    size_t len = strlen(s);
+    char *fast = malloc(RECORD_JSON_STRING_MAX(len)), *want = cjson_literal(s);
+    cr_assert_not_null(fast);
+    size_t n = record_json_string(s, len, fast);
+    cr_assert_str_eq(fast, want, "escaping %zu bytes", len);
+    cr_assert_eq(n, strlen(want));
+    free(fast);
+    free(want);
+}
+
+Test(fast_paths, json_string_escapes_like_cjson)
+{
+    char s[40];
+    for (int c = 1; c < 256; c++) /* each byte alone, then at every offset of a longer run */
+        for (size_t at = 0; at < 20; at += at < 2 ? 1 : 7) {
+            memset(s, 'a', sizeof s);
+            s[at] = (char)c;
+            s[at + 1 + c % 17] = '\0';
+            same_literal(s);
+        }
+    same_literal("");
+    same_literal("\"\\\"\\\n\n\t\x01\x1f\x7f ok");
+    same_literal("العنوان\n\nفقرة \"مقتبسة\" \\ ثم\tنهاية");
+}
+
+/* gz_read: a gzipped file through gzip -dc (NULL when it cannot be read; caller frees). */
+static char *gz_read(const char *path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "gzip -dc '%s'", path);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    sbuf b = SBUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) cr_assert_eq(sbuf_append(&b, chunk, n), 0);
+    cr_assert_eq(pclose(f), 0, "%s", path);
+    return sbuf_steal(&b);
+}
+
+/* corpus_file: one page of the corpus glob patterns below (gzipped ones unpacked). */
+static char *corpus_file(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && !strcmp(path + n - 3, ".gz") ? gz_read(path) : support_read(path, NULL);
+}
+
+/* same_record_of_page: the page through decode, extract and normalize; record_json equals
+ * record_build's tree printed by cJSON. Returns 1 when the page gave an article. */
+static int same_record_of_page(extract_ctx *x, const char *path)
+{
+    char *bytes = corpus_file(path), err[256], id[33], *json = NULL;
+    page_hints hints = {.max_bytes = PAGE_DEFAULT_MAX_BYTES};
+    page *pg = NULL;
+    article *a = NULL;
+    int ok = page_decode(bytes, strlen(bytes), &hints, &pg, err, sizeof err) == NI_OK &&
+             extract_article(x, pg, &a, err, sizeof err) == NI_OK &&
+             normalize_article(a, err, sizeof err) == NI_OK;
+    if (ok) {
+        record_input in = {a, pg, NULL, "2026-11-21T10:00:00Z", NULL};
+        cJSON *tree = NULL;
+        size_t len = 0;
+        cr_assert_eq(record_build(&in, &tree, err, sizeof err), NI_OK, "%s", err);
+        cr_assert_eq(record_json(&in, &json, &len, id, err, sizeof err), NI_OK, "%s", err);
+        char *want = cJSON_PrintUnformatted(tree);
+        cr_assert_str_eq(json, want, "%s", path);
+        cr_assert_eq(len, strlen(want), "%s", path);
+        free(want);
+        free(json);
+        cJSON_Delete(tree);
+    }
+    article_destroy(a);
+    page_destroy(pg);
+    free(bytes);
+    return ok;
+}
+
+/* for_corpus: calls fn on every seed, example, AEB and Readability page; returns the pages that
+ * gave an article. */
+static size_t for_corpus(int (*fn)(extract_ctx *, const char *))
+{
+    const char *shared[] = {"seeds/*.txt", "data/aeb/html/*.html.gz",
+                            "data/readability/*/source.html"};
+    char err[256], pat[4200];
+    extract_ctx *x = extract_ctx_create(err, sizeof err);
+    cr_assert_not_null(x, "%s", err);
+    size_t done = 0;
+    for (size_t k = 0; k < 4; k++) {
+        snprintf(pat, sizeof pat, "%s",
+                 k < 3 ? support_shared_path(shared[k]) : support_path("examples/*"));
+        glob_t g;
+        cr_assert_eq(glob(pat, 0, NULL, &g), 0, "no pages match %s", pat);
+        for (size_t i = 0; i < g.gl_pathc; i++) done += (size_t)fn(x, g.gl_pathv[i]);
+        globfree(&g);
+    }
+    extract_ctx_destroy(x);
+    return done;
+}
+
+Test(fast_paths, record_json_prints_what_cjson_prints_for_every_corpus_page)
+{
+    cr_assert_gt(for_corpus(same_record_of_page), 300);
 }
