@@ -1,8 +1,20 @@
 /* cmd.h: the news-ingest commands; each takes its own argv (argv[0] = command name), returns the
- * process exit status. */
+ * process exit status (0 ok, 1 failure, 2 usage or configuration error). */
 #ifndef NI_CMD_H
 #define NI_CMD_H
 
-int cmd_parse(int argc, char **argv);
+#include <signal.h>
+
+int cmd_parse(int argc, char **argv);   /* page files -> records on stdout */
+int cmd_run(int argc, char **argv);     /* the Kafka worker */
+int cmd_produce(int argc, char **argv); /* page files -> messages on a topic */
+int cmd_broker(int argc, char **argv);  /* a standalone embedded (mock) cluster */
+
+/* cmd_signals_install: SIGTERM/SIGINT only set the returned flag; SIGPIPE is ignored. */
+volatile sig_atomic_t *cmd_signals_install(void);
+
+/* cmd_bootstrap_file_write: writes "list\n" to path atomically (temporary file + rename) so a
+ * reader polling for it never sees half a line. NI_OK or NI_ERR_IO. */
+int cmd_bootstrap_file_write(const char *path, const char *list);
 
 #endif

@@ -9,7 +9,10 @@ static void usage(FILE *f)
     fprintf(f, "usage: news-ingest COMMAND [OPTIONS]\n"
                "\n"
                "commands:\n"
+               "  run       the worker: consume pages from Kafka, publish article records\n"
                "  parse     turn page files into article records (JSON lines on stdout)\n"
+               "  produce   publish page files to a Kafka topic (backfills, trying the service)\n"
+               "  broker    run an in-memory Kafka-protocol cluster (trying the service, tests)\n"
                "  version   print the version\n"
                "\n"
                "news-ingest COMMAND --help shows the options of a command.\n");
@@ -22,7 +25,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "parse")) return cmd_parse(argc - 1, argv + 1);
+    if (!strcmp(cmd, "produce")) return cmd_produce(argc - 1, argv + 1);
+    if (!strcmp(cmd, "broker")) return cmd_broker(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("news-ingest %s\n", NI_VERSION);
         return 0;

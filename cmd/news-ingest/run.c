@@ -1,0 +1,134 @@
+/* run.c: `news-ingest run`: wires configuration, logs, metrics, HTTP and the Kafka worker. */
+#include "cmd.h"
+
+#include "config/config.h"
+#include "http/http.h"
+#include "kafka/kafka.h"
+#include "kafka/worker.h"
+#include "log/log.h"
+#include "metrics/health.h"
+#include "metrics/metrics.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern char **environ;
+
+#define PROG "news-ingest run"
+
+/* check_kafka: both client configurations build (bad properties fail before connecting). */
+static int check_kafka(const config *cfg, char *errstr, size_t errlen)
+{
+    rd_kafka_conf_t *c = NULL;
+    int rc = kafka_conf_new(cfg, CONFIG_SCOPE_CONSUMER, &c, errstr, errlen);
+    if (c) rd_kafka_conf_destroy(c);
+    c = NULL;
+    if (!rc) rc = kafka_conf_new(cfg, CONFIG_SCOPE_PRODUCER, &c, errstr, errlen);
+    if (c) rd_kafka_conf_destroy(c);
+    return rc;
+}
+
+/* embedded_props: the mock cluster's needs first (its group join waits session.timeout.ms -
+ * 1000), then the user's properties, which still win. */
+static int embedded_props(config *cfg)
+{
+    config_props p = {0};
+    int rc = config_props_add(&p, CONFIG_SCOPE_CONSUMER, "session.timeout.ms", "6000");
+    if (!rc) rc = config_props_add(&p, CONFIG_SCOPE_CONSUMER, "heartbeat.interval.ms", "1000");
+    for (size_t i = 0; !rc && i < cfg->props.n; i++)
+        rc =
+            config_props_add(&p, cfg->props.v[i].scope, cfg->props.v[i].key, cfg->props.v[i].value);
+    if (rc) {
+        config_props_free(&p);
+        return rc;
+    }
+    config_props_free(&cfg->props);
+    cfg->props = p;
+    return NI_OK;
+}
+
+/* embedded_start: the in-process cluster; cfg->brokers becomes its bootstrap list. */
+static kafka_embedded *embedded_start(config *cfg, char *errstr, size_t errlen)
+{
+    const char *topics[] = {cfg->input_topic, cfg->output_topic, cfg->dlq_topic,
+                            cfg->entities_topic};
+    kafka_embedded *e = kafka_embedded_create(cfg->embedded_brokers, cfg->embedded_partitions,
+                                              topics, 4, errstr, errlen);
+    if (!e) return NULL;
+    char *b = strdup(kafka_embedded_bootstraps(e));
+    if (!b || embedded_props(cfg) ||
+        (cfg->bootstrap_file && cmd_bootstrap_file_write(cfg->bootstrap_file, b))) {
+        free(b);
+        kafka_embedded_destroy(e);
+        ni_err_set(errstr, errlen, NI_ERR_IO, "embedded broker: cannot write the bootstrap file");
+        return NULL;
+    }
+    free(cfg->brokers);
+    cfg->brokers = b;
+    log_warn("embedded broker started: for trying the service and tests, not for data that "
+             "matters (in memory, about 5 MiB per partition)",
+             "bootstrap_servers", b, "bootstrap_file", cfg->bootstrap_file);
+    return e;
+}
+
+/* serve: HTTP plus the worker loop until a signal; the process exit status. */
+static int serve(const config *cfg, metrics *m, health *h)
+{
+    char err[512] = "";
+    http_server *http = http_server_create(cfg->http_listen, m, h, err, sizeof err);
+    if (!http) {
+        log_error("http server not started", "error", err);
+        return 1;
+    }
+    char port[16];
+    snprintf(port, sizeof port, "%d", http_server_port(http));
+    log_info("http listening", "listen", cfg->http_listen, "port", port);
+    kafka_worker *w = kafka_worker_create(cfg, m, h, err, sizeof err);
+    int status = 2;
+    if (w) {
+        volatile sig_atomic_t *flag = cmd_signals_install(); /* again: harmless */
+        log_info("worker started", "input_topic", cfg->input_topic, "output_topic",
+                 cfg->output_topic, "dlq_topic", cfg->dlq_topic, "group", cfg->group, "worker",
+                 cfg->worker_id);
+        status = kafka_worker_run(w, flag, err, sizeof err) ? 1 : 0;
+    }
+    if (status) log_error("worker stopped with an error", "error", err);
+    kafka_worker_destroy(w);
+    http_server_destroy(http);
+    if (!status) log_info("worker stopped");
+    return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cmd_signals_install(); /* before anything starts, so a early SIGTERM still drains */
+    config cfg;
+    char err[512] = "";
+    int rc = config_load(&cfg, argc, argv, environ, err, sizeof err);
+    if (rc == 1) return 0;
+    log_level level = LOG_INFO;
+    if (!rc) rc = log_level_parse(cfg.log_level, &level, err, sizeof err);
+    if (!rc) rc = check_kafka(&cfg, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, PROG ": %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    log_level_set(level);
+    kafka_embedded *e = NULL;
+    if (!strcmp(cfg.brokers, "embedded") && !(e = embedded_start(&cfg, err, sizeof err))) {
+        log_error("embedded broker not started", "error", err);
+        config_free(&cfg);
+        return 1;
+    }
+    metrics *m = metrics_create(NI_VERSION);
+    health *h = health_create();
+    int status = m && h ? serve(&cfg, m, h) : 1;
+    health_destroy(h);
+    metrics_destroy(m);
+    kafka_embedded_destroy(e);
+    config_free(&cfg);
+    return status;
+}
