@@ -96,9 +96,14 @@ static cJSON *line_build(log_level level, const char *msg, va_list ap)
              cJSON_AddStringToObject(o, "level", level_names[level]) &&
              cJSON_AddStringToObject(o, "msg", msg ? msg : "");
     const char *key;
+    char renamed[128];
     while (ok && (key = va_arg(ap, const char *)) != NULL) {
         const char *val = va_arg(ap, const char *);
         if (val && log_key_is_secret(key)) val = "[redacted]";
+        if (cJSON_GetObjectItemCaseSensitive(o, key)) { /* never two members of one name */
+            snprintf(renamed, sizeof renamed, "_%s", key);
+            key = renamed;
+        }
         ok = val ? cJSON_AddStringToObject(o, key, val) != NULL
                  : cJSON_AddNullToObject(o, key) != NULL;
     }

@@ -200,3 +200,19 @@ Test(log, concurrent_writers_give_whole_lines)
     }
     cr_assert_eq(log_dropped(), 0);
 }
+
+Test(log, field_named_like_a_builtin_is_renamed)
+{
+    log_info("real message", "msg", "field value", "level", "x");
+    size_t n;
+    cJSON **l = lines_read(&n);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(str(l[0], "msg"), "real message");
+    cr_assert_str_eq(str(l[0], "level"), "info");
+    cr_assert_str_eq(str(l[0], "_msg"), "field value");
+    cr_assert_str_eq(str(l[0], "_level"), "x");
+    int members = 0;
+    for (cJSON *c = l[0]->child; c; c = c->next) members++;
+    cr_assert_eq(members, 5);
+    cJSON_Delete(l[0]);
+}
