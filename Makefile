@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run test test-asan eval bench format clean
+.PHONY: all setup build run parse test test-asan eval bench format clean
 
 all: build
 
@@ -13,8 +13,12 @@ build: setup
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: parse the example pages into records (one JSON line each).
+# The main job: the worker on the embedded broker, fed the example pages (scripts/run-demo.sh).
 run: build
+	BIN=./$(BUILD)/news-ingest sh scripts/run-demo.sh
+
+# The offline command: the example pages straight to records (one JSON line each).
+parse: build
 	./$(BUILD)/news-ingest parse --fetched-at 2026-11-21T10:00:00Z examples/*
 
 # The tests: normal build, then the whole suite again under ASan/UBSan (fuzzers included).
