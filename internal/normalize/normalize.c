@@ -3,6 +3,7 @@
 
 #include "normalize/normalize_internal.h"
 #include "util/err.h"
+#include "util/sbuf.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -201,6 +202,32 @@ int normalize_text(const char *in, size_t len, char **out, char *errstr, size_t 
     }
     *out = o;
     return NI_OK;
+}
+
+int normalize_text_plain(const char *in, size_t len, char **out, char *errstr, size_t errlen)
+{
+    sbuf b = SBUF_INIT;
+    int space = 0, rc = NI_OK;
+    for (int32_t i = 0; rc == NI_OK && (size_t)i < len;) {
+        UChar32 c;
+        U8_NEXT(in, i, (int32_t)len, c);
+        uint8_t pr = c < 0 ? 0 : normalize_props(c);
+        if (pr & NP_SPACE) space = b.len > 0;
+        if (pr & (NP_SPACE | NP_INVISIBLE)) continue;
+        if (space) rc = sbuf_append_char(&b, ' ');
+        space = 0;
+        char u[4];
+        int32_t k = 0;
+        U8_APPEND_UNSAFE(u, k, c < 0 ? 0xFFFD : c);
+        if (rc == NI_OK) rc = sbuf_append(&b, u, (size_t)k);
+    }
+    size_t n = b.len;
+    *out = rc == NI_OK ? sbuf_steal(&b) : NULL;
+    sbuf_free(&b);
+    if (!*out) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    rc = nfc_utf8(out, &n, errstr, errlen);
+    if (rc) free(*out), *out = NULL;
+    return rc;
 }
 
 /* field: normalizes *f in place; an empty result becomes NULL. */

@@ -3,6 +3,7 @@
 #define NI_NORMALIZE_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <unicode/umachine.h>
 
@@ -54,6 +55,14 @@ static inline UChar32 normalize_fold(UChar32 c)
         return normalize_bmp_fold[c];
     return normalize_fold_slow(c);
 }
+
+/* normalize_search_text_icu: normalize_search_text always through ICU NFKC_Casefold (the
+ * reference the UTF-8 fast path must equal); same contract. */
+int normalize_search_text_icu(const char *in, size_t len, char **out, char *errstr, size_t errlen);
+
+/* normalize_text_plain: normalize_text one code point at a time and always through ICU NFC (the
+ * reference the table-driven loop must equal); same contract. */
+int normalize_text_plain(const char *in, size_t len, char **out, char *errstr, size_t errlen);
 
 /* The scripts normalize_script distinguishes, in index order. */
 extern const int normalize_scripts[];

@@ -163,6 +163,12 @@ int normalize_search_text(const char *in, size_t len, char **out, char *errstr, 
     if (fast) {
         return fast > 0 ? NI_OK : ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
     }
+    return normalize_search_text_icu(in, len, out, errstr, errlen);
+}
+
+int normalize_search_text_icu(const char *in, size_t len, char **out, char *errstr, size_t errlen)
+{
+    *out = NULL;
     UErrorCode st = U_ZERO_ERROR;
     int32_t n = 0, m = 0, olen = 0;
     UChar *u = malloc((len + 1) * sizeof *u), *v = NULL;

@@ -4,6 +4,7 @@
 #include "extract/extract.h"
 #include "extract/vocab.h"
 #include "normalize/normalize.h"
+#include "normalize/normalize_internal.h"
 #include "page/page.h"
 #include "record/record.h"
 #include "record/record_internal.h"
@@ -251,4 +252,57 @@ static size_t for_corpus(int (*fn)(extract_ctx *, const char *))
 Test(fast_paths, record_json_prints_what_cjson_prints_for_every_corpus_page)
 {
     cr_assert_gt(for_corpus(same_record_of_page), 300);
+}
+
+/* same_text_forms: s[0..len) cleans and folds alike on the table paths and the plain ones. */
+static void same_text_forms(const char *s, size_t len, const char *what)
+{
+    char err[256], *fast = NULL, *plain = NULL;
+    cr_assert_eq(normalize_text(s, len, &fast, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_eq(normalize_text_plain(s, len, &plain, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_str_eq(fast, plain, "normalize_text of %s", what);
+    free(fast);
+    free(plain);
+    cr_assert_eq(normalize_search_text(s, len, &fast, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_eq(normalize_search_text_icu(s, len, &plain, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_str_eq(fast, plain, "search text of %s", what);
+    free(fast);
+    free(plain);
+}
+
+/* same_forms_of_page: the page text, its raw title and paragraphs, and the normalized record
+ * text (title, blank line, body) through both paths. Returns 1 when the page gave an article. */
+static int same_forms_of_page(extract_ctx *x, const char *path)
+{
+    char *bytes = corpus_file(path), err[256];
+    page_hints hints = {.max_bytes = PAGE_DEFAULT_MAX_BYTES};
+    page *pg = NULL;
+    article *a = NULL;
+    int ok = page_decode(bytes, strlen(bytes), &hints, &pg, err, sizeof err) == NI_OK;
+    if (ok) same_text_forms(pg->text, pg->len, path);
+    ok = ok && extract_article(x, pg, &a, err, sizeof err) == NI_OK;
+    if (ok && a->title) same_text_forms(a->title, strlen(a->title), path);
+    sbuf text = SBUF_INIT;
+    for (size_t i = 0; ok && i < a->nblocks; i++) {
+        same_text_forms(a->blocks[i].text, strlen(a->blocks[i].text), path);
+        cr_assert_eq(sbuf_append_str(&text, i ? "\n\n" : "\n"), 0);
+        cr_assert_eq(sbuf_append_str(&text, a->blocks[i].text), 0);
+    }
+    if (ok) same_text_forms(text.data ? text.data : "", text.len, path);
+    sbuf_free(&text);
+    article_destroy(a);
+    page_destroy(pg);
+    free(bytes);
+    return ok;
+}
+
+Test(fast_paths, text_and_search_forms_match_the_plain_paths_on_every_corpus_page)
+{
+    cr_assert_gt(for_corpus(same_forms_of_page), 300);
+    static const char marks[] = "  a\xe2\x80\x8b  b\t\xc2\xa0"
+                                "c\xff \xd9\x8e\xd8\xa7\xd9\x8b ";
+    static const char ligature[] =
+        "\xef\xbb\xbf\xef\xac\x81 \xd8\xa3\xd9\x84\xd9\x80\xd9\x80\xd9\x88";
+    same_text_forms(marks, sizeof marks - 1, "marks");
+    same_text_forms(ligature, sizeof ligature - 1, "ligature");
 }
