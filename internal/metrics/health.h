@@ -24,8 +24,9 @@ void health_draining_set(health *h, int draining);   /* shutdown started */
 void health_beat(health *h);                         /* worker loop alive (for /livez) */
 
 /* health_ready: 1 when ready; else 0 and why (one short sentence, e.g. "draining: shutdown in
- * progress", "not assigned: waiting for a partition assignment", "stuck: 1 partition cannot
- * commit (delivery failed)", "producer: no broker reached yet"). */
+ * progress", "not joined: waiting to join the consumer group", "not assigned: waiting for a
+ * partition assignment", "stuck: 1 partition cannot commit (delivery failed)", "producer: no broker
+ * reached yet"). */
 int health_ready(health *h, char *why, size_t whylen);
 
 /* health_live: 1 while the worker loop has beaten within stale_ms (0 disables the check);

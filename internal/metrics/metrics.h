@@ -51,8 +51,9 @@ void metrics_lag_set(metrics *m, const char *topic, int partition, long long lag
  * NI_ERR_PARSE (errstr filled) when the JSON cannot be read; the gauges are unchanged then. */
 int metrics_stats_apply(metrics *m, const char *json, size_t len, char *errstr, size_t errlen);
 
-/* metrics_counter_get: the current value of a counter or gauge sample (tests, logs): family
- * name without suffix and the one label value ("" for none); 0 when absent. */
+/* metrics_value: the current value of a sample (tests, logs): family name (counters with or
+ * without _total; news_ingest_processing_seconds[_count|_sum] reads the histogram) and the one
+ * label value ("" for none; "topic:partition" for the lag); 0 when absent. */
 double metrics_value(metrics *m, const char *family, const char *label);
 
 /* metrics_render: appends the whole exposition to out; NI_OK or NI_ERR_NOMEM. */
