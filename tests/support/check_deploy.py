@@ -509,18 +509,25 @@ def check_dockerfile(c, path, root, port, dep):
     check_runtime_packages(c, path, apt_packages(run))
 
 
-def dpkg_owner(path):
-    p = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
-    if p.returncode != 0 or ":" not in p.stdout:
-        real = os.path.realpath(path)
-        if real != path:
-            return dpkg_owner(real)
-        # merged /usr: /lib/x86_64-linux-gnu/x is /usr/lib/x86_64-linux-gnu/x on disk
-        alt = path[4:] if path.startswith("/usr/") else "/usr" + path
-        p = subprocess.run(["dpkg", "-S", alt], capture_output=True, text=True)
-        if p.returncode != 0:
-            return None
-    return p.stdout.split(":")[0].split(",")[0].strip()
+def path_variants(path):
+    """path, its real path, and each with /usr toggled (merged /usr: /lib is /usr/lib)."""
+    out = []
+    for p in (path, os.path.realpath(path)):
+        out += [p, p[4:] if p.startswith("/usr/") else "/usr" + p]
+    return list(dict.fromkeys(out))
+
+
+def dpkg_owners(paths):
+    """path -> owning package (or None) for every path, with one `dpkg -S` call."""
+    variants = {p: path_variants(p) for p in paths}
+    allv = sorted({v for vs in variants.values() for v in vs})
+    q = subprocess.run(["dpkg", "-S"] + allv, capture_output=True, text=True) if allv else None
+    owner = {}
+    for line in (q.stdout if q else "").splitlines():
+        pkgs, sep, path = line.rpartition(": ")
+        if sep and "diversion" not in pkgs:
+            owner[path.strip()] = pkgs.split(",")[0].split(":")[0].strip()
+    return {p: next((owner[v] for v in vs if v in owner), None) for p, vs in variants.items()}
 
 
 def check_build_packages(c, path, root, pkgs):
@@ -531,32 +538,30 @@ def check_build_packages(c, path, root, pkgs):
     for p in pkgs:
         c.check(p in allowed, path, "build package %s is not in scripts/setup.sh" % p)
     cml = read_text(os.path.join(root, "CMakeLists.txt"))
-    for mods in re.findall(r"pkg_check_modules\(\w+\s+REQUIRED\s+IMPORTED_TARGET\s+([^)]*)\)", cml):
-        for mod in mods.split():
-            q = subprocess.run(["pkg-config", "--variable=pcfiledir", mod], capture_output=True,
-                               text=True)
-            owner = dpkg_owner(os.path.join(q.stdout.strip(), mod + ".pc")) if q.returncode == 0 \
-                else None
-            c.check(owner is not None and owner in pkgs, path,
-                    "build stage lacks %s (pkg-config %s)" % (owner, mod))
+    mods = [m for ms in re.findall(
+        r"pkg_check_modules\(\w+\s+REQUIRED\s+IMPORTED_TARGET\s+([^)]*)\)", cml) for m in ms.split()]
+    pcs = {}
+    for mod in mods:
+        q = subprocess.run(["pkg-config", "--variable=pcfiledir", mod], capture_output=True,
+                           text=True)
+        pcs[mod] = os.path.join(q.stdout.strip(), mod + ".pc") if q.returncode == 0 else mod
+    owners = dpkg_owners(list(pcs.values()))
+    for mod, pc in pcs.items():
+        c.check(owners[pc] is not None and owners[pc] in pkgs, path,
+                "build stage lacks %s (pkg-config %s)" % (owners[pc], mod))
     if "myhtml/api.h" in cml:
         c.check("libmodest-dev" in pkgs, path, "build stage lacks libmodest-dev (myhtml)")
 
 
 def depends_closure(pkgs):
     """pkgs plus everything they depend on (installed dpkg data), alternatives included."""
-    seen, todo = set(), list(pkgs)
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        q = subprocess.run(["dpkg-query", "-W", "-f=${Depends},${Pre-Depends}", p],
+    seen, level = set(), set(pkgs)
+    while level:
+        seen |= level
+        q = subprocess.run(["dpkg-query", "-W", "-f=${Depends},${Pre-Depends}\n"] + sorted(level),
                            capture_output=True, text=True)
-        for dep in re.split(r"[,|]", q.stdout if q.returncode == 0 else ""):
-            name = dep.strip().split(" ")[0].split(":")[0]
-            if name:
-                todo.append(name)
+        names = {d.strip().split(" ")[0].split(":")[0] for d in re.split(r"[,|\n]", q.stdout)}
+        level = {n for n in names if n} - seen
     return seen
 
 
@@ -568,19 +573,18 @@ def check_runtime_packages(c, path, pkgs):
     if not c.check(p.returncode == 0, path, "ldd %s failed: %s" % (c.a.binary, p.stderr[:200])):
         return
     have = depends_closure(pkgs)
-    for line in p.stdout.splitlines():
-        m = re.match(r"\s*(\S+)\s+=>\s+(\S+)", line)
-        if not m:
+    libs = re.findall(r"^\s*(\S+)\s+=>\s+(\S+)", p.stdout, re.M)
+    owners = dpkg_owners([f for _, f in libs if f != "not"])
+    for lib, file in libs:
+        if file == "not":
+            c.check(False, path, "ldd: %s not found" % lib)
             continue
-        if m.group(2) == "not":
-            c.check(False, path, "ldd: %s not found" % m.group(1))
-            continue
-        owner = dpkg_owner(m.group(2))
+        owner = owners[file]
         if owner and SANITIZER_PKG_RE.match(owner):
             continue
         c.ldd_checked += 1
         c.check(owner is not None and owner in have, path,
-                "%s (package %s) is not installed by the runtime stage" % (m.group(1), owner))
+                "%s (package %s) is not installed by the runtime stage" % (lib, owner))
 
 
 # --- Compose ---------------------------------------------------------------------------------
