@@ -1,0 +1,44 @@
+/* kb.h: the knowledge base of canonical entities and its matcher over tokens. */
+#ifndef NI_ENTITIES_KB_H
+#define NI_ENTITIES_KB_H
+
+#include "entities/ner.h"
+
+#include <stddef.h>
+
+/* One canonical entity (strings owned by the KB). */
+typedef struct ner_kb_entry {
+    const char *id;      /* stable: ISO 3166 alpha-2 for countries ("SY"), else "kb:<slug>" */
+    const char *type;    /* "PER", "ORG", "LOC" or "MISC" */
+    const char *name_ar; /* canonical Arabic name, NULL when unknown */
+    const char *name_en; /* canonical English name, NULL when unknown */
+    const char *country; /* ISO 3166 alpha-2 the entity belongs to, NULL when none */
+} ner_kb_entry;
+
+/* A KB name found in a token sequence: tokens [first, last). */
+typedef struct ner_kb_match {
+    size_t first, last;
+    const ner_kb_entry *entry;
+} ner_kb_match;
+
+typedef struct ner_kb ner_kb;
+
+/* ner_kb_load: the countries from ICU's locale data (uloc_getISOCountries with Arabic and English
+ * display names) plus the entries and aliases of the TSV file at path (NULL = countries only).
+ * Names and aliases are matched on normalized forms (search_text conventions). NULL on a missing
+ * or malformed file with errstr naming the file and line. */
+ner_kb *ner_kb_load(const char *path, char *errstr, size_t errlen);
+/* ner_kb_destroy: NULL is a no-op. */
+void ner_kb_destroy(ner_kb *kb);
+/* ner_kb_size: entries loaded. */
+size_t ner_kb_size(const ner_kb *kb);
+/* ner_kb_lookup: the entry with this id, or NULL. */
+const ner_kb_entry *ner_kb_lookup(const ner_kb *kb, const char *id);
+
+/* ner_kb_match: every KB name in toks, longest match first, non-overlapping, clitic-aware (the
+ * tokens' norm forms), in token order, into a fresh array *out (caller frees with free()) of
+ * *n matches. The KB is read-only: threads may share it. NI_OK or NI_ERR_NOMEM. */
+int ner_kb_match(const ner_kb *kb, const ner_tokens *toks, ner_kb_match **out, size_t *n,
+                 char *errstr, size_t errlen);
+
+#endif

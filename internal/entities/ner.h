@@ -1,0 +1,95 @@
+/* ner.h: entity annotation building blocks: tokens, the statistical tagger, the knowledge base. */
+#ifndef NI_ENTITIES_NER_H
+#define NI_ENTITIES_NER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- tokens (tokens.c) ------------------------------------------------------------------ */
+
+/* One word of a text field (ICU word break), with Arabic clitics split off: text/len are the
+ * bytes of the word without its proclitics (و ف ب ل ك ال, when they are not part of the word),
+ * start/end are Unicode code point offsets of that span in the field. */
+typedef struct ner_token {
+    const char *text; /* points into the field (not NUL-terminated) */
+    size_t len;
+    size_t start, end;   /* code points, [start, end) */
+    const char *surface; /* the whole word with its clitics, in the field */
+    size_t surface_len;
+    char *norm;         /* normalized form (search_text conventions, clitics removed); owned */
+    unsigned prefixes;  /* NER_CLITIC_* bits split off */
+    int sentence_start; /* 1 when the token begins a sentence */
+} ner_token;
+
+enum {
+    NER_CLITIC_WA = 1u << 0, /* و */
+    NER_CLITIC_FA = 1u << 1, /* ف */
+    NER_CLITIC_BI = 1u << 2, /* ب */
+    NER_CLITIC_LI = 1u << 3, /* ل */
+    NER_CLITIC_KA = 1u << 4, /* ك */
+    NER_CLITIC_AL = 1u << 5, /* ال */
+};
+
+typedef struct ner_tokens {
+    ner_token *v;
+    size_t n, cap;
+} ner_tokens;
+
+/* ner_tokenize: appends the words of text[0..len) (UTF-8) to out (punctuation and spaces are
+ * not tokens; numbers are). NI_OK, or NI_ERR_NOMEM / NI_ERR_CHARSET with errstr filled. */
+int ner_tokenize(const char *text, size_t len, ner_tokens *out, char *errstr, size_t errlen);
+/* ner_tokens_free: NULL-safe; leaves *t empty. */
+void ner_tokens_free(ner_tokens *t);
+
+/* ---- tags ------------------------------------------------------------------------------- */
+
+typedef enum ner_tag {
+    NER_O,
+    NER_B_PER,
+    NER_I_PER,
+    NER_B_ORG,
+    NER_I_ORG,
+    NER_B_LOC,
+    NER_I_LOC,
+    NER_B_MISC,
+    NER_I_MISC,
+    NER_NTAGS
+} ner_tag;
+
+/* ner_tag_name: "O", "B-PER", ...; ner_tag_parse: the reverse, PERS accepted as PER; -1 when
+ * unknown. */
+const char *ner_tag_name(ner_tag t);
+int ner_tag_parse(const char *s, size_t len);
+
+/* ---- statistical tagger (tagger.c) ------------------------------------------------------ */
+
+typedef struct ner_model ner_model;
+
+/* ner_model_load: reads a model file written by ner_model_train. NULL with errstr naming the
+ * file (and line or byte offset) on a missing or malformed file. */
+ner_model *ner_model_load(const char *path, char *errstr, size_t errlen);
+/* ner_model_destroy: NULL is a no-op. */
+void ner_model_destroy(ner_model *m);
+
+/* ner_model_tag: BIO tags for one sentence of words (UTF-8, as written: clitics attached);
+ * gaz[i] (may be NULL) are knowledge-base hints per word (NER_GAZ_* bits). The model is
+ * read-only: threads may share it. NI_OK, or NI_ERR_NOMEM. */
+int ner_model_tag(const ner_model *m, const char *const *words, const size_t *lens, size_t n,
+                  const unsigned *gaz, ner_tag *tags, char *errstr, size_t errlen);
+
+/* Knowledge-base hints a tagger feature may use (set by the KB matcher). */
+enum {
+    NER_GAZ_PER = 1u << 0,
+    NER_GAZ_ORG = 1u << 1,
+    NER_GAZ_LOC = 1u << 2,
+    NER_GAZ_MISC = 1u << 3,
+    NER_GAZ_BEGIN = 1u << 4, /* first word of the match */
+};
+
+/* ner_model_train: trains on a CoNLL file (word TAG per line, blank line between sentences),
+ * deterministic for a given seed, and writes the model to out_path. NI_OK or an NI_ERR_* code
+ * with errstr naming the file and line. */
+int ner_model_train(const char *conll_path, int iterations, unsigned seed, const char *out_path,
+                    char *errstr, size_t errlen);
+
+#endif
