@@ -1,0 +1,619 @@
+/* test_worker_e2e.c: the built `news-ingest run` against a broker helper process, seen only from
+ * outside (kcat, libcurl, signals, exit status): kill -9, SIGTERM, /readyz and /metrics, bad
+ * configuration. */
+#include "support.h"
+#include "support_kafka.h"
+#include "support_proc.h"
+#include "support_spawn.h"
+
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PARTITIONS 4
+#define GRACE_MS 10000
+#define URL_FMT "https://e2e.example/page-%d"
+
+/* ---- processes ---- */
+
+/* broker_start: `news-ingest broker` (3 brokers, 4 partitions); its bootstrap list in bs. */
+static support_proc *broker_start(char *bs, size_t bslen)
+{
+    static int n;
+    char file[4096];
+    snprintf(file, sizeof file, "%s/bootstrap-%d", support_tmpdir(), n++);
+    char *argv[] = {(char *)support_cli(), "broker", "--bootstrap-file", file, NULL};
+    support_proc *p = support_spawn(argv, NULL);
+    cr_assert(support_wait_file(file, 15000), "broker helper wrote no bootstrap file: %s",
+              support_proc_stderr(p));
+    char *list = support_read(file, NULL);
+    list[strcspn(list, "\r\n")] = '\0';
+    cr_assert_gt(strlen(list), 0);
+    snprintf(bs, bslen, "%s", list);
+    free(list);
+    return p;
+}
+
+/* stop: SIGTERM, then the exit status within timeout_ms; frees p. */
+static int stop(support_proc *p, int timeout_ms)
+{
+    support_proc_signal(p, SIGTERM);
+    int st = support_proc_wait(p, timeout_ms);
+    if (st != 0) cr_log_warn("stderr of the stopped process:\n%s", support_proc_stderr(p));
+    support_proc_free(p);
+    return st;
+}
+
+/* worker_start: `news-ingest run` on bs in group, HTTP on a free port (*port). */
+static support_proc *worker_start(const char *bs, const char *group, const char *id, int *port)
+{
+    char *argv[] = {(char *)support_cli(),
+                    "run",
+                    "--brokers",
+                    (char *)bs,
+                    "--group",
+                    (char *)group,
+                    "--worker-id",
+                    (char *)id,
+                    "--http-listen",
+                    "127.0.0.1:0",
+                    "-X",
+                    "consumer.session.timeout.ms=6000",
+                    "-X",
+                    "consumer.heartbeat.interval.ms=500",
+                    "--stats-interval-ms",
+                    "500",
+                    "--grace-ms",
+                    "10000",
+                    NULL};
+    support_proc *p = support_spawn(argv, support_env(NULL));
+    const char *line = support_proc_wait_line(p, "\"http listening\"", 15000);
+    cr_assert_not_null(line, "worker logged no \"http listening\": %s", support_proc_stderr(p));
+    cJSON *j = cJSON_Parse(line);
+    const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(j, "port"));
+    *port = v ? atoi(v) : 0;
+    cJSON_Delete(j);
+    cr_assert_gt(*port, 0, "no port in: %s", line);
+    return p;
+}
+
+/* ---- HTTP (libcurl) ---- */
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    char **buf = arg;
+    size_t old = *buf ? strlen(*buf) : 0, add = size * n;
+    char *b = realloc(*buf, old + add + 1);
+    cr_assert_not_null(b);
+    memcpy(b + old, data, add);
+    b[old + add] = '\0';
+    *buf = b;
+    return add;
+}
+
+/* http: method on http://127.0.0.1:port/path; the status (0 when no answer), the body in *body
+ * (caller frees; may be NULL). */
+static long http(int port, const char *method, const char *path, char **body)
+{
+    static int init;
+    if (!init) init = curl_global_init(CURL_GLOBAL_DEFAULT) == 0;
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    char *buf = NULL;
+    CURL *c = curl_easy_init();
+    cr_assert_not_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    if (body)
+        *body = buf ? buf : calloc(1, 1);
+    else
+        free(buf);
+    return status;
+}
+
+/* metric_in: the sum of the samples of `series` in /metrics text (a whole name, or a prefix
+ * from the name into its labels, e.g. "news_ingest_dlq_total{"); -1 when there is none. */
+static double metric_in(const char *text, const char *series)
+{
+    double sum = -1;
+    size_t n = strlen(series);
+    for (const char *s = text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
+        if (strncmp(s, series, n) || (!strchr(series, '{') && s[n] != ' ' && s[n] != '{')) continue;
+        const char *sp = strchr(s, ' ');
+        const char *nl = strchr(s, '\n');
+        if (sp && (!nl || sp < nl)) sum = (sum < 0 ? 0 : sum) + strtod(sp + 1, NULL);
+    }
+    return sum;
+}
+
+static double metric(int port, const char *series)
+{
+    char *body;
+    long st = http(port, "GET", "/metrics", &body);
+    double v = st == 200 ? metric_in(body, series) : -1;
+    free(body);
+    return v;
+}
+
+/* wait_metric: polls until series >= want; the last value seen. */
+static double wait_metric(int port, const char *series, double want, int timeout_ms)
+{
+    long long end = support_now_ms() + timeout_ms;
+    double v;
+    while ((v = metric(port, series)) < want && support_now_ms() < end) support_sleep_ms(50);
+    return v;
+}
+
+/* wait_ready: polls /readyz until 200; 1 when it came. */
+static int wait_ready(int port, int timeout_ms)
+{
+    long long end = support_now_ms() + timeout_ms;
+    while (http(port, "GET", "/readyz", NULL) != 200) {
+        if (support_now_ms() >= end) return 0;
+        support_sleep_ms(100);
+    }
+    return 1;
+}
+
+/* ---- Kafka through kcat ---- */
+
+/* envelopes: a file of "key<TAB>json envelope" lines for pages [first, first+n). */
+static const char *envelopes(int first, int n)
+{
+    char *all = NULL;
+    size_t len = 0;
+    for (int i = first; i < first + n; i++) {
+        char url[64];
+        snprintf(url, sizeof url, URL_FMT, i);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "url", url);
+        cJSON_AddStringToObject(e, "content_type", "text/plain");
+        cJSON_AddStringToObject(e, "body", support_page(i));
+        char *json = cJSON_PrintUnformatted(e);
+        cJSON_Delete(e);
+        cr_assert_not_null(json);
+        size_t add = strlen(url) + strlen(json) + 2;
+        all = realloc(all, len + add + 1);
+        cr_assert_not_null(all);
+        len += (size_t)snprintf(all + len, add + 1, "%s\t%s\n", url, json);
+        free(json);
+    }
+    char name[64];
+    snprintf(name, sizeof name, "envelopes-%d-%d", first, n);
+    const char *path = support_write(name, all, len);
+    free(all);
+    return path;
+}
+
+/* produce_start: kcat publishing pages [first, first+n) as JSON envelopes keyed by URL. */
+static support_proc *produce_start(const char *bs, int first, int n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", envelopes(first, n));
+    char *argv[] = {
+        "/usr/bin/kcat", "-P", "-b", (char *)bs, "-t", "pages", "-K", "\t", "-l", path, NULL};
+    return support_spawn(argv, NULL);
+}
+
+static void produce(const char *bs, int first, int n)
+{
+    support_proc *p = produce_start(bs, first, n);
+    int st = support_proc_wait(p, 30000);
+    cr_assert_eq(st, 0, "kcat -P: status %d: %s", st, support_proc_stderr(p));
+    support_proc_free(p);
+}
+
+/* articles: every record value on "articles", one per line (kcat -C -e); caller frees. */
+static char *articles(const char *bs)
+{
+    char *argv[] = {"/usr/bin/kcat", "-C", "-b", (char *)bs, "-t",    "articles", "-o",
+                    "beginning",     "-e", "-q", "-f",       "%s\\n", NULL};
+    support_proc *p = support_spawn(argv, NULL);
+    int st = support_proc_wait(p, 60000);
+    cr_assert_eq(st, 0, "kcat -C: status %d: %s", st, support_proc_stderr(p));
+    char *out = strdup(support_proc_stdout(p));
+    support_proc_free(p);
+    return out;
+}
+
+/* One reading of the output topic against pages [0, n). */
+typedef struct tally {
+    int records, found, dups, foreign;
+    int *seen; /* per page: how many records */
+} tally;
+
+static void tally_free(tally *t)
+{
+    free(t->seen);
+    t->seen = NULL;
+}
+
+static tally count(const char *text, int n)
+{
+    tally t = {0};
+    t.seen = calloc((size_t)n, sizeof *t.seen);
+    cr_assert_not_null(t.seen);
+    for (const char *s = text; *s;) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        cJSON *r = cJSON_ParseWithLength(s, len);
+        const char *schema = cJSON_GetStringValue(cJSON_GetObjectItem(r, "schema"));
+        const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(r, "url"));
+        int k = -1;
+        if (len && (!schema || strcmp(schema, "news.article/1")))
+            t.foreign++;
+        else if (len)
+            t.records++;
+        if (url && sscanf(url, URL_FMT, &k) == 1 && k >= 0 && k < n && t.seen[k]++ == 0)
+            t.found++;
+        else if (url && k >= 0 && k < n)
+            t.dups++;
+        cJSON_Delete(r);
+        s += len + (nl != NULL);
+    }
+    return t;
+}
+
+/* wait_all: reads "articles" until pages [0, n) all have a record or timeout_ms passed. */
+static tally wait_all(const char *bs, int n, int timeout_ms)
+{
+    long long end = support_now_ms() + timeout_ms;
+    for (;;) {
+        char *text = articles(bs);
+        tally t = count(text, n);
+        free(text);
+        if (t.found == n || support_now_ms() >= end) return t;
+        tally_free(&t);
+        support_sleep_ms(1000);
+    }
+}
+
+/* report: logs the duplicates (expected with at-least-once) and the missing pages. */
+static void report(const char *what, const tally *t, int n)
+{
+    char list[1024] = "";
+    size_t len = 0;
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+        if (t->seen[i] == 0) missing++;
+        if (t->seen[i] != 1 && len < 300)
+            len += (size_t)snprintf(list + len, sizeof list - len, " %d:%d", i, t->seen[i]);
+    }
+    cr_log_info("%s: %d inputs, %d records, %d with a record, %d missing, %d duplicates%s%s", what,
+                n, t->records, t->found, missing, t->dups, len ? "; page:records where not 1:" : "",
+                list);
+}
+
+/* ---- 5. kill -9 mid-stream ---- */
+
+Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
+{
+    const int n = 300, half = 150;
+    char bs[512];
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int port;
+    support_proc *w = worker_start(bs, "e2e-kill", "w1", &port);
+    produce(bs, 0, half);
+    double before =
+        wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 30000);
+    cr_assert_geq(before, 1, "no record before the kill: %s", support_proc_stderr(w));
+    cr_assert_eq(support_proc_signal(w, SIGKILL), 0);
+    cr_assert_eq(support_proc_wait(w, 5000), 128 + SIGKILL);
+    support_proc_free(w);
+    produce(bs, half, n - half); /* the stream goes on while no worker runs */
+    w = worker_start(bs, "e2e-kill", "w2", &port);
+    tally t = wait_all(bs, n, 60000);
+    cr_log_info("kill -9 after %.0f records (last poll)", before);
+    report("kill -9 and restart", &t, n);
+    cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
+    cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
+    cr_assert_eq(t.records, n + t.dups, "records not accounted for");
+    tally_free(&t);
+    cr_assert_eq(stop(w, 15000), 0);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
+/* ---- 6. SIGTERM during load ---- */
+
+Test(worker_e2e, sigterm_under_load_exits_0_within_grace_then_nothing_missing, .timeout = 150)
+{
+    const int n = 300, half = 150;
+    char bs[512];
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int port;
+    support_proc *w = worker_start(bs, "e2e-term", "w1", &port);
+    produce(bs, 0, half);
+    double before =
+        wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 30000);
+    cr_assert_geq(before, 1, "no record before SIGTERM: %s", support_proc_stderr(w));
+    support_proc *more = produce_start(bs, half, n - half); /* input keeps arriving */
+    long long t0 = support_now_ms();
+    cr_assert_eq(support_proc_signal(w, SIGTERM), 0);
+    int st = support_proc_wait(w, GRACE_MS + 5000);
+    long long took = support_now_ms() - t0;
+    cr_log_info("SIGTERM after %.0f records: exit status %d after %lld ms (grace %d ms)", before,
+                st, took, GRACE_MS);
+    cr_assert_eq(st, 0, "exit status %d: %s", st, support_proc_stderr(w));
+    cr_assert_leq(took, GRACE_MS, "exit took %lld ms, beyond the grace period", took);
+    cr_assert_not_null(strstr(support_proc_stderr(w), "drain"), "no drain logged");
+    support_proc_free(w);
+    cr_assert_eq(support_proc_wait(more, 30000), 0, "kcat -P: %s", support_proc_stderr(more));
+    support_proc_free(more);
+    int64_t committed = support_committed(bs, "e2e-term", "pages", PARTITIONS);
+    cr_assert_gt(committed, 0, "nothing committed by the drain");
+    w = worker_start(bs, "e2e-term", "w2", &port);
+    tally t = wait_all(bs, n, 60000);
+    report("SIGTERM and restart", &t, n);
+    cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
+    cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
+    cr_assert_eq(t.dups, 0, "a clean drain committed everything it delivered, yet %d duplicates",
+                 t.dups);
+    tally_free(&t);
+    cr_assert_eq(stop(w, 15000), 0);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
+/* ---- 7. /readyz and /metrics ---- */
+
+static const char *const families[] = {
+    "# TYPE news_ingest_messages_consumed_total counter",
+    "# TYPE news_ingest_records_produced_total counter",
+    "# TYPE news_ingest_dlq_total counter",
+    "# TYPE news_ingest_processing_seconds histogram",
+    "# TYPE news_ingest_consumer_lag gauge",
+    "# TYPE news_ingest_inflight_messages gauge",
+    "# TYPE news_ingest_rebalances_total counter",
+    "# TYPE news_ingest_build_info gauge",
+};
+
+/* publish_files: `news-ingest produce` of one file written from data (no content-type: the
+ * worker sniffs). */
+static void publish_file(const char *bs, const char *name, const void *data, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", support_write(name, data, len));
+    char *argv[] = {(char *)support_cli(), "produce", "--brokers", (char *)bs, path, NULL};
+    support_proc *p = support_spawn(argv, NULL);
+    int st = support_proc_wait(p, 30000);
+    cr_assert_eq(st, 0, "produce: status %d: %s", st, support_proc_stderr(p));
+    support_proc_free(p);
+}
+
+/* readyz_before_join: /readyz right after the port is known: 503 with a reason. */
+static void readyz_before_join(int port)
+{
+    char *body;
+    long st = http(port, "GET", "/readyz", &body);
+    cr_assert_eq(st, 503, "/readyz before joining: %ld %s", st, body);
+    cr_assert_gt(strlen(body), 3, "503 without a reason");
+    cr_assert_neq(strncmp(body, "ready", 5), 0, "the reason says ready: %s", body);
+    cr_log_info("/readyz before joining: 503 %s", body);
+    free(body);
+}
+
+static void metrics_have_families(int port)
+{
+    char *body;
+    cr_assert_eq(http(port, "GET", "/metrics", &body), 200);
+    for (size_t i = 0; i < sizeof families / sizeof *families; i++)
+        cr_assert_not_null(strstr(body, families[i]), "/metrics lacks \"%s\"", families[i]);
+    cr_assert_geq(metric_in(body, "news_ingest_build_info{version="), 1);
+    free(body);
+}
+
+/* lag_reported: librdkafka reports a partition's lag once it has a position (after traffic). */
+static void lag_reported(int port)
+{
+    double lag = wait_metric(port, "news_ingest_consumer_lag{topic=\"pages\",", 0, 10000);
+    cr_assert_geq(lag, 0, "no news_ingest_consumer_lag sample from the statistics");
+}
+
+static void counters_move(const char *bs, int port)
+{
+    const char *consumed = "news_ingest_messages_consumed_total{topic=\"pages\"}";
+    const char *produced = "news_ingest_records_produced_total{topic=\"articles\"}";
+    const char *seconds = "news_ingest_processing_seconds_count";
+    double c0 = metric(port, consumed), p0 = metric(port, produced), s0 = metric(port, seconds);
+    double d0 = metric(port, "news_ingest_dlq_total{");
+    for (int i = 0; i < 3; i++)
+        publish_file(bs, "page.txt", support_page(i), strlen(support_page(i)));
+    cr_assert_geq(wait_metric(port, produced, (p0 < 0 ? 0 : p0) + 3, 30000), (p0 < 0 ? 0 : p0) + 3,
+                  "records_produced did not move");
+    cr_assert_geq(metric(port, consumed), (c0 < 0 ? 0 : c0) + 3, "messages_consumed stayed");
+    cr_assert_geq(metric(port, seconds), (s0 < 0 ? 0 : s0) + 3, "processing_seconds stayed");
+    cr_assert_leq(metric(port, "news_ingest_dlq_total{"), d0 < 0 ? 0 : d0, "dlq moved on pages");
+    static char garbage[3000];
+    for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (char)((i * 7919u + 13u) % 256u);
+    publish_file(bs, "poison.bin", garbage, sizeof garbage);
+    double d1 = wait_metric(port, "news_ingest_dlq_total{", (d0 < 0 ? 0 : d0) + 1, 30000);
+    cr_assert_geq(d1, (d0 < 0 ? 0 : d0) + 1, "dlq_total did not move after a poison message");
+}
+
+static void other_routes(int port)
+{
+    cr_assert_eq(http(port, "GET", "/livez", NULL), 200);
+    cr_assert_eq(http(port, "GET", "/healthz", NULL), 200);
+    cr_assert_eq(http(port, "GET", "/no-such-path", NULL), 404);
+    cr_assert_eq(http(port, "POST", "/metrics", NULL), 405);
+    cr_assert_eq(http(port, "DELETE", "/readyz", NULL), 405);
+}
+
+/* drain_seen: SIGTERM with the broker stopped: /readyz 503 "draining" until it resumes. */
+static void drain_seen(support_proc *broker, support_proc *w, int port)
+{
+    cr_assert_eq(support_proc_signal(broker, SIGSTOP), 0);
+    cr_assert_eq(support_proc_signal(w, SIGTERM), 0);
+    long long end = support_now_ms() + 8000;
+    char *body = NULL;
+    long st = 0;
+    while (support_now_ms() < end) {
+        free(body);
+        st = http(port, "GET", "/readyz", &body);
+        if (st == 503 && strstr(body, "draining")) break;
+        support_sleep_ms(50);
+    }
+    cr_log_info("/readyz while draining: %ld %s", st, body);
+    cr_assert_eq(st, 503, "/readyz during the drain: %ld %s", st, body);
+    cr_assert_not_null(strstr(body, "draining"), "503 without \"draining\": %s", body);
+    free(body);
+    cr_assert_eq(support_proc_signal(broker, SIGCONT), 0);
+    int status = support_proc_wait(w, GRACE_MS + 5000);
+    cr_assert_eq(status, 0, "exit status %d after the drain: %s", status, support_proc_stderr(w));
+}
+
+Test(worker_e2e, readyz_and_metrics_from_outside, .timeout = 120)
+{
+    char bs[512];
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int port;
+    support_proc *w = worker_start(bs, "e2e-http", "w1", &port);
+    readyz_before_join(port);
+    cr_assert(wait_ready(port, 30000), "/readyz never 200: %s", support_proc_stderr(w));
+    char *body;
+    cr_assert_eq(http(port, "GET", "/readyz", &body), 200);
+    cr_assert_str_eq(body, "ready\n");
+    free(body);
+    metrics_have_families(port);
+    counters_move(bs, port);
+    lag_reported(port);
+    other_routes(port);
+    drain_seen(broker, w, port);
+    support_proc_free(w);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
+/* ---- 8. bad configuration ---- */
+
+/* listener: a TCP socket listening on 127.0.0.1 (a broker address that records connects). */
+static int listener(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    cr_assert(fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) && !listen(fd, 16) &&
+              !getsockname(fd, (struct sockaddr *)&a, &len));
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* bad_run: `run` with args and env exits 2 within 5 s, one stderr line containing expect, and
+ * (when fd >= 0) nobody connected to the listener fd. */
+static void bad_run(char *const *args, const char *const *env, const char *expect, int fd)
+{
+    char *argv[32] = {(char *)support_cli(), "run"};
+    int argc = 2;
+    for (size_t i = 0; args[i] && argc < 31; i++) argv[argc++] = args[i];
+    argv[argc] = NULL;
+    support_proc *p = support_spawn(argv, support_env(env));
+    long long t0 = support_now_ms();
+    int st = support_proc_wait(p, 5000);
+    const char *err = support_proc_stderr(p);
+    cr_log_info("bad configuration (%s): status %d after %lld ms: %s", expect, st,
+                support_now_ms() - t0, err);
+    cr_assert_eq(st, 2, "status %d (want 2 within 5 s) for %s: %s", st, expect, err);
+    cr_assert_not_null(strstr(err, expect), "message lacks \"%s\": %s", expect, err);
+    const char *nl = strchr(err, '\n');
+    cr_assert(nl && nl[1] == '\0', "not one clear line: %s", err);
+    if (fd >= 0) {
+        int c = accept(fd, NULL, NULL);
+        cr_assert(c < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
+                  "the process connected to the broker before failing (%s)", expect);
+    }
+    support_proc_free(p);
+}
+
+Test(worker_e2e, bad_configuration_fails_fast_with_status_2, .timeout = 60)
+{
+    int port, fd = listener(&port);
+    char b[64];
+    snprintf(b, sizeof b, "127.0.0.1:%d", port);
+    char *http0[] = {"--http-listen", "127.0.0.1:0"};
+    char *unknown[] = {"--brokers", b, http0[0], http0[1], "-X", "no.such.property=1", NULL};
+    bad_run(unknown, NULL, "no.such.property", fd);
+    char *plain[] = {"--brokers", b, http0[0], http0[1], NULL};
+    const char *env_unknown[] = {"NEWS_INGEST_KAFKA_NO_SUCH_PROPERTY=1", NULL};
+    bad_run(plain, env_unknown, "NEWS_INGEST_KAFKA_NO_SUCH_PROPERTY", fd);
+    char *bad_value[] = {
+        "--brokers", b, http0[0], http0[1], "-X", "consumer.session.timeout.ms=abc", NULL};
+    bad_run(bad_value, NULL, "session.timeout.ms", fd);
+    char *no_brokers[] = {http0[0], http0[1], NULL};
+    bad_run(no_brokers, NULL, "NEWS_INGEST_BROKERS", -1);
+    char *bad_flag[] = {"--brokers", b, http0[0], http0[1], "--no-such-flag", NULL};
+    bad_run(bad_flag, NULL, "--no-such-flag", fd);
+    close(fd);
+}
+
+Test(worker_e2e, run_help_lists_variables_and_X, .timeout = 30)
+{
+    char *argv[] = {(char *)support_cli(), "run", "--help", NULL};
+    support_proc *p = support_spawn(argv, NULL);
+    cr_assert_eq(support_proc_wait(p, 5000), 0);
+    const char *out = support_proc_stdout(p);
+    cr_assert_not_null(strstr(out, "NEWS_INGEST_BROKERS"), "help: %s", out);
+    cr_assert_not_null(strstr(out, "-X"), "help lacks -X: %s", out);
+    cr_assert_not_null(strstr(out, "NEWS_INGEST_KAFKA_"), "help lacks the -X variable: %s", out);
+    support_proc_free(p);
+}
+
+/* secret_run: `run` with a password and extra, against a dead address, SIGTERM after 2 s; its
+ * stderr (static copy). */
+static const char *secret_run(const char *extra_x)
+{
+    static char err[1 << 20];
+    int port, fd = listener(&port);
+    close(fd); /* the port is now free: nobody listens there */
+    char b[64];
+    snprintf(b, sizeof b, "127.0.0.1:%d", port);
+    char *argv[] = {(char *)support_cli(),
+                    "run",
+                    "--brokers",
+                    b,
+                    "--http-listen",
+                    "127.0.0.1:0",
+                    "--log-level",
+                    "debug",
+                    "-X",
+                    "sasl.password=hunter2-secret",
+                    "-X",
+                    (char *)extra_x,
+                    NULL};
+    if (!extra_x) argv[10] = NULL;
+    support_proc *p = support_spawn(argv, support_env(NULL));
+    cr_assert_not_null(support_proc_wait_line(p, "\"worker started\"", 10000),
+                       "worker did not start: %s", support_proc_stderr(p));
+    support_sleep_ms(2000);
+    support_proc_signal(p, SIGTERM);
+    int st = support_proc_wait(p, GRACE_MS + 5000);
+    cr_assert_eq(st, 0, "status %d after SIGTERM: %s", st, support_proc_stderr(p));
+    snprintf(err, sizeof err, "%s", support_proc_stderr(p));
+    cr_assert_null(strstr(support_proc_stdout(p), "hunter2-secret"), "secret on stdout");
+    support_proc_free(p);
+    return err;
+}
+
+Test(worker_e2e, no_secret_in_logs, .timeout = 60)
+{
+    const char *err = secret_run(NULL);
+    cr_assert_gt(strlen(err), 0);
+    cr_assert_null(strstr(err, "hunter2-secret"), "secret leaked:\n%s", err);
+    err = secret_run("debug=conf"); /* librdkafka dumps its configuration at debug */
+    cr_assert_not_null(strstr(err, "sasl.password"), "no configuration dump: %.2000s", err);
+    cr_assert_null(strstr(err, "hunter2-secret"), "secret leaked with debug=conf:\n%s", err);
+}
