@@ -4,12 +4,12 @@
 # NEWS_INGEST_* environment (see `news-ingest run --help` and deploy/README.md).
 
 FROM debian:12 AS build
-# Only what the library and the executable build with (scripts/setup.sh also lists the test tools).
+# What CMake requires at configure time (libcurl: the worker benchmark); not the test tools.
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         build-essential cmake make pkg-config \
         libicu-dev libcjson-dev libmodest-dev libssl-dev libxxhash-dev zlib1g-dev \
-        librdkafka-dev libmicrohttpd-dev \
+        librdkafka-dev libmicrohttpd-dev libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

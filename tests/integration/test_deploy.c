@@ -1,6 +1,8 @@
 /* test_deploy.c: the Dockerfile and deploy/ (Kubernetes, Compose) agree with the built binary. */
+#include "config/config.h"
 #include "support.h"
 #include "support_proc.h"
+#include "util/err.h"
 #include "util/sbuf.h"
 
 #include <criterion/criterion.h>
@@ -85,6 +87,106 @@ static void broken(const char *rel, const char *from, const char *to, const char
                  r.out, r.err);
     cr_assert_not_null(strstr(r.out, reason), "no \"%s\" in:\n%s", reason, r.out);
     support_run_result_free(&r);
+}
+
+/* A worker environment as check_deploy.py --print-env gives it (NAME=value strings). */
+typedef struct worker_env {
+    support_run_result res;
+    char *v[64];
+} worker_env;
+
+/* env_get: the value of name in e, or NULL. */
+static const char *env_get(const worker_env *e, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; e->v[i]; i++)
+        if (!strncmp(e->v[i], name, n) && e->v[i][n] == '=') return e->v[i] + n + 1;
+    return NULL;
+}
+
+/* env_print: the environment of `which` (kubernetes|compose) in the tree or the copy in dir. */
+static void env_print(worker_env *e, const char *which, const char *dir)
+{
+    char script[4096], root[4096], deploy[4200], dockerfile[4200];
+    snprintf(script, sizeof script, "%s", support_path("tests/support/check_deploy.py"));
+    snprintf(root, sizeof root, "%s", support_path(""));
+    snprintf(deploy, sizeof deploy, "%s/deploy", dir ? dir : root);
+    snprintf(dockerfile, sizeof dockerfile, "%s/Dockerfile", dir ? dir : root);
+    char *argv[] = {"/usr/bin/python3", script, "--print-env",  (char *)which, "--root", root,
+                    "--deploy",         deploy, "--dockerfile", dockerfile,    NULL};
+    memset(e, 0, sizeof *e);
+    support_run(argv, NULL, 0, 0, &e->res);
+    cr_assert_eq(e->res.status, 0, "--print-env %s: %s%s", which, e->res.out, e->res.err);
+    int n = 0;
+    for (char *line = strtok(e->res.out, "\n"); line; line = strtok(NULL, "\n")) {
+        cr_assert_lt(n, 63, "too many variables");
+        e->v[n++] = line;
+    }
+    cr_assert_geq(n, 5, "only %d variables for %s", n, which);
+}
+
+/* env_load: config_load (the worker's own configuration code) on the environment, no flags. */
+static int env_load(worker_env *e, config *cfg, char *err, size_t errlen)
+{
+    char *argv[] = {"run", NULL};
+    memset(cfg, 0, sizeof *cfg);
+    return config_load(cfg, 1, argv, e->v, err, errlen);
+}
+
+/* assert_loads: the environment loads and the main settings are the ones it names. */
+static void assert_loads(const char *which)
+{
+    worker_env e;
+    env_print(&e, which, NULL);
+    config cfg;
+    char err[512] = "";
+    int rc = env_load(&e, &cfg, err, sizeof err);
+    cr_assert_eq(rc, NI_OK, "%s environment rejected: %s", which, err);
+    cr_assert_str_eq(cfg.brokers, env_get(&e, "NEWS_INGEST_BROKERS"));
+    cr_assert_str_eq(cfg.group, env_get(&e, "NEWS_INGEST_GROUP"));
+    cr_assert_str_eq(cfg.input_topic, env_get(&e, "NEWS_INGEST_INPUT_TOPIC"));
+    cr_assert_eq(cfg.grace_ms, atoi(env_get(&e, "NEWS_INGEST_GRACE_MS")));
+    size_t kafka = 0;
+    for (int i = 0; e.v[i]; i++) kafka += !strncmp(e.v[i], "NEWS_INGEST_KAFKA_", 18);
+    cr_assert_eq(cfg.props.n, kafka, "%zu librdkafka properties for %zu variables", cfg.props.n,
+                 kafka);
+    config_free(&cfg);
+    support_run_result_free(&e.res);
+}
+
+Test(deploy, kubernetes_environment_loads_with_sasl_enabled)
+{
+    assert_loads("kubernetes");
+}
+
+Test(deploy, compose_environment_loads)
+{
+    assert_loads("compose");
+}
+
+/* rejected: with from -> to in the copy's ConfigMap, config_load fails naming `name`. */
+static void rejected(const char *from, const char *to, const char *name)
+{
+    const char *dir = copy_tree();
+    mutate(dir, "deploy/kubernetes/configmap.yaml", from, to);
+    worker_env e;
+    env_print(&e, "kubernetes", dir);
+    config cfg;
+    char err[512] = "";
+    cr_assert_neq(env_load(&e, &cfg, err, sizeof err), NI_OK, "%s -> %s was accepted", from, to);
+    cr_assert_not_null(strstr(err, name), "the error does not name %s: %s", name, err);
+    support_run_result_free(&e.res);
+}
+
+Test(deploy, bad_grace_in_the_configmap_is_rejected)
+{
+    rejected("NEWS_INGEST_GRACE_MS: \"25000\"", "NEWS_INGEST_GRACE_MS: \"25s\"",
+             "NEWS_INGEST_GRACE_MS");
+}
+
+Test(deploy, bad_sasl_protocol_in_the_configmap_is_rejected)
+{
+    rejected("\"SASL_SSL\"", "\"SASL_TLS\"", "security.protocol");
 }
 
 Test(deploy, files_agree_with_the_binary)

@@ -2,6 +2,9 @@
 # check_deploy.py: checks that the Dockerfile and deploy/ (Kubernetes, Compose) agree with the code.
 # Usage: check_deploy.py --binary BUILD/news-ingest --root SRC [--deploy DIR] [--dockerfile FILE]
 #                        [--rdkafka-props FILE]
+#        check_deploy.py --print-env kubernetes|compose --root SRC [--deploy DIR] [--dockerfile F]
+#          prints the NEWS_INGEST_* environment a worker gets there (NAME=value lines), for
+#          loading it with the real configuration code.
 # The variable names, the default HTTP port and the option list come from `BINARY run --help`;
 # the build packages from SRC/CMakeLists.txt and SRC/scripts/setup.sh; the runtime packages from
 # `ldd BINARY` and dpkg. --rdkafka-props is librdkafka's property table
@@ -692,6 +695,38 @@ def check_prometheus(c, path, cdir, services, wname, port):
     c.check(found, ppath, "no scrape target %s" % want)
 
 
+# --- environments ----------------------------------------------------------------------------
+
+
+def print_env(a, which):
+    """NAME=value lines a worker gets in `which` (kubernetes: ConfigMap with its commented
+    NEWS_INGEST_* lines enabled, Secret, Deployment env; compose: the worker's environment),
+    after the Dockerfile's ENV defaults."""
+    env = {}
+    run = (dockerfile_stages(read_text(a.dockerfile)) or [("", [])])[-1][1]
+    for ins, args in run:
+        if ins == "ENV":
+            env.update(re.findall(r"(NEWS_INGEST_[A-Z0-9_]+)=(\S+)", args))
+    if which == "kubernetes":
+        k = K8s(Checker(a), os.path.join(a.deploy, "kubernetes"))
+        cm_text = read_text(k.file_of.get("ConfigMap", a.dockerfile))
+        for name, value in re.findall(r"^\s*#\s*(NEWS_INGEST_[A-Z0-9_]+):\s*(.*)$", cm_text, re.M):
+            env[name] = yaml.safe_load(value)
+        env.update((k.docs.get("ConfigMap") or {}).get("data") or {})
+        env.update((k.docs.get("Secret") or {}).get("stringData") or {})
+        for e in container_of(k.docs.get("Deployment") or {}).get("env") or []:
+            env[e["name"]] = e.get("value", "pod-name" if "valueFrom" in e else "")
+    else:
+        services = (load_yaml_all(os.path.join(a.deploy, "compose", "compose.yaml"))
+                    or [{}])[0].get("services") or {}
+        for svc in services.values():
+            if "build" in svc:
+                env.update(env_dict(svc))
+    for name, value in env.items():
+        print("%s=%s" % (name, value))
+    return 0
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -704,7 +739,8 @@ def deploy_files(deploy):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
+    ap.add_argument("--binary")
+    ap.add_argument("--print-env", choices=["kubernetes", "compose"])
     ap.add_argument("--root", required=True)
     ap.add_argument("--deploy")
     ap.add_argument("--dockerfile")
@@ -715,6 +751,10 @@ def main():
     a.base = os.path.dirname(os.path.abspath(a.deploy))
     c = Checker(a)
     try:
+        if a.print_env:
+            return print_env(a, a.print_env)
+        if not a.binary:
+            raise Fatal("--binary is required")
         c.help_text = run_help(a.binary)
         help_vars = set(VAR_RE.findall(c.help_text))
         port = help_default_port(c.help_text)
