@@ -267,7 +267,7 @@ def check_probe(c, path, ctr, kind, want_paths, port, required=True):
     c.check(got == port, path, "%s port %r is not the HTTP port %d" % (kind, get.get("port"), port))
 
 
-def check_deployment(c, k, cm, port, grace_ms):
+def check_deployment(c, k, port, grace_ms):
     dep, path = k.get(c, "Deployment")
     if not dep:
         return None
@@ -423,7 +423,7 @@ def check_kubernetes(c, kdir, port):
     if listen is not None:
         c.check(parse_listen_port(listen) == port, k.file_of.get("ConfigMap", kdir),
                 "NEWS_INGEST_HTTP_LISTEN %r is not on port %d" % (listen, port))
-    dep = check_deployment(c, k, cm, port, grace_ms)
+    dep = check_deployment(c, k, port, grace_ms)
     check_service(c, k, dep, port)
     check_pdb(c, k, dep)
     check_scaledobject(c, k, dep, cm)
