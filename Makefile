@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test test-asan eval bench format clean
+.PHONY: all setup build run parse test test-asan eval bench bench-worker format clean
 
 all: build
 
@@ -36,6 +36,10 @@ eval: build
 
 bench: build
 	./$(BUILD)/news-ingest-bench ../shared
+
+# The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark).
+bench-worker: build
+	./$(BUILD)/news-ingest-worker-bench ../shared
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
