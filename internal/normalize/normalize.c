@@ -94,10 +94,11 @@ static inline uint8_t next_cp(const uint8_t *s, size_t len, size_t *i, UChar32 *
 }
 
 /* The cleaning of U+0000..U+07FF for the branch-free loop of clean: CLEAN_KEEP (the character
- * stays as it is), CLEAN_SPACE (collapses into one space), CLEAN_SLOW (NFC may change it: the
- * general step tracks combining classes); neither KEEP nor SPACE: dropped. */
+ * stays as it is), CLEAN_SPACE (collapses into one space; CLEAN_BLANK too when it is U+0020),
+ * CLEAN_SLOW (NFC may change it: the general step tracks combining classes); neither KEEP nor
+ * SPACE: dropped. */
 #define CLEAN_TAB_N 0x800
-enum { CLEAN_KEEP = 1, CLEAN_SPACE = 2, CLEAN_SLOW = 4 };
+enum { CLEAN_KEEP = 1, CLEAN_SPACE = 2, CLEAN_SLOW = 4, CLEAN_BLANK = 8 };
 static uint8_t clean_tab[CLEAN_TAB_N];
 static pthread_once_t clean_once = PTHREAD_ONCE_INIT;
 
@@ -110,7 +111,8 @@ static void clean_tab_init(void)
         int32_t k = 0;
         U8_APPEND_UNSAFE(u, k, c);
         pr = next_cp(u, (size_t)k, &i, &d);
-        clean_tab[c] = pr & NP_SPACE               ? CLEAN_SPACE
+        clean_tab[c] = c == ' '                    ? CLEAN_SPACE | CLEAN_BLANK
+                       : pr & NP_SPACE             ? CLEAN_SPACE
                        : pr & NP_INVISIBLE         ? 0
                        : pr & NP_NFC && c >= 0x300 ? CLEAN_SLOW
                                                    : CLEAN_KEEP;
@@ -187,9 +189,51 @@ static int clean(const char *in, size_t len, char **out, size_t *outlen, int *nf
     return NI_OK;
 }
 
+/* slow_kept: the general test of already_clean for the character at s[i]: the index after it
+ * when it is kept unchanged with NFC not needed so far, else 0. */
+static size_t slow_kept(const uint8_t *s, size_t len, size_t i, uint8_t *ccc)
+{
+    UChar32 c;
+    uint8_t pr = next_cp(s, len, &i, &c);
+    if (c < 0 || (pr & (NP_SPACE | NP_INVISIBLE))) return 0;
+    if (!(pr & NP_NFC)) *ccc = 0;
+    return !(pr & NP_NFC) || !needs_nfc(c, ccc) ? i : 0;
+}
+
+/* already_clean: clean would return in[0..len) unchanged and NFC would not be run (single blanks
+ * between kept characters, nothing dropped). Reads without writing; stops at the first change. */
+static int already_clean(const char *in, size_t len)
+{
+    const uint8_t *s = (const uint8_t *)in;
+    size_t i = 0;
+    int blank = 1; /* the previous character was a blank, or none */
+    uint8_t ccc = 0;
+    pthread_once(&clean_once, clean_tab_init);
+    while (i < len) { /* letters and blanks alternate: no branch tells them apart */
+        unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >= 0x80;
+        unsigned valid = (two ^ 1u) | ((b - 0xC2u < 0x1Eu) & ((b1 & 0xC0) == 0x80));
+        uint8_t e = clean_tab[two ? (b & 0x1F) << 6 | (b1 & 0x3F) : b];
+        e = valid ? e : CLEAN_SLOW;
+        unsigned kept = e & CLEAN_KEEP, single = (e >> 3 & 1) & !blank; /* CLEAN_BLANK */
+        if (kept | single) {
+            i += 1 + two;
+            blank = (int)single;
+            ccc = kept ? 0 : ccc;
+            continue;
+        }
+        if (!(e & CLEAN_SLOW) || !(i = slow_kept(s, len, i, &ccc))) return 0;
+        blank = 0;
+    }
+    return !blank || len == 0;
+}
+
 int normalize_text(const char *in, size_t len, char **out, char *errstr, size_t errlen)
 {
     *out = NULL;
+    if (already_clean(in, len)) {
+        *out = util_strndup(in, len);
+        return *out ? NI_OK : ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    }
     char *o = NULL;
     size_t n = 0;
     int nfc = 0;
@@ -234,12 +278,15 @@ int normalize_text_plain(const char *in, size_t len, char **out, char *errstr, s
 static int field(char **f, char *errstr, size_t errlen)
 {
     if (!*f) return NI_OK;
-    char *o;
-    int rc = normalize_text(*f, strlen(*f), &o, errstr, errlen);
-    if (rc) return rc;
-    free(*f);
-    *f = o[0] ? o : NULL;
-    if (!*f) free(o);
+    size_t len = strlen(*f);
+    if (!already_clean(*f, len)) { /* the common case keeps the string */
+        char *o;
+        int rc = normalize_text(*f, len, &o, errstr, errlen);
+        if (rc) return rc;
+        free(*f);
+        *f = o;
+    }
+    if (!**f) free(*f), *f = NULL;
     return NI_OK;
 }
 

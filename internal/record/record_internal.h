@@ -10,8 +10,9 @@ void record_text_scan(const char *text, size_t len, size_t *words, unsigned long
 
 /* record_json_string: s[0..len) (no NUL inside) as the quoted JSON string literal cJSON prints for
  * it (same escapes, \u00xx in lower case), into out, which holds at least
- * RECORD_JSON_STRING_MAX(len) bytes; NUL-terminated. Returns the literal's length. */
-#define RECORD_JSON_STRING_MAX(len) (6 * (len) + 3)
+ * RECORD_JSON_STRING_MAX(len) bytes (slack for 16-byte stores); NUL-terminated. Returns the
+ * literal's length. */
+#define RECORD_JSON_STRING_MAX(len) (6 * (len) + 18)
 size_t record_json_string(const char *s, size_t len, char *out);
 
 #endif

@@ -270,6 +270,30 @@ static void same_text_forms(const char *s, size_t len, const char *what)
     free(plain);
 }
 
+/* same_article_blocks: normalize_article keeps, rewrites and drops paragraphs as the plain path
+ * says (a non-empty plain form, in order). */
+static void same_article_blocks(article *a, const char *what)
+{
+    char err[256], **want = calloc(a->nblocks + 1, sizeof *want);
+    size_t n = 0;
+    cr_assert_not_null(want);
+    for (size_t i = 0; i < a->nblocks; i++) {
+        const char *t = a->blocks[i].text;
+        cr_assert_eq(normalize_text_plain(t, strlen(t), &want[n], err, sizeof err), NI_OK);
+        if (*want[n])
+            n++;
+        else
+            free(want[n]);
+    }
+    cr_assert_eq(normalize_article(a, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_eq(a->nblocks, n, "%s", what);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_str_eq(a->blocks[i].text, want[i], "%s", what);
+        free(want[i]);
+    }
+    free(want);
+}
+
 /* same_forms_of_page: the page text, its raw title and paragraphs, and the normalized record
  * text (title, blank line, body) through both paths. Returns 1 when the page gave an article. */
 static int same_forms_of_page(extract_ctx *x, const char *path)
@@ -290,6 +314,7 @@ static int same_forms_of_page(extract_ctx *x, const char *path)
     }
     if (ok) same_text_forms(text.data ? text.data : "", text.len, path);
     sbuf_free(&text);
+    if (ok) same_article_blocks(a, path);
     article_destroy(a);
     page_destroy(pg);
     free(bytes);
