@@ -12,7 +12,6 @@
 #include <criterion/logging.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,7 +21,8 @@
 #include <unistd.h>
 
 #define PARTITIONS 4
-#define GRACE_MS 10000
+#define GRACE_MS 10000 /* the workers' --grace-ms */
+#define GRACE_ARG "10000"
 #define URL_FMT "https://e2e.example/page-%d"
 
 /* ---- processes ---- */
@@ -75,7 +75,7 @@ static support_proc *worker_start(const char *bs, const char *group, const char 
                     "--stats-interval-ms",
                     "500",
                     "--grace-ms",
-                    "10000",
+                    GRACE_ARG,
                     NULL};
     support_proc *p = support_spawn(argv, support_env(NULL));
     const char *line = support_proc_wait_line(p, "\"http listening\"", 15000);
@@ -236,7 +236,8 @@ static char *articles(const char *bs)
 /* One reading of the output topic against pages [0, n). */
 typedef struct tally {
     int records, found, dups, foreign;
-    int *seen; /* per page: how many records */
+    int by_first; /* records whose ingest.worker is "w1" */
+    int *seen;    /* per page: how many records */
 } tally;
 
 static void tally_free(tally *t)
@@ -261,6 +262,9 @@ static tally count(const char *text, int n)
             t.foreign++;
         else if (len)
             t.records++;
+        const cJSON *ing = cJSON_GetObjectItem(r, "ingest");
+        const char *who = cJSON_GetStringValue(cJSON_GetObjectItem(ing, "worker"));
+        if (who && !strcmp(who, "w1")) t.by_first++;
         if (url && sscanf(url, URL_FMT, &k) == 1 && k >= 0 && k < n && t.seen[k]++ == 0)
             t.found++;
         else if (url && k >= 0 && k < n)
@@ -314,13 +318,17 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
     double before =
         wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 30000);
     cr_assert_geq(before, 1, "no record before the kill: %s", support_proc_stderr(w));
+    support_proc *more = produce_start(bs, half, n - half); /* the stream goes on */
     cr_assert_eq(support_proc_signal(w, SIGKILL), 0);
     cr_assert_eq(support_proc_wait(w, 5000), 128 + SIGKILL);
     support_proc_free(w);
-    produce(bs, half, n - half); /* the stream goes on while no worker runs */
+    cr_assert_eq(support_proc_wait(more, 30000), 0, "kcat -P: %s", support_proc_stderr(more));
+    support_proc_free(more);
     w = worker_start(bs, "e2e-kill", "w2", &port);
     tally t = wait_all(bs, n, 60000);
-    cr_log_info("kill -9 after %.0f records (last poll)", before);
+    cr_log_info("kill -9 after %.0f records (last poll); records by the killed worker: %d, by "
+                "its successor: %d",
+                before, t.by_first, t.records - t.by_first);
     report("kill -9 and restart", &t, n);
     cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
     cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
@@ -360,11 +368,15 @@ Test(worker_e2e, sigterm_under_load_exits_0_within_grace_then_nothing_missing, .
     cr_assert_gt(committed, 0, "nothing committed by the drain");
     w = worker_start(bs, "e2e-term", "w2", &port);
     tally t = wait_all(bs, n, 60000);
+    cr_log_info("SIGTERM: the first worker committed %lld inputs and delivered %d records",
+                (long long)committed, t.by_first);
     report("SIGTERM and restart", &t, n);
     cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
     cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
     cr_assert_eq(t.dups, 0, "a clean drain committed everything it delivered, yet %d duplicates",
                  t.dups);
+    cr_assert_eq(t.by_first, committed, "the first worker delivered %d records, committed %lld",
+                 t.by_first, (long long)committed);
     tally_free(&t);
     cr_assert_eq(stop(w, 15000), 0);
     cr_assert_eq(stop(broker, 10000), 0);
@@ -486,6 +498,7 @@ Test(worker_e2e, readyz_and_metrics_from_outside, .timeout = 120)
     support_proc *w = worker_start(bs, "e2e-http", "w1", &port);
     readyz_before_join(port);
     cr_assert(wait_ready(port, 30000), "/readyz never 200: %s", support_proc_stderr(w));
+    cr_assert_geq(metric(port, "news_ingest_rebalances_total"), 1, "joined without a rebalance");
     char *body;
     cr_assert_eq(http(port, "GET", "/readyz", &body), 200);
     cr_assert_str_eq(body, "ready\n");
