@@ -37,6 +37,10 @@ eval: build
 bench: build
 	./$(BUILD)/news-ingest-bench ../shared
 
+# The entity tagger's committed model, trained on ANERcorp's train split only (deterministic).
+train-ner: build
+	./$(BUILD)/news-ingest train-ner --output models/ner-ar.model ../shared/data/anercorp/train.txt
+
 # The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark).
 bench-worker: build
 	./$(BUILD)/news-ingest-worker-bench ../shared

@@ -13,6 +13,8 @@ static void usage(FILE *f)
                "  parse     turn page files into article records (JSON lines on stdout)\n"
                "  produce   publish page files to a Kafka topic (backfills, trying the service)\n"
                "  broker    run an in-memory Kafka-protocol cluster (trying the service, tests)\n"
+               "  tag       tag CoNLL tokens with named entities (tag --conll < tokens)\n"
+               "  train-ner train the named-entity tagger on a CoNLL file\n"
                "  version   print the version\n"
                "\n"
                "news-ingest COMMAND --help shows the options of a command.\n");
@@ -29,6 +31,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "parse")) return cmd_parse(argc - 1, argv + 1);
     if (!strcmp(cmd, "produce")) return cmd_produce(argc - 1, argv + 1);
     if (!strcmp(cmd, "broker")) return cmd_broker(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tag")) return cmd_tag(argc - 1, argv + 1);
+    if (!strcmp(cmd, "train-ner")) return cmd_train_ner(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("news-ingest %s\n", NI_VERSION);
         return 0;

@@ -8,6 +8,7 @@
 int eval_seeds(const char *shared_dir, int verbose);
 int eval_aeb(const char *shared_dir, int verbose);
 int eval_readability(const char *shared_dir, int verbose);
+int eval_ner(const char *shared_dir, int verbose); /* ANERcorp test split, tagger speed */
 
 /* Shingle/token matching counts of one page. */
 typedef struct eval_counts {

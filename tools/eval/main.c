@@ -1,4 +1,5 @@
-/* main.c: news-ingest-eval entry point: `news-ingest-eval [-v] all|seeds|aeb|readability SHARED`.
+/* main.c: news-ingest-eval entry point: `news-ingest-eval [-v] all|seeds|aeb|readability|ner
+ * SHARED`.
  */
 #include "eval.h"
 
@@ -10,7 +11,7 @@ int main(int argc, char **argv)
     int verbose = 0, i = 1;
     if (i < argc && !strcmp(argv[i], "-v")) verbose = 1, i++;
     if (argc - i != 2) {
-        fprintf(stderr, "usage: news-ingest-eval [-v] all|seeds|aeb|readability SHARED_DIR\n");
+        fprintf(stderr, "usage: news-ingest-eval [-v] all|seeds|aeb|readability|ner SHARED_DIR\n");
         return 2;
     }
     const char *what = argv[i], *dir = argv[i + 1];
@@ -18,5 +19,6 @@ int main(int argc, char **argv)
     if (all || !strcmp(what, "seeds")) rc |= eval_seeds(dir, verbose);
     if (all || !strcmp(what, "aeb")) rc |= eval_aeb(dir, verbose);
     if (all || !strcmp(what, "readability")) rc |= eval_readability(dir, verbose);
+    if (all || !strcmp(what, "ner")) rc |= eval_ner(dir, verbose);
     return rc;
 }

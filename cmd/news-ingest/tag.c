@@ -1,0 +1,149 @@
+/* tag.c: `news-ingest tag --conll`: CoNLL tokens on stdin -> token<TAB>BIO tag on stdout. */
+#include "cmd.h"
+
+#include "entities/ner.h"
+#include "util/err.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROG "news-ingest tag"
+#define MODEL_REL "models/ner-ar.model"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: news-ingest tag --conll [--model PATH] < TOKENS > TAGGED\n"
+               "\n"
+               "Tags CoNLL tokens with the named-entity model: reads one token per line (the\n"
+               "first whitespace-separated column; other columns are ignored), a blank line\n"
+               "between sentences, and writes \"token<TAB>tag\" per token in the same order with\n"
+               "the blank lines kept. Tags are BIO over PER, ORG, LOC, MISC.\n"
+               "\n"
+               "options:\n"
+               "  --conll           the input and output format (required)\n"
+               "  -m, --model PATH  model file (default: $NEWS_INGEST_NER_MODEL, else\n"
+               "                    <executable dir>/../" MODEL_REL ", else ./" MODEL_REL ")\n"
+               "  -h, --help        this text\n"
+               "\n"
+               "exit status: 0 ok, 1 read/write failure, 2 usage error or missing/malformed "
+               "model.\n");
+}
+
+/* default_model: the model path to use when none is given (static buffer). */
+static const char *default_model(void)
+{
+    static char path[4096];
+    const char *env = getenv("NEWS_INGEST_NER_MODEL");
+    if (env && *env) return env;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        snprintf(path, sizeof path, "%s/../" MODEL_REL, dirname(exe));
+        if (!access(path, R_OK)) return path;
+    }
+    if (!access(MODEL_REL, R_OK) || n <= 0) return MODEL_REL;
+    return path; /* neither exists: the error names the first place looked at */
+}
+
+/* A sentence being read: tokens (owned copies). */
+typedef struct sentence {
+    char **words;
+    size_t *lens;
+    ner_tag *tags;
+    size_t n, cap;
+} sentence;
+
+static int push(sentence *s, const char *w, size_t len)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        char **words = realloc(s->words, cap * sizeof *words);
+        if (words) s->words = words;
+        size_t *lens = realloc(s->lens, cap * sizeof *lens);
+        if (lens) s->lens = lens;
+        ner_tag *tags = realloc(s->tags, cap * sizeof *tags);
+        if (tags) s->tags = tags;
+        if (!words || !lens || !tags) return NI_ERR_NOMEM;
+        s->cap = cap;
+    }
+    if (!(s->words[s->n] = strndup(w, len))) return NI_ERR_NOMEM;
+    s->lens[s->n++] = len;
+    return NI_OK;
+}
+
+/* flush: tags and prints the sentence, then empties it. */
+static int flush(const ner_model *m, sentence *s)
+{
+    char err[256];
+    int rc = ner_model_tag(m, (const char *const *)s->words, s->lens, s->n, NULL, s->tags, err,
+                           sizeof err);
+    if (rc) fprintf(stderr, PROG ": %s\n", err);
+    for (size_t i = 0; i < s->n; i++) {
+        if (!rc) printf("%s\t%s\n", s->words[i], ner_tag_name(s->tags[i]));
+        free(s->words[i]);
+    }
+    s->n = 0;
+    return rc;
+}
+
+/* tag_stream: every sentence of in to stdout; NI_OK or the first error. */
+static int tag_stream(const ner_model *m, FILE *in)
+{
+    sentence s = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = NI_OK;
+    for (ssize_t len; !rc && (len = getline(&line, &cap, in)) >= 0;) {
+        const char *w = line + strspn(line, " \t\r\n");
+        size_t wl = strcspn(w, " \t\r\n");
+        if (wl) {
+            rc = push(&s, w, wl);
+        } else {
+            rc = flush(m, &s);
+            putchar('\n');
+        }
+    }
+    if (!rc && ferror(in)) rc = NI_ERR_IO;
+    if (!rc) rc = flush(m, &s);
+    for (size_t i = 0; i < s.n; i++) free(s.words[i]);
+    free(s.words), free(s.lens), free(s.tags), free(line);
+    return rc;
+}
+
+int cmd_tag(int argc, char **argv)
+{
+    static const struct option longs[] = {{"conll", no_argument, 0, 'c'},
+                                          {"model", required_argument, 0, 'm'},
+                                          {"help", no_argument, 0, 'h'},
+                                          {0, 0, 0, 0}};
+    const char *model = NULL;
+    int conll = 0;
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, "m:h", longs, NULL)) != -1;) {
+        if (c == 'c')
+            conll = 1;
+        else if (c == 'm')
+            model = optarg;
+        else if (c == 'h')
+            return usage(stdout), 0;
+        else
+            return usage(stderr), 2;
+    }
+    if (!conll || optind != argc) return usage(stderr), 2;
+    char err[512];
+    ner_model *m = ner_model_load(model ? model : default_model(), err, sizeof err);
+    if (!m) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 2;
+    }
+    int rc = tag_stream(m, stdin);
+    ner_model_destroy(m);
+    if (fflush(stdout) || ferror(stdout)) rc = NI_ERR_IO;
+    if (rc) fprintf(stderr, PROG ": %s\n", rc == NI_ERR_IO ? "read/write failure" : "failed");
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,320 @@
+/* tagger_feat.c: the tagger's view of a word (normalized form, clitic-stripped stems, affixes,
+ * shape, trigger class) and the feature keys of a position (templates over a -2..+2 window). */
+#include "entities/tagger_internal.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+#define MAX_CPS 32 /* code points of a word looked at (longer words are cut) */
+
+/* Code points used below. */
+enum {
+    AR_ALEF = 0x0627,
+    AR_BEH = 0x0628,
+    AR_TEH_MARBUTA = 0x0629,
+    AR_FEH = 0x0641,
+    AR_KAF = 0x0643,
+    AR_LAM = 0x0644,
+    AR_HEH = 0x0647,
+    AR_WAW = 0x0648,
+    AR_YEH = 0x064A,
+};
+
+/* fold: the normalized code point of c; 0 when it is dropped (marks, tatweel, format chars). */
+static UChar32 fold(UChar32 c)
+{
+    if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z') return c + 32;
+        return c >= '0' && c <= '9' ? '0' : c;
+    }
+    switch (c) {
+    case 0x0622: /* alef with madda, hamza above/below, wasla */
+    case 0x0623:
+    case 0x0625:
+    case 0x0671:
+        return AR_ALEF;
+    case 0x0649: /* alef maksura */
+    case 0x06CC: /* Farsi yeh */
+        return AR_YEH;
+    case AR_TEH_MARBUTA:
+        return AR_HEH;
+    case 0x06A9: /* keheh */
+        return AR_KAF;
+    case 0x0640: /* tatweel */
+        return 0;
+    }
+    int8_t t = u_charType(c);
+    if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR ||
+        t == U_CONTROL_CHAR)
+        return 0;
+    if (t == U_DECIMAL_DIGIT_NUMBER) return '0';
+    return u_tolower(c);
+}
+
+/* shape_class: one letter per character class (Arabic, Latin upper/lower, other letter, digit,
+ * ASCII punctuation as itself, other). */
+static UChar32 shape_class(UChar32 c)
+{
+    if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z') return 'X';
+        if (c >= 'a' && c <= 'z') return 'x';
+        if (c >= '0' && c <= '9') return 'd';
+        return c;
+    }
+    if (u_isdigit(c)) return 'd';
+    if (!u_isalpha(c)) return 'p';
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode s = uscript_getScript(c, &err);
+    if (s == USCRIPT_ARABIC) return 'a';
+    if (s == USCRIPT_LATIN) return u_isupper(c) ? 'X' : 'x';
+    return 'l';
+}
+
+static uint64_t fnv_cp(uint64_t h, UChar32 c)
+{
+    return (h ^ (uint64_t)(uint32_t)c) * FNV_PRIME;
+}
+
+static uint64_t fnv_cps(const UChar32 *c, size_t n)
+{
+    uint64_t h = FNV_BASIS;
+    for (size_t i = 0; i < n; i++) h = fnv_cp(h, c[i]);
+    return h;
+}
+
+/* stem_start: how many leading code points of c[0..n) are proclitics: [وف]?[بكل]?ال or [وف]?لل
+ * before at least two letters; with light set, also a bare [وف]?[بكل]? before three letters. */
+static size_t stem_start(const UChar32 *c, size_t n, int light, unsigned *clitics)
+{
+    size_t s = 0;
+    unsigned bits = 0;
+    if (n > 3 && (c[0] == AR_WAW || c[0] == AR_FEH))
+        s = 1, bits = c[0] == AR_WAW ? NER_CLITIC_WA : NER_CLITIC_FA;
+    if (n >= s + 4 && c[s] == AR_LAM && c[s + 1] == AR_LAM) /* لل = ل + ال */
+        return *clitics = bits | NER_CLITIC_LI | NER_CLITIC_AL, s + 2;
+    size_t p = s;
+    unsigned pb = 0;
+    if (n > p + 1 && (c[p] == AR_BEH || c[p] == AR_KAF || c[p] == AR_LAM) && c[p + 1] == AR_ALEF &&
+        n > p + 2 && c[p + 2] == AR_LAM)
+        pb = c[p] == AR_BEH ? NER_CLITIC_BI : c[p] == AR_KAF ? NER_CLITIC_KA : NER_CLITIC_LI, p++;
+    if (n >= p + 4 && c[p] == AR_ALEF && c[p + 1] == AR_LAM)
+        return *clitics = bits | pb | NER_CLITIC_AL, p + 2;
+    if (!light) return *clitics = 0, 0;
+    if (n >= s + 4 && (c[s] == AR_BEH || c[s] == AR_KAF || c[s] == AR_LAM))
+        bits |= c[s] == AR_BEH   ? NER_CLITIC_BI
+                : c[s] == AR_KAF ? NER_CLITIC_KA
+                                 : NER_CLITIC_LI,
+            s++;
+    return *clitics = bits, s;
+}
+
+/* Trigger words: the next or the same word is often a name of this class. */
+enum { TRIG_PER = 1, TRIG_ORG, TRIG_LOC, TRIG_SAY };
+
+static const struct {
+    const char *word;
+    uint8_t cls;
+} triggers[] = {
+    {"الرئيس", TRIG_PER}, {"رئيسة", TRIG_PER},   {"الملك", TRIG_PER},    {"الأمير", TRIG_PER},
+    {"الشيخ", TRIG_PER},  {"السيد", TRIG_PER},   {"السيدة", TRIG_PER},   {"وزير", TRIG_PER},
+    {"وزيرة", TRIG_PER},  {"المتحدث", TRIG_PER}, {"الناطق", TRIG_PER},   {"الجنرال", TRIG_PER},
+    {"العقيد", TRIG_PER}, {"اللواء", TRIG_PER},  {"العميد", TRIG_PER},   {"الدكتور", TRIG_PER},
+    {"النائب", TRIG_PER}, {"السفير", TRIG_PER},  {"المستشار", TRIG_PER}, {"الزعيم", TRIG_PER},
+    {"القائد", TRIG_PER}, {"الأمين", TRIG_PER},  {"المدير", TRIG_PER},   {"المبعوث", TRIG_PER},
+    {"المرشح", TRIG_PER}, {"البابا", TRIG_PER},  {"المراسل", TRIG_PER},  {"مدينة", TRIG_LOC},
+    {"قرية", TRIG_LOC},   {"محافظة", TRIG_LOC},  {"بلدة", TRIG_LOC},     {"منطقة", TRIG_LOC},
+    {"ولاية", TRIG_LOC},  {"إقليم", TRIG_LOC},   {"عاصمة", TRIG_LOC},    {"جزيرة", TRIG_LOC},
+    {"نهر", TRIG_LOC},    {"مخيم", TRIG_LOC},    {"حي", TRIG_LOC},       {"شارع", TRIG_LOC},
+    {"جبل", TRIG_LOC},    {"بحر", TRIG_LOC},     {"مطار", TRIG_LOC},     {"وكالة", TRIG_ORG},
+    {"صحيفة", TRIG_ORG},  {"جريدة", TRIG_ORG},   {"شركة", TRIG_ORG},     {"حزب", TRIG_ORG},
+    {"حركة", TRIG_ORG},   {"منظمة", TRIG_ORG},   {"جامعة", TRIG_ORG},    {"وزارة", TRIG_ORG},
+    {"مجلس", TRIG_ORG},   {"اتحاد", TRIG_ORG},   {"جمعية", TRIG_ORG},    {"هيئة", TRIG_ORG},
+    {"مؤسسة", TRIG_ORG},  {"بنك", TRIG_ORG},     {"قناة", TRIG_ORG},     {"إذاعة", TRIG_ORG},
+    {"جبهة", TRIG_ORG},   {"لجنة", TRIG_ORG},    {"نادي", TRIG_ORG},     {"محكمة", TRIG_ORG},
+    {"باسم", TRIG_ORG},   {"قال", TRIG_SAY},     {"قالت", TRIG_SAY},     {"أعلن", TRIG_SAY},
+    {"أعلنت", TRIG_SAY},  {"صرح", TRIG_SAY},     {"أكد", TRIG_SAY},      {"أكدت", TRIG_SAY},
+    {"أضاف", TRIG_SAY},   {"أوضح", TRIG_SAY},    {"ذكر", TRIG_SAY},      {"وصرح", TRIG_SAY},
+    {"وقال", TRIG_SAY},   {"وأضاف", TRIG_SAY},   {"ويقول", TRIG_SAY},
+};
+#define NTRIGGERS (sizeof triggers / sizeof triggers[0])
+
+/* analyze: normalized code points and forms of w into out; trigger lookup off while building the
+ * trigger table itself. */
+static void analyze(const char *w, size_t len, unsigned gaz, ner_word *out, int with_trigger);
+
+/* The trigger table keyed by stem hash, built on first use (pthread_once). */
+static uint64_t trigger_hash[NTRIGGERS];
+static uint8_t trigger_cls[NTRIGGERS];
+
+static pthread_once_t trigger_once = PTHREAD_ONCE_INIT;
+
+static void trigger_init(void)
+{
+    for (size_t i = 0; i < NTRIGGERS; i++) {
+        ner_word tw;
+        analyze(triggers[i].word, strlen(triggers[i].word), 0, &tw, 0);
+        trigger_hash[i] = tw.h[NER_H_STEM];
+        trigger_cls[i] = triggers[i].cls;
+    }
+}
+
+static uint8_t trigger_of(uint64_t stem)
+{
+    pthread_once(&trigger_once, trigger_init);
+    for (size_t i = 0; i < NTRIGGERS; i++)
+        if (trigger_hash[i] == stem) return trigger_cls[i];
+    return 0;
+}
+
+static void analyze(const char *w, size_t len, unsigned gaz, ner_word *out, int with_trigger)
+{
+    UChar32 cp[MAX_CPS];
+    size_t n = 0, total = 0;
+    uint64_t raw = FNV_BASIS, shape = FNV_BASIS;
+    UChar32 last_shape = -1;
+    for (size_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)w, i, len, c);
+        if (c < 0) c = 0xFFFD;
+        UChar32 f = fold(c);
+        if (!f && c != 0x0640 && u_charType(c) != U_NON_SPACING_MARK) continue; /* invisible */
+        raw = fnv_cp(raw, c);
+        if (!f) continue;
+        total++;
+        if (n < MAX_CPS) cp[n++] = f;
+        UChar32 s = shape_class(c);
+        if (s != last_shape) shape = fnv_cp(shape, s), last_shape = s;
+    }
+    memset(out, 0, sizeof *out);
+    out->h[NER_H_RAW] = raw;
+    out->h[NER_H_NORM] = fnv_cps(cp, n);
+    unsigned cl = 0;
+    size_t s = stem_start(cp, n, 0, &cl);
+    out->h[NER_H_STEM] = s ? fnv_cps(cp + s, n - s) : out->h[NER_H_NORM];
+    out->clitics = (uint8_t)cl;
+    size_t ls = s ? s : stem_start(cp, n, 1, &cl);
+    out->h[NER_H_LSTEM] = ls ? fnv_cps(cp + ls, n - ls) : out->h[NER_H_NORM];
+    out->h[NER_H_SPRE2] = n >= s + 2 ? fnv_cps(cp + s, 2) : 0;
+    out->h[NER_H_SPRE3] = n >= s + 3 ? fnv_cps(cp + s, 3) : 0;
+    uint64_t h = FNV_BASIS;
+    for (size_t k = 0; k < 4; k++) {
+        if (k < n) h = fnv_cp(h, cp[k]);
+        out->h[NER_H_PRE1 + k] = k < n ? h : 0;
+        out->h[NER_H_SUF1 + k] = k < n ? fnv_cps(cp + n - k - 1, k + 1) : 0;
+    }
+    out->h[NER_H_SHAPE] = shape;
+    out->len = (uint8_t)(total < 7 ? total : total < 9 ? 7 : 8);
+    out->gaz = (uint8_t)gaz;
+    if (with_trigger) out->trigger = trigger_of(out->h[NER_H_STEM]);
+}
+
+void ner_word_analyze(const char *w, size_t len, unsigned gaz, ner_word *out)
+{
+    analyze(w, len, gaz, out, 1);
+}
+
+/* Feature templates (their numbers are part of the model file's keys: append only). */
+enum {
+    T_BIAS = 1,
+    T_RAW,
+    T_NORM,
+    T_STEM,
+    T_PRE, /* 4 */
+    T_SUF = T_PRE + 4,
+    T_SHAPE = T_SUF + 4,
+    T_LEN,
+    T_CLITICS,
+    T_NORM_AT, /* 4: offsets -2 -1 +1 +2 */
+    T_STEM_AT = T_NORM_AT + 4,
+    T_BIGRAM_L = T_STEM_AT + 4,
+    T_BIGRAM_R,
+    T_TRIG_AT, /* 4: offsets -2 -1 0 +1 */
+    T_SHAPE3 = T_TRIG_AT + 4,
+    T_GAZ_AT,                /* 3: offsets -1 0 +1 */
+    T_SUF_AT = T_GAZ_AT + 3, /* 2: last two code points at -1 +1 */
+    T_LSTEM = T_SUF_AT + 2,  /* 3: offsets -1 0 +1 */
+    T_SPRE = T_LSTEM + 3,    /* 2 */
+};
+
+/* mix: the splitmix64 finalizer. */
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* key: the 48-bit key of a template and value. */
+static uint64_t key(unsigned tmpl, uint64_t h)
+{
+    return mix(h ^ ((uint64_t)tmpl * 0x9e3779b97f4a7c15ULL)) & NER_KEY_MASK;
+}
+
+/* The words before the first and after the last one (only the forms neighbours use). */
+static const ner_word boundaries[2] = {
+    {.h = {[NER_H_NORM] = 1,
+           [NER_H_STEM] = 1,
+           [NER_H_SHAPE] = 1,
+           [NER_H_SUF1 + 1] = 1,
+           [NER_H_LSTEM] = 1}},
+    {.h = {[NER_H_NORM] = 2,
+           [NER_H_STEM] = 2,
+           [NER_H_SHAPE] = 2,
+           [NER_H_SUF1 + 1] = 2,
+           [NER_H_LSTEM] = 2}},
+};
+
+static const ner_word *at(const ner_word *ws, size_t n, size_t i, int off)
+{
+    if (off < 0 && i < (size_t)-off) return &boundaries[0];
+    if (i + off >= n) return &boundaries[1];
+    return &ws[i + off];
+}
+
+size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys)
+{
+    static const int offs[4] = {-2, -1, 1, 2}, trig_offs[4] = {-2, -1, 0, 1};
+    const ner_word *w = &ws[i];
+    size_t k = 0;
+    keys[k++] = key(T_BIAS, 0);
+    keys[k++] = key(T_RAW, w->h[NER_H_RAW]);
+    keys[k++] = key(T_NORM, w->h[NER_H_NORM]);
+    keys[k++] = key(T_STEM, w->h[NER_H_STEM]);
+    for (int j = 0; j < 4; j++) {
+        if (w->h[NER_H_PRE1 + j]) keys[k++] = key(T_PRE + j, w->h[NER_H_PRE1 + j]);
+        if (w->h[NER_H_SUF1 + j]) keys[k++] = key(T_SUF + j, w->h[NER_H_SUF1 + j]);
+    }
+    keys[k++] = key(T_SHAPE, w->h[NER_H_SHAPE]);
+    keys[k++] = key(T_LEN, w->len);
+    keys[k++] = key(T_CLITICS, w->clitics);
+    for (int j = 0; j < 4; j++) {
+        const ner_word *o = at(ws, n, i, offs[j]);
+        keys[k++] = key(T_NORM_AT + j, o->h[NER_H_NORM]);
+        keys[k++] = key(T_STEM_AT + j, o->h[NER_H_STEM]);
+        const ner_word *t = at(ws, n, i, trig_offs[j]);
+        if (t->trigger) keys[k++] = key(T_TRIG_AT + j, t->trigger);
+    }
+    const ner_word *l = at(ws, n, i, -1), *r = at(ws, n, i, 1);
+    keys[k++] = key(T_BIGRAM_L, l->h[NER_H_NORM] * FNV_PRIME + w->h[NER_H_NORM]);
+    keys[k++] = key(T_BIGRAM_R, w->h[NER_H_NORM] * FNV_PRIME + r->h[NER_H_NORM]);
+    keys[k++] = key(T_SHAPE3, (l->h[NER_H_SHAPE] * FNV_PRIME + w->h[NER_H_SHAPE]) * FNV_PRIME +
+                                  r->h[NER_H_SHAPE]);
+    if (l->gaz) keys[k++] = key(T_GAZ_AT, l->gaz);
+    if (w->gaz) keys[k++] = key(T_GAZ_AT + 1, w->gaz);
+    if (r->gaz) keys[k++] = key(T_GAZ_AT + 2, r->gaz);
+    keys[k++] = key(T_SUF_AT, l->h[NER_H_SUF1 + 1]);
+    keys[k++] = key(T_SUF_AT + 1, r->h[NER_H_SUF1 + 1]);
+    keys[k++] = key(T_LSTEM, l->h[NER_H_LSTEM]);
+    keys[k++] = key(T_LSTEM + 1, w->h[NER_H_LSTEM]);
+    keys[k++] = key(T_LSTEM + 2, r->h[NER_H_LSTEM]);
+    if (w->h[NER_H_SPRE2]) keys[k++] = key(T_SPRE, w->h[NER_H_SPRE2]);
+    if (w->h[NER_H_SPRE3]) keys[k++] = key(T_SPRE + 1, w->h[NER_H_SPRE3]);
+    return k;
+}

@@ -1,0 +1,106 @@
+/* tagger_internal.h: what the tagger's files share: word analysis, feature keys, the weight table,
+ * Viterbi decoding, span scoring and the training options (not public). */
+#ifndef NI_ENTITIES_TAGGER_INTERNAL_H
+#define NI_ENTITIES_TAGGER_INTERNAL_H
+
+#include "entities/ner.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- word analysis and features (tagger_feat.c) ----------------------------------------- */
+
+/* Hashes of one word's forms (FNV-1a of the UTF-8 bytes). */
+enum {
+    NER_H_RAW,  /* as written, without format and control characters */
+    NER_H_NORM, /* normalized: no marks/tatweel/format chars, alef/ya/ta marbuta unified */
+    NER_H_STEM, /* normalized with proclitics (و ف, then ب ك ل + ال, or ال) removed */
+    NER_H_PRE1, /* first 1..4 code points of the normalized form */
+    NER_H_SUF1 = NER_H_PRE1 + 4,  /* last 1..4 code points */
+    NER_H_SHAPE = NER_H_SUF1 + 4, /* letter/digit class runs */
+    NER_H_LSTEM, /* the stem, or without a bare [وف]?[بكل]? when it has no ال */
+    NER_H_SPRE2, /* first 2 and 3 code points of the stem */
+    NER_H_SPRE3,
+    NER_H_COUNT
+};
+
+/* One analyzed word. */
+typedef struct ner_word {
+    uint64_t h[NER_H_COUNT];
+    uint8_t len;     /* normalized length bucket */
+    uint8_t trigger; /* NER_TRIG_* class of the stem, 0 when none */
+    uint8_t clitics; /* NER_CLITIC_* bits removed for the stem */
+    uint8_t gaz;     /* NER_GAZ_* hints */
+} ner_word;
+
+#define NER_MAX_FEATS 48
+#define NER_KEY_MASK 0xffffffffffffULL /* feature keys are 48-bit hashes */
+
+/* ner_word_analyze: fills *out for the UTF-8 word w[0..len) (ill-formed bytes are tolerated). */
+void ner_word_analyze(const char *w, size_t len, unsigned gaz, ner_word *out);
+/* ner_features: the feature keys of position i of ws[0..n) into keys (NER_MAX_FEATS); count. */
+size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys);
+
+/* ---- the model (tagger.c) ---------------------------------------------------------------- */
+
+/* One slot of the feature table: fp = key >> 16, row 0 = empty. */
+typedef struct ner_slot {
+    uint32_t fp, row;
+} ner_slot;
+
+struct ner_model {
+    ner_slot *slots;
+    uint64_t mask;                           /* slots - 1 */
+    int32_t *w;                              /* rows x NER_NTAGS weights (row 0 unused) */
+    size_t rows, cap;                        /* used and allocated rows, including row 0 */
+    uint64_t *keys;                          /* key of each row (for saving) */
+    int32_t trans[NER_NTAGS + 1][NER_NTAGS]; /* [prev][cur]; prev NER_NTAGS = sentence start */
+};
+
+/* ner_model_new: an empty model with room for nfeat features; NULL when out of memory. */
+ner_model *ner_model_new(size_t nfeat);
+/* ner_model_add: appends feature key with weights w[NER_NTAGS]; NI_OK, NI_ERR_NOMEM, or
+ * NI_ERR_INVALID for a duplicate key. */
+int ner_model_add(ner_model *m, uint64_t key, const int32_t *w);
+/* ner_model_save: writes m to path (text format, see tagger_io.c). NI_OK or NI_ERR_IO. */
+int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t errlen);
+/* ner_tag_allowed: 0 when cur may not follow prev under BIO (prev NER_NTAGS = start). */
+int ner_tag_allowed(int prev, int cur);
+/* ner_viterbi: best allowed tag sequence for emission scores e[n][NER_NTAGS] and trans; back is
+ * scratch of n * NER_NTAGS bytes. */
+void ner_viterbi(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS + 1][NER_NTAGS],
+                 uint8_t *back, ner_tag *tags);
+
+/* ---- spans (tags.c) --------------------------------------------------------------------- */
+
+/* Exact-span counts, CoNLL (conlleval) chunking: [0] all types, [1..4] PER ORG LOC MISC. */
+typedef struct ner_span_counts {
+    size_t tp[5], fp[5], fn[5];
+} ner_span_counts;
+
+/* ner_spans_score: adds the counts of one sentence's predicted vs gold tags to c. */
+void ner_spans_score(const ner_tag *gold, const ner_tag *pred, size_t n, ner_span_counts *c);
+/* ner_span_f1: precision, recall, F1 (0 when undefined) of type k. */
+void ner_span_prf(const ner_span_counts *c, int k, double *p, double *r, double *f1);
+
+/* ---- training (tagger_train.c) ---------------------------------------------------------- */
+
+#define NER_DEFAULT_ITERATIONS 20 /* chosen on a held-out tenth of train.txt */
+#define NER_DEFAULT_PRUNE 5       /* |quantized weight| below this is dropped */
+#define NER_DEFAULT_DROPOUT 0.5
+
+typedef struct ner_train_opts {
+    int iterations;      /* passes over the training sentences */
+    unsigned seed;       /* sentence order shuffling */
+    double dev_fraction; /* last fraction of the sentences held out and scored each pass */
+    int prune;           /* quantized averaged weights with |w| < prune are dropped */
+    double dropout;      /* probability a feature occurrence sits out a training step */
+    FILE *progress;      /* per-pass report (NULL: quiet) */
+} ner_train_opts;
+
+/* ner_train_run: ner_model_train with every option. */
+int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *out_path,
+                  char *errstr, size_t errlen);
+
+#endif

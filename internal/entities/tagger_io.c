@@ -1,0 +1,227 @@
+/* tagger_io.c: the tagger's model file: a text file of integer weights.
+ *
+ *   news-ingest-ner-model 1
+ *   tags O B-PER I-PER B-ORG I-ORG B-LOC I-LOC B-MISC I-MISC
+ *   transitions            then 10 lines of 9 weights: from each tag, then from the start
+ *   features N             then N lines: 12 hex digits of the feature key, then TAG:WEIGHT
+ *                          for each tag (0..8) with a nonzero weight, in tag order
+ *   end
+ */
+#include "entities/tagger_internal.h"
+#include "util/err.h"
+#include "util/sbuf.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAGIC "news-ingest-ner-model 1"
+#define MAX_MODEL_BYTES (256u << 20)
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+/* A model file being read, line by line (lines are NUL-terminated in place). */
+typedef struct reader {
+    const char *path;
+    char *p, *end;
+    size_t line;
+    char *errstr;
+    size_t errlen;
+} reader;
+
+static int bad(reader *r, const char *what)
+{
+    return ni_err_set(r->errstr, r->errlen, NI_ERR_PARSE, "%s:%zu: malformed NER model: %s",
+                      r->path, r->line, what);
+}
+
+/* next_line: the next line (without its newline) or NULL at the end of the file. */
+static char *next_line(reader *r)
+{
+    if (r->p >= r->end) return NULL;
+    char *l = r->p, *nl = memchr(l, '\n', (size_t)(r->end - l));
+    if (nl)
+        *nl = '\0', r->p = nl + 1;
+    else
+        r->p = r->end;
+    r->line++;
+    return l;
+}
+
+/* expect: the next line must be exactly want. */
+static int expect(reader *r, const char *want)
+{
+    char *l = next_line(r);
+    if (!l) return bad(r, "unexpected end of file");
+    if (strcmp(l, want)) return bad(r, want);
+    return NI_OK;
+}
+
+/* ints: NER_NTAGS decimal int32 weights from s (all of it). */
+static int ints(reader *r, char *s, int32_t *w)
+{
+    for (int t = 0; t < NER_NTAGS; t++) {
+        errno = 0;
+        char *e;
+        long v = strtol(s, &e, 10);
+        if (e == s || *e != (t + 1 < NER_NTAGS ? ' ' : '\0') || errno || v < INT32_MIN ||
+            v > INT32_MAX)
+            return bad(r, "expected 9 integer weights");
+        w[t] = (int32_t)v;
+        s = e;
+    }
+    return NI_OK;
+}
+
+/* sparse: " TAG:WEIGHT" pairs (tags increasing) from s (all of it) into w. */
+static int sparse(reader *r, char *s, int32_t *w)
+{
+    memset(w, 0, NER_NTAGS * sizeof *w);
+    for (int last = -1; *s;) {
+        char *e;
+        if (*s != ' ' || s[1] < '0' || s[1] > '8' || s[1] - '0' <= last || s[2] != ':')
+            return bad(r, "expected TAG:WEIGHT with TAG 0..8 increasing");
+        last = s[1] - '0';
+        errno = 0;
+        long v = strtol(s + 3, &e, 10);
+        if (e == s + 3 || (*e && *e != ' ') || errno || v < INT32_MIN / 64 || v > INT32_MAX / 64)
+            return bad(r, "bad weight");
+        w[last] = (int32_t)v;
+        s = e;
+    }
+    return NI_OK;
+}
+
+/* feature: one "KEY TAG:WEIGHT..." line into m. */
+static int feature(reader *r, ner_model *m)
+{
+    char *l = next_line(r), *e;
+    if (!l) return bad(r, "unexpected end of file");
+    int32_t w[NER_NTAGS];
+    errno = 0;
+    uint64_t key = strtoull(l, &e, 16);
+    if (e != l + 12 || errno) return bad(r, "expected a 12-digit hex feature key");
+    int rc = sparse(r, e, w);
+    if (rc) return rc;
+    rc = ner_model_add(m, key, w);
+    return rc == NI_ERR_INVALID ? bad(r, "duplicate feature key") : rc;
+}
+
+static int header(reader *r)
+{
+    char tags[256] = "tags";
+    for (int t = 0; t < NER_NTAGS; t++) strcat(strcat(tags, " "), ner_tag_name((ner_tag)t));
+    int rc = expect(r, MAGIC);
+    if (!rc) rc = expect(r, tags);
+    if (!rc) rc = expect(r, "transitions");
+    return rc;
+}
+
+static int body(reader *r, ner_model **out)
+{
+    int32_t trans[NER_NTAGS + 1][NER_NTAGS];
+    for (int p = 0; p <= NER_NTAGS; p++) {
+        char *l = next_line(r);
+        if (!l) return bad(r, "unexpected end of file");
+        int rc = ints(r, l, trans[p]);
+        if (rc) return rc;
+    }
+    char *l = next_line(r), *e;
+    if (!l) return bad(r, "unexpected end of file");
+    errno = 0;
+    unsigned long long nfeat = strncmp(l, "features ", 9) ? 0 : strtoull(l + 9, &e, 10);
+    if (strncmp(l, "features ", 9) || e == l + 9 || *e || errno || nfeat > (1u << 26))
+        return bad(r, "expected \"features N\"");
+    ner_model *m = ner_model_new((size_t)nfeat);
+    if (!m) return ni_err_set(r->errstr, r->errlen, NI_ERR_NOMEM, "%s: out of memory", r->path);
+    memcpy(m->trans, trans, sizeof trans);
+    int rc = NI_OK;
+    for (size_t i = 0; i < nfeat && !rc; i++) rc = feature(r, m);
+    if (!rc) rc = expect(r, "end");
+    if (!rc && next_line(r)) rc = bad(r, "data after \"end\"");
+    if (rc)
+        ner_model_destroy(m);
+    else
+        *out = m;
+    return rc;
+}
+
+ner_model *ner_model_load(const char *path, char *errstr, size_t errlen)
+{
+    char *buf = NULL, err[256];
+    size_t len = 0;
+    if (!path) {
+        ni_err_set(errstr, errlen, NI_ERR_INVALID, "NER model: no path given");
+        return NULL;
+    }
+    if (util_file_read(path, MAX_MODEL_BYTES, &buf, &len, err, sizeof err)) {
+        ni_err_set(errstr, errlen, NI_ERR_IO, "%s: cannot read NER model: %s", path, err);
+        return NULL;
+    }
+    reader r = {path, buf, buf + len, 0, errstr, errlen};
+    ner_model *m = NULL;
+    if (!header(&r)) body(&r, &m);
+    free(buf);
+    return m;
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+static const ner_model *sort_model;
+
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = sort_model->keys[*(const uint32_t *)a], y = sort_model->keys[*(const uint32_t *)b];
+    return x < y ? -1 : x > y;
+}
+
+static void put_ints(FILE *f, const int32_t *w)
+{
+    for (int t = 0; t < NER_NTAGS; t++) fprintf(f, t ? " %" PRId32 : "%" PRId32, w[t]);
+    fputc('\n', f);
+}
+
+/* write_all: the model text into f, features sorted by key (order is scratch). */
+static void write_all(const ner_model *m, FILE *f, uint32_t *order)
+{
+    fprintf(f, "%s\ntags", MAGIC);
+    for (int t = 0; t < NER_NTAGS; t++) fprintf(f, " %s", ner_tag_name((ner_tag)t));
+    fprintf(f, "\ntransitions\n");
+    for (int p = 0; p <= NER_NTAGS; p++) put_ints(f, m->trans[p]);
+    fprintf(f, "features %zu\n", m->rows - 1);
+    for (size_t r = 1; r < m->rows; r++) order[r - 1] = (uint32_t)r;
+    sort_model = m; /* qsort has no context argument; saving is single-threaded */
+    qsort(order, m->rows - 1, sizeof *order, by_key);
+    for (size_t i = 0; i + 1 < m->rows; i++) {
+        const int32_t *w = m->w + (size_t)order[i] * NER_NTAGS;
+        fprintf(f, "%012" PRIx64, m->keys[order[i]]);
+        for (int t = 0; t < NER_NTAGS; t++)
+            if (w[t]) fprintf(f, " %d:%" PRId32, t, w[t]);
+        fputc('\n', f);
+    }
+    fprintf(f, "end\n");
+}
+
+int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t errlen)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: path too long", path);
+    uint32_t *order = malloc(m->rows * sizeof *order);
+    if (!order) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "%s: out of memory", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        free(order);
+        return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    }
+    write_all(m, f, order);
+    free(order);
+    int ok = !ferror(f);
+    ok = !fclose(f) && ok;
+    if (!ok || rename(tmp, path)) {
+        remove(tmp);
+        return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: cannot write the NER model", path);
+    }
+    return NI_OK;
+}

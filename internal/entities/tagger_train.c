@@ -1,0 +1,417 @@
+/* tagger_train.c: averaged structured perceptron training (Collins 2002) on a CoNLL file, with
+ * Viterbi decoding under the BIO constraints, lazy averaging, a seeded sentence order, optional
+ * held-out scoring per pass, and integer quantization of the averaged weights. */
+#include "entities/tagger_internal.h"
+#include "util/err.h"
+#include "util/sbuf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCALE 10.0 /* averaged weights are stored as round(w * SCALE) */
+#define MAX_CORPUS_BYTES (512u << 20)
+
+/* The corpus: tokens in file order, sentences as [start, end) token ranges. */
+typedef struct corpus {
+    char *buf;
+    const char **word;
+    size_t *len;
+    ner_tag *gold;  /* as written */
+    ner_tag *train; /* gold with an I-X that cannot follow its predecessor turned into B-X */
+    size_t ntok, cap;
+    size_t *sent; /* nsent + 1 start offsets */
+    size_t nsent, scap;
+} corpus;
+
+/* The trainer's state: per-token feature ids, lazily allocated weight rows. */
+typedef struct trainer {
+    const corpus *c;
+    size_t ntrain;   /* sentences trained on (the rest is held out) */
+    uint64_t *fkeys; /* key of each feature id */
+    uint32_t *frow;  /* weight row of each feature id, 0 = never updated */
+    size_t nfeat, fcap;
+    uint64_t *map; /* open addressing: key -> id + 1 in the low 32 bits of mapv */
+    uint32_t *mapv;
+    size_t mapcap;
+    size_t *toff; /* features of token i: fid[toff[i] .. toff[i + 1]) */
+    uint32_t *fid;
+    int32_t *w; /* rows x NER_NTAGS current weights */
+    int64_t *u; /* rows x NER_NTAGS sums of c * update, for averaging */
+    size_t rows, rcap;
+    int32_t tw[NER_NTAGS + 1][NER_NTAGS];
+    int64_t tu[NER_NTAGS + 1][NER_NTAGS];
+    int64_t step;
+    uint64_t seed, drop; /* drop: dropout probability times 2^53 */
+} trainer;
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return NI_OK;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need) n *= 2;
+    void *q = realloc(*p, n * size);
+    if (!q) return NI_ERR_NOMEM;
+    *p = q;
+    *cap = n;
+    return NI_OK;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+static void corpus_free(corpus *c)
+{
+    free(c->buf), free(c->word), free(c->len), free(c->gold), free(c->train), free(c->sent);
+}
+
+static int add_sentence_end(corpus *c)
+{
+    if (c->sent[c->nsent] == c->ntok) return NI_OK; /* no empty sentences */
+    if (grow((void **)&c->sent, &c->scap, c->nsent + 3, sizeof *c->sent)) return NI_ERR_NOMEM;
+    c->sent[++c->nsent] = c->ntok;
+    return NI_OK;
+}
+
+/* add_token: "WORD ... TAG" (first and last whitespace-separated fields). */
+static int add_token(corpus *c, char *l, const char *path, size_t line, char *errstr, size_t errlen)
+{
+    size_t wl = strcspn(l, " \t");
+    char *end = l + strlen(l), *t = end;
+    while (t > l && t[-1] != ' ' && t[-1] != '\t') t--;
+    int tag = t > l + wl ? ner_tag_parse(t, (size_t)(end - t)) : -1;
+    if (tag < 0)
+        return ni_err_set(errstr, errlen, NI_ERR_PARSE,
+                          "%s:%zu: expected \"WORD TAG\" (TAG O, "
+                          "B-X or I-X with X PER/PERS/ORG/LOC/MISC)",
+                          path, line);
+    size_t need = c->ntok + 1;
+    size_t cap = c->cap;
+    if (grow((void **)&c->word, &cap, need, sizeof *c->word)) return NI_ERR_NOMEM;
+    cap = c->cap;
+    if (grow((void **)&c->len, &cap, need, sizeof *c->len)) return NI_ERR_NOMEM;
+    cap = c->cap;
+    if (grow((void **)&c->gold, &cap, need, sizeof *c->gold)) return NI_ERR_NOMEM;
+    cap = c->cap;
+    if (grow((void **)&c->train, &cap, need, sizeof *c->train)) return NI_ERR_NOMEM;
+    c->cap = cap;
+    l[wl] = '\0';
+    c->word[c->ntok] = l;
+    c->len[c->ntok] = wl;
+    c->gold[c->ntok] = (ner_tag)tag;
+    int prev = c->ntok > c->sent[c->nsent] ? c->train[c->ntok - 1] : NER_NTAGS;
+    c->train[c->ntok] = ner_tag_allowed(prev, tag) ? (ner_tag)tag : (ner_tag)(tag - 1);
+    c->ntok++;
+    return NI_OK;
+}
+
+static int corpus_read(corpus *c, const char *path, char *errstr, size_t errlen)
+{
+    size_t len = 0;
+    char err[256];
+    if (util_file_read(path, MAX_CORPUS_BYTES, &c->buf, &len, err, sizeof err))
+        return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: cannot read: %s", path, err);
+    if (grow((void **)&c->sent, &c->scap, 2, sizeof *c->sent)) return NI_ERR_NOMEM;
+    c->sent[0] = 0;
+    size_t line = 0;
+    for (char *p = c->buf, *nl; p < c->buf + len; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(c->buf + len - p));
+        if (!nl) nl = c->buf + len;
+        *nl = '\0';
+        line++;
+        if (nl > p && nl[-1] == '\r') nl[-1] = '\0';
+        char *l = p + strspn(p, " \t");
+        int rc = *l ? add_token(c, l, path, line, errstr, errlen) : add_sentence_end(c);
+        if (rc == NI_ERR_NOMEM) return ni_err_set(errstr, errlen, rc, "%s: out of memory", path);
+        if (rc) return rc;
+    }
+    if (add_sentence_end(c)) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    if (!c->nsent) return ni_err_set(errstr, errlen, NI_ERR_PARSE, "%s: no tokens", path);
+    return NI_OK;
+}
+
+/* ---- features ------------------------------------------------------------------------------ */
+
+static uint64_t slot_of(uint64_t key, size_t cap)
+{
+    return (key ^ (key >> 29)) & (cap - 1);
+}
+
+/* feature_id: the id of key, a new one when unseen; UINT32_MAX when out of memory. */
+static uint32_t feature_id(trainer *t, uint64_t key)
+{
+    if (2 * (t->nfeat + 1) > t->mapcap) { /* rehash at half load */
+        size_t cap = t->mapcap ? 2 * t->mapcap : 1u << 16;
+        uint64_t *map = calloc(cap, sizeof *map);
+        uint32_t *mapv = calloc(cap, sizeof *mapv);
+        if (!map || !mapv) return free(map), free(mapv), UINT32_MAX;
+        for (size_t i = 0; i < t->mapcap; i++) {
+            if (!t->mapv[i]) continue;
+            uint64_t s = slot_of(t->map[i], cap);
+            while (mapv[s]) s = (s + 1) & (cap - 1);
+            map[s] = t->map[i], mapv[s] = t->mapv[i];
+        }
+        free(t->map), free(t->mapv);
+        t->map = map, t->mapv = mapv, t->mapcap = cap;
+    }
+    uint64_t s = slot_of(key, t->mapcap);
+    for (; t->mapv[s]; s = (s + 1) & (t->mapcap - 1))
+        if (t->map[s] == key) return t->mapv[s] - 1;
+    size_t cap = t->fcap;
+    if (grow((void **)&t->fkeys, &cap, t->nfeat + 1, sizeof *t->fkeys)) return UINT32_MAX;
+    cap = t->fcap;
+    if (grow((void **)&t->frow, &cap, t->nfeat + 1, sizeof *t->frow)) return UINT32_MAX;
+    t->fcap = cap;
+    t->fkeys[t->nfeat] = key;
+    t->frow[t->nfeat] = 0;
+    t->map[s] = key;
+    t->mapv[s] = (uint32_t)++t->nfeat;
+    return (uint32_t)(t->nfeat - 1);
+}
+
+/* extract: feature ids of every training token. */
+static int extract(trainer *t)
+{
+    const corpus *c = t->c;
+    size_t ntok = c->sent[t->ntrain], cap = 0, used = 0;
+    t->toff = malloc((ntok + 1) * sizeof *t->toff);
+    ner_word *ws = NULL;
+    size_t wcap = 0;
+    if (!t->toff) return NI_ERR_NOMEM;
+    uint64_t keys[NER_MAX_FEATS];
+    for (size_t s = 0; s < t->ntrain; s++) {
+        size_t a = c->sent[s], n = c->sent[s + 1] - a;
+        if (grow((void **)&ws, &wcap, n, sizeof *ws)) return free(ws), NI_ERR_NOMEM;
+        for (size_t i = 0; i < n; i++) ner_word_analyze(c->word[a + i], c->len[a + i], 0, &ws[i]);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = ner_features(ws, n, i, keys);
+            if (grow((void **)&t->fid, &cap, used + k, sizeof *t->fid))
+                return free(ws), NI_ERR_NOMEM;
+            t->toff[a + i] = used;
+            for (size_t j = 0; j < k; j++) {
+                uint32_t id = feature_id(t, keys[j]);
+                if (id == UINT32_MAX) return free(ws), NI_ERR_NOMEM;
+                t->fid[used++] = id;
+            }
+        }
+    }
+    t->toff[ntok] = used;
+    free(ws);
+    return NI_OK;
+}
+
+/* ---- the perceptron ------------------------------------------------------------------------ */
+
+/* row: the weight row of feature id f, allocated on first update; NULL when out of memory. */
+static size_t row(trainer *t, uint32_t f)
+{
+    if (t->frow[f]) return t->frow[f];
+    size_t cap = t->rcap;
+    if (grow((void **)&t->w, &cap, t->rows + 1 + (t->rows == 0), NER_NTAGS * sizeof *t->w))
+        return 0;
+    cap = t->rcap;
+    if (grow((void **)&t->u, &cap, t->rows + 1 + (t->rows == 0), NER_NTAGS * sizeof *t->u))
+        return 0;
+    t->rcap = cap;
+    if (!t->rows) t->rows = 1; /* row 0 means none */
+    memset(t->w + t->rows * NER_NTAGS, 0, NER_NTAGS * sizeof *t->w);
+    memset(t->u + t->rows * NER_NTAGS, 0, NER_NTAGS * sizeof *t->u);
+    return t->frow[f] = (uint32_t)t->rows++;
+}
+
+/* dropped: whether feature occurrence j sits out the current step (feature dropout). */
+static int dropped(const trainer *t, size_t j)
+{
+    if (!t->drop) return 0;
+    uint64_t z = (uint64_t)j * 0x9e3779b97f4a7c15ULL ^ (uint64_t)t->step * 0xbf58476d1ce4e5b9ULL;
+    z ^= t->seed;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (z >> 11) < t->drop;
+}
+
+static int update_token(trainer *t, size_t tok, int gold, int pred)
+{
+    for (size_t j = t->toff[tok]; j < t->toff[tok + 1]; j++) {
+        if (dropped(t, j)) continue;
+        size_t r = row(t, t->fid[j]);
+        if (!r) return NI_ERR_NOMEM;
+        t->w[r * NER_NTAGS + gold]++, t->u[r * NER_NTAGS + gold] += t->step;
+        t->w[r * NER_NTAGS + pred]--, t->u[r * NER_NTAGS + pred] -= t->step;
+    }
+    return NI_OK;
+}
+
+/* learn: decodes sentence s with the current weights and updates on the differences. */
+static int learn(trainer *t, size_t s, int64_t *e, uint8_t *back, ner_tag *pred)
+{
+    const corpus *c = t->c;
+    size_t a = c->sent[s], n = c->sent[s + 1] - a;
+    for (size_t i = 0; i < n; i++) {
+        int64_t *ei = e + i * NER_NTAGS;
+        memset(ei, 0, NER_NTAGS * sizeof *ei);
+        for (size_t j = t->toff[a + i]; j < t->toff[a + i + 1]; j++) {
+            uint32_t r = t->frow[t->fid[j]];
+            if (r && !dropped(t, j))
+                for (int k = 0; k < NER_NTAGS; k++) ei[k] += t->w[r * NER_NTAGS + k];
+        }
+    }
+    ner_viterbi(e, n, t->tw, back, pred);
+    const ner_tag *gold = c->train + a;
+    for (size_t i = 0; i < n; i++) {
+        if (gold[i] != pred[i] && update_token(t, a + i, gold[i], pred[i])) return NI_ERR_NOMEM;
+        int gp = i ? gold[i - 1] : NER_NTAGS, pp = i ? pred[i - 1] : NER_NTAGS;
+        if (gp == pp && gold[i] == pred[i]) continue;
+        t->tw[gp][gold[i]]++, t->tu[gp][gold[i]] += t->step;
+        t->tw[pp][pred[i]]--, t->tu[pp][pred[i]] -= t->step;
+    }
+    t->step++;
+    return NI_OK;
+}
+
+static int32_t quantize(int32_t w, int64_t u, int64_t step, int prune)
+{
+    double avg = (double)w - (double)u / (double)step;
+    long long q = llround(avg * SCALE);
+    if (q > INT32_MAX / 64) q = INT32_MAX / 64;
+    if (q < -INT32_MAX / 64) q = -INT32_MAX / 64;
+    return llabs(q) < prune ? 0 : (int32_t)q;
+}
+
+/* averaged: the model of the averaged, quantized, pruned weights; NULL when out of memory. */
+static ner_model *averaged(const trainer *t, int prune)
+{
+    size_t keep = 0;
+    int32_t q[NER_NTAGS];
+    for (int pass = 0; pass < 2; pass++) {
+        ner_model *m = pass ? ner_model_new(keep) : NULL;
+        if (pass && !m) return NULL;
+        for (size_t f = 0; f < t->nfeat; f++) {
+            size_t r = t->frow[f];
+            if (!r) continue;
+            int any = 0;
+            for (int k = 0; k < NER_NTAGS; k++)
+                any |= (q[k] = quantize(t->w[r * NER_NTAGS + k], t->u[r * NER_NTAGS + k], t->step,
+                                        prune)) != 0;
+            if (!any) continue;
+            if (!pass)
+                keep++;
+            else if (ner_model_add(m, t->fkeys[f], q))
+                return ner_model_destroy(m), NULL;
+        }
+        if (!pass) continue;
+        for (int p = 0; p <= NER_NTAGS; p++)
+            for (int k = 0; k < NER_NTAGS; k++)
+                m->trans[p][k] = quantize(t->tw[p][k], t->tu[p][k], t->step, 0);
+        return m;
+    }
+    return NULL;
+}
+
+/* held_out: scores m on the sentences after the training ones into *sc. */
+static int held_out(const trainer *t, const ner_model *m, ner_span_counts *sc)
+{
+    const corpus *c = t->c;
+    memset(sc, 0, sizeof *sc);
+    ner_tag *pred = malloc((c->ntok + 1) * sizeof *pred);
+    if (!pred) return NI_ERR_NOMEM;
+    for (size_t s = t->ntrain; s < c->nsent; s++) {
+        size_t a = c->sent[s], n = c->sent[s + 1] - a;
+        ner_model_tag(m, c->word + a, c->len + a, n, NULL, pred + a, NULL, 0);
+        ner_spans_score(c->gold + a, pred + a, n, sc);
+    }
+    free(pred);
+    return NI_OK;
+}
+
+/* shuffle: Fisher-Yates with splitmix64 from the seed (same seed, same order). */
+static void shuffle(size_t *v, size_t n, uint64_t *state)
+{
+    for (size_t i = n; i > 1; i--) {
+        uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        size_t j = (size_t)(z % i), x = v[i - 1];
+        v[i - 1] = v[j], v[j] = x;
+    }
+}
+
+static void report(const trainer *t, const ner_train_opts *o, int pass)
+{
+    if (!o->progress) return;
+    fprintf(o->progress, "pass %d: %zu features updated", pass, t->rows ? t->rows - 1 : 0);
+    ner_model *m = t->ntrain < t->c->nsent ? averaged(t, o->prune) : NULL;
+    ner_span_counts sc;
+    if (m && !held_out(t, m, &sc)) {
+        double p, r, f;
+        ner_span_prf(&sc, 0, &p, &r, &f);
+        fprintf(o->progress, ", held-out P %.4f R %.4f F1 %.4f (%zu features kept)", p, r, f,
+                m->rows - 1);
+        static const char *types[] = {"", "PER", "ORG", "LOC", "MISC"};
+        for (int k = 1; k <= 4; k++) {
+            ner_span_prf(&sc, k, &p, &r, &f);
+            fprintf(o->progress, " %s %.4f", types[k], f);
+        }
+    }
+    ner_model_destroy(m);
+    fputc('\n', o->progress);
+}
+
+static int run(trainer *t, const ner_train_opts *o, const char *out_path, char *errstr,
+               size_t errlen)
+{
+    const corpus *c = t->c;
+    size_t maxn = 0;
+    for (size_t s = 0; s < c->nsent; s++)
+        if (c->sent[s + 1] - c->sent[s] > maxn) maxn = c->sent[s + 1] - c->sent[s];
+    int64_t *e = malloc(maxn * NER_NTAGS * sizeof *e);
+    uint8_t *back = malloc(maxn * NER_NTAGS);
+    ner_tag *pred = malloc(maxn * sizeof *pred);
+    size_t *order = malloc(t->ntrain * sizeof *order);
+    int rc = !e || !back || !pred || !order ? NI_ERR_NOMEM : extract(t);
+    uint64_t state = o->seed;
+    t->seed = o->seed;
+    t->drop = (uint64_t)(o->dropout * 9007199254740992.0);
+    for (size_t s = 0; s < t->ntrain; s++) order[s] = s;
+    t->step = 1;
+    for (int pass = 1; !rc && pass <= o->iterations; pass++) {
+        shuffle(order, t->ntrain, &state);
+        for (size_t s = 0; !rc && s < t->ntrain; s++) rc = learn(t, order[s], e, back, pred);
+        if (!rc) report(t, o, pass);
+    }
+    free(e), free(back), free(pred), free(order);
+    if (rc) return ni_err_set(errstr, errlen, rc, "training: out of memory");
+    ner_model *m = averaged(t, o->prune);
+    if (!m) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "training: out of memory");
+    rc = ner_model_save(m, out_path, errstr, errlen);
+    ner_model_destroy(m);
+    return rc;
+}
+
+int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *out_path,
+                  char *errstr, size_t errlen)
+{
+    if (!conll_path || !o || !out_path || o->iterations < 1 || o->dev_fraction < 0 ||
+        o->dev_fraction >= 1)
+        return ni_err_set(errstr, errlen, NI_ERR_INVALID, "training: invalid arguments");
+    corpus c = {0};
+    int rc = corpus_read(&c, conll_path, errstr, errlen);
+    if (!rc) {
+        trainer t = {.c = &c};
+        t.ntrain = c.nsent - (size_t)floor(c.nsent * o->dev_fraction);
+        if (!t.ntrain) t.ntrain = 1;
+        rc = run(&t, o, out_path, errstr, errlen);
+        free(t.fkeys), free(t.frow), free(t.map), free(t.mapv), free(t.toff), free(t.fid);
+        free(t.w), free(t.u);
+    }
+    corpus_free(&c);
+    return rc;
+}
+
+int ner_model_train(const char *conll_path, int iterations, unsigned seed, const char *out_path,
+                    char *errstr, size_t errlen)
+{
+    ner_train_opts o = {iterations, seed, 0, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT, NULL};
+    return ner_train_run(conll_path, &o, out_path, errstr, errlen);
+}

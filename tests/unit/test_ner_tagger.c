@@ -1,0 +1,364 @@
+/* test_ner_tagger.c: the named-entity tagger: tag names, training, model files, decoding. */
+#include "entities/ner.h"
+#include "entities/tagger_internal.h"
+#include "support.h"
+#include "support_proc.h"
+#include "util/err.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A tiny corpus written for these tests (not from any data set). */
+static const char tiny[] = "قال O\nالرئيس O\nسمير B-PERS\nنجار I-PERS\nفي O\nحلب B-LOC\n.\tO\n\n"
+                           "زار O\nوفد O\nشركة B-ORG\nالنور I-ORG\nمدينة O\nحمص B-LOC\n\n"
+                           "أعلنت O\nوكالة B-ORG\nالبرق I-ORG\nأن O\nمهرجان B-MISC\nالربيع I-MISC\n"
+                           "بدأ O\n\n"
+                           "Visit O\nDamascus B-LOC\nwith O\nAlice B-PER\nBrown I-PER\n\n";
+
+/* Each test sentence of tiny as words + gold tags. */
+#define MAX_WORDS 16
+typedef struct sent {
+    const char *words[MAX_WORDS];
+    ner_tag gold[MAX_WORDS];
+    size_t n;
+} sent;
+
+static const sent tiny_sents[] = {
+    {{"قال", "الرئيس", "سمير", "نجار", "في", "حلب", "."},
+     {NER_O, NER_O, NER_B_PER, NER_I_PER, NER_O, NER_B_LOC, NER_O},
+     7},
+    {{"زار", "وفد", "شركة", "النور", "مدينة", "حمص"},
+     {NER_O, NER_O, NER_B_ORG, NER_I_ORG, NER_O, NER_B_LOC},
+     6},
+    {{"أعلنت", "وكالة", "البرق", "أن", "مهرجان", "الربيع", "بدأ"},
+     {NER_O, NER_B_ORG, NER_I_ORG, NER_O, NER_B_MISC, NER_I_MISC, NER_O},
+     7},
+    {{"Visit", "Damascus", "with", "Alice", "Brown"},
+     {NER_O, NER_B_LOC, NER_O, NER_B_PER, NER_I_PER},
+     5},
+};
+#define NSENTS (sizeof tiny_sents / sizeof tiny_sents[0])
+
+/* train_tiny: trains on tiny into <tmp>/name with seed; returns the model path (static copy). */
+static const char *train_tiny(const char *name, unsigned seed)
+{
+    static char out[4][4096];
+    static int k;
+    char conll[4096], err[256] = "";
+    snprintf(conll, sizeof conll, "%s", support_write("tiny.conll", tiny, strlen(tiny)));
+    char *path = out[k++ % 4];
+    snprintf(path, 4096, "%s/%s", support_tmpdir(), name);
+    int rc = ner_model_train(conll, 10, seed, path, err, sizeof err);
+    cr_assert_eq(rc, NI_OK, "training failed: %s", err);
+    return path;
+}
+
+static ner_model *load_ok(const char *path)
+{
+    char err[512] = "";
+    ner_model *m = ner_model_load(path, err, sizeof err);
+    cr_assert_not_null(m, "load %s: %s", path, err);
+    return m;
+}
+
+/* tag_sent: tags s with m into tags (lens from strlen). */
+static void tag_sent(const ner_model *m, const sent *s, ner_tag *tags)
+{
+    size_t lens[MAX_WORDS];
+    for (size_t i = 0; i < s->n; i++) lens[i] = strlen(s->words[i]);
+    cr_assert_eq(ner_model_tag(m, s->words, lens, s->n, NULL, tags, NULL, 0), NI_OK);
+}
+
+/* assert_bio: every I-X follows B-X or I-X. */
+static void assert_bio(const ner_tag *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_lt((unsigned)t[i], NER_NTAGS, "tag %d at %zu", t[i], i);
+        if (t[i] != NER_O && t[i] % 2 == 0)
+            cr_assert(i > 0 && (t[i - 1] == t[i] || t[i - 1] == t[i] - 1), "%s at %zu after %s",
+                      ner_tag_name(t[i]), i, i ? ner_tag_name(t[i - 1]) : "start");
+    }
+}
+
+static char *file_text(const char *path)
+{
+    return support_read(path, NULL);
+}
+
+/* ---- tags -------------------------------------------------------------------------------- */
+
+Test(ner_tags, names_and_parse)
+{
+    for (int t = 0; t < NER_NTAGS; t++) {
+        const char *name = ner_tag_name((ner_tag)t);
+        cr_assert_eq(ner_tag_parse(name, strlen(name)), t, "%s", name);
+    }
+    cr_assert_str_eq(ner_tag_name(NER_B_PER), "B-PER");
+    cr_assert_str_eq(ner_tag_name(NER_I_MISC), "I-MISC");
+    cr_assert_eq(ner_tag_parse("B-PERS", 6), NER_B_PER);
+    cr_assert_eq(ner_tag_parse("I-PERS", 6), NER_I_PER);
+    cr_assert_eq(ner_tag_parse("B-LOCX", 5), NER_B_LOC); /* len bounds the string */
+    cr_assert_eq(ner_tag_parse("B-FOO", 5), -1);
+    cr_assert_eq(ner_tag_parse("E-PER", 5), -1);
+    cr_assert_eq(ner_tag_parse("O", 0), -1);
+    cr_assert_eq(ner_tag_parse("OO", 2), -1);
+    cr_assert_eq(ner_tag_parse(NULL, 0), -1);
+}
+
+Test(ner_tags, span_scoring_follows_conlleval)
+{
+    ner_tag gold[] = {NER_B_PER, NER_I_PER, NER_O, NER_I_LOC, NER_B_ORG, NER_B_ORG};
+    ner_tag pred[] = {NER_B_PER, NER_O, NER_O, NER_B_LOC, NER_B_ORG, NER_B_MISC};
+    ner_span_counts c = {0};
+    ner_spans_score(gold, pred, 6, &c);
+    cr_assert_eq(c.tp[0], 2); /* LOC (I- after O starts a chunk) and the first ORG */
+    cr_assert_eq(c.fn[0], 2); /* the PER pair and the second ORG */
+    cr_assert_eq(c.fp[0], 2); /* the one-word PER and the MISC */
+    cr_assert_eq(c.tp[3], 1);
+    cr_assert_eq(c.fp[4], 1);
+}
+
+/* ---- training and model files ----------------------------------------------------------- */
+
+Test(ner_train, tags_its_own_training_sentences)
+{
+    ner_model *m = load_ok(train_tiny("a.model", 1));
+    for (size_t s = 0; s < NSENTS; s++) {
+        ner_tag tags[MAX_WORDS];
+        tag_sent(m, &tiny_sents[s], tags);
+        for (size_t i = 0; i < tiny_sents[s].n; i++)
+            cr_assert_eq(tags[i], tiny_sents[s].gold[i], "sentence %zu word %zu (%s): %s", s, i,
+                         tiny_sents[s].words[i], ner_tag_name(tags[i]));
+    }
+    ner_model_destroy(m);
+}
+
+Test(ner_train, same_seed_gives_identical_file)
+{
+    char *a = file_text(train_tiny("s1.model", 7));
+    char *b = file_text(train_tiny("s2.model", 7));
+    cr_assert_str_eq(a, b);
+    cr_assert_eq(strncmp(a, "news-ingest-ner-model 1\n", 24), 0);
+    free(a), free(b);
+}
+
+Test(ner_train, save_load_round_trip)
+{
+    const char *p1 = train_tiny("r1.model", 3);
+    ner_model *m = load_ok(p1);
+    char p2[4096], err[256];
+    snprintf(p2, sizeof p2, "%s/r2.model", support_tmpdir());
+    cr_assert_eq(ner_model_save(m, p2, err, sizeof err), NI_OK, "%s", err);
+    ner_model *m2 = load_ok(p2);
+    char *a = file_text(p1), *b = file_text(p2);
+    cr_assert_str_eq(a, b);
+    for (size_t s = 0; s < NSENTS; s++) {
+        ner_tag t1[MAX_WORDS], t2[MAX_WORDS];
+        tag_sent(m, &tiny_sents[s], t1);
+        tag_sent(m2, &tiny_sents[s], t2);
+        cr_assert_eq(memcmp(t1, t2, tiny_sents[s].n * sizeof *t1), 0, "sentence %zu", s);
+    }
+    free(a), free(b);
+    ner_model_destroy(m);
+    ner_model_destroy(m2);
+}
+
+Test(ner_train, bad_corpus_names_file_and_line)
+{
+    const char *p = support_write("bad.conll", "a O\nb B-PER\nc X-FOO\n", 20);
+    char path[4096], out[4096], err[512] = "", want[4200];
+    snprintf(path, sizeof path, "%s", p);
+    snprintf(out, sizeof out, "%s/never.model", support_tmpdir());
+    cr_assert_eq(ner_model_train(path, 5, 1, out, err, sizeof err), NI_ERR_PARSE);
+    snprintf(want, sizeof want, "%s:3:", path);
+    cr_assert(strstr(err, want), "%s", err);
+    cr_assert_neq(ner_model_train("/nonexistent/x.conll", 5, 1, out, err, sizeof err), NI_OK);
+    cr_assert(strstr(err, "/nonexistent/x.conll"), "%s", err);
+}
+
+/* ---- malformed model files -------------------------------------------------------------- */
+
+/* load_bad: a model file with this content must fail naming the file (and want, if given). */
+static void load_bad(const char *name, const char *content, size_t len, const char *want)
+{
+    char err[512] = "";
+    const char *p = support_write(name, content, len);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", p);
+    ner_model *m = ner_model_load(path, err, sizeof err);
+    cr_assert_null(m, "%s loaded", name);
+    cr_assert(strstr(err, path), "error does not name the file: %s", err);
+    if (want) cr_assert(strstr(err, want), "error '%s' lacks '%s'", err, want);
+}
+
+Test(ner_model_file, malformed_files_are_rejected_with_the_file_named)
+{
+    char *good = file_text(train_tiny("good.model", 1));
+    size_t len = strlen(good);
+    load_bad("trunc.model", good, len / 2, NULL);
+    load_bad("nofinal.model", good, len - 4, NULL);
+    load_bad("magic.model", "not-a-model 1\n", 14, ":1:");
+    load_bad("empty.model", "", 0, "end of file");
+    char *bad = strdup(good);
+    char *l3 = strchr(strchr(strchr(bad, '\n') + 1, '\n') + 1, '\n') + 1; /* 4th line */
+    l3[0] = 'x';
+    load_bad("number.model", bad, len, ":4:");
+    char *feat = strstr(good, "features ");
+    cr_assert_not_null(feat);
+    memcpy(bad, good, len + 1);
+    char *key = strchr(bad + (feat - good), '\n') + 1;
+    key[0] = 'g'; /* the first feature key is not hex */
+    load_bad("key.model", bad, len, "hex");
+    memcpy(bad, good, len + 1);
+    key = strchr(bad + (feat - good), '\n') + 1;
+    char *colon = strchr(key, ':');
+    cr_assert_not_null(colon);
+    colon[-1] = '9'; /* tag 9 does not exist */
+    load_bad("tag.model", bad, len, "TAG");
+    char err[512] = "";
+    cr_assert_null(ner_model_load("/nonexistent/ner.model", err, sizeof err));
+    cr_assert(strstr(err, "/nonexistent/ner.model"), "%s", err);
+    free(bad), free(good);
+}
+
+Test(ner_model_file, destroy_null_is_noop)
+{
+    ner_model_destroy(NULL);
+}
+
+/* ---- decoding on arbitrary input -------------------------------------------------------- */
+
+/* The shipped model when present (it is committed), else one trained on tiny. */
+static ner_model *some_model(void)
+{
+    const char *p = support_path("models/ner-ar.model");
+    FILE *f = fopen(p, "r");
+    if (f) fclose(f);
+    return load_ok(f ? p : train_tiny("any.model", 1));
+}
+
+/* next_rand: xorshift64 (fixed seed: the same words every run). */
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return *s;
+}
+
+Test(ner_decode, bio_constraints_hold_on_random_words)
+{
+    static const char *pieces[] = {"ال",
+                                   "و",
+                                   "ب",
+                                   "محمد",
+                                   "حلب",
+                                   "شركة",
+                                   "ة",
+                                   "ً",
+                                   "ـ",
+                                   "A",
+                                   "x",
+                                   "1",
+                                   "٣",
+                                   "-",
+                                   "\xe2\x80\x8f",
+                                   "\xf0\x9f\x98\x80",
+                                   "é",
+                                   "\xff",
+                                   "الرئيس",
+                                   "مدينة"};
+    ner_model *m = some_model();
+    uint64_t seed = 88172645463325252ULL;
+    for (int round = 0; round < 200; round++) {
+        size_t n = 1 + next_rand(&seed) % 40;
+        char buf[40][64];
+        const char *words[40];
+        size_t lens[40];
+        ner_tag tags[40];
+        for (size_t i = 0; i < n; i++) {
+            buf[i][0] = '\0';
+            for (int k = (int)(next_rand(&seed) % 4); k >= 0; k--)
+                strcat(buf[i], pieces[next_rand(&seed) % (sizeof pieces / sizeof *pieces)]);
+            words[i] = buf[i], lens[i] = strlen(buf[i]);
+        }
+        cr_assert_eq(ner_model_tag(m, words, lens, n, NULL, tags, NULL, 0), NI_OK);
+        assert_bio(tags, n);
+    }
+    ner_model_destroy(m);
+}
+
+Test(ner_decode, empty_sentence)
+{
+    ner_model *m = some_model();
+    ner_tag t = NER_NTAGS;
+    cr_assert_eq(ner_model_tag(m, NULL, NULL, 0, NULL, &t, NULL, 0), NI_OK);
+    cr_assert_eq(t, NER_NTAGS, "nothing written for no words");
+    ner_model_destroy(m);
+}
+
+Test(ner_decode, hundred_thousand_words)
+{
+    static const char *cycle[] = {"قال", "الرئيس", "سمير", "نجار", "في", "مدينة", "حلب", "أمس"};
+    size_t n = 100000;
+    const char **words = malloc(n * sizeof *words);
+    size_t *lens = malloc(n * sizeof *lens);
+    ner_tag *tags = malloc(n * sizeof *tags);
+    cr_assert(words && lens && tags);
+    for (size_t i = 0; i < n; i++) words[i] = cycle[i % 8], lens[i] = strlen(words[i]);
+    ner_model *m = some_model();
+    cr_assert_eq(ner_model_tag(m, words, lens, n, NULL, tags, NULL, 0), NI_OK);
+    assert_bio(tags, n);
+    ner_model_destroy(m);
+    free(words), free(lens), free(tags);
+}
+
+Test(ner_decode, words_without_letters_and_mixed_scripts)
+{
+    const char *words[] = {"...", "!!!",           "",  "123",          "٢٠٢٤",   "«",
+                           "GPS", "بغداد-Baghdad", "%", "\xe2\x80\x8b", "Москва", "東京"};
+    size_t n = sizeof words / sizeof *words, lens[16];
+    for (size_t i = 0; i < n; i++) lens[i] = strlen(words[i]);
+    ner_tag tags[16];
+    ner_model *m = some_model();
+    cr_assert_eq(ner_model_tag(m, words, lens, n, NULL, tags, NULL, 0), NI_OK);
+    assert_bio(tags, n);
+    ner_model_destroy(m);
+}
+
+Test(ner_decode, zero_width_and_bidi_controls_change_nothing)
+{
+    const char *plain[] = {"قال", "الرئيس", "سمير", "نجار", "في", "حلب"};
+    const char *marked[] = {"\xe2\x80\x8f"
+                            "قال",
+                            "ال\xe2\x80\x8c"
+                            "رئيس",
+                            "سمير\xe2\x80\x8b",
+                            "\xe2\x80\xaa"
+                            "نجار\xe2\x80\xac",
+                            "في\xe2\x81\xa6",
+                            "حلب\xef\xbb\xbf"};
+    size_t lp[6], lm[6];
+    for (int i = 0; i < 6; i++) lp[i] = strlen(plain[i]), lm[i] = strlen(marked[i]);
+    ner_tag tp[6], tm[6];
+    ner_model *m = some_model();
+    cr_assert_eq(ner_model_tag(m, plain, lp, 6, NULL, tp, NULL, 0), NI_OK);
+    cr_assert_eq(ner_model_tag(m, marked, lm, 6, NULL, tm, NULL, 0), NI_OK);
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(tp[i], tm[i], "word %d: %s vs %s", i, ner_tag_name(tp[i]),
+                     ner_tag_name(tm[i]));
+    ner_model_destroy(m);
+}
+
+Test(ner_decode, gazetteer_hints_are_optional_input)
+{
+    const char *words[] = {"زار", "سمير", "نجار", "حلب"};
+    size_t lens[4];
+    for (int i = 0; i < 4; i++) lens[i] = strlen(words[i]);
+    unsigned gaz[4] = {0, NER_GAZ_PER | NER_GAZ_BEGIN, NER_GAZ_PER, NER_GAZ_LOC | NER_GAZ_BEGIN};
+    ner_tag tags[4];
+    ner_model *m = some_model();
+    cr_assert_eq(ner_model_tag(m, words, lens, 4, gaz, tags, NULL, 0), NI_OK);
+    assert_bio(tags, 4);
+    ner_model_destroy(m);
+}

@@ -1,0 +1,184 @@
+/* eval_ner.c: the named-entity tagger on ANERcorp's test split: exact-span micro P/R/F1 (CoNLL
+ * chunking) overall and per type beside the published numbers, then speed, load time and memory. */
+#include "entities/ner.h"
+#include "entities/tagger_internal.h"
+#include "eval.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BENCH_TOKENS 2000000 /* tokens tagged for the speed figure */
+
+/* The test corpus: words and gold tags, sentences as token offsets. */
+typedef struct conll {
+    char *buf;
+    const char **word;
+    size_t *len;
+    ner_tag *gold;
+    size_t ntok;
+    size_t *sent; /* nsent + 1 offsets */
+    size_t nsent;
+} conll;
+
+static void conll_free(conll *c)
+{
+    free(c->buf), free(c->word), free(c->len), free(c->gold), free(c->sent);
+}
+
+/* conll_read: "WORD ... TAG" lines; 0 or -1 with a message on stderr. */
+static int conll_read(const char *path, conll *c)
+{
+    size_t len;
+    memset(c, 0, sizeof *c);
+    if (!(c->buf = eval_read_gz(path, &len)))
+        return fprintf(stderr, "ner: cannot read %s\n", path), -1;
+    size_t lines = 2;
+    for (size_t i = 0; i < len; i++) lines += c->buf[i] == '\n';
+    c->word = malloc(lines * sizeof *c->word), c->len = malloc(lines * sizeof *c->len);
+    c->gold = malloc(lines * sizeof *c->gold), c->sent = malloc((lines + 1) * sizeof *c->sent);
+    if (!c->word || !c->len || !c->gold || !c->sent) return -1;
+    c->sent[0] = 0;
+    size_t line = 0;
+    for (char *p = c->buf, *nl; p < c->buf + len; p = nl + 1) {
+        if (!(nl = memchr(p, '\n', (size_t)(c->buf + len - p)))) nl = c->buf + len;
+        *nl = '\0', line++;
+        char *w = p + strspn(p, " \t\r"), *t = nl;
+        if (!*w) {
+            if (c->sent[c->nsent] < c->ntok) c->sent[++c->nsent] = c->ntok;
+            continue;
+        }
+        while (t > w && strchr(" \t\r", t[-1])) *--t = '\0';
+        while (t > w && !strchr(" \t", t[-1])) t--;
+        size_t wl = strcspn(w, " \t");
+        int tag = t > w + wl ? ner_tag_parse(t, strlen(t)) : -1;
+        if (tag < 0) return fprintf(stderr, "ner: %s:%zu: expected WORD TAG\n", path, line), -1;
+        w[wl] = '\0';
+        c->word[c->ntok] = w, c->len[c->ntok] = wl, c->gold[c->ntok++] = (ner_tag)tag;
+    }
+    if (c->sent[c->nsent] < c->ntok) c->sent[++c->nsent] = c->ntok;
+    return 0;
+}
+
+/* model_path: $NEWS_INGEST_NER_MODEL, else <exe dir>/../models/ner-ar.model, else ./models/. */
+static const char *model_path(void)
+{
+    static char path[4096];
+    const char *env = getenv("NEWS_INGEST_NER_MODEL");
+    if (env && *env) return env;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        snprintf(path, sizeof path, "%s/../models/ner-ar.model", dirname(exe));
+        if (!access(path, R_OK)) return path;
+    }
+    return "models/ner-ar.model";
+}
+
+static double now(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* rss_kb: resident set size of this process in KiB (0 when unknown). */
+static long rss_kb(void)
+{
+    long pages = 0, res = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f && fscanf(f, "%ld %ld", &pages, &res) != 2) res = 0;
+    if (f) fclose(f);
+    return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* tag_all: tags every sentence of c into pred; 0 or -1. */
+static int tag_all(const ner_model *m, const conll *c, ner_tag *pred)
+{
+    for (size_t s = 0; s < c->nsent; s++) {
+        size_t a = c->sent[s], n = c->sent[s + 1] - a;
+        if (ner_model_tag(m, c->word + a, c->len + a, n, NULL, pred + a, NULL, 0)) return -1;
+    }
+    return 0;
+}
+
+static void print_scores(const conll *c, const ner_tag *pred)
+{
+    ner_span_counts sc = {0};
+    for (size_t s = 0; s < c->nsent; s++)
+        ner_spans_score(c->gold + c->sent[s], pred + c->sent[s], c->sent[s + 1] - c->sent[s], &sc);
+    static const char *names[] = {"all (micro)", "PER", "ORG", "LOC", "MISC"};
+    printf("| Type | Precision | Recall | F1 | Gold | Predicted | Correct |\n"
+           "|---|---|---|---|---|---|---|\n");
+    for (int k = 0; k < 5; k++) {
+        double p, r, f;
+        ner_span_prf(&sc, k, &p, &r, &f);
+        printf("| %s | %.2f | %.2f | %.2f | %zu | %zu | %zu |\n", names[k], 100 * p, 100 * r,
+               100 * f, sc.tp[k] + sc.fn[k], sc.tp[k] + sc.fp[k], sc.tp[k]);
+    }
+    double p, r, f;
+    ner_span_prf(&sc, 0, &p, &r, &f);
+    printf("\n| System (ANERcorp, CAMeL Lab split) | Micro F1 |\n|---|---|\n"
+           "| AraELECTRA (published) | 83.95 |\n| AraBERTv0.2 (published) | 83.7 |\n"
+           "| BiLSTM-CRF (published) | 81.7 |\n| mBERT (published) | 78.4 |\n"
+           "| **news-ingest tagger (this model)** | **%.2f** |\n"
+           "| lexicon from train (published) | 52 |\n\n",
+           100 * f);
+}
+
+/* print_speed: tokens/s/core of ner_model_tag over repeated passes (thread CPU time). */
+static int print_speed(const ner_model *m, const conll *c, ner_tag *pred)
+{
+    size_t tokens = 0;
+    double t0 = now(CLOCK_THREAD_CPUTIME_ID);
+    while (tokens < BENCH_TOKENS) {
+        if (tag_all(m, c, pred)) return -1;
+        tokens += c->ntok;
+    }
+    double cpu = now(CLOCK_THREAD_CPUTIME_ID) - t0;
+    printf("| Tagger speed (ner_model_tag, thread CPU time) | %.0f tokens/s/core (%zu tokens in "
+           "%.3f s) |\n",
+           cpu > 0 ? (double)tokens / cpu : 0, tokens, cpu);
+    return 0;
+}
+
+int eval_ner(const char *shared_dir, int verbose)
+{
+    char path[4096], err[512];
+    snprintf(path, sizeof path, "%s/data/anercorp/test.txt", shared_dir);
+    conll c;
+    if (conll_read(path, &c)) return conll_free(&c), 1;
+    const char *mp = model_path();
+    long rss0 = rss_kb();
+    double t0 = now(CLOCK_MONOTONIC);
+    ner_model *m = ner_model_load(mp, err, sizeof err);
+    double load_ms = 1000 * (now(CLOCK_MONOTONIC) - t0);
+    long rss1 = rss_kb();
+    ner_tag *pred = malloc((c.ntok + 1) * sizeof *pred);
+    if (!m || !pred) {
+        fprintf(stderr, "ner: %s\n", m ? "out of memory" : err);
+        return ner_model_destroy(m), free(pred), conll_free(&c), 1;
+    }
+    printf("## Named entities: ANERcorp test split (%zu sentences, %zu tokens), model %s\n\n",
+           c.nsent, c.ntok, mp);
+    int rc = tag_all(m, &c, pred);
+    if (!rc) print_scores(&c, pred);
+    if (!rc && verbose)
+        for (size_t i = 0; i < c.ntok; i++)
+            if (pred[i] != c.gold[i])
+                fprintf(stderr, "%zu %s gold %s predicted %s\n", i, c.word[i],
+                        ner_tag_name(c.gold[i]), ner_tag_name(pred[i]));
+    printf("| Measure | Value |\n|---|---|\n| Model load | %.1f ms |\n"
+           "| Model memory (RSS delta at load) | %.1f MiB |\n",
+           load_ms, (double)(rss1 - rss0) / 1024);
+    if (!rc) rc = print_speed(m, &c, pred);
+    printf("\n");
+    ner_model_destroy(m);
+    free(pred);
+    conll_free(&c);
+    return rc ? 1 : 0;
+}
