@@ -2,9 +2,11 @@
  * `news-ingest run` through the embedded (mock) broker, next to a pass-through copy loop on the
  * same broker in the same run. Not a test: it prints figures.
  * Usage: news-ingest-worker-bench [SHARED_DIR] [-n MESSAGES] [-l LATENCY_MESSAGES] [-r RATE]
- * (defaults ../shared, 12000, 3000, 1000/s or half the measured worker rate when lower). */
+ *        [-X PROP=VALUE]... (defaults ../shared, 12000, 3000, 1000/s or half the measured worker
+ *        rate when lower; each -X goes to the worker's command line as -X PROP=VALUE). */
 #include "config/config.h"
 #include "kafka/kafka.h"
+#include "pipeline/pipeline.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -35,6 +37,13 @@
 #define STALL_S 60.0       /* no progress for this long: the run fails */
 #define METRICS_POLL_MS 10 /* /metrics polling period while the worker catches up */
 #define MAX_SEEDS 256
+#define MAX_X 8       /* -X properties passed on to the worker */
+#define COPY_PASSES 3 /* pass-through passes (short and noisy: the median is compared) */
+
+/* CPU seconds used by the client side (copy loop or worker) and by the broker. */
+typedef struct cpu_use {
+    double client, broker;
+} cpu_use;
 
 /* The seed pages, cycled as message values. */
 typedef struct seeds {
@@ -46,21 +55,29 @@ typedef struct seeds {
 /* Settings, the broker, and the figures measured. */
 typedef struct bench {
     const char *shared;
-    char bin[PATH_MAX];   /* the news-ingest executable next to this one */
-    char dir[64];         /* temporary directory (bootstrap file) */
-    char bsfile[128];     /* the broker's bootstrap file */
-    char brokers[1024];   /* its bootstrap list */
-    long n, lat_n;        /* preloaded and latency messages */
-    double rate;          /* latency phase: messages/s (0 = automatic) */
-    seeds s;              /* seed pages */
-    double bytes;         /* value bytes preloaded */
-    double copy_s;        /* pass-through: first consumed -> last delivery */
-    double worker_s;      /* worker: first consumed -> last record counted */
-    double articles, dlq; /* the worker's counters at the end of the catch-up */
-    double *lat;          /* latencies, ms */
+    char bin[PATH_MAX];         /* the news-ingest executable next to this one */
+    char dir[64];               /* temporary directory (bootstrap file) */
+    char bsfile[128];           /* the broker's bootstrap file */
+    char brokers[1024];         /* its bootstrap list */
+    long n, lat_n;              /* preloaded and latency messages */
+    double rate;                /* latency phase: messages/s (0 = automatic) */
+    seeds s;                    /* seed pages */
+    double bytes;               /* value bytes preloaded */
+    double copy_s[COPY_PASSES]; /* pass-through: first consumed -> last delivery */
+    int copy_med;               /* the median pass */
+    double pipe_s, pipe_cpu;    /* the pipeline alone over the same pages, 1 thread */
+    double worker_s;            /* worker: first consumed -> last record counted */
+    double first_out_s;         /* worker: first consumed -> first output delivered */
+    double steady_s, steady_n;  /* worker: from the first output on, pages consumed since */
+    double articles, dlq;       /* the worker's counters at the end of the catch-up */
+    double *lat;                /* latencies, ms */
     long lat_got;
     long hwm_kb, rss_kb; /* worker VmHWM, VmRSS */
     double drain_s;
+    cpu_use copy_cpu[COPY_PASSES], worker_cpu; /* over the measured intervals */
+    double threads[3]; /* worker CPU by thread kind at the end of the catch-up */
+    char *x[MAX_X];    /* -X properties for the worker */
+    int nx;
     int worker_status;
     char load0[64], load1[64];
 } bench;
@@ -189,25 +206,76 @@ static int free_port(void)
     return port;
 }
 
+/* worker_start: `news-ingest run` on the broker, HTTP on port, plus the -X given to the bench. */
 static int worker_start(bench *b, int port)
 {
     char listen[64];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-    char *argv[] = {b->bin,
-                    "run",
-                    "--brokers",
-                    b->brokers,
-                    "--group",
-                    "bench-worker",
-                    "--http-listen",
-                    listen,
-                    "-X",
-                    "consumer.session.timeout.ms=6000",
-                    "--log-level",
-                    "warn",
-                    NULL};
+    char *argv[16 + 2 * MAX_X] = {b->bin,          "run",     "--brokers",
+                                  b->brokers,      "--group", "bench-worker",
+                                  "--http-listen", listen,    "--log-level",
+                                  "warn",          "-X",      "consumer.session.timeout.ms=6000"};
+    int argc = 12;
+    for (int i = 0; i < b->nx; i++) argv[argc++] = "-X", argv[argc++] = b->x[i];
     worker_pid = spawn(argv, 0);
     return worker_pid > 0 ? 0 : -1;
+}
+
+/* stat_cpu_s: user + system CPU seconds from a /proc stat file, -1 when unknown. */
+static double stat_cpu_s(const char *path)
+{
+    char buf[1024];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f) fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* cpu_s: the CPU seconds of process pid (all its threads). */
+static double cpu_s(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    return stat_cpu_s(path);
+}
+
+/* threads_cpu: the CPU seconds pid's threads have used so far: [0] its main thread, [1]
+ * librdkafka's ("rdk:*"), [2] the others (HTTP). */
+static void threads_cpu(pid_t pid, double out[3])
+{
+    char path[64], comm[64];
+    snprintf(path, sizeof path, "/proc/%d/task/*/comm", (int)pid);
+    glob_t g;
+    out[0] = out[1] = out[2] = 0;
+    if (glob(path, 0, NULL, &g)) return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        FILE *f = fopen(g.gl_pathv[i], "r");
+        int ok = f && fgets(comm, sizeof comm, f);
+        if (f) fclose(f);
+        pid_t tid = (pid_t)atol(g.gl_pathv[i] + strlen(path) - strlen("*/comm"));
+        strcpy(g.gl_pathv[i] + strlen(g.gl_pathv[i]) - strlen("comm"), "stat");
+        double t = ok ? stat_cpu_s(g.gl_pathv[i]) : -1;
+        if (t > 0) out[tid == pid ? 0 : !strncmp(comm, "rdk:", 4) ? 1 : 2] += t;
+    }
+    globfree(&g);
+}
+
+/* cpu_mark: CPU seconds of the client side (pid) and of the broker, now. */
+static cpu_use cpu_mark(pid_t client)
+{
+    return (cpu_use){cpu_s(client), cpu_s(broker_pid)};
+}
+
+/* cpu_since: the CPU used since m. */
+static cpu_use cpu_since(pid_t client, cpu_use m)
+{
+    cpu_use now = cpu_mark(client);
+    return (cpu_use){now.client - m.client, now.broker - m.broker};
 }
 
 /* ---- inputs and clients -------------------------------------------------------------------- */
@@ -366,6 +434,7 @@ typedef struct copy_loop {
     rd_kafka_t *consumer;
     long consumed, delivered, failed;
     double first, last; /* first consumed, last delivery report */
+    cpu_use cpu0;       /* at the first consumed */
 } copy_loop;
 
 /* copy_delivered: the input offset is stored only after its copy is delivered (same partition
@@ -415,7 +484,7 @@ static int copy_run(bench *b, copy_loop *c, rd_kafka_t *p)
         rd_kafka_message_t *m = rd_kafka_consumer_poll(c->consumer, more ? 10 : 0);
         rd_kafka_poll(p, more ? 0 : 10);
         if (m && !m->err) {
-            if (!c->consumed++) c->first = mono();
+            if (!c->consumed++) c->first = mono(), c->cpu0 = cpu_mark(getpid());
             rc = copy_one(p, m);
             seen = mono();
         }
@@ -425,28 +494,81 @@ static int copy_run(bench *b, copy_loop *c, rd_kafka_t *p)
     return rc || c->failed ? -1 : 0;
 }
 
-static int passthrough(bench *b)
+/* passthrough: one copy pass in its own consumer group; 0 or -1. */
+static int passthrough(bench *b, int pass)
 {
     static const char *const cons[] = {"session.timeout.ms", "6000", NULL};
     copy_loop c = {0};
+    char group[32];
+    snprintf(group, sizeof group, "bench-copy-%d", pass + 1);
     rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(sub, INPUT_TOPIC, RD_KAFKA_PARTITION_UA);
-    c.consumer = client(b, CONFIG_SCOPE_CONSUMER, "bench-copy", cons, NULL, NULL);
+    c.consumer = client(b, CONFIG_SCOPE_CONSUMER, group, cons, NULL, NULL);
     rd_kafka_t *p = client(b, CONFIG_SCOPE_PRODUCER, NULL, NULL, &c, copy_delivered);
     /* warm-up: the copy topic's metadata before the clock starts (else the first delivery
      * waits about 0.9 s for the lazy topic lookup) */
     int rc = c.consumer && p && partitions(p, COPY_TOPIC) > 0 ? 0 : -1;
     if (!rc) rc = !rd_kafka_subscribe(c.consumer, sub) ? copy_run(b, &c, p) : -1;
+    if (!rc) b->copy_cpu[pass] = cpu_since(getpid(), c.cpu0);
     rd_kafka_topic_partition_list_destroy(sub);
     if (p && rd_kafka_flush(p, 10000)) rc = -1;
     if (c.consumer && !rc && rd_kafka_commit(c.consumer, NULL, 0)) rc = -1;
     if (c.consumer) rd_kafka_consumer_close(c.consumer), rd_kafka_destroy(c.consumer);
     if (p) rd_kafka_destroy(p);
-    b->copy_s = c.last - c.first;
+    b->copy_s[pass] = c.last - c.first;
     if (rc)
         fprintf(stderr, "worker-bench: pass-through: %ld of %ld delivered, %ld failed\n",
                 c.delivered, b->n, c.failed);
     return rc;
+}
+
+/* copy_median: the index of the median pass by time. */
+static int copy_median(const bench *b)
+{
+    for (int i = 0; i < COPY_PASSES; i++) {
+        int below = 0, same = 0;
+        for (int j = 0; j < COPY_PASSES; j++) {
+            below += b->copy_s[j] < b->copy_s[i];
+            same += b->copy_s[j] == b->copy_s[i];
+        }
+        if (below <= COPY_PASSES / 2 && below + same > COPY_PASSES / 2) return i;
+    }
+    return 0;
+}
+
+/* ---- the pipeline alone ---------------------------------------------------------------------- */
+
+/* pipeline_alone: the same N pages through pipeline_process in this process (no Kafka), the
+ * ceiling of one worker pipeline thread; 0 or -1. */
+static int pipeline_alone(bench *b)
+{
+    char err[256], url[96];
+    pipeline *p = pipeline_create(err, sizeof err);
+    if (!p) {
+        fprintf(stderr, "worker-bench: pipeline: %s\n", err);
+        return -1;
+    }
+    int rc = 0;
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+    double t0 = mono();
+    for (long i = 0; i < b->n && !rc; i++) {
+        size_t k = (size_t)i % b->s.n;
+        snprintf(url, sizeof url, "https://bench.example/%ld", i);
+        pipeline_input in = {b->s.data[k], b->s.len[k], {PAGE_TYPE_TEXT, NULL, 0}, url, NULL, NULL};
+        pipeline_output out;
+        pipeline_error perr;
+        rc = pipeline_process(p, &in, &out, &perr);
+        if (!rc)
+            free(out.json);
+        else
+            fprintf(stderr, "worker-bench: pipeline: %s: %s\n", perr.stage, perr.message);
+    }
+    b->pipe_s = mono() - t0;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+    b->pipe_cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
+    pipeline_destroy(p);
+    return rc ? -1 : 0;
 }
 
 /* ---- the worker: catch-up through /metrics --------------------------------------------------- */
@@ -502,12 +624,39 @@ static int scrape(CURL *curl, counters *c)
     return rc;
 }
 
+/* Catch-up marks: first consumed, first output delivered (and the consumed count then). */
+typedef struct marks {
+    double start, first_out, consumed_then;
+    cpu_use cpu0;
+} marks;
+
+/* catch_up_mark: notes the first consumed and the first output. */
+static void catch_up_mark(marks *k, const counters *c, double now)
+{
+    if (!k->start && c->consumed > 0) k->start = now, k->cpu0 = cpu_mark(worker_pid);
+    if (!k->first_out && c->articles + c->dlq > 0)
+        k->first_out = now, k->consumed_then = c->consumed;
+}
+
+/* catch_up_done: the figures once articles + dead letters reach N. */
+static void catch_up_done(bench *b, const marks *k, const counters *c, double now)
+{
+    b->worker_s = now - k->start;
+    b->steady_s = now - k->first_out;
+    b->steady_n = (double)b->n - k->consumed_then;
+    b->first_out_s = k->first_out - k->start;
+    b->worker_cpu = cpu_since(worker_pid, k->cpu0);
+    threads_cpu(worker_pid, b->threads);
+    b->articles = c->articles;
+    b->dlq = c->dlq;
+}
+
 /* catch_up: polls /metrics until articles + dead letters reach N; 0 or -1. */
 static int catch_up(bench *b, CURL *curl)
 {
     counters c = {0}, prev = {-1, -1, -1};
-    double start = 0, seen = mono();
-    for (;; sleep_s(METRICS_POLL_MS / 1000.0)) {
+    marks k = {0};
+    for (double seen = mono();; sleep_s(METRICS_POLL_MS / 1000.0)) {
         if (reap(worker_pid, 0) >= 0) {
             worker_pid = 0;
             fprintf(stderr, "worker-bench: the worker exited\n");
@@ -515,13 +664,8 @@ static int catch_up(bench *b, CURL *curl)
         }
         if (scrape(curl, &c)) c = prev;
         double now = mono();
-        if (!start && c.consumed > 0) start = now;
-        if (c.articles + c.dlq >= (double)b->n) {
-            b->worker_s = now - start;
-            b->articles = c.articles;
-            b->dlq = c.dlq;
-            return 0;
-        }
+        catch_up_mark(&k, &c, now);
+        if (c.articles + c.dlq >= (double)b->n) return catch_up_done(b, &k, &c, now), 0;
         if (memcmp(&c, &prev, sizeof c)) seen = now;
         if (now - seen > STALL_S) break;
         prev = c;
@@ -607,6 +751,10 @@ static int paced_send(bench *b)
     static const char *const prod[] = {"linger.ms", "0", NULL};
     rd_kafka_t *rk = client(b, CONFIG_SCOPE_PRODUCER, NULL, prod, NULL, count_failures);
     if (!rk) return -1;
+    if (partitions(rk, INPUT_TOPIC) <= 0) { /* warm-up: else the first sends wait ~1 s */
+        finish(rk);
+        return -1;
+    }
     struct timespec t0, due;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char url[128];
@@ -701,22 +849,49 @@ static double pct(const bench *b, double q)
     return b->lat[i < 0 ? 0 : i];
 }
 
+/* report_rates: the throughput rows; the worker's share of the pass-through in *share. */
+static void report_rates(const bench *b, double *share)
+{
+    int med = b->copy_med;
+    double mb = b->bytes / 1e6, copy = (double)b->n / b->copy_s[med],
+           alone = (double)b->n / b->pipe_s, work = (double)b->n / b->worker_s,
+           steady = b->steady_n / b->steady_s;
+    printf("| pass-through copy loop, median of %d passes | %.0f pages/s, %.1f MB/s (passes:",
+           COPY_PASSES, copy, mb / b->copy_s[med]);
+    for (int i = 0; i < COPY_PASSES; i++) printf(" %.0f", (double)b->n / b->copy_s[i]);
+    printf(" pages/s) |\n| pipeline alone (1 thread, no Kafka) | %.0f pages/s, %.1f MB/s; %.0f us "
+           "CPU/page |\n",
+           alone, mb / b->pipe_s, 1e6 * b->pipe_cpu / (double)b->n);
+    printf("| worker, first consumed -> %ld outputs | %.0f pages/s, %.1f MB/s: **%.0f%% of "
+           "pass-through**, %.0f%% of the pipeline alone |\n",
+           b->n, work, mb / b->worker_s, 100.0 * work / copy, 100.0 * work / alone);
+    printf("| worker, steady (after its first output, %.2f s in) | %.0f pages/s, %.1f MB/s: %.0f%% "
+           "of pass-through, %.0f%% of the pipeline alone |\n",
+           b->first_out_s, steady, steady * b->bytes / (double)b->n / 1e6, 100.0 * steady / copy,
+           100.0 * steady / alone);
+    printf("| CPU in those intervals | median copy pass %.2f s + broker %.2f s; worker %.2f s "
+           "(%.0f us/page) + broker %.2f s |\n",
+           b->copy_cpu[med].client, b->copy_cpu[med].broker, b->worker_cpu.client,
+           1e6 * b->worker_cpu.client / (double)b->n, b->worker_cpu.broker);
+    printf("| worker CPU by thread, since its start | main (consume, pipeline, produce) %.2f s "
+           "(%.0f us/page), librdkafka %.2f s, other %.2f s |\n",
+           b->threads[0], 1e6 * b->threads[0] / (double)b->n, b->threads[1], b->threads[2]);
+    *share = 100.0 * work / copy;
+}
+
 static void report(bench *b)
 {
     char cpu[256];
+    double share;
     cpu_model(cpu, sizeof cpu);
-    double mb = b->bytes / 1e6, copy = (double)b->n / b->copy_s, work = (double)b->n / b->worker_s;
     qsort(b->lat, (size_t)b->lat_got, sizeof *b->lat, cmp_double);
     printf("\nworker benchmark: %ld seed text pages (%zu files cycled, %.1f MB, %.0f B/page), "
            "embedded broker, %s partitions\n",
-           b->n, b->s.n, mb, b->bytes / (double)b->n, PARTITIONS);
+           b->n, b->s.n, b->bytes / 1e6, b->bytes / (double)b->n, PARTITIONS);
     printf("machine: %ld cores (%s), shared by the broker, the worker and this bench; "
-           "load average %s at start, %s at end\n\n",
+           "load average %s at start, %s at end\n\n| measure | value |\n|---|---|\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, b->load0, b->load1);
-    printf("| measure | value |\n|---|---|\n");
-    printf("| pass-through copy loop | %.0f pages/s, %.1f MB/s |\n", copy, mb / b->copy_s);
-    printf("| worker (full processing) | %.0f pages/s, %.1f MB/s, %.0f%% of pass-through |\n", work,
-           mb / b->worker_s, 100.0 * work / copy);
+    report_rates(b, &share);
     printf("| worker outputs | %.0f records, %.0f dead letters |\n", b->articles, b->dlq);
     if (b->lat_got)
         printf("| latency at %.0f pages/s (%ld of %ld) | p50 %.0f ms, p99 %.0f ms, max %.0f ms |\n",
@@ -724,8 +899,13 @@ static void report(bench *b)
     printf("| worker RSS | peak %.1f MB, steady %.1f MB |\n", (double)b->hwm_kb / 1024.0,
            (double)b->rss_kb / 1024.0);
     printf("| worker SIGTERM | exit %d, drained in %.2f s |\n", b->worker_status, b->drain_s);
+    printf("\nworker: news-ingest run, default settings plus consumer.session.timeout.ms=6000");
+    for (int i = 0; i < b->nx; i++) printf(", %s", b->x[i]);
+    printf("\npass-through: same client settings (kafka_conf_new), value/key/headers copied to the "
+           "same partition, offsets stored after delivery\nlatency: send time in the url (ms), "
+           "sender linger.ms=0, reader fetch.wait.max.ms=10\n");
     printf("\ntargets: worker >= 50%% of pass-through: %s; steady RSS <= 128 MB: %s\n",
-           100.0 * work / copy >= 50 ? "met" : "NOT met",
+           share >= 50 ? "met" : "NOT met",
            b->rss_kb >= 0 && b->rss_kb <= 128 * 1024 ? "met" : "NOT met");
 }
 
@@ -736,7 +916,7 @@ static int options(bench *b, int argc, char **argv)
 {
     int c;
     while (optind < argc) {
-        if ((c = getopt(argc, argv, "n:l:r:h")) == -1) {
+        if ((c = getopt(argc, argv, "n:l:r:X:h")) == -1) {
             b->shared = argv[optind++];
             continue;
         }
@@ -746,6 +926,8 @@ static int options(bench *b, int argc, char **argv)
             b->lat_n = atol(optarg);
         else if (c == 'r')
             b->rate = atof(optarg);
+        else if (c == 'X' && b->nx < MAX_X)
+            b->x[b->nx++] = optarg;
         else
             return -1;
     }
@@ -778,12 +960,17 @@ static void shutdown_all(bench *b)
 
 static int phases(bench *b)
 {
+    printf("pipeline alone...\n");
+    if (fflush(stdout), pipeline_alone(b)) return -1;
     printf("broker...\n");
     if (broker_start(b)) return -1;
     printf("preloading %ld pages...\n", b->n);
     if (fflush(stdout), preload(b)) return -1;
-    printf("pass-through copy loop...\n");
-    if (fflush(stdout), passthrough(b)) return -1;
+    for (int i = 0; i < COPY_PASSES; i++) {
+        printf("pass-through copy loop, pass %d...\n", i + 1);
+        if (fflush(stdout), passthrough(b, i)) return -1;
+    }
+    b->copy_med = copy_median(b);
     printf("worker catch-up...\n");
     if (fflush(stdout), worker_catch_up(b)) return -1;
     double half = (double)b->n / b->worker_s / 2;
@@ -801,7 +988,7 @@ int main(int argc, char **argv)
     static bench b = {.shared = "../shared", .n = 12000, .lat_n = 3000};
     if (options(&b, argc, argv)) {
         fprintf(stderr, "usage: news-ingest-worker-bench [SHARED_DIR] [-n MESSAGES] "
-                        "[-l LATENCY_MESSAGES] [-r RATE]\n");
+                        "[-l LATENCY_MESSAGES] [-r RATE] [-X WORKER_PROPERTY=VALUE]...\n");
         return 2;
     }
     if (locate(&b) || seeds_load(&b)) {
