@@ -15,10 +15,15 @@ typedef struct ner_kb_entry {
     const char *country; /* ISO 3166 alpha-2 the entity belongs to, NULL when none */
 } ner_kb_entry;
 
-/* A KB name found in a token sequence: tokens [first, last). */
+/* A KB name found in a token sequence: tokens [first, last). The span is the matched text in the
+ * field: from the first token's name start (its proclitics excluded, but an article the name
+ * itself begins with kept: "بالرقة" -> "الرقة" for the name الرقة) to the end of token last-1. */
 typedef struct ner_kb_match {
     size_t first, last;
     const ner_kb_entry *entry;
+    size_t start, end; /* code points in the field, [start, end) */
+    const char *text;  /* the span's bytes in the field (not NUL-terminated) */
+    size_t len;
 } ner_kb_match;
 
 typedef struct ner_kb ner_kb;
@@ -35,10 +40,14 @@ size_t ner_kb_size(const ner_kb *kb);
 /* ner_kb_lookup: the entry with this id, or NULL. */
 const ner_kb_entry *ner_kb_lookup(const ner_kb *kb, const char *id);
 
-/* ner_kb_match: every KB name in toks, longest match first, non-overlapping, clitic-aware (the
- * tokens' norm forms), in token order, into a fresh array *out (caller frees with free()) of
- * *n matches. The KB is read-only: threads may share it. NI_OK or NI_ERR_NOMEM. */
-int ner_kb_match(const ner_kb *kb, const ner_tokens *toks, ner_kb_match **out, size_t *n,
-                 char *errstr, size_t errlen);
+/* ner_kb_find: every KB name in toks, longest match first, non-overlapping, in token order, into
+ * a fresh array *out (caller frees with free()) of *n matches. Clitic-aware: a name's first word
+ * is tried against every proclitic reading of a token (the whole word first, so a name that
+ * begins with و ف ب ل ك wins, then with و ف / ب ل ك / ال split off, لل = ل + ال), the
+ * following words against whole tokens of the same sentence, all on normalized forms
+ * (search_text conventions); a short all-capital Latin alias (SDF) needs the same capitals. The KB
+ * is read-only: threads may share it. NI_OK or NI_ERR_NOMEM. */
+int ner_kb_find(const ner_kb *kb, const ner_tokens *toks, ner_kb_match **out, size_t *n,
+                char *errstr, size_t errlen);
 
 #endif
