@@ -13,17 +13,15 @@ ner_model *ner_model_new(size_t nfeat)
     ner_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     size_t slots = 16;
-    while (slots < 2 * nfeat + 2) slots *= 2;
+    while (slots < nfeat + nfeat / 2 + 1) slots *= 2; /* load <= 2/3 */
     m->slots = calloc(slots, sizeof *m->slots);
-    m->w = calloc((nfeat + 1) * NER_NTAGS, sizeof *m->w);
-    m->keys = calloc(nfeat + 1, sizeof *m->keys);
-    if (!m->slots || !m->w || !m->keys) {
+    m->keys = calloc(slots, sizeof *m->keys);
+    if (!m->slots || !m->keys) {
         ner_model_destroy(m);
         return NULL;
     }
     m->mask = slots - 1;
-    m->rows = 1;
-    m->cap = nfeat + 1;
+    m->cap = nfeat;
     return m;
 }
 
@@ -31,33 +29,38 @@ void ner_model_destroy(ner_model *m)
 {
     if (!m) return;
     free(m->slots);
-    free(m->w);
     free(m->keys);
     free(m);
 }
 
-/* find: the row of key, 0 when absent. */
-static inline uint32_t find(const ner_model *m, uint64_t key)
+static inline uint32_t fingerprint(uint64_t key)
 {
-    uint32_t fp = (uint32_t)(key >> 16);
+    return (uint32_t)(key >> 16) | 1u;
+}
+
+/* find: the slot of key, NULL when absent (fingerprint and position: 47 bits of the key). */
+static inline const ner_slot *find(const ner_model *m, uint64_t key)
+{
+    uint32_t fp = fingerprint(key);
     for (uint64_t s = key & m->mask;; s = (s + 1) & m->mask) {
         const ner_slot *sl = &m->slots[s];
-        if (!sl->row) return 0;
-        if (sl->fp == fp) return sl->row; /* low bits by position, high bits by fp */
+        if (sl->fp == fp) return sl;
+        if (!sl->fp) return NULL;
     }
 }
 
 int ner_model_add(ner_model *m, uint64_t key, const int32_t *w)
 {
-    if (m->rows >= m->cap) return NI_ERR_NOMEM;
+    if (m->n >= m->cap) return NI_ERR_NOMEM;
+    for (int t = 0; t < NER_NTAGS; t++)
+        if (w[t] > NER_MAX_WEIGHT || w[t] < -NER_MAX_WEIGHT) return NI_ERR_INVALID;
     uint64_t s = key & m->mask;
-    for (; m->slots[s].row; s = (s + 1) & m->mask)
-        if (m->keys[m->slots[s].row] == key) return NI_ERR_INVALID;
-    size_t r = m->rows++;
-    m->slots[s].fp = (uint32_t)(key >> 16);
-    m->slots[s].row = (uint32_t)r;
-    m->keys[r] = key;
-    memcpy(m->w + r * NER_NTAGS, w, NER_NTAGS * sizeof *w);
+    for (; m->slots[s].fp; s = (s + 1) & m->mask)
+        if (m->keys[s] == key || m->slots[s].fp == fingerprint(key)) return NI_ERR_INVALID;
+    m->slots[s].fp = fingerprint(key);
+    for (int t = 0; t < NER_NTAGS; t++) m->slots[s].w[t] = (int16_t)w[t];
+    m->keys[s] = key;
+    m->n++;
     return NI_OK;
 }
 
@@ -70,20 +73,20 @@ int ner_tag_allowed(int prev, int cur)
 void ner_viterbi(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS + 1][NER_NTAGS],
                  uint8_t *back, ner_tag *tags)
 {
-    int64_t score[NER_NTAGS], next[NER_NTAGS];
-    const int64_t NONE = INT64_MIN / 4;
-    for (int t = 0; t < NER_NTAGS; t++)
-        score[t] = ner_tag_allowed(NER_NTAGS, t) ? e[t] + trans[NER_NTAGS][t] : NONE;
+    const int64_t NONE = -((int64_t)1 << 50); /* disallowed: never the best once any is allowed */
+    int64_t tr[NER_NTAGS + 1][NER_NTAGS], score[NER_NTAGS], next[NER_NTAGS];
+    for (int p = 0; p <= NER_NTAGS; p++)
+        for (int t = 0; t < NER_NTAGS; t++) tr[p][t] = ner_tag_allowed(p, t) ? trans[p][t] : NONE;
+    for (int t = 0; t < NER_NTAGS; t++) score[t] = e[t] + tr[NER_NTAGS][t];
     for (size_t i = 1; i < n; i++) {
         for (int t = 0; t < NER_NTAGS; t++) {
-            int64_t best = NONE;
+            int64_t best = score[0] + tr[0][t];
             int arg = 0;
-            for (int p = 0; p < NER_NTAGS; p++) {
-                if (!ner_tag_allowed(p, t) || score[p] == NONE) continue;
-                int64_t s = score[p] + trans[p][t];
+            for (int p = 1; p < NER_NTAGS; p++) {
+                int64_t s = score[p] + tr[p][t];
                 if (s > best) best = s, arg = p;
             }
-            next[t] = best == NONE ? NONE : best + e[i * NER_NTAGS + t];
+            next[t] = best + e[i * NER_NTAGS + t];
             back[i * NER_NTAGS + t] = (uint8_t)arg;
         }
         memcpy(score, next, sizeof score);
@@ -102,13 +105,12 @@ static void emissions(const ner_model *m, const ner_word *ws, size_t n, int64_t 
 {
     uint64_t keys[NER_MAX_FEATS];
     for (size_t i = 0; i < n; i++) {
-        int32_t acc[NER_NTAGS] = {0};
+        int16_t acc[NER_NTAGS + 1] = {0}; /* |sum| <= NER_MAX_FEATS * NER_MAX_WEIGHT */
         size_t k = ner_features(ws, n, i, keys);
         for (size_t j = 0; j < k; j++) {
-            uint32_t r = find(m, keys[j]);
-            if (!r) continue;
-            const int32_t *w = m->w + (size_t)r * NER_NTAGS;
-            for (int t = 0; t < NER_NTAGS; t++) acc[t] += w[t];
+            const ner_slot *sl = find(m, keys[j]);
+            if (!sl) continue;
+            for (int t = 0; t < NER_NTAGS + 1; t++) acc[t] = (int16_t)(acc[t] + sl->w[t]);
         }
         for (int t = 0; t < NER_NTAGS; t++) e[i * NER_NTAGS + t] = acc[t];
     }

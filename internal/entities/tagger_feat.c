@@ -148,8 +148,9 @@ static const struct {
 static void analyze(const char *w, size_t len, unsigned gaz, ner_word *out, int with_trigger);
 
 /* The trigger table keyed by stem hash, built on first use (pthread_once). */
-static uint64_t trigger_hash[NTRIGGERS];
-static uint8_t trigger_cls[NTRIGGERS];
+#define TRIGGER_SLOTS 256 /* power of two, more than twice NTRIGGERS */
+static uint64_t trigger_hash[TRIGGER_SLOTS];
+static uint8_t trigger_cls[TRIGGER_SLOTS];
 
 static pthread_once_t trigger_once = PTHREAD_ONCE_INIT;
 
@@ -158,17 +159,44 @@ static void trigger_init(void)
     for (size_t i = 0; i < NTRIGGERS; i++) {
         ner_word tw;
         analyze(triggers[i].word, strlen(triggers[i].word), 0, &tw, 0);
-        trigger_hash[i] = tw.h[NER_H_STEM];
-        trigger_cls[i] = triggers[i].cls;
+        uint64_t h = tw.h[NER_H_STEM], s = h & (TRIGGER_SLOTS - 1);
+        while (trigger_cls[s] && trigger_hash[s] != h) s = (s + 1) & (TRIGGER_SLOTS - 1);
+        trigger_hash[s] = h;
+        trigger_cls[s] = triggers[i].cls;
     }
 }
 
 static uint8_t trigger_of(uint64_t stem)
 {
     pthread_once(&trigger_once, trigger_init);
-    for (size_t i = 0; i < NTRIGGERS; i++)
-        if (trigger_hash[i] == stem) return trigger_cls[i];
+    for (uint64_t s = stem & (TRIGGER_SLOTS - 1); trigger_cls[s]; s = (s + 1) & (TRIGGER_SLOTS - 1))
+        if (trigger_hash[s] == stem) return trigger_cls[s];
     return 0;
+}
+
+/* The per-code-point facts analyze needs, for the BMP taken from ICU once: bits 0-20 the folded
+ * code point (0 dropped), bits 21-28 the shape class, bit 29 invisible (not in the raw form). */
+#define CP_SHAPE_SHIFT 21
+#define CP_INVISIBLE (1u << 29)
+static uint32_t bmp[0x10000];
+static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
+
+static uint32_t cp_facts_slow(UChar32 c)
+{
+    UChar32 f = fold(c);
+    uint32_t v = (uint32_t)f | (uint32_t)shape_class(c) << CP_SHAPE_SHIFT;
+    if (!f && c != 0x0640 && u_charType(c) != U_NON_SPACING_MARK) v |= CP_INVISIBLE;
+    return v;
+}
+
+static void bmp_init(void)
+{
+    for (UChar32 c = 0; c < 0x10000; c++) bmp[c] = cp_facts_slow(c);
+}
+
+static inline uint32_t cp_facts(UChar32 c)
+{
+    return c < 0x10000 ? bmp[c] : cp_facts_slow(c);
 }
 
 static void analyze(const char *w, size_t len, unsigned gaz, ner_word *out, int with_trigger)
@@ -176,19 +204,21 @@ static void analyze(const char *w, size_t len, unsigned gaz, ner_word *out, int 
     UChar32 cp[MAX_CPS];
     size_t n = 0, total = 0;
     uint64_t raw = FNV_BASIS, shape = FNV_BASIS;
-    UChar32 last_shape = -1;
+    uint32_t last_shape = 0;
+    pthread_once(&bmp_once, bmp_init);
     for (size_t i = 0; i < len;) {
         UChar32 c;
         U8_NEXT((const uint8_t *)w, i, len, c);
         if (c < 0) c = 0xFFFD;
-        UChar32 f = fold(c);
-        if (!f && c != 0x0640 && u_charType(c) != U_NON_SPACING_MARK) continue; /* invisible */
+        uint32_t v = cp_facts(c);
+        if (v & CP_INVISIBLE) continue;
         raw = fnv_cp(raw, c);
+        UChar32 f = (UChar32)(v & 0x1FFFFF);
         if (!f) continue;
         total++;
         if (n < MAX_CPS) cp[n++] = f;
-        UChar32 s = shape_class(c);
-        if (s != last_shape) shape = fnv_cp(shape, s), last_shape = s;
+        uint32_t sc = v >> CP_SHAPE_SHIFT & 0xFF;
+        if (sc != last_shape) shape = fnv_cp(shape, (UChar32)sc), last_shape = sc;
     }
     memset(out, 0, sizeof *out);
     out->h[NER_H_RAW] = raw;

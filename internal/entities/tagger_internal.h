@@ -44,24 +44,27 @@ size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys);
 
 /* ---- the model (tagger.c) ---------------------------------------------------------------- */
 
-/* One slot of the feature table: fp = key >> 16, row 0 = empty. */
+/* One slot of the feature table: fp = (key >> 16) | 1 (0 = empty) and the weights inline, so a
+ * lookup touches one slot. */
 typedef struct ner_slot {
-    uint32_t fp, row;
+    uint32_t fp;
+    int16_t w[NER_NTAGS + 1]; /* the last one is padding (0) */
 } ner_slot;
+
+#define NER_MAX_WEIGHT 600 /* |weight| bound: 48 features sum within int16 */
 
 struct ner_model {
     ner_slot *slots;
+    uint64_t *keys;                          /* key of each used slot (saving, duplicate checks) */
     uint64_t mask;                           /* slots - 1 */
-    int32_t *w;                              /* rows x NER_NTAGS weights (row 0 unused) */
-    size_t rows, cap;                        /* used and allocated rows, including row 0 */
-    uint64_t *keys;                          /* key of each row (for saving) */
+    size_t n, cap;                           /* features added, features room was made for */
     int32_t trans[NER_NTAGS + 1][NER_NTAGS]; /* [prev][cur]; prev NER_NTAGS = sentence start */
 };
 
 /* ner_model_new: an empty model with room for nfeat features; NULL when out of memory. */
 ner_model *ner_model_new(size_t nfeat);
-/* ner_model_add: appends feature key with weights w[NER_NTAGS]; NI_OK, NI_ERR_NOMEM, or
- * NI_ERR_INVALID for a duplicate key. */
+/* ner_model_add: adds feature key with weights w[NER_NTAGS]; NI_OK, NI_ERR_NOMEM when the model
+ * is full, NI_ERR_INVALID for a duplicate key or a weight beyond NER_MAX_WEIGHT. */
 int ner_model_add(ner_model *m, uint64_t key, const int32_t *w);
 /* ner_model_save: writes m to path (text format, see tagger_io.c). NI_OK or NI_ERR_IO. */
 int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t errlen);

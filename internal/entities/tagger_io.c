@@ -74,19 +74,45 @@ static int ints(reader *r, char *s, int32_t *w)
     return NI_OK;
 }
 
+/* small_int: an optional '-' and 1..6 decimal digits at s; end in *e; 0 when there are none. */
+static int small_int(const char *s, const char **e, long *v)
+{
+    int neg = *s == '-';
+    const char *p = s + neg;
+    long x = 0;
+    while (*p >= '0' && *p <= '9' && p - s < 7) x = 10 * x + (*p++ - '0');
+    *e = p, *v = neg ? -x : x;
+    return p > s + neg;
+}
+
+/* hex48: 12 lowercase/uppercase hex digits at s; -1 when they are not there. */
+static int64_t hex48(const char *s)
+{
+    int64_t x = 0;
+    for (int i = 0; i < 12; i++) {
+        int c = s[i], d = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (d < 0) return -1;
+        x = x << 4 | d;
+    }
+    return x;
+}
+
 /* sparse: " TAG:WEIGHT" pairs (tags increasing) from s (all of it) into w. */
-static int sparse(reader *r, char *s, int32_t *w)
+static int sparse(reader *r, const char *s, int32_t *w)
 {
     memset(w, 0, NER_NTAGS * sizeof *w);
     for (int last = -1; *s;) {
-        char *e;
+        const char *e;
+        long v;
         if (*s != ' ' || s[1] < '0' || s[1] > '8' || s[1] - '0' <= last || s[2] != ':')
             return bad(r, "expected TAG:WEIGHT with TAG 0..8 increasing");
         last = s[1] - '0';
-        errno = 0;
-        long v = strtol(s + 3, &e, 10);
-        if (e == s + 3 || (*e && *e != ' ') || errno || v < INT32_MIN / 64 || v > INT32_MAX / 64)
-            return bad(r, "bad weight");
+        if (!small_int(s + 3, &e, &v) || (*e && *e != ' ') || v < -NER_MAX_WEIGHT ||
+            v > NER_MAX_WEIGHT)
+            return bad(r, "bad weight (an integer within +-600 expected)");
         w[last] = (int32_t)v;
         s = e;
     }
@@ -96,15 +122,14 @@ static int sparse(reader *r, char *s, int32_t *w)
 /* feature: one "KEY TAG:WEIGHT..." line into m. */
 static int feature(reader *r, ner_model *m)
 {
-    char *l = next_line(r), *e;
+    char *l = next_line(r);
     if (!l) return bad(r, "unexpected end of file");
     int32_t w[NER_NTAGS];
-    errno = 0;
-    uint64_t key = strtoull(l, &e, 16);
-    if (e != l + 12 || errno) return bad(r, "expected a 12-digit hex feature key");
-    int rc = sparse(r, e, w);
+    int64_t key = hex48(l);
+    if (key < 0) return bad(r, "expected a 12-digit hex feature key");
+    int rc = sparse(r, l + 12, w);
     if (rc) return rc;
-    rc = ner_model_add(m, key, w);
+    rc = ner_model_add(m, (uint64_t)key, w);
     return rc == NI_ERR_INVALID ? bad(r, "duplicate feature key") : rc;
 }
 
@@ -172,7 +197,7 @@ static const ner_model *sort_model;
 
 static int by_key(const void *a, const void *b)
 {
-    uint64_t x = sort_model->keys[*(const uint32_t *)a], y = sort_model->keys[*(const uint32_t *)b];
+    uint64_t x = sort_model->keys[*(const size_t *)a], y = sort_model->keys[*(const size_t *)b];
     return x < y ? -1 : x > y;
 }
 
@@ -182,22 +207,24 @@ static void put_ints(FILE *f, const int32_t *w)
     fputc('\n', f);
 }
 
-/* write_all: the model text into f, features sorted by key (order is scratch). */
-static void write_all(const ner_model *m, FILE *f, uint32_t *order)
+/* write_all: the model text into f, features sorted by key (order: scratch of m->n). */
+static void write_all(const ner_model *m, FILE *f, size_t *order)
 {
     fprintf(f, "%s\ntags", MAGIC);
     for (int t = 0; t < NER_NTAGS; t++) fprintf(f, " %s", ner_tag_name((ner_tag)t));
     fprintf(f, "\ntransitions\n");
     for (int p = 0; p <= NER_NTAGS; p++) put_ints(f, m->trans[p]);
-    fprintf(f, "features %zu\n", m->rows - 1);
-    for (size_t r = 1; r < m->rows; r++) order[r - 1] = (uint32_t)r;
+    fprintf(f, "features %zu\n", m->n);
+    size_t k = 0;
+    for (size_t s = 0; s <= m->mask; s++)
+        if (m->slots[s].fp) order[k++] = s;
     sort_model = m; /* qsort has no context argument; saving is single-threaded */
-    qsort(order, m->rows - 1, sizeof *order, by_key);
-    for (size_t i = 0; i + 1 < m->rows; i++) {
-        const int32_t *w = m->w + (size_t)order[i] * NER_NTAGS;
+    qsort(order, k, sizeof *order, by_key);
+    for (size_t i = 0; i < k; i++) {
+        const ner_slot *sl = &m->slots[order[i]];
         fprintf(f, "%012" PRIx64, m->keys[order[i]]);
         for (int t = 0; t < NER_NTAGS; t++)
-            if (w[t]) fprintf(f, " %d:%" PRId32, t, w[t]);
+            if (sl->w[t]) fprintf(f, " %d:%d", t, sl->w[t]);
         fputc('\n', f);
     }
     fprintf(f, "end\n");
@@ -208,7 +235,7 @@ int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t er
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
         return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: path too long", path);
-    uint32_t *order = malloc(m->rows * sizeof *order);
+    size_t *order = malloc((m->n + 1) * sizeof *order);
     if (!order) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "%s: out of memory", path);
     FILE *f = fopen(tmp, "w");
     if (!f) {

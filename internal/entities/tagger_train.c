@@ -273,8 +273,8 @@ static int32_t quantize(int32_t w, int64_t u, int64_t step, int prune)
 {
     double avg = (double)w - (double)u / (double)step;
     long long q = llround(avg * SCALE);
-    if (q > INT32_MAX / 64) q = INT32_MAX / 64;
-    if (q < -INT32_MAX / 64) q = -INT32_MAX / 64;
+    if (q > NER_MAX_WEIGHT) q = NER_MAX_WEIGHT;
+    if (q < -NER_MAX_WEIGHT) q = -NER_MAX_WEIGHT;
     return llabs(q) < prune ? 0 : (int32_t)q;
 }
 
@@ -296,7 +296,7 @@ static ner_model *averaged(const trainer *t, int prune)
             if (!any) continue;
             if (!pass)
                 keep++;
-            else if (ner_model_add(m, t->fkeys[f], q))
+            else if (ner_model_add(m, t->fkeys[f], q) == NI_ERR_NOMEM) /* 47-bit clash: skip */
                 return ner_model_destroy(m), NULL;
         }
         if (!pass) continue;
@@ -346,8 +346,7 @@ static void report(const trainer *t, const ner_train_opts *o, int pass)
     if (m && !held_out(t, m, &sc)) {
         double p, r, f;
         ner_span_prf(&sc, 0, &p, &r, &f);
-        fprintf(o->progress, ", held-out P %.4f R %.4f F1 %.4f (%zu features kept)", p, r, f,
-                m->rows - 1);
+        fprintf(o->progress, ", held-out P %.4f R %.4f F1 %.4f (%zu features kept)", p, r, f, m->n);
         static const char *types[] = {"", "PER", "ORG", "LOC", "MISC"};
         for (int k = 1; k <= 4; k++) {
             ner_span_prf(&sc, k, &p, &r, &f);
