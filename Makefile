@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test test-asan eval bench bench-worker format clean
+.PHONY: all setup build run parse test test-asan eval bench bench-worker train-ner format clean
 
 all: build
 
