@@ -145,6 +145,7 @@ static void on_signal(int sig)
 {
     if (worker_pid > 0) kill(worker_pid, SIGKILL);
     if (broker_pid > 0) kill(broker_pid, SIGKILL);
+    if (current && current->dir[0]) unlink(current->bsfile), rmdir(current->dir);
     _exit(128 + sig);
 }
 
