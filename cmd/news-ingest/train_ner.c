@@ -29,13 +29,15 @@ static void usage(FILE *f)
             "  -d, --dev F         hold out the last fraction F of the sentences (0 <= F < 1),\n"
             "                      train on the rest and print held-out P/R/F1 after each pass\n"
             "                      on stderr (for choosing the iterations and pruning)\n"
-            "  -p, --prune N       drop averaged weights below N/100 in magnitude (default %d)\n"
+            "  -p, --prune N       drop averaged weights below N/10 in magnitude  (default %d)\n"
             "  -r, --dropout P     probability that a feature sits out a training step\n"
             "                      (default %.2f)\n"
+            "  -b, --o-bias N      lower the O tag's bias weight by N/10 (more entities\n"
+            "                      found, fewer of them right; default %d)\n"
             "  -h, --help          this text\n"
             "\n"
             "exit status: 0 model written, 1 training failed, 2 usage error or unreadable input.\n",
-            NER_DEFAULT_ITERATIONS, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT);
+            NER_DEFAULT_ITERATIONS, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT, NER_DEFAULT_O_BIAS);
 }
 
 /* number: strtod of the whole of s into *v; 0 when it is not a number. */
@@ -54,14 +56,19 @@ int cmd_train_ner(int argc, char **argv)
                                           {"dev", required_argument, 0, 'd'},
                                           {"prune", required_argument, 0, 'p'},
                                           {"dropout", required_argument, 0, 'r'},
+                                          {"o-bias", required_argument, 0, 'b'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
-    ner_train_opts o = {NER_DEFAULT_ITERATIONS, 1,     0, NER_DEFAULT_PRUNE,
-                        NER_DEFAULT_DROPOUT,    stderr};
+    ner_train_opts o = {.iterations = NER_DEFAULT_ITERATIONS,
+                        .seed = 1,
+                        .prune = NER_DEFAULT_PRUNE,
+                        .dropout = NER_DEFAULT_DROPOUT,
+                        .o_bias = NER_DEFAULT_O_BIAS,
+                        .progress = stderr};
     const char *out = "models/ner-ar.model";
     double v = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:p:r:h", longs, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:p:r:b:h", longs, NULL)) != -1;) {
         int ok = c == 'o' || c == 'h' || (optarg && number(optarg, &v));
         if (c == 'i')
             ok = ok && v >= 1 && v <= 1000, o.iterations = (int)v;
@@ -73,6 +80,8 @@ int cmd_train_ner(int argc, char **argv)
             ok = ok && v >= 0 && v <= 1e6, o.prune = (int)v;
         else if (c == 'r')
             ok = ok && v >= 0 && v < 1, o.dropout = v;
+        else if (c == 'b')
+            ok = ok && v >= -600 && v <= 600, o.o_bias = (int)v;
         else if (c == 'o')
             out = optarg;
         else if (c == 'h')

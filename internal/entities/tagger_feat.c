@@ -287,6 +287,11 @@ static uint64_t key(unsigned tmpl, uint64_t h)
     return mix(h ^ ((uint64_t)tmpl * 0x9e3779b97f4a7c15ULL)) & NER_KEY_MASK;
 }
 
+uint64_t ner_bias_key(void)
+{
+    return key(T_BIAS, 0);
+}
+
 /* The words before the first and after the last one (only the forms neighbours use). */
 static const ner_word boundaries[2] = {
     {.h = {[NER_H_NORM] = 1,

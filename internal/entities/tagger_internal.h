@@ -41,6 +41,8 @@ typedef struct ner_word {
 void ner_word_analyze(const char *w, size_t len, unsigned gaz, ner_word *out);
 /* ner_features: the feature keys of position i of ws[0..n) into keys (NER_MAX_FEATS); count. */
 size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys);
+/* ner_bias_key: the key of the feature every position has. */
+uint64_t ner_bias_key(void);
 
 /* ---- the model (tagger.c) ---------------------------------------------------------------- */
 
@@ -92,6 +94,7 @@ void ner_span_prf(const ner_span_counts *c, int k, double *p, double *r, double 
 #define NER_DEFAULT_ITERATIONS 20 /* chosen on a held-out tenth of train.txt */
 #define NER_DEFAULT_PRUNE 5       /* |quantized weight| below this is dropped */
 #define NER_DEFAULT_DROPOUT 0.5
+#define NER_DEFAULT_O_BIAS 0
 
 typedef struct ner_train_opts {
     int iterations;      /* passes over the training sentences */
@@ -99,7 +102,8 @@ typedef struct ner_train_opts {
     double dev_fraction; /* last fraction of the sentences held out and scored each pass */
     int prune;           /* quantized averaged weights with |w| < prune are dropped */
     double dropout;      /* probability a feature occurrence sits out a training step */
-    FILE *progress;      /* per-pass report (NULL: quiet) */
+    int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
+    FILE *progress; /* per-pass report (NULL: quiet) */
 } ner_train_opts;
 
 /* ner_train_run: ner_model_train with every option. */

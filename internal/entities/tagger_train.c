@@ -43,6 +43,7 @@ typedef struct trainer {
     int64_t tu[NER_NTAGS + 1][NER_NTAGS];
     int64_t step;
     uint64_t seed, drop; /* drop: dropout probability times 2^53 */
+    int o_bias;
 } trainer;
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -293,6 +294,11 @@ static ner_model *averaged(const trainer *t, int prune)
             for (int k = 0; k < NER_NTAGS; k++)
                 any |= (q[k] = quantize(t->w[r * NER_NTAGS + k], t->u[r * NER_NTAGS + k], t->step,
                                         prune)) != 0;
+            if (t->fkeys[f] == ner_bias_key()) {
+                q[NER_O] -= t->o_bias;
+                if (q[NER_O] < -NER_MAX_WEIGHT) q[NER_O] = -NER_MAX_WEIGHT;
+                any = 1;
+            }
             if (!any) continue;
             if (!pass)
                 keep++;
@@ -371,6 +377,7 @@ static int run(trainer *t, const ner_train_opts *o, const char *out_path, char *
     int rc = !e || !back || !pred || !order ? NI_ERR_NOMEM : extract(t);
     uint64_t state = o->seed;
     t->seed = o->seed;
+    t->o_bias = o->o_bias;
     t->drop = (uint64_t)(o->dropout * 9007199254740992.0);
     for (size_t s = 0; s < t->ntrain; s++) order[s] = s;
     t->step = 1;
@@ -411,6 +418,7 @@ int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *o
 int ner_model_train(const char *conll_path, int iterations, unsigned seed, const char *out_path,
                     char *errstr, size_t errlen)
 {
-    ner_train_opts o = {iterations, seed, 0, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT, NULL};
+    ner_train_opts o = {iterations,         seed, 0, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT,
+                        NER_DEFAULT_O_BIAS, NULL};
     return ner_train_run(conll_path, &o, out_path, errstr, errlen);
 }
