@@ -15,6 +15,7 @@
 #include <time.h>
 
 #define RETRY_BACKOFF_MS 1000 /* between attempts of an output whose delivery failed */
+#define HOUSEKEEPING_MS 5     /* offsets store, gauges, retries, liveness: at most this often */
 
 /* An output whose delivery failed: produced again after RETRY_BACKOFF_MS. Owns its copies. */
 typedef struct retry {
@@ -35,11 +36,12 @@ struct kafka_worker {
     kafka_offsets *offsets;
     pipeline *pipe;
     retry *retries;
-    int paused;         /* assignment paused by backpressure or drain */
-    int producer_up;    /* a metadata request succeeded */
-    long long up_check; /* next producer check (monotonic ms) */
-    long long deadline; /* drain deadline (monotonic ms), 0 while running */
-    char fatal[512];    /* non-empty: stop with this error */
+    int paused;             /* assignment paused by backpressure or drain */
+    int producer_up;        /* a metadata request succeeded */
+    long long up_check;     /* next producer check (monotonic ms) */
+    long long deadline;     /* drain deadline (monotonic ms), 0 while running */
+    long long housekeeping; /* next offsets store, gauges, retries (monotonic ms) */
+    char fatal[512];        /* non-empty: stop with this error */
 };
 
 static long long mono_ms(void)
@@ -533,13 +535,17 @@ static void consumer_error(kafka_worker *w, const rd_kafka_message_t *msg)
 /* step: one turn of the loop: housekeeping, then at most one message. */
 static void step(kafka_worker *w)
 {
-    health_beat(w->h);
-    check_producer(w);
+    long long now = mono_ms();
+    if (now >= w->housekeeping) { /* at most every HOUSEKEEPING_MS while messages stream */
+        w->housekeeping = now + HOUSEKEEPING_MS;
+        health_beat(w->h);
+        check_producer(w);
+        retries_serve(w);
+        store_offsets(w, 0);
+        gauges(w);
+    }
     rd_kafka_poll(w->producer, 0);
-    retries_serve(w);
-    store_offsets(w, 0);
     backpressure(w);
-    gauges(w);
     int busy = kafka_offsets_inflight(w->offsets) > 0;
     rd_kafka_message_t *msg = rd_kafka_consumer_poll(w->consumer, busy ? 5 : 100);
     if (!msg) return;
