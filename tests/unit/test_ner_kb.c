@@ -285,3 +285,83 @@ Test(ner_kb, crlf_lines_and_spaces_around_aliases)
     cr_assert_str_eq(ner_kb_lookup(kb, "kb:raqqa")->country, "SY");
     ner_kb_destroy(kb);
 }
+
+/* ---- the curated file ------------------------------------------------------------------------ */
+
+static ner_kb *load_project_kb(void)
+{
+    char err[512] = "";
+    ner_kb *kb = ner_kb_load(support_path(KB_FILE), err, sizeof err);
+    cr_assert_not_null(kb, "%s", err);
+    return kb;
+}
+
+Test(ner_kb, the_curated_file_loads_with_500_entries_and_unique_ids)
+{
+    ner_kb *kb = load_project_kb();
+    char *text = support_read(support_path(KB_FILE), NULL);
+    size_t lines = 0, curated = 0, countries = 0;
+    char **ids = NULL;
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (l[0] == '#' || !l[0]) continue;
+        char *tab = strchr(l, '\t');
+        cr_assert_not_null(tab, "line without columns: %s", l);
+        *tab = '\0';
+        ids = realloc(ids, (lines + 1) * sizeof *ids);
+        ids[lines++] = l;
+        const ner_kb_entry *e = ner_kb_lookup(kb, l);
+        cr_assert_not_null(e, "id %s of the file is not in the KB", l);
+        cr_assert_str_eq(e->id, l);
+        cr_assert(e->name_ar || e->name_en, "%s has no name", l);
+        if (strncmp(l, "kb:", 3) == 0)
+            curated++;
+        else
+            countries++;
+    }
+    for (size_t i = 0; i < lines; i++)
+        for (size_t j = i + 1; j < lines; j++)
+            cr_assert_str_neq(ids[i], ids[j], "duplicate id %s", ids[i]);
+    cr_assert_geq(curated, 500, "%zu curated entries", curated);
+    char err[256];
+    ner_kb *icu = ner_kb_load(NULL, err, sizeof err);
+    cr_assert_eq(ner_kb_size(kb), ner_kb_size(icu) + curated);
+    ner_kb_destroy(icu);
+    free(ids);
+    free(text);
+    ner_kb_destroy(kb);
+}
+
+Test(ner_kb, the_curated_file_links_the_usual_forms)
+{
+    ner_kb *kb = load_project_kb();
+    const char *pairs[][2] = {
+        {"قسد", "kb:syrian-democratic-forces"},
+        {"«قسد»", "kb:syrian-democratic-forces"},
+        {"لقسد", "kb:syrian-democratic-forces"},
+        {"SDF", "kb:syrian-democratic-forces"},
+        {"قوات سوريا الديمقراطية", "kb:syrian-democratic-forces"},
+        {"وداعش", "kb:isis"},
+        {"تنظيم الدولة الإسلامية", "kb:isis"},
+        {"الأمم المتحدة", "kb:united-nations"},
+        {"بدمشق", "kb:damascus"},
+        {"وبغداد", "kb:baghdad"},
+        {"دير الزور", "kb:deir-ez-zor"},
+        {"رجب طيب أردوغان", "kb:recep-tayyip-erdogan"},
+        {"سوريا", "SY"},
+        {"وسورية", "SY"},
+        {"Syria", "SY"},
+        {"تركيا", "TR"},
+        {"الولايات المتحدة الأمريكية", "US"},
+        {"وزارة الخارجية السورية", "kb:syria-foreign-ministry"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        const char *id = id_of(kb, pairs[i][0]);
+        cr_assert_not_null(id, "%s: no single match", pairs[i][0]);
+        cr_assert_str_eq(id, pairs[i][1], "%s", pairs[i][0]);
+    }
+    /* ordinary words that are also names are not matched alone */
+    const char *words[] = {"مالي", "عمان", "العديد", "الباب", "us", "الخبر", "مسقط", "الميادين"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        cr_assert_null(id_of(kb, words[i]), "%s matched", words[i]);
+    ner_kb_destroy(kb);
+}
