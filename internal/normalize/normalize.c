@@ -210,9 +210,9 @@ static int already_clean(const char *in, size_t len)
     uint8_t ccc = 0;
     pthread_once(&clean_once, clean_tab_init);
     while (i < len) { /* letters and blanks alternate: no branch tells them apart */
-        unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >= 0x80;
+        unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >> 7, m = 0u - two;
         unsigned valid = (two ^ 1u) | ((b - 0xC2u < 0x1Eu) & ((b1 & 0xC0) == 0x80));
-        uint8_t e = clean_tab[two ? (b & 0x1F) << 6 | (b1 & 0x3F) : b];
+        uint8_t e = clean_tab[(b & ~m) | (((b & 0x1F) << 6 | (b1 & 0x3F)) & m)]; /* no branch */
         e = valid ? e : CLEAN_SLOW;
         unsigned kept = e & CLEAN_KEEP, single = (e >> 3 & 1) & !blank; /* CLEAN_BLANK */
         if (kept | single) {
