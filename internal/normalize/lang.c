@@ -12,14 +12,15 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#define GUESS_LETTERS 1000 /* this many letters settle the script */
-#define GUESS_WORDS 200    /* words the Latin stopword vote reads */
+#define GUESS_WORDS 200 /* words the Latin stopword vote reads */
 
 /* The language each of normalize_scripts names (same order). */
 static const char *const script_langs[] = {"ar", "he", "ru", "el", "zh", "ja",
                                            "ja", "ko", "hi", "th", "en"};
 #define NSCRIPTS (sizeof script_langs / sizeof script_langs[0])
 #define SCRIPT_LATIN 11 /* normalize_script() of Latin letters */
+_Static_assert(NSCRIPTS + 1 == sizeof((normalize_lang_counts *)0)->counts / sizeof(size_t),
+               "one count slot per script and one for the others");
 
 /* A dozen very common, mostly language-specific words per Latin-script language. */
 static const struct {
@@ -58,6 +59,7 @@ static const struct {
 
 /* Arabic-script letters telling Persian/Urdu apart from Arabic: the vote of c. */
 enum { VOTE_NONE, VOTE_ARABIC, VOTE_PERSIAN, VOTE_URDU, VOTES };
+_Static_assert(VOTES == sizeof((normalize_lang_counts *)0)->votes / sizeof(size_t), "votes");
 
 static int arabic_vote(UChar32 c)
 {
@@ -87,20 +89,31 @@ static int arabic_vote(UChar32 c)
     }
 }
 
-/* What the guess needs of U+0000..U+07FF in one byte: LANG_LETTER, the script (low 4 bits, as
- * normalize_script) and the Arabic vote (bits 4-5). */
-#define LANG_TAB_N 0x800
-enum { LANG_LETTER = 0x80 };
-static uint8_t lang_tab[LANG_TAB_N];
+/* What the guess needs of U+0000..U+07FF in one byte (normalize_lang_tab). */
+static uint8_t lang_tab[NORMALIZE_LANG_TAB_N];
 static pthread_once_t lang_once = PTHREAD_ONCE_INIT;
 
 static void lang_tab_init(void)
 {
-    for (UChar32 c = 0; c < LANG_TAB_N; c++) {
+    for (UChar32 c = 0; c < NORMALIZE_LANG_TAB_N; c++) {
         int alpha = c < 0x80 ? (unsigned)((c | 0x20) - 'a') < 26 : (normalize_props(c) & NP_ALPHA);
         uint8_t sc = c < 0x80 ? SCRIPT_LATIN : normalize_script(c);
-        lang_tab[c] = alpha ? (uint8_t)(LANG_LETTER | sc | (sc == 1 ? arabic_vote(c) : 0) << 4) : 0;
+        lang_tab[c] =
+            alpha ? (uint8_t)(NORMALIZE_LANG_LETTER | sc | (sc == 1 ? arabic_vote(c) : 0) << 4) : 0;
     }
+}
+
+const uint8_t *normalize_lang_tab(void)
+{
+    pthread_once(&lang_once, lang_tab_init);
+    return lang_tab;
+}
+
+void normalize_lang_add_slow(normalize_lang_counts *lc, UChar32 c)
+{
+    if (c < 0 || !(normalize_props(c) & NP_ALPHA)) return;
+    lc->letters++;
+    lc->counts[normalize_script(c)]++; /* no vote: the voting letters are all two-byte */
 }
 
 /* One stopword (its UTF-8 bytes packed into a 64-bit key) and the language it votes for; the
@@ -188,39 +201,29 @@ static const char *latin_guess(const char *s, size_t len)
     return stopwords[best].lang;
 }
 
-/* letter_counts: letters per script (counts[0] = other scripts) and Arabic votes among the first
- * GUESS_LETTERS letters of text; returns the bytes read. One- and two-byte characters come from
- * the table. */
-static size_t letter_counts(const char *text, size_t len, size_t counts[NSCRIPTS + 1],
-                            size_t votes[VOTES])
+/* letter_counts: the letters of the first NORMALIZE_GUESS_LETTERS of text[0..len) into lc (one-
+ * and two-byte characters from the table, picked without a branch: they alternate in Arabic). */
+static void letter_counts(const char *text, size_t len, normalize_lang_counts *lc)
 {
-    const uint8_t *s = (const uint8_t *)text;
-    size_t i = 0, letters = 0;
-    pthread_once(&lang_once, lang_tab_init);
-    while (i < len && letters < GUESS_LETTERS) {
-        UChar32 c = s[i];
-        if (c < 0x80 || (c >= 0xC2 && c < 0xE0 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80)) {
-            c = c < 0x80 ? c : ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-            i += c < 0x80 ? 1 : 2;
-            uint8_t e = lang_tab[c];
-            letters += e >> 7;
-            counts[e & 15] += e >> 7;
-            votes[e >> 4 & 3]++;
+    const uint8_t *s = (const uint8_t *)text, *tab = normalize_lang_tab();
+    size_t i = 0;
+    while (i < len && lc->letters < NORMALIZE_GUESS_LETTERS) {
+        unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >> 7, m = 0u - two;
+        UChar32 c = (UChar32)((b & ~m) | (((b & 0x1F) << 6 | (b1 & 0x3F)) & m));
+        if ((two ^ 1u) | ((b - 0xC2u < 0x1Eu) & ((b1 & 0xC0) == 0x80))) {
+            i += 1 + two;
+            normalize_lang_add(lc, tab[c]);
             continue;
         }
         U8_NEXT(text, i, len, c);
-        if (c < 0 || !(normalize_props(c) & NP_ALPHA)) continue;
-        letters++;
-        counts[normalize_script(c)]++; /* no vote: the voting letters are all two-byte */
+        normalize_lang_add_slow(lc, c);
     }
-    return i;
+    lc->end = i;
 }
 
-const char *normalize_language_guess(const char *text, size_t len)
+const char *normalize_lang_decide(const normalize_lang_counts *lc, const char *text)
 {
-    size_t counts[NSCRIPTS + 1] = {0}, votes[VOTES] = {0};
-    if (!text) return "und";
-    size_t i = letter_counts(text, len, counts, votes);
+    const size_t *counts = lc->counts, *votes = lc->votes;
     size_t best = 1, kana = counts[6] + counts[7];
     for (size_t k = 2; k <= NSCRIPTS; k++)
         if (counts[k] > counts[best]) best = k;
@@ -229,8 +232,16 @@ const char *normalize_language_guess(const char *text, size_t len)
     if (best == 5 && kana * 20 >= counts[best]) return "ja"; /* Han with kana */
     if (best == 1 && votes[VOTE_PERSIAN] > votes[VOTE_ARABIC])
         return votes[VOTE_URDU] * 100 >= counts[best] && votes[VOTE_URDU] >= 2 ? "ur" : "fa";
-    if (best == SCRIPT_LATIN) return latin_guess(text, i);
+    if (best == SCRIPT_LATIN) return latin_guess(text, lc->end);
     return lang;
+}
+
+const char *normalize_language_guess(const char *text, size_t len)
+{
+    normalize_lang_counts lc = {{0}, {0}, 0, 0};
+    if (!text) return "und";
+    letter_counts(text, len, &lc);
+    return normalize_lang_decide(&lc, text);
 }
 
 const char *normalize_direction(const char *language)

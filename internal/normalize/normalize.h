@@ -23,6 +23,12 @@ int normalize_article(article *a, char *errstr, size_t errlen);
  * collapsed. */
 int normalize_search_text(const char *in, size_t len, char **out, char *errstr, size_t errlen);
 
+/* normalize_search_text_guess: normalize_search_text, with *outlen its length (when outlen is not
+ * NULL) and *language = normalize_language_guess(in, min(len, sample)) found in the same pass
+ * (when language is not NULL; set even on error). */
+int normalize_search_text_guess(const char *in, size_t len, char **out, size_t *outlen,
+                                size_t sample, const char **language, char *errstr, size_t errlen);
+
 /* normalize_url_canonical: absolute http(s) URL with lower-cased scheme and host, no default port,
  * no fragment, no utm_* / fbclid / gclid query parameters (others kept in order), "/" path when
  * empty. NI_ERR_INVALID when url is not an absolute http(s) URL. */

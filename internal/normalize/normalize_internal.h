@@ -64,6 +64,31 @@ int normalize_search_text_icu(const char *in, size_t len, char **out, char *errs
  * reference the table-driven loop must equal); same contract. */
 int normalize_text_plain(const char *in, size_t len, char **out, char *errstr, size_t errlen);
 
+/* The letters a language guess counts, filled a character at a time (lang.c): per script slot
+ * (normalize_script, 0 = other scripts), Arabic/Persian/Urdu votes, and the bytes read. */
+#define NORMALIZE_GUESS_LETTERS 1000 /* this many letters settle the script */
+#define NORMALIZE_LANG_TAB_N 0x800
+enum { NORMALIZE_LANG_LETTER = 0x80 };
+typedef struct normalize_lang_counts {
+    size_t counts[12], votes[4], letters, end;
+} normalize_lang_counts;
+
+/* normalize_lang_tab: for U+0000..U+07FF, NORMALIZE_LANG_LETTER | script slot (low 4 bits) |
+ * vote << 4; built on first use. normalize_lang_add: counts that entry. */
+const uint8_t *normalize_lang_tab(void);
+static inline void normalize_lang_add(normalize_lang_counts *lc, uint8_t e)
+{
+    lc->letters += e >> 7;
+    lc->counts[e & 15] += e >> 7;
+    lc->votes[e >> 4 & 3]++;
+}
+
+/* normalize_lang_add_slow: counts a character beyond the table (c < 0: ill-formed, skipped). */
+void normalize_lang_add_slow(normalize_lang_counts *lc, UChar32 c);
+
+/* normalize_lang_decide: normalize_language_guess from the counts of text[0..lc->end). */
+const char *normalize_lang_decide(const normalize_lang_counts *lc, const char *text);
+
 /* The scripts normalize_script distinguishes, in index order. */
 extern const int normalize_scripts[];
 extern const int normalize_nscripts;

@@ -112,58 +112,103 @@ static int fold_slow_step(fold_out *st, UChar32 c)
     return 1;
 }
 
+/* fold_next: folds the character at s[*i] into st and moves *i past it; *cp is its code point
+ * (negative when ill-formed) and *slow tells it came from the general step. One- and two-byte
+ * characters take the table and write without branches; a pending space is written before the
+ * next kept character when something precedes it. Returns 0 when the text needs ICU. */
+static inline __attribute__((always_inline)) int fold_next(const uint8_t *s, size_t len, size_t *i,
+                                                           fold_out *st, UChar32 *cp, int *slow)
+{
+    size_t at = *i;
+    unsigned b = s[at], b1 = at + 1 < len ? s[at + 1] : 0, two = b >= 0x80;
+    UChar32 c = two ? (UChar32)((b & 0x1F) << 6 | (b1 & 0x3F)) : (UChar32)b;
+    if (two && !(b >= 0xC2 && b < 0xE0 && (b1 & 0xC0) == 0x80)) {
+        int32_t j = 0, m = (int32_t)(len - at < 4 ? len - at : 4);
+        U8_NEXT(s + at, j, m, c); /* 3- and 4-byte or ill-formed: the general step */
+        *i = at + (size_t)j, *cp = c, *slow = 1;
+        return fold_slow_step(st, c);
+    }
+    *i = at + 1 + two, *cp = c, *slow = 0;
+    uint32_t e = search_tab[c];
+    if (e & SEARCH_SLOW) return fold_slow_step(st, c);
+    size_t w = e >> 16 & 3, lead = w && st->space && st->n, n = st->n;
+    st->o[n] = ' ';
+    n += lead;
+    st->o[n] = (char)(e & 0xFF);
+    st->o[n + 1] = (char)(e >> 8 & 0xFF);
+    st->n = n + w;
+    st->space = w ? 0 : (st->space | ((e & SEARCH_SPACE) != 0));
+    return 1;
+}
+
+/* fold_counting: fold_next over s[*i..) while it is inside the guess's sample s[0..lim) and the
+ * guess still wants letters, counting them into lc as normalize_language_guess(s, lim) would (a
+ * character running past lim is ill-formed to it). Returns 0 when the text needs ICU. */
+static int fold_counting(const uint8_t *s, size_t len, size_t lim, size_t *i, fold_out *st,
+                         normalize_lang_counts *lc)
+{
+    const uint8_t *tab = normalize_lang_tab();
+    while (*i < lim && lc->letters < NORMALIZE_GUESS_LETTERS) {
+        UChar32 c;
+        int slow;
+        if (!fold_next(s, len, i, st, &c, &slow)) return 0;
+        if (*i > lim) break; /* cut by the sample's end: not a letter to the guess */
+        if (slow)
+            normalize_lang_add_slow(lc, c);
+        else
+            normalize_lang_add(lc, tab[c]);
+    }
+    lc->end = *i < lim ? *i : lim;
+    return 1;
+}
+
 /* fold_fast: the whole indexing form straight from UTF-8 when no character needs ICU's
- * NFKC_Casefold (ASCII, already-stable letters, whitespace, removable Arabic marks): *out set.
- * Returns 0 (nothing allocated) as soon as one does, 1 when done, -1 when out of memory. One-
- * and two-byte characters take the table and write without branches; a pending space is written
- * before the next kept character when something precedes it. */
-static int fold_fast(const char *in, size_t len, char **out)
+ * NFKC_Casefold (ASCII, already-stable letters, whitespace, removable Arabic marks): *out and
+ * *outlen set, and the language guess's counts of in[0..lim) when lc is not NULL. Returns 0
+ * (nothing allocated) as soon as a character needs ICU, 1 when done, -1 when out of memory. */
+static int fold_fast(const char *in, size_t len, char **out, size_t *outlen, size_t lim,
+                     normalize_lang_counts *lc)
 {
     const uint8_t *s = (const uint8_t *)in;
     fold_out st = {malloc(len + 4), 0, 0};
     size_t i = 0;
-    int icu = 0; /* a character needs ICU */
+    int ok = 1;
     if (!st.o) return -1;
     pthread_once(&search_once, search_tab_init);
-    while (i < len) {
-        unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >= 0x80;
-        UChar32 c = two ? (UChar32)((b & 0x1F) << 6 | (b1 & 0x3F)) : (UChar32)b;
-        if (two && !(b >= 0xC2 && b < 0xE0 && (b1 & 0xC0) == 0x80)) {
-            int32_t j = 0, m = (int32_t)(len - i < 4 ? len - i : 4);
-            U8_NEXT(s + i, j, m, c); /* 3- and 4-byte or ill-formed: the general step */
-            i += (size_t)j;
-            if (!(icu = !fold_slow_step(&st, c))) continue;
-            break;
-        }
-        i += 1 + two;
-        uint32_t e = search_tab[c];
-        if ((e & SEARCH_SLOW) && (icu = !fold_slow_step(&st, c))) break;
-        if (e & SEARCH_SLOW) continue;
-        size_t w = e >> 16 & 3, lead = w && st.space && st.n;
-        st.o[st.n] = ' ';
-        st.n += lead;
-        st.o[st.n] = (char)(e & 0xFF);
-        st.o[st.n + 1] = (char)(e >> 8 & 0xFF);
-        st.n += w;
-        st.space = w ? 0 : (st.space | ((e & SEARCH_SPACE) != 0));
+    if (lc) ok = fold_counting(s, len, lim, &i, &st, lc);
+    while (ok && i < len) {
+        UChar32 c;
+        int slow;
+        ok = fold_next(s, len, &i, &st, &c, &slow);
     }
-    if (icu) {
+    if (!ok) {
         free(st.o);
         return 0;
     }
     st.o[st.n] = '\0';
     *out = st.o;
+    *outlen = st.n;
     return 1;
 }
 
 int normalize_search_text(const char *in, size_t len, char **out, char *errstr, size_t errlen)
 {
+    return normalize_search_text_guess(in, len, out, NULL, 0, NULL, errstr, errlen);
+}
+
+int normalize_search_text_guess(const char *in, size_t len, char **out, size_t *outlen,
+                                size_t sample, const char **language, char *errstr, size_t errlen)
+{
+    normalize_lang_counts lc = {{0}, {0}, 0, 0};
+    size_t n = 0, lim = sample < len ? sample : len;
     *out = NULL;
-    int fast = fold_fast(in, len, out);
-    if (fast) {
-        return fast > 0 ? NI_OK : ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
-    }
-    return normalize_search_text_icu(in, len, out, errstr, errlen);
+    int fast = fold_fast(in, len, out, &n, lim, language ? &lc : NULL);
+    if (fast < 0) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    if (language)
+        *language = fast ? normalize_lang_decide(&lc, in) : normalize_language_guess(in, lim);
+    int rc = fast ? NI_OK : normalize_search_text_icu(in, len, out, errstr, errlen);
+    if (outlen) *outlen = rc == NI_OK ? (fast ? n : strlen(*out)) : 0;
+    return rc;
 }
 
 int normalize_search_text_icu(const char *in, size_t len, char **out, char *errstr, size_t errlen)

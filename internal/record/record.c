@@ -108,13 +108,11 @@ static int text(const article *a, facts *f)
     return NI_OK;
 }
 
-/* hashes: language, direction, id, fingerprints and the body's word count. */
+/* hashes: language (unless guessed with the search text), direction, id, fingerprints and the
+ * body's word count. */
 static void hashes(const article *a, facts *f)
 {
-    /* A few KB of title + body settle the dominant script and stopwords. */
-    size_t sample = f->text.len < LANGUAGE_SAMPLE ? f->text.len : LANGUAGE_SAMPLE;
-    f->language =
-        a->language && *a->language ? a->language : normalize_language_guess(f->text.data, sample);
+    if (a->language && *a->language) f->language = a->language;
     f->direction = a->direction && *a->direction ? a->direction : normalize_direction(f->language);
     const char *body = f->text.data + f->body_off;
     size_t len = f->text.len - f->body_off;
@@ -130,9 +128,13 @@ static int facts_fill(const record_input *in, facts *f, char *errstr, size_t err
     if (text(in->article, f)) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
     int rc = urls(in, f, errstr, errlen);
     if (rc) return rc;
-    rc = normalize_search_text(f->text.data, f->text.len, &f->search, errstr, errlen);
+    /* A few KB of title + body settle the dominant script and stopwords: the guess reads them
+     * while the search text is folded. */
+    const char *lang = in->article->language;
+    rc = normalize_search_text_guess(f->text.data, f->text.len, &f->search, &f->search_len,
+                                     LANGUAGE_SAMPLE, lang && *lang ? NULL : &f->language, errstr,
+                                     errlen);
     if (rc) return rc;
-    f->search_len = strlen(f->search);
     published(in, f);
     f->quality |= in->article->quality | (in->page ? in->page->quality : 0);
     hashes(in->article, f);

@@ -267,6 +267,19 @@ static void same_text_forms(const char *s, size_t len, const char *what)
     cr_assert_eq(normalize_search_text_icu(s, len, &plain, err, sizeof err), NI_OK, "%s", err);
     cr_assert_str_eq(fast, plain, "search text of %s", what);
     free(fast);
+    /* The guess read along the fold equals the separate one, samples cut anywhere. */
+    const size_t samples[] = {0, 1, 7, 100, 1001, 4095, 4096, len / 2, len};
+    for (size_t k = 0; k < sizeof samples / sizeof *samples; k++) {
+        const char *lang = NULL;
+        size_t n = 0, cut = samples[k] < len ? samples[k] : len;
+        cr_assert_eq(
+            normalize_search_text_guess(s, len, &fast, &n, samples[k], &lang, err, sizeof err),
+            NI_OK, "%s", err);
+        cr_assert_str_eq(fast, plain, "search text of %s", what);
+        cr_assert_eq(n, strlen(plain));
+        cr_assert_str_eq(lang, normalize_language_guess(s, cut), "guess of %s at %zu", what, cut);
+        free(fast);
+    }
     free(plain);
 }
 
