@@ -17,9 +17,9 @@ typedef struct pipeline pipeline;
 typedef struct pipeline_input {
     const char *bytes; /* raw page, not necessarily NUL-terminated */
     size_t len;
-    page_hints hints;       /* type, charset, size limit */
-    const char *url;        /* optional */
-    const char *fetched_at; /* optional ISO 8601 */
+    page_hints hints;            /* type, charset, size limit */
+    const char *url;             /* optional */
+    const char *fetched_at;      /* optional ISO 8601 */
     const record_ingest *ingest; /* optional: the worker's transport facts */
 } pipeline_input;
 

@@ -407,8 +407,9 @@ Test(record, ingest_object_when_given_absent_otherwise)
 {
     article *a = sample();
     page pg = {0};
-    record_ingest g = {"pages", 3, 1234567890123LL, "2026-11-21T10:00:00.125Z",
-                       "2026-11-21T10:00:00.250Z", "0.1.0", "worker-7"};
+    record_ingest g = {
+        "pages", 3,         1234567890123LL, "2026-11-21T10:00:00.125Z", "2026-11-21T10:00:00.250Z",
+        "0.1.0", "worker-7"};
     record_input in = {a, &pg, NULL, NULL, &g};
     char *json = NULL, id[33], err[256] = "";
     size_t len = 0;
