@@ -102,6 +102,8 @@ enum { CLEAN_KEEP = 1, CLEAN_SPACE = 2, CLEAN_SLOW = 4, CLEAN_BLANK = 8 };
 static uint8_t clean_tab[CLEAN_TAB_N];
 static pthread_once_t clean_once = PTHREAD_ONCE_INIT;
 
+static void plain16_check(void);
+
 static void clean_tab_init(void)
 {
     for (UChar32 c = 0; c < CLEAN_TAB_N; c++) {
@@ -117,6 +119,7 @@ static void clean_tab_init(void)
                        : pr & NP_NFC && c >= 0x300 ? CLEAN_SLOW
                                                    : CLEAN_KEEP;
     }
+    plain16_check();
 }
 
 /* The output of one clean pass: the buffer, its length and capacity, a pending space. */
@@ -200,6 +203,61 @@ static size_t slow_kept(const uint8_t *s, size_t len, size_t i, uint8_t *ccc)
     return !(pr & NP_NFC) || !needs_nfc(c, ccc) ? i : 0;
 }
 
+/* 16 bytes tested at once (GCC/Clang vector extension: SSE2/NEON code). */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* in_range: lanes of x within lo..hi. */
+static inline bytes16 in_range(bytes16 x, unsigned char lo, unsigned char hi)
+{
+    return (bytes16)(x >= lo) & (bytes16)(x <= hi);
+}
+
+/* arabic_kept: lanes where t, following the lead byte 0xD8 (d8) or 0xD9 (d9), completes a letter
+ * of U+0600..U+067F that clean keeps as it is (not the marks U+0610-061A and U+064B-065F, U+0670,
+ * nor U+061C): the clean_tab entries, checked once by plain16_ready. */
+static inline bytes16 arabic_kept(bytes16 t, bytes16 d8, bytes16 d9)
+{
+    bytes16 trail = in_range(t, 0x80, 0xBF);
+    bytes16 ok8 = ~in_range(t, 0x90, 0x9A) & (bytes16)(t != 0x9C);
+    bytes16 ok9 = ~in_range(t, 0x8B, 0x9F) & (bytes16)(t != 0xB0);
+    return trail & ((d8 & ok8) | (d9 & ok9));
+}
+
+/* plain16: clean keeps s[0..16) as it is given the character before it (s[-1] and s[16] are
+ * read): printable ASCII, blanks not after a blank, and kept Arabic letters checked as byte
+ * pairs (a lead in the last lane pairs with s[16]). */
+static int plain16(const uint8_t *s)
+{
+    bytes16 x, prev, next;
+    memcpy(&x, s, 16);
+    memcpy(&prev, s - 1, 16);
+    memcpy(&next, s + 1, 16);
+    bytes16 ascii = in_range(x, 0x20, 0x7E) & ~((bytes16)(x == ' ') & (bytes16)(prev == ' '));
+    bytes16 lead = arabic_kept(next, (bytes16)(x == 0xD8), (bytes16)(x == 0xD9));
+    bytes16 trail = arabic_kept(x, (bytes16)(prev == 0xD8), (bytes16)(prev == 0xD9));
+    bytes16 ok = ascii | lead | trail;
+    uint64_t lo, hi;
+    memcpy(&lo, &ok, 8);
+    memcpy(&hi, (const char *)&ok + 8, 8);
+    return (lo & hi) == ~0ull;
+}
+
+/* plain16_check: the byte ranges plain16 keeps agree with clean_tab (else it stays unused). */
+static int plain16_ok;
+
+static void plain16_check(void)
+{
+    int ok = 1;
+    for (UChar32 c = 0; c < 0x80; c++)
+        ok &= (c >= 0x21 && c <= 0x7E) == ((clean_tab[c] & CLEAN_KEEP) != 0);
+    for (UChar32 c = 0x600; c < 0x680; c++) {
+        int mark =
+            (c >= 0x610 && c <= 0x61A) || c == 0x61C || (c >= 0x64B && c <= 0x65F) || c == 0x670;
+        ok &= !mark == ((clean_tab[c] & CLEAN_KEEP) != 0);
+    }
+    plain16_ok = ok;
+}
+
 /* already_clean: clean would return in[0..len) unchanged and NFC would not be run (single blanks
  * between kept characters, nothing dropped). Reads without writing; stops at the first change. */
 static int already_clean(const char *in, size_t len)
@@ -208,8 +266,17 @@ static int already_clean(const char *in, size_t len)
     size_t i = 0;
     int blank = 1; /* the previous character was a blank, or none */
     uint8_t ccc = 0;
+    size_t next_try = 1; /* 16 plain bytes are skipped at once from here (not right after a miss) */
     pthread_once(&clean_once, clean_tab_init);
     while (i < len) { /* letters and blanks alternate: no branch tells them apart */
+        if (i >= next_try && i + 17 <= len && plain16_ok) {
+            if (plain16(s + i)) {
+                i += 16 + (s[i + 15] >= 0xC0); /* a lead in the last lane takes its trail */
+                blank = s[i - 1] == ' ', ccc = 0;
+                continue;
+            }
+            next_try = i + 16;
+        }
         unsigned b = s[i], b1 = i + 1 < len ? s[i + 1] : 0, two = b >> 7, m = 0u - two;
         unsigned valid = (two ^ 1u) | ((b - 0xC2u < 0x1Eu) & ((b1 & 0xC0) == 0x80));
         uint8_t e = clean_tab[(b & ~m) | (((b & 0x1F) << 6 | (b1 & 0x3F)) & m)]; /* no branch */

@@ -344,3 +344,37 @@ Test(fast_paths, text_and_search_forms_match_the_plain_paths_on_every_corpus_pag
     same_text_forms(marks, sizeof marks - 1, "marks");
     same_text_forms(ligature, sizeof ligature - 1, "ligature");
 }
+
+/* Every change clean makes, placed at each character boundary of a long plain text: the 16-byte
+ * skip of already-clean text must notice it wherever it falls in a block. */
+Test(fast_paths, cleaning_notices_a_change_at_any_offset)
+{
+    static const char base[] = "قال المدير إن المحطة الجديدة ستنتج المياه لمدينة كاملة، "
+                               "and the plant opens in May 2027 with 40 staff.";
+    static const char *const changes[] = {
+        " ",            /* makes a double blank next to a blank, or a trailing/leading one */
+        "\t",           /* other white space */
+        "\xc2\xa0",     /* NBSP */
+        "\xd9\x8b",     /* tanween (a mark: NFC checks it) */
+        "\xd9\xb0",     /* superscript alef */
+        "\xd8\x9c",     /* Arabic letter mark (invisible) */
+        "\xd8\x90",     /* an honorific sign (a mark) */
+        "\xe2\x80\x8b", /* zero-width space */
+        "\x01",         /* a control */
+    };
+    char buf[512], err[256], *fast, *plain;
+    for (size_t k = 0; k < sizeof changes / sizeof *changes; k++)
+        for (size_t at = 0; at <= sizeof base - 1; at++) {
+            if (((unsigned char)base[at] & 0xC0) == 0x80) continue; /* inside a character */
+            size_t n = strlen(changes[k]);
+            memcpy(buf, base, at);
+            memcpy(buf + at, changes[k], n);
+            memcpy(buf + at + n, base + at, sizeof base - at);
+            size_t len = sizeof base - 1 + n;
+            cr_assert_eq(normalize_text(buf, len, &fast, err, sizeof err), NI_OK);
+            cr_assert_eq(normalize_text_plain(buf, len, &plain, err, sizeof err), NI_OK);
+            cr_assert_str_eq(fast, plain, "change %zu at %zu", k, at);
+            free(fast);
+            free(plain);
+        }
+}
