@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -535,6 +536,8 @@ enum { EMIT_SPACE = 1u << 24, EMIT_LETTER = 1u << 25 };
 static pthread_once_t chars_once = PTHREAD_ONCE_INIT;
 
 /* chars_init: the classes and folds of U+0000..U+07FF, from the slow functions. */
+static void chunk_check(void);
+
 static void chars_init(void)
 {
     for (UChar32 c = 0; c < VOCAB_CHARS_N; c++) {
@@ -559,6 +562,7 @@ static void chars_init(void)
         if (k & VOCAB_CH_FOLD_LETTER) e |= EMIT_LETTER;
         fold_emit[c] = e;
     }
+    chunk_check();
 }
 
 const vocab_chars *vocab_chars_get(void)
@@ -605,6 +609,146 @@ static inline void put_cp(char *out, size_t cap, size_t *o, UChar32 c)
         if (*o + (size_t)k < cap) memcpy(out + *o, buf, (size_t)k);
         *o += (size_t)k;
     }
+}
+
+/* 16 bytes tested at once (GCC/Clang vector extension: SSE2/NEON code). */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+static inline bytes16 in_range(bytes16 x, unsigned char lo, unsigned char hi)
+{
+    return (bytes16)(x >= lo) & (bytes16)(x <= hi);
+}
+
+/* same8 / same9: lanes where t, after the lead byte 0xD8 / 0xD9, completes a character vocab_fold
+ * keeps as it is (no space, no careful step); word8 / word9: those that are letters. The ranges
+ * are checked against the tables once (chunk_check). */
+static inline bytes16 word8(bytes16 t)
+{
+    return in_range(t, 0xA0, 0xA1) | in_range(t, 0xA7, 0xA8) | in_range(t, 0xAA, 0xBF);
+}
+
+static inline bytes16 same8(bytes16 t)
+{
+    return word8(t) | in_range(t, 0x86, 0x8F) | (bytes16)(t == 0x9B) | in_range(t, 0x9D, 0x9F);
+}
+
+static inline bytes16 word9(bytes16 t)
+{
+    return in_range(t, 0x81, 0x88) | (bytes16)(t == 0x8A) | in_range(t, 0xAE, 0xAF) |
+           in_range(t, 0xB2, 0xBF);
+}
+
+static inline bytes16 same9(bytes16 t)
+{
+    return word9(t) | in_range(t, 0xAA, 0xAD);
+}
+
+/* swap8 / swap9: letters whose fold is another two-byte letter (آ أ ؤ إ ئ ة, ى ٱ): copied, then
+ * patched in place. */
+static inline bytes16 swap8(bytes16 t)
+{
+    return in_range(t, 0xA2, 0xA6) | (bytes16)(t == 0xA9);
+}
+
+static inline bytes16 swap9(bytes16 t)
+{
+    return (bytes16)(t == 0x89) | (bytes16)(t == 0xB1);
+}
+
+/* mask16: bit j set when lane j of v is set. */
+static inline unsigned mask16(bytes16 v)
+{
+    uint64_t lo, hi;
+    const uint64_t high = 0x8080808080808080ull, gather = 0x0002040810204081ull;
+    memcpy(&lo, &v, 8);
+    memcpy(&hi, (const char *)&v + 8, 8);
+    return (unsigned)(((lo & high) * gather) >> 56) | (unsigned)(((hi & high) * gather) >> 56) << 8;
+}
+
+/* A chunk of 16 bytes vocab_fold copies (s[-1] and s[16] are read: a lead byte in the last lane
+ * takes its trail): ASCII other than capitals, '/' and white space, blanks not after a blank, and
+ * Arabic letters and signs whose fold is themselves or another two-byte letter (swaps: bit j set
+ * at its lead byte), checked as byte pairs. words: bit j set where a letter or digit starts;
+ * blanks: bit j set for a blank. */
+typedef struct chunk16 {
+    int same;
+    unsigned words, blanks, swaps;
+} chunk16;
+
+static inline chunk16 chunk_scan(const unsigned char *s)
+{
+    bytes16 x, prev, next;
+    memcpy(&x, s, 16);
+    memcpy(&prev, s - 1, 16);
+    memcpy(&next, s + 1, 16);
+    bytes16 lead8 = (bytes16)(x == 0xD8), lead9 = (bytes16)(x == 0xD9);
+    bytes16 after8 = (bytes16)(prev == 0xD8), after9 = (bytes16)(prev == 0xD9);
+    bytes16 blank = (bytes16)(x == ' ');
+    bytes16 ascii = in_range(x, 0x21, 0x7E) & ~in_range(x, 'A', 'Z') & (bytes16)(x != '/');
+    bytes16 swap = (lead8 & swap8(next)) | (lead9 & swap9(next));
+    bytes16 same = ascii | (blank & (bytes16)(prev != ' ')) | (lead8 & same8(next)) |
+                   (lead9 & same9(next)) | (after8 & (same8(x) | swap8(x))) |
+                   (after9 & (same9(x) | swap9(x))) | swap;
+    bytes16 word = in_range(x, '0', '9') | in_range(x, 'a', 'z') | (lead8 & word8(next)) |
+                   (lead9 & word9(next)) | swap;
+    return (chunk16){mask16(same) == 0xFFFF, mask16(word), mask16(blank), mask16(swap)};
+}
+
+/* chunk_words: tokens of a chunk (between blanks) whose first letter or digit lies in it, given
+ * whether the token in progress before it already has one (*counted, updated). A segmented OR-scan:
+ * seen bit j = a letter or digit at or before j with no blank after it up to j. */
+static inline int chunk_words(chunk16 k, int *counted)
+{
+    unsigned go = ~k.blanks & 0xFFFF, seen = k.words, g = go;
+    for (unsigned d = 1; d < 16; d <<= 1) {
+        seen |= g & (seen << d);
+        g &= g << d;
+    }
+    unsigned run = (go & ~(go + 1)) & 0xFFFF; /* lanes before the first blank */
+    seen |= *counted ? run : 0;
+    unsigned before = ((seen << 1) | (unsigned)*counted) & 0xFFFF;
+    *counted = (int)(seen >> 15 & 1);
+    return __builtin_popcount(k.words & ~before);
+}
+
+static int chunk_ok; /* the ranges above agree with the tables (else chunks stay unused) */
+
+/* lane0: lane 0 of a vector test on a byte. */
+static int lane0(bytes16 (*test)(bytes16), unsigned char b)
+{
+    bytes16 v = {b};
+    return test(v)[0] != 0;
+}
+
+/* chunk_check: every character chunk_scan passes is one fold_core copies as it is, with the
+ * classes its word count and state assume. */
+static void chunk_check(void)
+{
+    const vocab_chars *t = &vocab_char_table;
+    int ok = (t->cls[' '] & VOCAB_CH_SPACE) && t->fold[' '] == ' ' &&
+             !(t->cls[' '] & (VOCAB_CH_SPECIAL | VOCAB_CH_ALNUM));
+    for (UChar32 c = 0; c < VOCAB_CHARS_N; c++) {
+        int same, word, lead = c >> 6 | 0xC0, trail = (c & 0x3F) | 0x80;
+        if (c < 0x80)
+            same = c > ' ' && c < 0x7F && !(c >= 'A' && c <= 'Z') && c != '/',
+            word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+        else if (lead == 0xD8 || lead == 0xD9)
+            same = lane0(lead == 0xD8 ? same8 : same9, (unsigned char)trail),
+            word = lane0(lead == 0xD8 ? word8 : word9, (unsigned char)trail);
+        else
+            continue;
+        unsigned k = t->cls[c];
+        int swap = c >= 0x80 && lane0(lead == 0xD8 ? swap8 : swap9, (unsigned char)trail);
+        ok &= !(swap && same); /* a swap is a two-byte letter folded to another */
+        ok &=
+            !swap || (t->fold[c] >= 0x80 && (fold_emit[c] >> 16 & 3) == 2 && (k & VOCAB_CH_ALNUM) &&
+                      (k & VOCAB_CH_FOLD_LETTER) && !(k & (VOCAB_CH_SPACE | VOCAB_CH_SPECIAL)));
+        if (!same) continue;
+        ok &= t->fold[c] == c && !(k & (VOCAB_CH_SPACE | VOCAB_CH_SPECIAL));
+        ok &= word == ((k & VOCAB_CH_ALNUM) != 0);
+        ok &= (word && !(c >= '0' && c <= '9')) == ((k & VOCAB_CH_FOLD_LETTER) != 0);
+    }
+    chunk_ok = ok;
 }
 
 /* The state of one vocab_fold pass. */
@@ -665,7 +809,28 @@ static inline size_t fold_core(const char *s, size_t len, char *out, size_t cap,
     int32_t i = 0;
     size_t o = 0;
     int prev_letter = 0, last_space = 1, counted = 0, nw = 0;
-    while (i < n) { /* the state lives in registers; fold_careful gets a copy */
+    int32_t next_try = 1; /* 16 bytes kept as they are are copied at once from here */
+    while (i < n) {       /* the state lives in registers; fold_careful gets a copy */
+        if (roomy && chunk_ok && i >= next_try && i + 17 <= n && !(last_space && p[i] == ' ')) {
+            chunk16 k = chunk_scan(p + i);
+            if (k.same) {
+                int32_t w = 16 + (p[i + 15] >= 0xC0); /* a lead in the last lane takes its trail */
+                memcpy(out + o, s + i, 17);
+                for (unsigned sw = k.swaps; sw; sw &= sw - 1) { /* patch the swapped letters */
+                    int j = __builtin_ctz(sw);
+                    uint32_t e = fold_emit[(p[i + j] & 0x1F) << 6 | (p[i + j + 1] & 0x3F)];
+                    out[o + (size_t)j] = (char)(e & 0xFF);
+                    out[o + (size_t)j + 1] = (char)(e >> 8 & 0xFF);
+                }
+                if (count) nw += chunk_words(k, &counted);
+                o += (size_t)w, i += w;
+                last_space = p[i - 1] == ' ';
+                prev_letter = p[i - 1] < 0x80 ? p[i - 1] >= 'a' && p[i - 1] <= 'z'
+                                              : (int)(k.words >> (w == 17 ? 15 : 14) & 1);
+                continue;
+            }
+            next_try = i + 16;
+        }
         unsigned b = p[i], b1 = i + 1 < n ? p[i + 1] : 0, two = b >= 0x80;
         UChar32 c = two ? (UChar32)((b & 0x1F) << 6 | (b1 & 0x3F)) : (UChar32)b;
         if (two && !(b >= 0xC2 && b < 0xE0 && (b1 & 0xC0) == 0x80 && i + 1 < n)) {

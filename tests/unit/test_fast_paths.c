@@ -283,6 +283,22 @@ static void same_text_forms(const char *s, size_t len, const char *what)
     free(plain);
 }
 
+/* same_fold: vocab_fold_words with a roomy buffer (16-byte copies) equals the character by
+ * character path (a buffer of exactly 2 * len bytes is not roomy), words included. */
+static void same_fold(const char *s, size_t len, const char *what)
+{
+    char *roomy = malloc(2 * len + 2), *plain = malloc(2 * len + 2);
+    int wr = -1, wp = -2;
+    cr_assert(roomy && plain);
+    size_t nr = vocab_fold_words(s, len, roomy, 2 * len + 1, &wr);
+    size_t np = vocab_fold_words(s, len, plain, len ? 2 * len : 1, &wp);
+    cr_assert_eq(nr, np, "fold length of a line of %s", what);
+    cr_assert_eq(memcmp(roomy, plain, nr), 0, "fold of a line of %s", what);
+    cr_assert_eq(wr, wp, "words of a line of %s", what);
+    free(roomy);
+    free(plain);
+}
+
 /* same_article_blocks: normalize_article keeps, rewrites and drops paragraphs as the plain path
  * says (a non-empty plain form, in order). */
 static void same_article_blocks(article *a, const char *what)
@@ -317,6 +333,11 @@ static int same_forms_of_page(extract_ctx *x, const char *path)
     article *a = NULL;
     int ok = page_decode(bytes, strlen(bytes), &hints, &pg, err, sizeof err) == NI_OK;
     if (ok) same_text_forms(pg->text, pg->len, path);
+    for (const char *l = ok ? pg->text : NULL, *e; l && l < pg->text + pg->len; l = e + 1) {
+        e = memchr(l, '\n', (size_t)(pg->text + pg->len - l));
+        if (!e) e = pg->text + pg->len;
+        same_fold(l, (size_t)(e - l), path);
+    }
     ok = ok && extract_article(x, pg, &a, err, sizeof err) == NI_OK;
     if (ok && a->title) same_text_forms(a->title, strlen(a->title), path);
     sbuf text = SBUF_INIT;
@@ -376,5 +397,27 @@ Test(fast_paths, cleaning_notices_a_change_at_any_offset)
             cr_assert_str_eq(fast, plain, "change %zu at %zu", k, at);
             free(fast);
             free(plain);
+        }
+}
+
+/* Every character the 16-byte fold copy must not take, at each offset of a long line. */
+Test(fast_paths, fold_copies_notice_every_change_at_any_offset)
+{
+    static const char base[] = "قال المدير إن المحطة الجديدة ستنتج المياه لمدينة كاملة، "
+                               "and the plant opens in may 2027 with 40 staff.";
+    static const char *const changes[] = {
+        " ",        "\t",       "A",        "/",        "\xc2\xa0", "\xd9\x8b",     "\xd9\x80",
+        "\xd9\xa3", "\xd8\xa9", "\xd8\xa3", "\xd9\x89", "\xd9\xb1", "\xe2\x80\x9c", "\xe2\x80\x8c",
+        "\xd8\x9c",
+    };
+    char buf[512];
+    for (size_t k = 0; k < sizeof changes / sizeof *changes; k++)
+        for (size_t at = 0; at <= sizeof base - 1; at++) {
+            if (((unsigned char)base[at] & 0xC0) == 0x80) continue; /* inside a character */
+            size_t n = strlen(changes[k]);
+            memcpy(buf, base, at);
+            memcpy(buf + at, changes[k], n);
+            memcpy(buf + at + n, base + at, sizeof base - at);
+            same_fold(buf, sizeof base - 1 + n, changes[k]);
         }
 }
