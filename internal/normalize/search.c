@@ -72,6 +72,8 @@ enum { SEARCH_SPACE = 1u << 24, SEARCH_SLOW = 1u << 25 };
 static uint32_t search_tab[SEARCH_TAB_N];
 static pthread_once_t search_once = PTHREAD_ONCE_INIT;
 
+static void chunk_check(void);
+
 static void search_tab_init(void)
 {
     for (UChar32 c = 0; c < SEARCH_TAB_N; c++) {
@@ -89,6 +91,97 @@ static void search_tab_init(void)
             e = SEARCH_SLOW;
         search_tab[c] = e;
     }
+    chunk_check();
+}
+
+/* 16 bytes tested at once (GCC/Clang vector extension: SSE2/NEON code). */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+static inline bytes16 in_range(bytes16 x, unsigned char lo, unsigned char hi)
+{
+    return (bytes16)(x >= lo) & (bytes16)(x <= hi);
+}
+
+/* same8 / same9: lanes where t, after the lead byte 0xD8 / 0xD9, completes a character the search
+ * folding keeps as it is; swap8 / swap9: letters it folds to another two-byte letter (آ أ إ ة,
+ * ى ٱ). Checked against the table once (chunk_check). */
+static inline bytes16 swap8(bytes16 t)
+{
+    return in_range(t, 0xA2, 0xA3) | (bytes16)(t == 0xA5) | (bytes16)(t == 0xA9);
+}
+
+static inline bytes16 same8(bytes16 t)
+{
+    return (in_range(t, 0x80, 0x8F) | (bytes16)(t == 0x9B) | in_range(t, 0x9D, 0xBF)) & ~swap8(t);
+}
+
+static inline bytes16 swap9(bytes16 t)
+{
+    return (bytes16)(t == 0x89) | (bytes16)(t == 0xB1);
+}
+
+static inline bytes16 same9(bytes16 t)
+{
+    return in_range(t, 0x81, 0x88) | (bytes16)(t == 0x8A) | in_range(t, 0xAA, 0xAF) |
+           in_range(t, 0xB2, 0xB4) | in_range(t, 0xB9, 0xBF);
+}
+
+/* mask16: bit j set when lane j of v is set. */
+static inline unsigned mask16(bytes16 v)
+{
+    uint64_t lo, hi;
+    const uint64_t high = 0x8080808080808080ull, gather = 0x0002040810204081ull;
+    memcpy(&lo, &v, 8);
+    memcpy(&hi, (const char *)&v + 8, 8);
+    return (unsigned)(((lo & high) * gather) >> 56) | (unsigned)(((hi & high) * gather) >> 56) << 8;
+}
+
+/* chunk_swaps: the lead bytes of swapped letters in s[0..16) when the search folding copies it
+ * (s[-1] and s[16] are read; a lead byte in the last lane takes its trail): ASCII other than
+ * capitals, controls and white space, blanks not after a blank, Arabic letters and signs kept or
+ * swapped, checked as byte pairs. -1 when it does not. */
+static inline int chunk_swaps(const uint8_t *s)
+{
+    bytes16 x, prev, next;
+    memcpy(&x, s, 16);
+    memcpy(&prev, s - 1, 16);
+    memcpy(&next, s + 1, 16);
+    bytes16 lead8 = (bytes16)(x == 0xD8), lead9 = (bytes16)(x == 0xD9);
+    bytes16 after8 = (bytes16)(prev == 0xD8), after9 = (bytes16)(prev == 0xD9);
+    bytes16 ascii = in_range(x, 0x21, 0x7E) & ~in_range(x, 'A', 'Z');
+    bytes16 blank = (bytes16)(x == ' ') & (bytes16)(prev != ' ');
+    bytes16 swap = (lead8 & swap8(next)) | (lead9 & swap9(next));
+    bytes16 same = ascii | blank | swap | (lead8 & same8(next)) | (lead9 & same9(next)) |
+                   (after8 & (same8(x) | swap8(x))) | (after9 & (same9(x) | swap9(x)));
+    return mask16(same) == 0xFFFF ? (int)mask16(swap) : -1;
+}
+
+static int chunk_ok; /* the ranges above agree with search_tab (else chunks stay unused) */
+
+/* lane0: lane 0 of a vector test on a byte. */
+static int lane0(bytes16 (*test)(bytes16), unsigned char b)
+{
+    bytes16 v = {b};
+    return test(v)[0] != 0;
+}
+
+/* chunk_check: what chunk_swaps passes, the table folds alike (kept: the same bytes; swapped:
+ * another two-byte letter). */
+static void chunk_check(void)
+{
+    int ok = search_tab[' '] == SEARCH_SPACE;
+    for (UChar32 c = 0x21; c < 0x7F; c++)
+        ok &= (c >= 'A' && c <= 'Z') || search_tab[c] == ((uint32_t)c | 1u << 16);
+    for (UChar32 c = 0x600; c < 0x680; c++) {
+        unsigned char t = (unsigned char)(0x80 | (c & 0x3F));
+        int d8 = c < 0x640, same = lane0(d8 ? same8 : same9, t),
+            swap = lane0(d8 ? swap8 : swap9, t);
+        uint32_t e = search_tab[c], bytes = (d8 ? 0xD8u : 0xD9u) | (uint32_t)t << 8;
+        ok &= !(same && swap);
+        ok &= !same || e == (bytes | 2u << 16);
+        ok &= !swap || ((e >> 16) == 2 && (e & 0xFFFF) != bytes);
+    }
+    chunk_ok = ok;
 }
 
 /* The state of one fold_fast pass: output length and a pending space. */
@@ -162,6 +255,29 @@ static int fold_counting(const uint8_t *s, size_t len, size_t lim, size_t *i, fo
     return 1;
 }
 
+/* fold_chunk: copies s[*i..) 16 bytes at once when the folding keeps them (swapped letters
+ * patched, a final blank left pending); 0 when it does not. */
+static int fold_chunk(const uint8_t *s, size_t *i, fold_out *st)
+{
+    size_t at = *i;
+    int swaps = chunk_swaps(s + at);
+    if (swaps < 0 || (st->space && s[at] == ' ')) return 0;
+    if (st->space && st->n) st->o[st->n++] = ' ';
+    char *o = st->o + st->n;
+    size_t w = 16 + (s[at + 15] >= 0xC0); /* a lead in the last lane takes its trail */
+    memcpy(o, s + at, 17);
+    for (unsigned sw = (unsigned)swaps; sw; sw &= sw - 1) {
+        int j = __builtin_ctz(sw);
+        uint32_t e = search_tab[(s[at + j] & 0x1F) << 6 | (s[at + j + 1] & 0x3F)];
+        o[j] = (char)(e & 0xFF);
+        o[j + 1] = (char)(e >> 8 & 0xFF);
+    }
+    st->space = s[at + w - 1] == ' ';
+    st->n += w - (size_t)st->space;
+    *i = at + w;
+    return 1;
+}
+
 /* fold_fast: the whole indexing form straight from UTF-8 when no character needs ICU's
  * NFKC_Casefold (ASCII, already-stable letters, whitespace, removable Arabic marks): *out and
  * *outlen set, and the language guess's counts of in[0..lim) when lc is not NULL. Returns 0
@@ -176,7 +292,12 @@ static int fold_fast(const char *in, size_t len, char **out, size_t *outlen, siz
     if (!st.o) return -1;
     pthread_once(&search_once, search_tab_init);
     if (lc) ok = fold_counting(s, len, lim, &i, &st, lc);
+    size_t next_try = i > 0 ? i : 1; /* chunks from here (not right after one that failed) */
     while (ok && i < len) {
+        if (chunk_ok && i >= next_try && i + 17 <= len) {
+            if (fold_chunk(s, &i, &st)) continue;
+            next_try = i + 16;
+        }
         UChar32 c;
         int slow;
         ok = fold_next(s, len, &i, &st, &c, &slow);

@@ -421,3 +421,29 @@ Test(fast_paths, fold_copies_notice_every_change_at_any_offset)
             same_fold(buf, sizeof base - 1 + n, changes[k]);
         }
 }
+
+/* Every character the 16-byte search copy must not take (or must patch), at each offset. */
+Test(fast_paths, search_copies_notice_every_change_at_any_offset)
+{
+    static const char base[] = "قال المدير ان المحطه الجديده ستنتج المياه لمدينه كامله، "
+                               "and the plant opens in may 2027 with 40 staff.";
+    static const char *const changes[] = {
+        " ",        "  ",           "\t",       "\n\n",         "A",        "\xc2\xa0",
+        "\xd9\x8b", "\xd9\x80",     "\xd9\xa3", "\xd8\xa9",     "\xd8\xa3", "\xd9\x89",
+        "\xd9\xb1", "\xe2\x80\x9c", "\xd8\x9c", "\xef\xac\x81", "\x01",
+    };
+    char buf[512], err[256], *fast, *icu;
+    for (size_t k = 0; k < sizeof changes / sizeof *changes; k++)
+        for (size_t at = 0; at <= sizeof base - 1; at++) {
+            if (((unsigned char)base[at] & 0xC0) == 0x80) continue; /* inside a character */
+            size_t n = strlen(changes[k]), len = sizeof base - 1 + n;
+            memcpy(buf, base, at);
+            memcpy(buf + at, changes[k], n);
+            memcpy(buf + at + n, base + at, sizeof base - at);
+            cr_assert_eq(normalize_search_text(buf, len, &fast, err, sizeof err), NI_OK);
+            cr_assert_eq(normalize_search_text_icu(buf, len, &icu, err, sizeof err), NI_OK);
+            cr_assert_str_eq(fast, icu, "change %zu at %zu", k, at);
+            free(fast);
+            free(icu);
+        }
+}
