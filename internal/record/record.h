@@ -2,6 +2,7 @@
 #ifndef NI_RECORD_RECORD_H
 #define NI_RECORD_RECORD_H
 
+#include "entities/entities.h"
 #include "extract/article.h"
 #include "page/page.h"
 
@@ -28,11 +29,12 @@ typedef struct record_input {
     const char *url;        /* URL given with the input (header, --url); wins over the page's */
     const char *fetched_at; /* ISO 8601 fetch time, NULL when unknown */
     const record_ingest *ingest; /* NULL: no `ingest` object (the parse command) */
+    const ner_entities *entities; /* the annotated article's entities; NULL: `entities` is [] */
 } record_input;
 
 /* record_build: the record as a cJSON tree the caller frees with cJSON_Delete. Fills id, url,
  * canonical_url, source, title, author, published_at(+_source), language, direction, body,
- * images, related, keywords, stats, search_text, fingerprint, quality, entities ([]), and ingest
+ * images, related, keywords, stats, search_text, fingerprint, quality, entities (from in->entities), and ingest
  * when given. Errors: NI_ERR_NOMEM, NI_ERR_CHARSET (normalization failed); *out NULL, errstr
  * filled. */
 int record_build(const record_input *in, cJSON **out, char *errstr, size_t errlen);
@@ -43,6 +45,23 @@ int record_build(const record_input *in, cJSON **out, char *errstr, size_t errle
  * buffer sized up front. Errors as record_build; *out NULL. */
 int record_json(const record_input *in, char **out, size_t *len, char id[33], char *errstr,
                 size_t errlen);
+
+/* One entity event: what an alerting consumer needs about one entity of one article. */
+typedef struct record_event {
+    char *key;  /* the entity id (owned) */
+    char *json; /* the event, one line of JSON (owned) */
+    size_t len;
+} record_event;
+
+/* record_events: one event per entity of in->entities (none when NULL) for the record whose id
+ * is id, into a fresh array *out of *n (caller frees with record_events_free). Value fields:
+ * schema "news.entity_event/1", entity_id, type, name, article_id, url, title, published_at,
+ * count, salience, sentence (the first mention's), and value/unit when the entity has one.
+ * NI_OK, or NI_ERR_NOMEM with errstr filled and *out NULL. */
+int record_events(const record_input *in, const char *id, record_event **out, size_t *n,
+                  char *errstr, size_t errlen);
+/* record_events_free: frees the n events and the array; NULL is a no-op. */
+void record_events_free(record_event *v, size_t n);
 
 /* record_id: 32 lowercase hex chars (128-bit XXH3) of canonical_url when non-NULL, else of
  * title + "\n" + body; written to id[33]. */
