@@ -65,7 +65,7 @@ static int to_record(pipeline *p, const pipeline_input *in, const page *pg, arti
     if (rc) return fail(p, err, STAGE_NORMALIZE, rc);
     if (a->nblocks == 0) a->quality |= QUALITY_BODY_EMPTY;
     if (!a->title) a->quality |= QUALITY_TITLE_MISSING;
-    record_input ri = {a, pg, in->url, in->fetched_at, in->ingest};
+    record_input ri = {a, pg, in->url, in->fetched_at, in->ingest, NULL};
     rc = record_json(&ri, &out->json, &out->len, out->id, err->message, sizeof err->message);
     return rc ? fail(p, err, STAGE_RECORD, rc) : NI_OK;
 }
