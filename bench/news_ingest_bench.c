@@ -131,7 +131,7 @@ static int run_upto(extract_ctx *x, const pipeline_input *in, int last)
     if (!rc && last >= UPTO_EXTRACT) rc = extract_article(x, pg, &a, err, sizeof err);
     if (!rc && last >= UPTO_NORMALIZE) rc = normalize_article(a, err, sizeof err);
     if (!rc && last >= UPTO_RECORD) {
-        record_input ri = {a, pg, in->url, in->fetched_at, in->ingest};
+        record_input ri = {a, pg, in->url, in->fetched_at, in->ingest, NULL};
         rc = record_json(&ri, &json, &len, id, err, sizeof err);
     }
     free(json);

@@ -556,7 +556,7 @@ static int pipeline_alone(bench *b)
     for (long i = 0; i < b->n && !rc; i++) {
         size_t k = (size_t)i % b->s.n;
         snprintf(url, sizeof url, "https://bench.example/%ld", i);
-        pipeline_input in = {b->s.data[k], b->s.len[k], {PAGE_TYPE_TEXT, NULL, 0}, url, NULL, NULL};
+        pipeline_input in = {b->s.data[k], b->s.len[k], {PAGE_TYPE_TEXT, NULL, 0}, url, NULL, NULL, NULL, 0};
         pipeline_output out;
         pipeline_error perr;
         rc = pipeline_process(p, &in, &out, &perr);

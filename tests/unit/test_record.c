@@ -23,7 +23,7 @@ typedef struct built {
 
 static built build(const article *a, const page *pg, const char *url, const char *fetched_at)
 {
-    record_input in = {a, pg, url, fetched_at, NULL};
+    record_input in = {a, pg, url, fetched_at, NULL, NULL};
     built b = {NULL, NULL};
     char err[256] = "";
     int rc = record_build(&in, &b.rec, err, sizeof err);
@@ -410,7 +410,7 @@ Test(record, ingest_object_when_given_absent_otherwise)
     record_ingest g = {
         "pages", 3,         1234567890123LL, "2026-11-21T10:00:00.125Z", "2026-11-21T10:00:00.250Z",
         "0.1.0", "worker-7"};
-    record_input in = {a, &pg, NULL, NULL, &g};
+    record_input in = {a, &pg, NULL, NULL, &g, NULL};
     char *json = NULL, id[33], err[256] = "";
     size_t len = 0;
     cr_assert_eq(record_json(&in, &json, &len, id, err, sizeof err), NI_OK, "%s", err);

@@ -94,7 +94,7 @@ typedef struct tally {
 static char *read_file(const char *dir, const char *sub, const char *name, size_t *len)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s/%s", dir, sub, name);
+    if (snprintf(path, sizeof path, "%s/%s/%s", dir, sub, name) >= (int)sizeof path) return NULL;
     return eval_read_gz(path, len);
 }
 
@@ -112,7 +112,7 @@ static int one_page(pipeline *p, myhtml_t *mh, const char *dir, const char *sub,
         free(src), free(exp);
         return 0;
     }
-    pipeline_input in = {src, len, {PAGE_TYPE_HTML, NULL, 0}, NULL, NULL, NULL};
+    pipeline_input in = {src, len, {PAGE_TYPE_HTML, NULL, 0}, NULL, NULL, NULL, NULL, 0};
     pipeline_output out;
     pipeline_error err;
     cJSON *rec = NULL;

@@ -118,7 +118,7 @@ static int score_seed(pipeline *p, const char *txt, const cJSON *gold, seed_scor
     size_t len = 0;
     char *bytes = eval_read_gz(txt, &len);
     if (!bytes) return fprintf(stderr, "seeds: cannot read %s\n", txt), 1;
-    pipeline_input in = {bytes, len, {PAGE_TYPE_TEXT, NULL, 0}, NULL, SEEDS_FETCHED_AT, NULL};
+    pipeline_input in = {bytes, len, {PAGE_TYPE_TEXT, NULL, 0}, NULL, SEEDS_FETCHED_AT, NULL, NULL, 0};
     pipeline_output out;
     pipeline_error err;
     int rc = pipeline_process(p, &in, &out, &err);
