@@ -14,6 +14,18 @@ int cmd_train_ner(int argc, char **argv); /* CoNLL file -> tagger model */
 
 /* cmd_signals_install: SIGTERM/SIGINT only set the returned flag; SIGPIPE is ignored. */
 volatile sig_atomic_t *cmd_signals_install(void);
+/* cmd_reload_install: SIGHUP only sets the returned flag (the worker reloads the KB and model). */
+volatile sig_atomic_t *cmd_reload_install(void);
+
+/* Data files the commands load, relative to the project (or install) root. */
+#define CMD_NER_MODEL_REL "models/ner-ar.model"
+#define CMD_KB_REL "data/kb/entities.tsv"
+
+/* cmd_data_path: where to load a data file from when no option names it: the environment
+ * variable env when set and non-empty, else <executable dir>/../rel when readable, else rel
+ * (relative to the working directory). Returns a static buffer (one per call site is not kept:
+ * copy it before the next call). Never NULL. */
+const char *cmd_data_path(const char *env, const char *rel);
 
 /* cmd_bootstrap_file_write: writes "list\n" to path atomically (temporary file + rename) so a
  * reader polling for it never sees half a line. NI_OK or NI_ERR_IO. */

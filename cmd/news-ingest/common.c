@@ -1,12 +1,15 @@
-/* common.c: what several commands share: signal flag, bootstrap file. */
+/* common.c: what several commands share: signal flags, data file paths, bootstrap file. */
 #include "cmd.h"
 
 #include "util/err.h"
 
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
 
 static void on_signal(int sig)
 {
@@ -24,6 +27,38 @@ volatile sig_atomic_t *cmd_signals_install(void)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return &stop;
+}
+
+static void on_hangup(int sig)
+{
+    (void)sig;
+    reload = 1;
+}
+
+volatile sig_atomic_t *cmd_reload_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_hangup;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    return &reload;
+}
+
+const char *cmd_data_path(const char *env, const char *rel)
+{
+    static char path[4096];
+    const char *v = env ? getenv(env) : NULL;
+    if (v && *v) return v;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        if (snprintf(path, sizeof path, "%s/../%s", dirname(exe), rel) < (int)sizeof path &&
+            !access(path, R_OK))
+            return path;
+    }
+    return rel;
 }
 
 int cmd_bootstrap_file_write(const char *path, const char *list)

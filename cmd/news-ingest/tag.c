@@ -5,14 +5,12 @@
 #include "util/err.h"
 
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define PROG "news-ingest tag"
-#define MODEL_REL "models/ner-ar.model"
+#define MODEL_REL CMD_NER_MODEL_REL
 
 static void usage(FILE *f)
 {
@@ -31,23 +29,6 @@ static void usage(FILE *f)
                "\n"
                "exit status: 0 ok, 1 read/write failure, 2 usage error or missing/malformed "
                "model.\n");
-}
-
-/* default_model: the model path to use when none is given (static buffer). */
-static const char *default_model(void)
-{
-    static char path[4096];
-    const char *env = getenv("NEWS_INGEST_NER_MODEL");
-    if (env && *env) return env;
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        snprintf(path, sizeof path, "%s/../" MODEL_REL, dirname(exe));
-        if (!access(path, R_OK)) return path;
-    }
-    if (!access(MODEL_REL, R_OK) || n <= 0) return MODEL_REL;
-    return path; /* neither exists: the error names the first place looked at */
 }
 
 /* A sentence being read: tokens (owned copies). */
@@ -136,7 +117,8 @@ int cmd_tag(int argc, char **argv)
     }
     if (!conll || optind != argc) return usage(stderr), 2;
     char err[512];
-    ner_model *m = ner_model_load(model ? model : default_model(), err, sizeof err);
+    ner_model *m = ner_model_load(model ? model : cmd_data_path("NEWS_INGEST_NER_MODEL", MODEL_REL),
+                                  err, sizeof err);
     if (!m) {
         fprintf(stderr, PROG ": %s\n", err);
         return 2;
