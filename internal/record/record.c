@@ -92,20 +92,26 @@ static void published(const record_input *in, facts *f)
         f->published_source = source;
 }
 
-/* text: title + "\n" + body (blocks joined by a blank line) in one buffer. */
+int record_body_append(const article *a, sbuf *b)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < a->nblocks; i++) need += strlen(a->blocks[i].text) + 2;
+    if (sbuf_reserve(b, need)) return NI_ERR_NOMEM;
+    for (size_t i = 0; i < a->nblocks; i++) {
+        if (i) sbuf_append(b, "\n\n", 2);
+        sbuf_append_str(b, a->blocks[i].text);
+    }
+    return NI_OK;
+}
+
+/* text: title + "\n" + body in one buffer. */
 static int text(const article *a, facts *f)
 {
-    size_t need = (a->title ? strlen(a->title) : 0) + 1;
-    for (size_t i = 0; i < a->nblocks; i++) need += strlen(a->blocks[i].text) + 2;
-    if (sbuf_reserve(&f->text, need)) return NI_ERR_NOMEM;
+    if (sbuf_reserve(&f->text, (a->title ? strlen(a->title) : 0) + 1)) return NI_ERR_NOMEM;
     if (a->title) sbuf_append_str(&f->text, a->title);
     sbuf_append_char(&f->text, '\n');
     f->body_off = f->text.len;
-    for (size_t i = 0; i < a->nblocks; i++) {
-        if (i) sbuf_append(&f->text, "\n\n", 2);
-        sbuf_append_str(&f->text, a->blocks[i].text);
-    }
-    return NI_OK;
+    return record_body_append(a, &f->text);
 }
 
 /* hashes: language (unless guessed with the search text), direction, id, fingerprints and the
@@ -141,14 +147,7 @@ static int facts_fill(const record_input *in, facts *f, char *errstr, size_t err
     return NI_OK;
 }
 
-/* The tree under construction: strings are copied, or referenced when the tree is printed before
- * the facts and the article go away (ref; long strings are then escaped up front into raw items,
- * through scratch); bytes sums the string lengths for the print buffer. */
-typedef struct builder {
-    int ref;
-    size_t bytes;
-    sbuf scratch;
-} builder;
+typedef record_builder builder;
 
 /* 16 bytes tested at once (GCC/Clang vector extension; plain SSE2/NEON code on x86-64/arm64). */
 typedef unsigned char bytes16 __attribute__((vector_size(16)));
@@ -226,8 +225,7 @@ static int put(cJSON *obj, const char *key, cJSON *item)
 
 static cJSON *str(builder *b, const char *s)
 {
-    b->bytes += strlen(s);
-    return b->ref ? cJSON_CreateStringReference(s) : cJSON_CreateString(s);
+    return record_builder_str(b, s);
 }
 
 /* long_str: s[0..len) as a string item; when printing (ref), escaped here into a raw item (the
@@ -358,7 +356,7 @@ static cJSON *tree(builder *b, const record_input *in, const facts *f)
              put(r, "stats", stats(a, f)) &&
              put(r, "search_text", long_str(b, f->search, f->search_len)) &&
              put(r, "fingerprint", fingerprint(b, f)) && put(r, "quality", quality(f->quality)) &&
-             put(r, "entities", cJSON_CreateArray()) &&
+             put(r, "entities", record_entities_tree(b, in->entities)) &&
              (!in->ingest || put(r, "ingest", ingest(b, in->ingest)));
     if (ok) return r;
     cJSON_Delete(r);
@@ -417,4 +415,30 @@ int record_build(const record_input *in, cJSON **out, char *errstr, size_t errle
     }
     facts_free(&f);
     return rc;
+}
+
+int record_events(const record_input *in, const char *id, record_event **out, size_t *n,
+                  char *errstr, size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    const ner_entities *e = in->entities;
+    if (!e || !e->n) return NI_OK;
+    record_event *v = calloc(e->n, sizeof *v);
+    if (!v) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory building events");
+    facts f = {.text = SBUF_INIT};
+    published(in, &f);
+    const char *when = f.published_source ? f.published : NULL;
+    for (size_t i = 0; i < e->n; i++) {
+        v[i].key = strdup(e->v[i].id);
+        v[i].json = record_event_json(&e->v[i], id, record_url(in), in->article->title, when);
+        if (!v[i].key || !v[i].json) {
+            record_events_free(v, e->n);
+            return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory building events");
+        }
+        v[i].len = strlen(v[i].json);
+    }
+    *out = v;
+    *n = e->n;
+    return NI_OK;
 }

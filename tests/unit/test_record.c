@@ -1,4 +1,5 @@
-/* test_record.c: unit tests of the record stage (record_build, ids, hashes, word counts). */
+/* test_record.c: unit tests of the record stage (record_build, ids, hashes, word counts, entities
+ * and entity events). */
 #include "extract/article.h"
 #include "extract/datetime.h"
 #include "normalize/normalize.h"
@@ -8,6 +9,7 @@
 #include "support_proc.h"
 #include "util/err.h"
 #include "util/quality.h"
+#include "util/sbuf.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -435,5 +437,298 @@ Test(record, ingest_object_when_given_absent_otherwise)
     free(j);
     cJSON_Delete(bad);
     built_free(&b);
+    article_destroy(a);
+}
+
+/* ---- entities and entity events --------------------------------------------------------- */
+
+static ner_mention m_title[] = {{NER_FIELD_TITLE, 9, 13, "دمشق"}};
+static ner_mention m_place[] = {{NER_FIELD_TITLE, 9, 13, "دمشق"}, {NER_FIELD_BODY, 4, 8, "دمشق"}};
+static ner_mention m_person[] = {{NER_FIELD_BODY, 20, 29, "سامر خليل"}};
+static ner_mention m_money[] = {{NER_FIELD_BODY, 40, 54, "25 مليون دولار"}};
+static ner_mention m_date[] = {{NER_FIELD_BODY, 60, 70, "2019-03-23"}};
+static ner_mention m_quote[] = {{NER_FIELD_BODY, 72, 77, "\"Q\"\\x"}};
+
+/* hand_entities: six entities covering names known/unknown, rule values and units. */
+static ner_entities hand_entities(ner_entity v[6])
+{
+    memset(v, 0, 6 * sizeof *v);
+    v[0] = (ner_entity){.id = "kb:damascus",
+                        .type = "LOC",
+                        .name = "دمشق",
+                        .name_ar = "دمشق",
+                        .name_en = "Damascus",
+                        .source = "kb",
+                        .mentions = m_place,
+                        .nmentions = 2,
+                        .salience = 0.87654,
+                        .sentence = "بلدية دمشق تفتح الجسر."};
+    v[1] = (ner_entity){.id = "per:00112233aabbccdd",
+                        .type = "PER",
+                        .name = "سامر خليل",
+                        .source = "model",
+                        .mentions = m_person,
+                        .nmentions = 1,
+                        .salience = 0.25};
+    v[2] = (ner_entity){.id = "money:0000000000000001",
+                        .type = "MONEY",
+                        .name = "25 مليون دولار",
+                        .source = "rule",
+                        .mentions = m_money,
+                        .nmentions = 1,
+                        .salience = 0.1,
+                        .has_number = 1,
+                        .number = 25000000,
+                        .unit = "USD"};
+    v[3] = (ner_entity){.id = "date:0000000000000002",
+                        .type = "DATE",
+                        .name = "2019-03-23",
+                        .source = "rule",
+                        .mentions = m_date,
+                        .nmentions = 1,
+                        .salience = 0.05,
+                        .has_number = 1,
+                        .number = 2019,
+                        .iso = "2019-03-23"};
+    v[4] = (ner_entity){.id = "org:0000000000000003",
+                        .type = "ORG",
+                        .name = "Q",
+                        .name_en = "Quote \"Co\"",
+                        .source = "model",
+                        .mentions = m_quote,
+                        .nmentions = 1,
+                        .salience = 0.0004};
+    v[5] = (ner_entity){.id = "SY",
+                        .type = "LOC",
+                        .name = "سوريا",
+                        .name_ar = "سوريا",
+                        .source = "kb",
+                        .mentions = m_title,
+                        .nmentions = 1,
+                        .salience = 1.0};
+    return (ner_entities){v, 6};
+}
+
+static const cJSON *entity_at(const cJSON *rec, int i)
+{
+    const cJSON *e = cJSON_GetArrayItem(get(rec, "entities"), i);
+    cr_assert_not_null(e, "no entity %d", i);
+    return e;
+}
+
+static double num(const cJSON *obj, const char *key)
+{
+    const cJSON *it = get(obj, key);
+    cr_assert(cJSON_IsNumber(it), "%s is not a number", key);
+    return it->valuedouble;
+}
+
+Test(record, entities_fields_as_given)
+{
+    article *a = sample();
+    ner_entity v[6];
+    ner_entities ents = hand_entities(v);
+    record_input in = {a, NULL, NULL, NULL, NULL, &ents};
+    cJSON *rec = NULL;
+    char err[256] = "";
+    cr_assert_eq(record_build(&in, &rec, err, sizeof err), NI_OK, "%s", err);
+    char *json = cJSON_PrintUnformatted(rec);
+    support_schema_assert(json);
+    cr_assert_eq(cJSON_GetArraySize(get(rec, "entities")), 6);
+
+    const cJSON *e = entity_at(rec, 0), *ms = get(e, "mentions");
+    cr_assert_str_eq(str(e, "id"), "kb:damascus");
+    cr_assert_str_eq(str(e, "type"), "LOC");
+    cr_assert_str_eq(str(e, "name"), "دمشق");
+    cr_assert_str_eq(str(get(e, "names"), "ar"), "دمشق");
+    cr_assert_str_eq(str(get(e, "names"), "en"), "Damascus");
+    cr_assert_str_eq(str(e, "source"), "kb");
+    cr_assert_eq(num(e, "count"), 2);
+    cr_assert_eq(num(e, "salience"), 0.877);
+    cr_assert_eq(cJSON_GetArraySize(ms), 2);
+    cr_assert_str_eq(str(cJSON_GetArrayItem(ms, 0), "field"), "title");
+    cr_assert_str_eq(str(cJSON_GetArrayItem(ms, 1), "field"), "body");
+    cr_assert_str_eq(str(cJSON_GetArrayItem(ms, 1), "text"), "دمشق");
+    cr_assert_eq(num(cJSON_GetArrayItem(ms, 1), "start"), 4);
+    cr_assert_eq(num(cJSON_GetArrayItem(ms, 1), "end"), 8);
+    cr_assert_null(cJSON_GetObjectItem(e, "value"));
+    cr_assert_null(cJSON_GetObjectItem(e, "unit"));
+
+    e = entity_at(rec, 1); /* no known names: no `names` */
+    cr_assert_null(cJSON_GetObjectItem(e, "names"));
+    cr_assert_str_eq(str(e, "source"), "model");
+    cr_assert_eq(num(e, "salience"), 0.25);
+
+    e = entity_at(rec, 2); /* a number with a unit */
+    cr_assert_eq(num(e, "value"), 25000000);
+    cr_assert_str_eq(str(e, "unit"), "USD");
+    cr_assert(strstr(json, "\"value\":25000000,\"unit\":\"USD\""), "%s", json);
+
+    e = entity_at(rec, 3); /* a date with a number and an ISO text: the ISO text */
+    cr_assert_str_eq(str(e, "value"), "2019-03-23");
+    cr_assert_null(cJSON_GetObjectItem(e, "unit"));
+
+    e = entity_at(rec, 4); /* English name only; escapes kept; salience rounds to 0 */
+    cr_assert_null(cJSON_GetObjectItem(get(e, "names"), "ar"));
+    cr_assert_str_eq(str(get(e, "names"), "en"), "Quote \"Co\"");
+    cr_assert_str_eq(str(cJSON_GetArrayItem(get(e, "mentions"), 0), "text"), "\"Q\"\\x");
+    cr_assert_eq(num(e, "salience"), 0);
+
+    e = entity_at(rec, 5);
+    cr_assert_str_eq(str(e, "id"), "SY");
+    cr_assert_null(cJSON_GetObjectItem(get(e, "names"), "en"));
+    cr_assert_eq(num(e, "salience"), 1);
+    free(json);
+    cJSON_Delete(rec);
+    article_destroy(a);
+}
+
+/* same_json: record_json prints exactly what cJSON prints for record_build's tree. */
+static void same_json(const record_input *in)
+{
+    cJSON *tree = NULL;
+    char *json = NULL, id[33], err[256] = "";
+    size_t len = 0;
+    cr_assert_eq(record_build(in, &tree, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_eq(record_json(in, &json, &len, id, err, sizeof err), NI_OK, "%s", err);
+    char *want = cJSON_PrintUnformatted(tree);
+    cr_assert_eq(len, strlen(want));
+    cr_assert_str_eq(json, want);
+    support_schema_assert(json);
+    free(want), free(json);
+    cJSON_Delete(tree);
+}
+
+Test(record, record_json_equals_record_build_with_entities)
+{
+    article *a = sample();
+    ner_entity v[6];
+    ner_entities ents = hand_entities(v);
+    record_input in = {a, NULL, NULL, "2026-11-21T10:00:00Z", NULL, &ents};
+    same_json(&in);
+    /* Many entities with many short mentions: far more structure than text. */
+    enum { NE = 400, NM = 40 };
+    ner_entity *many = calloc(NE, sizeof *many);
+    ner_mention *ms = calloc(NM, sizeof *ms);
+    char ids[NE][24];
+    for (int j = 0; j < NM; j++)
+        ms[j] = (ner_mention){NER_FIELD_BODY, 100000u + j, 100001u + j, "x"};
+    for (int i = 0; i < NE; i++) {
+        snprintf(ids[i], sizeof ids[i], "misc:%016x", i);
+        many[i] = (ner_entity){.id = ids[i],
+                               .type = "MISC",
+                               .name = "x",
+                               .source = "model",
+                               .mentions = ms,
+                               .nmentions = NM,
+                               .salience = i / (double)NE};
+    }
+    ner_entities big = {many, NE};
+    in.entities = &big;
+    same_json(&in);
+    free(many), free(ms);
+    article_destroy(a);
+}
+
+Test(record, schema_rejects_broken_entities)
+{
+    article *a = sample();
+    ner_entity v[6];
+    ner_entities ents = hand_entities(v);
+    record_input in = {a, NULL, NULL, NULL, NULL, &ents};
+    cJSON *rec = NULL;
+    char err[256] = "";
+    cr_assert_eq(record_build(&in, &rec, err, sizeof err), NI_OK, "%s", err);
+    static const char *const breaks[] = {"mentions", "type", "names", "salience", "id"};
+    for (size_t i = 0; i < sizeof breaks / sizeof *breaks; i++) {
+        cJSON *r = cJSON_Duplicate(rec, 1);
+        cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "entities"), 0);
+        if (!strcmp(breaks[i], "type"))
+            cJSON_ReplaceItemInObject(e, "type", cJSON_CreateString("PERSON"));
+        else if (!strcmp(breaks[i], "names"))
+            cJSON_ReplaceItemInObject(e, "names", cJSON_CreateObject());
+        else if (!strcmp(breaks[i], "salience"))
+            cJSON_ReplaceItemInObject(e, "salience", cJSON_CreateNumber(1.5));
+        else
+            cJSON_DeleteItemFromObject(e, breaks[i]);
+        char *j = cJSON_PrintUnformatted(r);
+        cr_assert_not_null(support_schema_check(j), "broken entity (%s) accepted", breaks[i]);
+        free(j);
+        cJSON_Delete(r);
+    }
+    cJSON_Delete(rec);
+    article_destroy(a);
+}
+
+/* events_valid: every event passes the news.entity_event/1 schema (validate_record.py). */
+static void events_valid(const record_event *ev, size_t n)
+{
+    sbuf in = SBUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        sbuf_append(&in, ev[i].json, ev[i].len), sbuf_append(&in, "\n", 1);
+    char script[4096], schema[4096];
+    snprintf(script, sizeof script, "%s", support_path("tests/support/validate_record.py"));
+    snprintf(schema, sizeof schema, "%s", support_path("schema/news.entity-event-1.schema.json"));
+    char *argv[] = {"/usr/bin/python3", script, schema, NULL};
+    support_run_result r;
+    support_run(argv, in.data, in.len, 0, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    size_t oks = 0;
+    for (const char *p = r.out; (p = strstr(p, "ok\n")); p += 3) oks++;
+    cr_assert_eq(oks, n, "validator: %s", r.out);
+    support_run_result_free(&r);
+    sbuf_free(&in);
+}
+
+Test(record, one_event_per_entity)
+{
+    article *a = sample();
+    ner_entity v[6];
+    ner_entities ents = hand_entities(v);
+    record_input in = {a, NULL, "https://coast.example/bridge", NULL, NULL, &ents};
+    char *json = NULL, id[33], err[256] = "";
+    size_t len = 0, n = 0;
+    cr_assert_eq(record_json(&in, &json, &len, id, err, sizeof err), NI_OK, "%s", err);
+    record_event *ev = NULL;
+    cr_assert_eq(record_events(&in, id, &ev, &n, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_eq(n, 6);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_str_eq(ev[i].key, v[i].id);
+        cr_assert_eq(ev[i].len, strlen(ev[i].json));
+        cJSON *o = cJSON_Parse(ev[i].json);
+        cr_assert_not_null(o, "%s", ev[i].json);
+        cr_assert_str_eq(str(o, "schema"), "news.entity_event/1");
+        cr_assert_str_eq(str(o, "entity_id"), v[i].id);
+        cr_assert_str_eq(str(o, "type"), v[i].type);
+        cr_assert_str_eq(str(o, "name"), v[i].name);
+        cr_assert_str_eq(str(o, "article_id"), id);
+        cr_assert_str_eq(str(o, "url"), "https://coast.example/bridge");
+        cr_assert_str_eq(str(o, "title"), "Harbour bridge reopens after repairs");
+        cr_assert_str_eq(str(o, "published_at"), "2021-11-05T13:04:00+03:00");
+        cr_assert_eq(num(o, "count"), (double)v[i].nmentions);
+        cJSON_Delete(o);
+    }
+    cJSON *o = cJSON_Parse(ev[0].json);
+    cr_assert_str_eq(str(o, "sentence"), "بلدية دمشق تفتح الجسر.");
+    cr_assert_eq(num(o, "salience"), 0.877);
+    cJSON_Delete(o);
+    o = cJSON_Parse(ev[1].json);
+    cr_assert_null(str(o, "sentence")); /* none given: null */
+    cr_assert_null(cJSON_GetObjectItem(o, "value"));
+    cJSON_Delete(o);
+    o = cJSON_Parse(ev[2].json);
+    cr_assert_eq(num(o, "value"), 25000000);
+    cr_assert_str_eq(str(o, "unit"), "USD");
+    cJSON_Delete(o);
+    events_valid(ev, n);
+    record_events_free(ev, n);
+    /* No entities: no events. */
+    in.entities = NULL;
+    ev = (record_event *)1;
+    cr_assert_eq(record_events(&in, id, &ev, &n, err, sizeof err), NI_OK);
+    cr_assert_null(ev);
+    cr_assert_eq(n, 0);
+    record_events_free(NULL, 0);
+    free(json);
     article_destroy(a);
 }
