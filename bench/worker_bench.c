@@ -561,7 +561,7 @@ static int pipeline_alone(bench *b)
         pipeline_error perr;
         rc = pipeline_process(p, &in, &out, &perr);
         if (!rc)
-            free(out.json);
+            pipeline_output_free(&out);
         else
             fprintf(stderr, "worker-bench: pipeline: %s: %s\n", perr.stage, perr.message);
     }

@@ -4,15 +4,17 @@
 #include "extract/extract.h"
 #include "normalize/normalize.h"
 #include "record/record.h"
+#include "record/record_internal.h"
 #include "util/err.h"
 #include "util/quality.h"
+#include "util/sbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { STAGE_PAGE, STAGE_EXTRACT, STAGE_NORMALIZE, STAGE_RECORD };
-static const char *const stage_names[] = {"page", "extract", "normalize", "record"};
+enum { STAGE_PAGE, STAGE_EXTRACT, STAGE_NORMALIZE, STAGE_ENTITIES, STAGE_RECORD };
+static const char *const stage_names[] = {"page", "extract", "normalize", "entities", "record"};
 
 struct pipeline {
     extract_ctx *extract;
@@ -57,7 +59,47 @@ static int fail(pipeline *p, pipeline_error *err, int stage, int rc)
     return rc;
 }
 
-/* to_record: stages 3 and 4 on an extracted article; fills out->json and out->id. */
+void pipeline_output_free(pipeline_output *out)
+{
+    if (!out) return;
+    free(out->json);
+    record_events_free(out->events, out->nevents);
+    memset(out, 0, sizeof *out);
+}
+
+/* annotate: the entities stage on the title and body exactly as the record prints them (mention
+ * offsets index those strings); the article's language, else a guess from the body. */
+static int annotate(const pipeline_input *in, const article *a, ner_entities *ents, char *errstr,
+                    size_t errlen)
+{
+    sbuf body = SBUF_INIT;
+    if (record_body_append(a, &body))
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory joining the body");
+    const char *lang = a->language && *a->language
+                           ? a->language
+                           : normalize_language_guess(body.data ? body.data : "",
+                                                      body.len < 4096 ? body.len : 4096);
+    const char *title = a->title ? a->title : "";
+    int rc = ner_annotate(in->ner, title, strlen(title), body.data ? body.data : "", body.len, lang,
+                          ents, errstr, errlen);
+    sbuf_free(&body);
+    return rc;
+}
+
+/* to_output: the record and, when asked, its entity events into out. */
+static int to_output(pipeline *p, const pipeline_input *in, const record_input *ri,
+                     pipeline_output *out, pipeline_error *err)
+{
+    int rc = record_json(ri, &out->json, &out->len, out->id, err->message, sizeof err->message);
+    if (rc == NI_OK && in->events)
+        rc = record_events(ri, out->id, &out->events, &out->nevents, err->message,
+                           sizeof err->message);
+    if (rc == NI_OK) return NI_OK;
+    pipeline_output_free(out);
+    return fail(p, err, STAGE_RECORD, rc);
+}
+
+/* to_record: stages 3 to 5 on an extracted article; fills *out. */
 static int to_record(pipeline *p, const pipeline_input *in, const page *pg, article *a,
                      pipeline_output *out, pipeline_error *err)
 {
@@ -65,9 +107,13 @@ static int to_record(pipeline *p, const pipeline_input *in, const page *pg, arti
     if (rc) return fail(p, err, STAGE_NORMALIZE, rc);
     if (a->nblocks == 0) a->quality |= QUALITY_BODY_EMPTY;
     if (!a->title) a->quality |= QUALITY_TITLE_MISSING;
-    record_input ri = {a, pg, in->url, in->fetched_at, in->ingest, NULL};
-    rc = record_json(&ri, &out->json, &out->len, out->id, err->message, sizeof err->message);
-    return rc ? fail(p, err, STAGE_RECORD, rc) : NI_OK;
+    ner_entities ents = {0};
+    if (in->ner && (rc = annotate(in, a, &ents, err->message, sizeof err->message)))
+        return fail(p, err, STAGE_ENTITIES, rc);
+    record_input ri = {a, pg, in->url, in->fetched_at, in->ingest, in->ner ? &ents : NULL};
+    rc = to_output(p, in, &ri, out, err);
+    ner_entities_free(&ents);
+    return rc;
 }
 
 int pipeline_process(pipeline *p, const pipeline_input *in, pipeline_output *out,

@@ -603,7 +603,7 @@ static void check_record(pipeline *pl, const kafka_page *p, const char *want_url
         cr_assert(cJSON_IsNull(url), "%s", what);
     cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "language")), "ar", "%s", what);
     cJSON_Delete(rec);
-    free(out.json);
+    pipeline_output_free(&out);
 }
 
 Test(kafka_message, every_input_form_becomes_a_record)

@@ -66,7 +66,7 @@ static char *body_of(pipeline *p, const char *path, const char *url, double *sec
         return strdup("");
     }
     cJSON *rec = cJSON_Parse(out.json);
-    free(out.json);
+    pipeline_output_free(&out);
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(rec, "body");
     char *s = strdup(cJSON_IsString(body) ? body->valuestring : "");
     cJSON_Delete(rec);

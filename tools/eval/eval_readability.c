@@ -118,7 +118,7 @@ static int one_page(pipeline *p, myhtml_t *mh, const char *dir, const char *sub,
     cJSON *rec = NULL;
     if (pipeline_process(p, &in, &out, &err) == 0) {
         rec = cJSON_Parse(out.json);
-        free(out.json);
+        pipeline_output_free(&out);
     } else {
         fprintf(stderr, "readability: %s: %s stage: %s\n", sub, err.stage, err.message);
     }
