@@ -2,6 +2,7 @@
 #ifndef NI_EVAL_H
 #define NI_EVAL_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 /* Each evaluator prints its table on stdout, returns 0 or 1 on a setup failure (missing data). */
@@ -32,5 +33,32 @@ double eval_token_f1(const char *truth, const char *pred);
 
 /* eval_read_gz: reads a (possibly gzip-compressed) file; caller frees; NULL on failure. */
 char *eval_read_gz(const char *path, size_t *len);
+
+/* Document-level entity counts of one or more seed records (see eval_entities_score). */
+typedef struct eval_ent_counts {
+    int gold, found_typed, found_any; /* gold entities; found with the same type; with any type */
+    int predicted;                    /* record entities of type PER, ORG, LOC or MISC */
+    int correct;                      /* matching a gold entity of the same type */
+    int wrong_type; /* matching only a gold entity of another type: wrong typed, right untyped */
+    int neutral;    /* matching a neutral name only: not counted either way */
+    int wrong;      /* matching nothing */
+    int chrome;     /* matching a chrome-only name (target 0); wrong as well */
+} eval_ent_counts;
+
+/* eval_entities_score: adds one record's counts to *c. A record entity matches a gold entity when
+ * its name, names.ar/en or a mention text equals one of the gold names after search-text
+ * normalization (hamza, taa marbuta, diacritics, case) and without a leading ال. Precision judges
+ * in this order: same-type gold, chrome-only, other-type gold, neutral, else wrong. With verbose,
+ * prints misses and false positives. */
+void eval_entities_score(const cJSON *gold, const cJSON *rec, eval_ent_counts *c, int verbose);
+void eval_entities_add(eval_ent_counts *total, const eval_ent_counts *c);
+/* eval_entities_header / _row: the table (recall over gold; precision typed = correct / (correct
+ * + wrong type + wrong + chrome), untyped counts wrong type as right). */
+void eval_entities_header(void);
+void eval_entities_row(const char *name, const eval_ent_counts *c);
+
+/* eval_data_path: a project data file: $env when set, else <exe dir>/../rel when readable, else
+ * rel; may return buf (len bytes). */
+const char *eval_data_path(const char *env, const char *rel, char *buf, size_t len);
 
 #endif

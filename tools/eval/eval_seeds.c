@@ -1,7 +1,9 @@
-/* eval_seeds.c: the seed pages (../shared/seeds): every page through pipeline_process(), the
- * record scored against the hand annotation (title, body F1, leaked boilerplate, metadata). */
+/* eval_seeds.c: the seed pages (../shared/seeds): every page through pipeline_process() with the
+ * entities stage, the record scored against the hand annotation (title, body F1, leaked
+ * boilerplate, metadata; document-level entity recall and precision). */
 #include "eval.h"
 
+#include "entities/entities.h"
 #include "pipeline/pipeline.h"
 
 #include <cjson/cJSON.h>
@@ -16,6 +18,7 @@ typedef struct seed_score {
     int title, author, url, views, time; /* 1 right, 0 wrong */
     double f1;
     int leaked, boilerplate;
+    eval_ent_counts ents;
 } seed_score;
 
 /* ws_norm: s with NBSP/space runs collapsed to one space and trimmed (fresh string). */
@@ -113,19 +116,21 @@ static void detail(const char *field, int ok, const char *gold, const char *got)
 }
 
 /* score_seed: one seed page and its annotation. */
-static int score_seed(pipeline *p, const char *txt, const cJSON *gold, seed_score *s, int verbose)
+static int score_seed(pipeline *p, const ner_resources *ner, const char *txt, const cJSON *gold,
+                      seed_score *s, int verbose)
 {
     size_t len = 0;
     char *bytes = eval_read_gz(txt, &len);
     if (!bytes) return fprintf(stderr, "seeds: cannot read %s\n", txt), 1;
-    pipeline_input in = {bytes, len, {PAGE_TYPE_TEXT, NULL, 0}, NULL, SEEDS_FETCHED_AT, NULL, NULL, 0};
+    pipeline_input in = {bytes, len, {PAGE_TYPE_TEXT, NULL, 0}, NULL, SEEDS_FETCHED_AT, NULL,
+                         ner,   0};
     pipeline_output out;
     pipeline_error err;
     int rc = pipeline_process(p, &in, &out, &err);
     free(bytes);
     if (rc) return fprintf(stderr, "seeds: %s: %s stage: %s\n", txt, err.stage, err.message), 1;
     cJSON *rec = cJSON_Parse(out.json);
-    free(out.json);
+    pipeline_output_free(&out);
     const char *body = str_item(rec, "body") ? str_item(rec, "body") : "";
     s->title = same_str(str_item(gold, "title"), str_item(rec, "title"));
     s->f1 = eval_token_f1(str_item(gold, "body"), body);
@@ -142,6 +147,7 @@ static int score_seed(pipeline *p, const char *txt, const cJSON *gold, seed_scor
         if (!s->views) printf("  views wrong\n");
     }
     s->leaked = leaked(gold, body, &s->boilerplate, verbose);
+    if (ner) eval_entities_score(gold, rec, &s->ents, verbose);
     cJSON_Delete(rec);
     return 0;
 }
@@ -196,6 +202,32 @@ static void print_totals(const seed_score *t, int n, double min_f1)
     printf("\nTargets: every title right, body F1 >= 0.98, zero boilerplate lines leaked.\n\n");
 }
 
+/* load_ner: the committed model and KB (see eval_data_path); NULL with a message on stderr. */
+static ner_resources *load_ner(void)
+{
+    char mb[4096], kb[4096], err[512];
+    const char *mp = eval_data_path("NEWS_INGEST_NER_MODEL", "models/ner-ar.model", mb, sizeof mb);
+    const char *kp = eval_data_path("NEWS_INGEST_KB", "data/kb/entities.tsv", kb, sizeof kb);
+    ner_resources *r = ner_resources_load(mp, kp, err, sizeof err);
+    if (!r) fprintf(stderr, "seeds: entities not scored: %s\n", err);
+    return r;
+}
+
+/* print_entities: the document-level entity table, one row per seed and the total. */
+static void print_entities(char **names, const seed_score *v, const int *ok, size_t n)
+{
+    eval_ent_counts tot = {0};
+    printf("### Entities, document level (gold entities of each seed)\n\n");
+    eval_entities_header();
+    for (size_t i = 0; i < n; i++) {
+        if (!ok[i]) continue;
+        eval_entities_row(names[i], &v[i].ents);
+        eval_entities_add(&tot, &v[i].ents);
+    }
+    eval_entities_row("**total**", &tot);
+    printf("\nTargets: typed recall >= 0.85, precision >= 0.85, no entity from the chrome.\n\n");
+}
+
 int eval_seeds(const char *shared_dir, int verbose)
 {
     char dir[4096], path[8192], err[256];
@@ -208,15 +240,17 @@ int eval_seeds(const char *shared_dir, int verbose)
     printf("## Seeds (%s)\n\n| seed | title | body F1 | boilerplate leaked | author | url | "
            "views | time |\n|---|---|---|---|---|---|---|---|\n",
            dir);
-    seed_score tot = {0};
+    seed_score tot = {0}, *each = calloc(n, sizeof *each);
+    int *ok = calloc(n, sizeof *ok);
+    ner_resources *ner = load_ner();
     double min_f1 = 1.0;
-    int scored = 0, rc = 0;
-    for (size_t i = 0; i < n; i++) {
+    int scored = 0, rc = !ner || !each || !ok;
+    for (size_t i = 0; each && ok && i < n; i++) {
         cJSON *gold = read_gold(dir, names[i]);
         seed_score s = {0};
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         if (verbose) printf("%s\n", names[i]);
-        if (!gold || score_seed(p, path, gold, &s, verbose)) {
+        if (!gold || score_seed(p, ner, path, gold, &s, verbose)) {
             fprintf(stderr, "seeds: %s: no gold annotation or not processed\n", names[i]);
             rc = 1;
         } else {
@@ -227,12 +261,15 @@ int eval_seeds(const char *shared_dir, int verbose)
             tot.views += s.views, tot.time += s.time;
             min_f1 = s.f1 < min_f1 ? s.f1 : min_f1;
             scored++;
+            each[i] = s, ok[i] = 1;
         }
         cJSON_Delete(gold);
-        free(names[i]);
     }
-    free(names);
     pipeline_destroy(p);
     print_totals(&tot, scored, min_f1);
+    if (ner && each && ok) print_entities(names, each, ok, n);
+    ner_resources_unref(ner);
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names), free(each), free(ok);
     return rc;
 }
