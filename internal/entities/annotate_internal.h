@@ -1,0 +1,75 @@
+/* annotate_internal.h: what the files of ner_annotate share (not public): the candidate spans of
+ * a field (KB, model, rule), their merge, coreference and ids. */
+#ifndef NI_ENTITIES_ANNOTATE_INTERNAL_H
+#define NI_ENTITIES_ANNOTATE_INTERNAL_H
+
+#include "entities/entities.h"
+#include "entities/rules.h"
+
+#include <stddef.h>
+
+struct ner_resources {
+    _Atomic long refs;
+    ner_model *model;
+    ner_kb *kb;
+};
+
+typedef enum ann_source { ANN_KB, ANN_MODEL, ANN_RULE } ann_source;
+
+/* One field being annotated: its text and tokens. */
+typedef struct ann_field {
+    ner_field field;
+    const char *text;
+    size_t len;
+    ner_tokens toks;
+    size_t para_end; /* code point where the first paragraph ends (the body before "\n\n") */
+} ann_field;
+
+#define ANN_NO_LINK ((size_t)-1)
+
+/* One mention candidate. */
+typedef struct ann_span {
+    ner_field field;
+    size_t start, end; /* code points in the field, [start, end) */
+    size_t b0, b1;     /* bytes in the field, [b0, b1) */
+    size_t t0, t1;     /* tokens [t0, t1) of the field (t0 == t1: a rule span) */
+    const char *type;  /* static type name */
+    ann_source src;
+    const ner_kb_entry *kb; /* the KB entry, or NULL */
+    ner_rule_match rule;    /* src == ANN_RULE: the rule's value */
+    size_t link;            /* coreference: index of the span it refers to, or ANN_NO_LINK */
+    int drop;
+    char *id; /* set by ann_assign_ids (owned) */
+} ann_span;
+
+typedef struct ann_spans {
+    ann_span *v;
+    size_t n, cap;
+} ann_spans;
+
+/* ann_type_static: the static name for a type string ("PER" ...), "MISC" when unknown. */
+const char *ann_type_static(const char *type);
+
+/* ann_field_spans: tokenizes f (into f->toks), finds KB matches, model spans and rule matches,
+ * merges them (rules over overlapping model spans; KB over model spans unless the model's span is
+ * clearly the same name, wider, or a person whose name holds a place) and appends the survivors
+ * to out in text order. NI_OK or NI_ERR_NOMEM / NI_ERR_CHARSET with errstr filled. */
+int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *errstr,
+                    size_t errlen);
+
+/* ann_corefer: links later partial person mentions (a surname after the full name) to the full
+ * name across both fields, unless the previous word says the mention is a place. */
+void ann_corefer(const ann_field *fields, ann_spans *s);
+
+/* ann_assign_ids: every kept span's id (KB id, the linked span's id, or type + XXH3 of the
+ * normalized name / rule value). NI_OK or NI_ERR_NOMEM. */
+int ann_assign_ids(const ann_field *fields, ann_spans *s, char *errstr, size_t errlen);
+
+/* ann_span_norm: the normalized name of a token span (token norms joined by spaces); owned. NULL
+ * when out of memory. */
+char *ann_span_norm(const ann_field *f, const ann_span *sp);
+
+/* ann_spans_free: frees ids and the array; NULL-safe. */
+void ann_spans_free(ann_spans *s);
+
+#endif

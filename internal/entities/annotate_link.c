@@ -1,0 +1,170 @@
+/* annotate_link.c: document coreference (a surname after the full name) and entity ids. */
+#include "entities/annotate_internal.h"
+#include "normalize/normalize.h"
+#include "util/err.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* Words (normalized, article removed) before a mention that make it a place. */
+static const char *const place_words[] = {
+    "مدينه", "بلده",  "قريه", "محافظه", "منطقه", "ريف",   "ناحيه", "مخيم", "حي",   "ولايه",
+    "اقليم", "بلدات", "قري",  "مدن",    "عاصمه", "مناطق", "قضاء",  "شمال", "جنوب", "شرق",
+    "غرب",   "شرقي",  "غربي", "شمالي",  "جنوبي", "وسط",   "اطراف", "محيط", "مدخل", "سجن",
+};
+/* Words before a mention that make a place of a KB place name (prepositions of place). */
+static const char *const place_preps[] = {"في",  "الي", "من",  "نحو",    "قرب", "داخل",
+                                          "عبر", "حول", "بين", "بمدينه", "وفي", "باتجاه"};
+/* Words before a mention that make it a person: titles and verbs of saying. */
+static const char *const person_words[] = {
+    "رئيس",  "سيد",  "سيده",  "وزير", "وزيره", "متحدث", "ناطق",  "قيادي", "قائد",  "زعيم",
+    "مسؤول", "شيخ",  "جنرال", "عميد", "لواء",  "عقيد",  "نائب",  "سفير",  "مبعوث", "مستشار",
+    "دكتور", "امين", "مدير",  "قال",  "قالت",  "اضاف",  "اضافت", "اكد",   "اكدت",  "اوضح",
+    "نوه",   "اشار", "صرح",   "ذكر",  "شدد",   "دعا",   "اعتبر", "يقول",  "راي",   "تابع",
+};
+
+static int is_per(const char *type)
+{
+    return !strcmp(type, "PER");
+}
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; w && i < n; i++)
+        if (!strcmp(w, list[i])) return 1;
+    return 0;
+}
+#define IN(w, list) in_list(w, list, sizeof list / sizeof list[0])
+
+/* ntok: the span's word count (0 for a rule span). */
+static size_t ntok(const ann_span *s)
+{
+    return s->t1 - s->t0;
+}
+
+/* part_of: the words of s are the last (or, for a person mention, the first) words of the
+ * longer name full. */
+static int part_of(const ann_field *fields, const ann_span *s, const ann_span *full)
+{
+    size_t k = ntok(s), n = ntok(full);
+    if (!k || k >= n) return 0;
+    const ner_tokens *ts = &fields[s->field].toks, *tf = &fields[full->field].toks;
+    int suffix = 1, prefix = is_per(s->type);
+    for (size_t i = 0; i < k; i++) {
+        const char *w = ts->v[s->t0 + i].norm;
+        suffix &= !strcmp(w, tf->v[full->t1 - k + i].norm);
+        prefix &= !strcmp(w, tf->v[full->t0 + i].norm);
+    }
+    return suffix || prefix;
+}
+
+/* full_name_for: the full person name s is part of: the nearest one before it, else the first
+ * after it; ANN_NO_LINK when none. */
+static size_t full_name_for(const ann_field *fields, const ann_spans *sp, size_t i)
+{
+    size_t after = ANN_NO_LINK;
+    for (size_t j = sp->n; j-- > 0;) {
+        const ann_span *f = &sp->v[j];
+        if (j == i || f->drop || !is_per(f->type) || f->src == ANN_RULE) continue;
+        if (!part_of(fields, &sp->v[i], f)) continue;
+        if (j < i) return j;
+        after = j;
+    }
+    return after;
+}
+
+void ann_corefer(const ann_field *fields, ann_spans *sp)
+{
+    for (size_t i = 0; i < sp->n; i++) {
+        ann_span *s = &sp->v[i];
+        if (s->drop || s->src == ANN_RULE) continue;
+        size_t j = full_name_for(fields, sp, i);
+        if (j == ANN_NO_LINK) continue;
+        const ann_span *full = &sp->v[j];
+        if (s->kb && s->kb == full->kb) continue;
+        const ner_token *tok = &fields[s->field].toks.v[s->t0];
+        const char *prev = s->t0 ? fields[s->field].toks.v[s->t0 - 1].norm : NULL;
+        if (IN(prev, place_words)) {
+            if (is_per(s->type) && !s->kb) s->type = "LOC";
+            continue;
+        }
+        int person =
+            is_per(s->type) || IN(prev, person_words) ||
+            (ntok(s) == 1 && !(tok->prefixes & (NER_CLITIC_BI | NER_CLITIC_LI | NER_CLITIC_KA)) &&
+             !IN(prev, place_preps));
+        if (!person) continue;
+        s->link = j;
+        s->type = full->type;
+        s->kb = full->kb;
+        s->src = full->src;
+    }
+}
+
+char *ann_span_norm(const ann_field *f, const ann_span *sp)
+{
+    size_t len = 1;
+    for (size_t i = sp->t0; i < sp->t1; i++) len += strlen(f->toks.v[i].norm) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s) return NULL;
+    for (size_t i = sp->t0; i < sp->t1; i++) {
+        size_t l = strlen(f->toks.v[i].norm);
+        if (i > sp->t0) *p++ = ' ';
+        memcpy(p, f->toks.v[i].norm, l);
+        p += l;
+    }
+    *p = '\0';
+    return s;
+}
+
+/* hashed_id: "<type lowercase>:<16 hex of XXH3-64 of key>". */
+static char *hashed_id(const char *type, const char *key)
+{
+    char buf[32];
+    size_t k = 0;
+    for (; type[k] && k < 12; k++) buf[k] = (char)tolower((unsigned char)type[k]);
+    snprintf(buf + k, sizeof buf - k, ":%016llx",
+             (unsigned long long)XXH3_64bits(key, strlen(key)));
+    return strdup(buf);
+}
+
+/* rule_key: the text a rule entity's id hashes: its value, else its normalized text. */
+static char *rule_key(const ann_field *f, const ann_span *s)
+{
+    const ner_rule_match *r = &s->rule;
+    char buf[96];
+    if (r->iso[0]) return strdup(r->iso);
+    if (r->has_number) {
+        snprintf(buf, sizeof buf, "%.17g %s", r->number, r->unit);
+        return strdup(buf);
+    }
+    char *out = NULL;
+    if (normalize_search_text(f->text + s->b0, s->b1 - s->b0, &out, NULL, 0)) return NULL;
+    return out;
+}
+
+/* span_id: the id of s (following coreference links, at most n steps). */
+static char *span_id(const ann_field *fields, const ann_spans *sp, size_t i)
+{
+    for (size_t steps = 0; sp->v[i].link != ANN_NO_LINK && steps < sp->n; steps++)
+        i = sp->v[i].link;
+    const ann_span *s = &sp->v[i];
+    if (s->kb) return strdup(s->kb->id);
+    char *key =
+        s->src == ANN_RULE ? rule_key(&fields[s->field], s) : ann_span_norm(&fields[s->field], s);
+    char *id = key ? hashed_id(s->type, key) : NULL;
+    free(key);
+    return id;
+}
+
+int ann_assign_ids(const ann_field *fields, ann_spans *sp, char *errstr, size_t errlen)
+{
+    for (size_t i = 0; i < sp->n; i++) {
+        if (sp->v[i].drop) continue;
+        if (!(sp->v[i].id = span_id(fields, sp, i)))
+            return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "entities: out of memory");
+    }
+    return NI_OK;
+}

@@ -1,0 +1,448 @@
+/* annotate_spans.c: the candidate spans of one field: KB matches, model spans (tagged per
+ * sentence with the KB matches as hints) and rule matches, merged. */
+#include "entities/annotate_internal.h"
+#include "entities/kb_internal.h"
+#include "util/err.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+const char *ann_type_static(const char *type)
+{
+    static const char *const names[] = {"PER",   "ORG",     "LOC",      "MISC", "DATE",   "TIME",
+                                        "MONEY", "PERCENT", "QUANTITY", "URL",  "HASHTAG"};
+    for (size_t i = 0; type && i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(type, names[i])) return names[i];
+    return "MISC";
+}
+
+/* Words a name of an organization or place may be written with around a KB name without being
+ * another name (قوات قسد، تنظيم داعش، ريف دير الزور، شمال سوريا). */
+static const char *const generic_words[] = {
+    "قوات",  "قوه",   "تنظيم",  "جماعه", "حركه",  "ميليشيا", "ميليشيات", "مليشيات", "فصائل",
+    "فصيل",  "عناصر", "مقاتلي", "مدينه", "بلده",  "قريه",    "محافظه",   "منطقه",   "ريف",
+    "ناحيه", "شمال",  "جنوب",   "شرق",   "غرب",   "شمالي",   "جنوبي",    "شرقي",    "غربي",
+    "وسط",   "دوله",  "مخيم",   "اقليم", "عاصمه", "نهر",     "بحيره",    "جبل",     "حي",
+};
+
+static int in_words(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(w, list[i])) return 1;
+    return 0;
+}
+
+/* Normalized words the model sometimes tags alone that are never names by themselves. */
+static const char *const not_names[] = {
+    "في",   "من",    "الي",  "علي",  "عن",  "مع",   "هذا",   "هذه",  "ذلك",  "تلك",  "التي",
+    "الذي", "الذين", "هو",   "هي",   "هم",  "كان",  "كانت",  "قد",   "لا",   "لم",   "لن",
+    "ما",   "ان",    "او",   "ثم",   "بعد", "قبل",  "حيث",   "كما",  "بين",  "عند",  "منذ",
+    "حتي",  "خلال",  "ضد",   "امام", "قال", "قالت", "اليوم", "امس",  "كل",   "بعض",  "غير",
+    "دون",  "اي",    "ايضا", "لكن",  "بل",  "اذا",  "الا",   "انه",  "انها", "عليه", "فيه",
+    "فيها", "منه",   "له",   "لها",  "لهم", "وفي",  "وقد",   "وقال", "واكد", "the",  "of",
+    "and",  "in",    "a",    "to",   "for", "on",   "by",    "with", "is",
+};
+
+/* not_a_noun: a word with tanween (an adverb or indefinite noun: إيماناً) or ending in an attached
+ * pronoun (جيوبه، قادتهم) is not a proper name by itself. */
+static int not_a_noun(const ner_token *t)
+{
+    UChar32 c = 0, prev = 0;
+    int32_t k = 0, n = (int32_t)t->len, letters = 0;
+    while (k < n) {
+        UChar32 x;
+        U8_NEXT(t->text, k, n, x);
+        if (x >= 0x064B && x <= 0x064D) return 1;
+        if (x < 0 || !u_isalpha(x)) continue;
+        prev = c, c = x, letters++;
+    }
+    return letters >= 4 && (c == 0x0647 || (c == 0x0645 && prev == 0x0647));
+}
+
+/* not_a_name: a model span that is clearly not a name: no letter at all, or one word that is a
+ * function word or a single letter. */
+static int not_a_name(const ann_field *f, size_t t0, size_t t1)
+{
+    int letters = 0;
+    for (size_t i = t0; i < t1 && !letters; i++) {
+        const ner_token *t = &f->toks.v[i];
+        for (int32_t k = 0, n = (int32_t)t->len; k < n && !letters;) {
+            UChar32 c;
+            U8_NEXT(t->text, k, n, c);
+            letters = c >= 0 && u_isalpha(c);
+        }
+    }
+    if (!letters) return 1;
+    if (t1 - t0 > 1) return 0;
+    const char *norm = f->toks.v[t0].norm;
+    int32_t k = 0, n = (int32_t)strlen(norm), cps = 0;
+    while (k < n) {
+        U8_FWD_1(norm, k, n);
+        cps++;
+    }
+    if (cps < 2 || in_words(norm, not_names, sizeof not_names / sizeof not_names[0]) ||
+        in_words(norm, generic_words, sizeof generic_words / sizeof generic_words[0]))
+        return 1;
+    return not_a_noun(&f->toks.v[t0]);
+}
+
+/* tok_begin: the start (code point and byte) of token i as a name: after its proclitics, but
+ * with a written article ال kept (والباغوز -> الباغوز). */
+static void tok_begin(const ann_field *f, size_t i, size_t *cp, size_t *byte)
+{
+    const ner_token *t = &f->toks.v[i];
+    *cp = t->start;
+    *byte = (size_t)(t->text - f->text);
+    if (!(t->prefixes & NER_CLITIC_AL)) return;
+    ner_letters L;
+    unsigned pre;
+    ner_letters_scan(t->surface, t->surface_len, &L);
+    int k = ner_clitic_split(&L, &pre);
+    if (k < 2 || L.c[k - 1] != 0x0644 || (L.c[k - 2] != 0x0627 && L.c[k - 2] != 0x0671)) return;
+    *cp = t->start - (L.cp[k] - L.cp[k - 2]);
+    *byte = (size_t)(t->surface - f->text) + L.at[k - 2];
+}
+
+static int push(ann_spans *s, const ann_span *sp)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 32;
+        ann_span *v = realloc(s->v, cap * sizeof *v);
+        if (!v) return NI_ERR_NOMEM;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = *sp;
+    return NI_OK;
+}
+
+/* kb_span: the span of KB match m. */
+static ann_span kb_span(const ann_field *f, const ner_kb_match *m)
+{
+    return (ann_span){.field = f->field,
+                      .start = m->start,
+                      .end = m->end,
+                      .b0 = (size_t)(m->text - f->text),
+                      .b1 = (size_t)(m->text - f->text) + m->len,
+                      .t0 = m->first,
+                      .t1 = m->last,
+                      .type = ann_type_static(m->entry->type),
+                      .src = ANN_KB,
+                      .kb = m->entry,
+                      .link = ANN_NO_LINK};
+}
+
+/* model_span: the span of tokens [t0, t1) tagged type. */
+static ann_span model_span(const ann_field *f, size_t t0, size_t t1, const char *type)
+{
+    ann_span sp = {
+        .field = f->field, .t0 = t0, .t1 = t1, .type = type, .src = ANN_MODEL, .link = ANN_NO_LINK};
+    const ner_token *last = &f->toks.v[t1 - 1];
+    tok_begin(f, t0, &sp.start, &sp.b0);
+    sp.end = last->end;
+    sp.b1 = (size_t)(last->text - f->text) + last->len;
+    return sp;
+}
+
+/* The work arrays of one field: per token its KB hints, tag and whether punctuation precedes
+ * it; the words of the sentence being tagged (tokens and punctuation marks, as in ANERcorp). */
+typedef struct field_work {
+    unsigned *gaz;
+    ner_tag *tags;
+    unsigned char *brk;
+    ner_kb_match *m;
+    size_t nm;
+    const char **words;
+    size_t *lens;
+    unsigned *wgaz;
+    ner_tag *wtags;
+    size_t *wtok; /* token index of a word, SIZE_MAX for punctuation */
+    size_t nw, capw;
+} field_work;
+
+static void field_work_free(field_work *w)
+{
+    free(w->gaz), free(w->tags), free(w->brk), free(w->m);
+    free(w->words), free(w->lens), free(w->wgaz), free(w->wtags), free(w->wtok);
+}
+
+#define MAX_PUNCT 4 /* punctuation marks of one gap passed to the tagger */
+
+/* add_word: appends a word (tok = its token, SIZE_MAX for punctuation). */
+static int add_word(field_work *w, const char *s, size_t len, unsigned gaz, size_t tok)
+{
+    if (w->nw == w->capw) {
+        size_t cap = w->capw ? 2 * w->capw : 64;
+        const char **words = realloc(w->words, cap * sizeof *words);
+        if (words) w->words = words;
+        size_t *lens = realloc(w->lens, cap * sizeof *lens);
+        if (lens) w->lens = lens;
+        unsigned *g = realloc(w->wgaz, cap * sizeof *g);
+        if (g) w->wgaz = g;
+        ner_tag *t = realloc(w->wtags, cap * sizeof *t);
+        if (t) w->wtags = t;
+        size_t *k = realloc(w->wtok, cap * sizeof *k);
+        if (k) w->wtok = k;
+        if (!words || !lens || !g || !t || !k) return NI_ERR_NOMEM;
+        w->capw = cap;
+    }
+    w->words[w->nw] = s, w->lens[w->nw] = len, w->wgaz[w->nw] = gaz, w->wtok[w->nw] = tok;
+    w->nw++;
+    return NI_OK;
+}
+
+/* add_punct: the punctuation marks of text[from, to) as words (up to MAX_PUNCT, stopping at a
+ * newline); *seen set when there is any. */
+static int add_punct(field_work *w, const char *text, size_t from, size_t to, int *seen)
+{
+    int32_t i = (int32_t)from, n = (int32_t)to, k = 0;
+    while (i < n) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(text, i, n, c);
+        if (c == '\n') break;
+        if (c < 0 || u_isUWhiteSpace(c) || u_charType(c) == U_FORMAT_CHAR) continue;
+        *seen = 1;
+        if (k++ < MAX_PUNCT && add_word(w, text + at, (size_t)(i - at), 0, SIZE_MAX))
+            return NI_ERR_NOMEM;
+    }
+    return NI_OK;
+}
+
+/* tag_sentence: the model's tags for tokens [s, e) with the punctuation between them. */
+static int tag_sentence(const ner_resources *r, const ann_field *f, field_work *w, size_t s,
+                        size_t e, char *errstr, size_t errlen)
+{
+    const ner_token *t = f->toks.v;
+    int rc = NI_OK;
+    w->nw = 0;
+    for (size_t i = s; i < e && !rc; i++) {
+        int seen = 0;
+        if (i > s)
+            rc = add_punct(w, f->text, (size_t)(t[i - 1].surface + t[i - 1].surface_len - f->text),
+                           (size_t)(t[i].surface - f->text), &seen);
+        w->brk[i] = (unsigned char)seen;
+        if (!rc) rc = add_word(w, t[i].surface, t[i].surface_len, w->gaz[i], i);
+    }
+    int seen = 0;
+    size_t tail = (size_t)(t[e - 1].surface + t[e - 1].surface_len - f->text);
+    if (!rc)
+        rc = add_punct(w, f->text, tail, e < f->toks.n ? (size_t)(t[e].surface - f->text) : f->len,
+                       &seen);
+    if (rc) return ni_err_set(errstr, errlen, rc, "entities: out of memory");
+    rc = ner_model_tag(r->model, w->words, w->lens, w->nw, w->wgaz, w->wtags, errstr, errlen);
+    for (size_t k = 0; !rc && k < w->nw; k++)
+        if (w->wtok[k] != SIZE_MAX) w->tags[w->wtok[k]] = w->wtags[k];
+    return rc;
+}
+
+/* tag_field: KB hints per token, then the model's tags sentence by sentence. */
+static int tag_field(const ner_resources *r, const ann_field *f, field_work *w, char *errstr,
+                     size_t errlen)
+{
+    size_t n = f->toks.n;
+    w->gaz = calloc(n, sizeof *w->gaz);
+    w->tags = calloc(n, sizeof *w->tags);
+    w->brk = calloc(n, 1);
+    if (!w->gaz || !w->tags || !w->brk)
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "entities: out of memory");
+    int rc = ner_kb_find(r->kb, &f->toks, &w->m, &w->nm, errstr, errlen);
+    if (rc) return rc;
+    for (size_t k = 0; k < w->nm; k++) {
+        const char *ty = w->m[k].entry->type;
+        unsigned bit = !strcmp(ty, "PER")   ? NER_GAZ_PER
+                       : !strcmp(ty, "ORG") ? NER_GAZ_ORG
+                       : !strcmp(ty, "LOC") ? NER_GAZ_LOC
+                                            : NER_GAZ_MISC;
+        for (size_t i = w->m[k].first; i < w->m[k].last; i++)
+            w->gaz[i] |= bit | (i == w->m[k].first ? NER_GAZ_BEGIN : 0);
+    }
+    for (size_t s = 0; s < n && !rc;) {
+        size_t e = s + 1;
+        while (e < n && !f->toks.v[e].sentence_start) e++;
+        rc = tag_sentence(r, f, w, s, e, errstr, errlen);
+        s = e;
+    }
+    return rc;
+}
+
+/* model_type: the type of tag t (B-X or I-X). */
+static const char *model_type(ner_tag t)
+{
+    static const char *const types[] = {"PER", "ORG", "LOC", "MISC"};
+    return types[(t - 1) / 2];
+}
+
+/* Titles and verbs of saying the model sometimes takes into a person's name. */
+static const char *const per_lead[] = {
+    "رئيس", "سيد",  "سيده", "وزير", "متحدث", "ناطق", "قيادي", "قائد", "زعيم", "مسؤول", "قال",
+    "قالت", "اضاف", "اكد",  "اكدت", "اوضح",  "نوه",  "اشار",  "صرح",  "ذكر",  "شدد",   "تابع",
+};
+
+/* all_generic: every token of [t0, t1) outside [k0, k1) is a generic word. */
+static int all_generic(const ann_field *f, size_t t0, size_t t1, size_t k0, size_t k1)
+{
+    for (size_t i = t0; i < t1; i++)
+        if ((i < k0 || i >= k1) && !in_words(f->toks.v[i].norm, generic_words,
+                                             sizeof generic_words / sizeof generic_words[0]))
+            return 0;
+    return 1;
+}
+
+/* trim_model: narrows a model span [*t0, *t1): a person's leading title or verb, a KB name of
+ * another type at its start (a person's name does not begin with an organization); returns 0
+ * when nothing is left. */
+static int trim_model(const ann_field *f, const ann_spans *kb, size_t *t0, size_t *t1,
+                      const char *type)
+{
+    int per = !strcmp(type, "PER");
+    while (per && *t1 - *t0 > 1 &&
+           in_words(f->toks.v[*t0].norm, per_lead, sizeof per_lead / sizeof per_lead[0]))
+        (*t0)++;
+    for (size_t k = 0; k < kb->n; k++) {
+        const ann_span *m = &kb->v[k];
+        if (m->t0 <= *t0 && m->t1 > *t0 && m->t1 < *t1 && m->type != type) *t0 = m->t1;
+        if (m->t0 > *t0 && m->t0 < *t1 && m->t1 >= *t1 && m->type != type && (m->t1 > *t1 || !per))
+            *t1 = m->t0;
+    }
+    return *t1 > *t0;
+}
+
+/* Words before a one-word name that make it a place (prepositions and place nouns). */
+static const char *const place_before[] = {"في", "الي", "من", "نحو", "قرب", "داخل", "عبر", "حول"};
+
+/* name_word: token i can be a first name before a surname: no proclitic, letters, not a function,
+ * generic or title word, not in the KB and not tagged. */
+static int name_word(const ann_field *f, const field_work *w, size_t i)
+{
+    const ner_token *t = &f->toks.v[i];
+    return !t->prefixes && !w->gaz[i] && w->tags[i] == NER_O && !not_a_name(f, i, i + 1) &&
+           !in_words(t->norm, per_lead, sizeof per_lead / sizeof per_lead[0]);
+}
+
+/* person_over_place: the model calls a person what the KB knows as a one-word place, with no
+ * place word before it (حقي كوباني, not مدينة كوباني): the KB match is dropped and the span
+ * takes the word before it when that can be a first name. */
+static int person_over_place(const ann_field *f, ann_spans *kb, size_t *t0, size_t t1,
+                             const char *type, const field_work *w)
+{
+    if (strcmp(type, "PER") || t1 - *t0 != 1) return 0;
+    ann_span *m = NULL;
+    for (size_t k = 0; k < kb->n; k++)
+        if (kb->v[k].t0 == *t0 && kb->v[k].t1 == t1) m = &kb->v[k];
+    if (!m || strcmp(m->type, "LOC") || !*t0 || f->toks.v[*t0].sentence_start || w->brk[*t0])
+        return 0;
+    const char *prev = f->toks.v[*t0 - 1].norm;
+    if (in_words(prev, place_before, sizeof place_before / sizeof place_before[0]) ||
+        in_words(prev, generic_words, sizeof generic_words / sizeof generic_words[0]))
+        return 0;
+    if (!name_word(f, w, *t0 - 1)) return 0;
+    m->drop = 1;
+    (*t0)--;
+    return 1;
+}
+
+/* merge_model: what model span [t0, t1) becomes against the KB matches: dropped (a KB match
+ * says it better), kept, or a KB person name inside it takes its wider span. */
+static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, size_t t0,
+                        size_t t1, const char *type, ann_spans *out, int *rc)
+{
+    if (!trim_model(f, kb, &t0, &t1, type)) return;
+    size_t inside = 0, cross = 0, same = 0, last = 0;
+    for (size_t k = 0; k < kb->n; k++) {
+        ann_span *m = &kb->v[k];
+        if (m->t1 <= t0 || m->t0 >= t1) continue;
+        if (m->t0 >= t0 && m->t1 <= t1 && (m->t0 > t0 || m->t1 < t1)) {
+            inside++, last = k;
+            same += m->type == type;
+        } else {
+            cross++; /* equal to, inside of, or crossing the model span: the KB wins */
+        }
+    }
+    if (cross == 1 && !inside && person_over_place(f, kb, &t0, t1, type, w)) cross = 0;
+    if (cross) return;
+    if (!inside) {
+        if (!not_a_name(f, t0, t1)) {
+            ann_span sp = model_span(f, t0, t1, type);
+            if (push(out, &sp)) *rc = NI_ERR_NOMEM;
+        }
+        return;
+    }
+    ann_span *m = &kb->v[last];
+    if (inside == 1 && all_generic(f, t0, t1, m->t0, m->t1)) return; /* قوات قسد: the KB name */
+    if (inside == 1 && same == 1 && !strcmp(type, "PER")) { /* the same person, more names */
+        ann_span wide = model_span(f, t0, t1, type);
+        m->t0 = wide.t0, m->t1 = wide.t1, m->start = wide.start, m->end = wide.end;
+        m->b0 = wide.b0, m->b1 = wide.b1;
+        return;
+    }
+    if (same && !strcmp(type, "PER")) return; /* several people: trust the KB's split */
+    ann_span sp = model_span(f, t0, t1, type);
+    if (push(out, &sp)) *rc = NI_ERR_NOMEM;
+    if (strcmp(type, "PER")) return;   /* an ORG holding a place: both stay (nested) */
+    for (size_t k = 0; k < kb->n; k++) /* a person named after a place: حقي كوباني */
+        if (kb->v[k].t0 >= t0 && kb->v[k].t1 <= t1) kb->v[k].drop = 1;
+}
+
+/* model_spans: the tagged chunks (never across punctuation) merged with the KB spans into out. */
+static int model_spans(const ann_field *f, const field_work *w, ann_spans *kb, ann_spans *out)
+{
+    int rc = NI_OK;
+    for (size_t i = 0; i < f->toks.n && !rc;) {
+        ner_tag t = w->tags[i];
+        if (t == NER_O || t >= NER_NTAGS) {
+            i++;
+            continue;
+        }
+        ner_tag in = t % 2 ? t + 1 : t; /* I-X of the chunk's type */
+        size_t e = i + 1;
+        while (e < f->toks.n && w->tags[e] == in && !w->brk[e] && !f->toks.v[e].sentence_start) e++;
+        merge_model(f, w, kb, i, e, model_type(t), out, &rc);
+        i = e;
+    }
+    return rc;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const ann_span *x = a, *y = b;
+    if (x->field != y->field) return x->field < y->field ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1;
+    return 0;
+}
+
+int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *errstr,
+                    size_t errlen)
+{
+    field_work w = {0};
+    ann_spans kb = {0}, model = {0};
+    size_t n0 = out->n;
+    int rc = ner_tokenize(f->text, f->len, &f->toks, errstr, errlen);
+    if (!rc && f->toks.n) rc = tag_field(r, f, &w, errstr, errlen);
+    for (size_t k = 0; !rc && k < w.nm; k++) {
+        ann_span sp = kb_span(f, &w.m[k]);
+        rc = push(&kb, &sp);
+    }
+    if (!rc) rc = model_spans(f, &w, &kb, &model);
+    for (size_t k = 0; !rc && k < kb.n; k++)
+        if (!kb.v[k].drop) rc = push(out, &kb.v[k]);
+    for (size_t k = 0; !rc && k < model.n; k++) rc = push(out, &model.v[k]);
+    if (rc == NI_ERR_NOMEM) ni_err_set(errstr, errlen, rc, "entities: out of memory");
+    if (!rc) qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_span);
+    field_work_free(&w);
+    free(kb.v);
+    free(model.v);
+    return rc;
+}
+
+void ann_spans_free(ann_spans *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) free(s->v[i].id);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,54 @@
+/* resources.c: the model and the knowledge base loaded together and shared by reference count. */
+#include "entities/annotate_internal.h"
+#include "util/err.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+ner_resources *ner_resources_load(const char *model_path, const char *kb_path, char *errstr,
+                                  size_t errlen)
+{
+    ner_resources *r = calloc(1, sizeof *r);
+    if (!r) {
+        ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    atomic_init(&r->refs, 1);
+    r->model = ner_model_load(model_path, errstr, errlen);
+    if (r->model) r->kb = ner_kb_load(kb_path, errstr, errlen);
+    if (!r->model || !r->kb) {
+        ner_model_destroy(r->model);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+ner_resources *ner_resources_ref(ner_resources *r)
+{
+    if (r) atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
+    return r;
+}
+
+void ner_resources_unref(ner_resources *r)
+{
+    if (!r || atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) != 1) return;
+    ner_model_destroy(r->model);
+    ner_kb_destroy(r->kb);
+    free(r);
+}
+
+const ner_model *ner_resources_model(const ner_resources *r)
+{
+    return r ? r->model : NULL;
+}
+
+const ner_kb *ner_resources_kb(const ner_resources *r)
+{
+    return r ? r->kb : NULL;
+}
+
+const char *ner_field_name(ner_field f)
+{
+    return f == NER_FIELD_TITLE ? "title" : "body";
+}
