@@ -47,7 +47,7 @@ static const char *span(const char *text, const ner_rule_match *m)
 static ner_rule_match has(const char *text, ner_rule_type type, const char *want)
 {
     size_t n;
-    ner_rule_match *m = find(text, &n), r;
+    ner_rule_match *m = find(text, &n), r = {0};
     for (size_t i = 0; i < n; i++) {
         if (m[i].type == type && strcmp(span(text, &m[i]), want) == 0) {
             r = m[i];
