@@ -18,13 +18,14 @@ typedef struct rules_text {
 
 /* Word kinds in the tables (bit numbers for rules_word_find's mask). */
 enum {
-    RW_UNIT,       /* واحد .. عشرة: value */
-    RW_TEN,        /* عشرون .. تسعين */
-    RW_HUNDRED,    /* مئة .. تسعمئة */
-    RW_SCALE,      /* ألف, مليون, million: value is the scale */
-    RW_SCALE2,     /* dual: ألفين, مليونان: twice the scale, alone */
-    RW_SCALEP,     /* plural: آلاف, ملايين, millions: needs a number before */
-    RW_CUR,        /* currency noun: fam, default ISO code (may be "") */
+    RW_UNIT,    /* واحد .. عشرة: value */
+    RW_TEN,     /* عشرون .. تسعين */
+    RW_HUNDRED, /* مئة .. تسعمئة */
+    RW_FRAC,   /* نصف, ربع: part of the next scale or of the last one (مليار ونصف) */
+    RW_SCALE,  /* ألف, مليون, million: value is the scale */
+    RW_SCALE2, /* dual: ألفين, مليونان: twice the scale, alone */
+    RW_SCALEP, /* plural: آلاف, ملايين, millions: needs a number before */
+    RW_CUR,    /* currency noun: fam, default ISO code (may be "") */
     RW_CUR_ADJ,    /* currency adjective: fam, ISO code */
     RW_MONTH,      /* month name (value 1..12); fam 1 for English (capital letter required) */
     RW_MONTH_HEAD, /* كانون (fam 1), تشرين (fam 2): a second word (RW_MONTH_ORD) follows */

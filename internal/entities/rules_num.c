@@ -8,7 +8,7 @@
 
 #define WAW 0x648
 #define NUMBER_MASK                                                                                \
-    (RW_BIT(RW_UNIT) | RW_BIT(RW_TEN) | RW_BIT(RW_HUNDRED) | RW_BIT(RW_SCALE) |                    \
+    (RW_BIT(RW_UNIT) | RW_BIT(RW_TEN) | RW_BIT(RW_HUNDRED) | RW_BIT(RW_FRAC) | RW_BIT(RW_SCALE) |  \
      RW_BIT(RW_SCALE2) | RW_BIT(RW_SCALEP))
 #define MAX_ITEMS 16  /* words and numbers in one number phrase */
 #define MAX_DIGITS 15 /* integer digits of a number with a value */
@@ -85,7 +85,7 @@ typedef struct phrase {
     size_t end;
 } phrase;
 
-enum { L_NONE, L_DIGIT, L_UNIT, L_TEN, L_HUND, L_SCALE };
+enum { L_NONE, L_DIGIT, L_UNIT, L_TEN, L_HUND, L_SCALE, L_FRAC };
 
 /* joiner: after a phrase item ending at p, the start of the next one joined by "و" (attached or
  * alone) in *q; else *q is p after spaces. Returns whether "و" joined. */
@@ -105,6 +105,11 @@ static int word_item(const rules_word *w, int items, int joined, int *last, doub
                      double *total)
 {
     int k = w->kind;
+    if (k == RW_FRAC) {
+        if (items) return 0;
+        *group = w->v, *last = L_FRAC;
+        return 1;
+    }
     if (k == RW_UNIT || k == RW_TEN || k == RW_HUNDRED) {
         if (!items || (joined && *last != L_DIGIT))
             *group += w->v;
@@ -135,7 +140,7 @@ static int word_item(const rules_word *w, int items, int joined, int *last, doub
  * after the last scale that has no scale of its own ("مليون وثلاثة أشخاص") is left out. */
 static int phrase_at(const rules_text *t, size_t p, phrase *ph)
 {
-    double total = 0, group = 0, ck_total = 0;
+    double total = 0, group = 0, ck_total = 0, last_scale = 0;
     int last = L_NONE, items = 0, scale = 0, tail = 0;
     size_t end = p, ck_end = p;
     while (items < MAX_ITEMS) {
@@ -156,7 +161,14 @@ static int phrase_at(const rules_text *t, size_t p, phrase *ph)
         }
         size_t we = rules_word_end(t, q), a;
         const rules_word *w = we > q ? rules_word_find(t, q, we, NUMBER_MASK, 0, &a) : NULL;
+        if (w && w->kind == RW_FRAC && joined && last == L_SCALE) { /* مليار ونصف */
+            total += w->v * last_scale;
+            ck_total = total, ck_end = end = we, last = L_FRAC;
+            items++;
+            continue;
+        }
         if (!w || !word_item(w, items, joined, &last, &group, &total)) break;
+        if (last == L_SCALE) last_scale = w->v;
         if (last == L_SCALE) {
             scale = 1, tail = 0, ck_total = total, ck_end = we;
         } else if (joined && w->kind == RW_UNIT && scale) {
@@ -257,9 +269,10 @@ static int date_set(ner_rule_match *m, size_t s, size_t e, int y, int mo, int d)
     return 1;
 }
 
-static int year_ok(long y, int nd)
+/* year_ok: four digits, 1900..2100, or 1000..2199 after a month name (wide). */
+static int year_ok(long y, int nd, int wide)
 {
-    return nd == 4 && y >= 1900 && y <= 2100;
+    return nd == 4 && y >= (wide ? 1000 : 1900) && y <= (wide ? 2199 : 2100);
 }
 
 /* run_end: no digit, nor a separator and a digit, follows p (the number ends there). */
@@ -284,9 +297,9 @@ static int numdate_at(const rules_text *t, size_t i, ner_rule_match *m)
     size_t e = digits(t, q + 1, &c, &nc);
     if (!run_end(t, e)) return 0;
     long y, d;
-    if (year_ok(a, na) && nc >= 1 && nc <= 2)
+    if (year_ok(a, na, 0) && nc >= 1 && nc <= 2)
         y = a, d = c;
-    else if (na <= 2 && year_ok(c, nc))
+    else if (na <= 2 && year_ok(c, nc, 0))
         y = c, d = a;
     else
         return 0;
@@ -335,7 +348,7 @@ static long year_after(const rules_text *t, size_t p, size_t *end)
     long y;
     int nd;
     size_t e = digits(t, r, &y, &nd);
-    if (r == p || !year_ok(y, nd) || !run_end(t, e)) return 0;
+    if (r == p || !year_ok(y, nd, 1) || !run_end(t, e)) return 0;
     *end = e;
     return y;
 }
@@ -396,7 +409,7 @@ static int cueyear_at(const rules_text *t, size_t i, ner_rule_match *m)
     long y;
     int nd;
     size_t e = digits(t, i, &y, &nd), a;
-    if (!year_ok(y, nd) || !run_end(t, e)) return 0;
+    if (!year_ok(y, nd, 0) || !run_end(t, e)) return 0;
     size_t j = i;
     while (j > 0 && i - j < 2 && rules_is_space(t->cp[j - 1])) j--;
     size_t ws = j;

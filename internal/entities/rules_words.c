@@ -84,6 +84,8 @@ static const rules_word words[] = {
     {"ثمانيمائة", RW_HUNDRED, 0, 800, NULL},
     {"تسعمئة", RW_HUNDRED, 0, 900, NULL},
     {"تسعمائة", RW_HUNDRED, 0, 900, NULL},
+    {"نصف", RW_FRAC, 0, 0.5, NULL},
+    {"ربع", RW_FRAC, 0, 0.25, NULL},
     /* scales: singular (and accusative), dual, plural */
     {"ألف", RW_SCALE, 0, 1e3, NULL},
     {"ألفا", RW_SCALE, 0, 1e3, NULL},
@@ -139,6 +141,11 @@ static const rules_word words[] = {
     {"ليرات", RW_CUR, F_LIRA, 0, ""},
     {"يوان", RW_CUR, F_OTHER, 0, "CNY"},
     {"روبل", RW_CUR, F_OTHER, 0, "RUB"},
+    {"شيكل", RW_CUR, F_OTHER, 0, "ILS"},
+    {"شيقل", RW_CUR, F_OTHER, 0, "ILS"},
+    {"شواكل", RW_CUR, F_OTHER, 0, "ILS"},
+    {"تومان", RW_CUR, F_OTHER, 0, "IRR"},
+    {"ILS", RW_CUR, F_OTHER, 0, "ILS"},
     {"USD", RW_CUR, F_OTHER, 0, "USD"},
     {"EUR", RW_CUR, F_OTHER, 0, "EUR"},
     {"GBP", RW_CUR, F_OTHER, 0, "GBP"},
@@ -377,6 +384,8 @@ static UChar32 fold(UChar32 c)
         break;
     }
     if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    if (c >= 0x621 && c <= 0x64A) return c;
+    if (c >= 0x64B && c <= 0x652) return 0; /* harakat */
     int8_t t = u_charType(c);
     if (t == U_NON_SPACING_MARK || t == U_FORMAT_CHAR) return 0;
     return u_tolower(c);
@@ -419,6 +428,7 @@ int rules_is_clitic(UChar32 c)
 int rules_is_wordch(UChar32 c)
 {
     if (c < 0x80) return (c | 32) >= 'a' && (c | 32) <= 'z';
+    if (c >= 0x621 && c <= 0x652) return 1; /* Arabic letters, tatweel, marks */
     int8_t t = u_charType(c);
     return u_isalpha(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || c == 0x640;
 }

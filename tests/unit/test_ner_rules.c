@@ -129,6 +129,7 @@ Test(rules, dates_numeric_and_english)
     date_is("By Sept. 4 2020 the", "Sept. 4 2020", "2020-09-04");
     date_is("in June 2014 the", "June 2014", "2014-06");
     date_is("the 4th of July 1990", "4th of July 1990", "1990-07-04");
+    date_is("في 1 آب 1870 ", "1 آب 1870", "1870-08-01");
     date_is("خلال عام 2019", "2019", "2019");
     date_is("خلال العام 2015 وما بعده", "2015", "2015");
     date_is("ولعام 2020 ", "2020", "2020");
@@ -138,6 +139,7 @@ Test(rules, dates_numeric_and_english)
 Test(rules, dates_rejected)
 {
     cr_assert_eq(count("بلغ العدد 2019 شخصا"), 0);
+    cr_assert_eq(count("منذ 1400 عام و 23/03/1870"), 0);
     cr_assert_eq(count("في 23 من الشهر"), 0);
     cr_assert_eq(count("31/02/2019 و 2019/13/01 و 32 آذار في"), 0);
     cr_assert_eq(count("you may 5 times"), 0);
@@ -173,6 +175,7 @@ Test(rules, money_arabic)
     value_is("نحو 50 ألف دينار كويتي", NER_RULE_MONEY, "50 ألف دينار كويتي", 5e4, "KWD");
     value_is("نحو 50 ألف دينار", NER_RULE_MONEY, "50 ألف دينار", 5e4, "");
     value_is("تجاوز 15 ألف ليرة لبنانية", NER_RULE_MONEY, "15 ألف ليرة لبنانية", 15e3, "LBP");
+    value_is("غرامة 200 شيكل", NER_RULE_MONEY, "200 شيكل", 200, "ILS");
     value_is("نحو 30 ليرة تركية", NER_RULE_MONEY, "30 ليرة تركية", 30, "TRY");
     value_is("ثلاثة آلاف دولار أميركي", NER_RULE_MONEY, "ثلاثة آلاف دولار أميركي", 3000, "USD");
     value_is("مليونين و500 ألف دولار", NER_RULE_MONEY, "مليونين و500 ألف دولار", 2.5e6, "USD");
@@ -222,6 +225,10 @@ Test(rules, quantity)
     value_is("نحو ألفين من", NER_RULE_QUANTITY, "ألفين", 2000, "");
     value_is("مليون وثلاثة أشخاص", NER_RULE_QUANTITY, "مليون", 1e6, "");
     value_is("مليون وخمسمئة ألف", NER_RULE_QUANTITY, "مليون وخمسمئة ألف", 1.5e6, "");
+    value_is("نحو نصف مليون لاجئ", NER_RULE_QUANTITY, "نصف مليون", 5e5, "");
+    value_is("بلغت مليار ونصف", NER_RULE_QUANTITY, "مليار ونصف", 1.5e9, "");
+    value_is("ثلاثة ملايين ونصف وخمسة", NER_RULE_QUANTITY, "ثلاثة ملايين ونصف", 3.5e6, "");
+    cr_assert_eq(count("نصف الطريق وربع الساعة"), 0);
     cr_assert_eq(count("عشرات القتلى وآلاف النازحين وملايين الدولارات"), 0);
     cr_assert_eq(count("قتل 500 مقاتل و ثلاثة مدنيين"), 0);
 }
