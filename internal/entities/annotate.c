@@ -229,10 +229,9 @@ int ner_annotate(const ner_resources *r, const char *title, size_t title_len, co
     ann_spans sp = {0};
     int rc = NI_OK;
     for (int k = 0; k < 2 && !rc; k++) rc = ann_field_spans(r, &f[k], &sp, errstr, errlen);
-    if (!rc) {
-        ann_corefer(f, &sp);
-        rc = ann_assign_ids(f, &sp, errstr, errlen);
-    }
+    if (!rc && (rc = ann_corefer(f, &sp)))
+        ni_err_set(errstr, errlen, rc, "entities: out of memory");
+    if (!rc) rc = ann_assign_ids(f, &sp, errstr, errlen);
     if (!rc && (rc = build(f, &sp, lang, out)))
         ni_err_set(errstr, errlen, rc, "entities: out of memory");
     ann_spans_free(&sp);

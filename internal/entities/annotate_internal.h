@@ -58,8 +58,9 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
                     size_t errlen);
 
 /* ann_corefer: links later partial person mentions (a surname after the full name) to the full
- * name across both fields, unless the previous word says the mention is a place. */
-void ann_corefer(const ann_field *fields, ann_spans *s);
+ * name across both fields, unless the previous word says the mention is a place. The spans are
+ * in text order, title first. NI_OK or NI_ERR_NOMEM. */
+int ann_corefer(const ann_field *fields, ann_spans *s);
 
 /* ann_assign_ids: every kept span's id (KB id, the linked span's id, or type + XXH3 of the
  * normalized name / rule value). NI_OK or NI_ERR_NOMEM. */

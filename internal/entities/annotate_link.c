@@ -61,46 +61,67 @@ static int part_of(const ann_field *fields, const ann_span *s, const ann_span *f
     return suffix || prefix;
 }
 
-/* full_name_for: the full person name s is part of: the nearest one before it, else the first
- * after it; ANN_NO_LINK when none. */
-static size_t full_name_for(const ann_field *fields, const ann_spans *sp, size_t i)
+#define COREF_SCAN 256 /* full names looked at on each side of a mention, at most */
+
+/* full_name_for: the full person name (an index of sp among full[0..nf), which are in text
+ * order) s is part of: the nearest one before it, else the first after it; ANN_NO_LINK when
+ * none. */
+static size_t full_name_for(const ann_field *fields, const ann_spans *sp, const size_t *full,
+                            size_t nf, size_t i)
 {
-    size_t after = ANN_NO_LINK;
-    for (size_t j = sp->n; j-- > 0;) {
-        const ann_span *f = &sp->v[j];
-        if (j == i || f->drop || !is_per(f->type) || f->src == ANN_RULE) continue;
-        if (!part_of(fields, &sp->v[i], f)) continue;
-        if (j < i) return j;
-        after = j;
+    size_t lo = 0, hi = nf; /* first full name at or after i */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (full[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return after;
+    for (size_t k = lo, seen = 0; k-- > 0 && seen < COREF_SCAN; seen++)
+        if (part_of(fields, &sp->v[i], &sp->v[full[k]])) return full[k];
+    for (size_t k = lo, seen = 0; k < nf && seen < COREF_SCAN; k++, seen++)
+        if (full[k] != i && part_of(fields, &sp->v[i], &sp->v[full[k]])) return full[k];
+    return ANN_NO_LINK;
 }
 
-void ann_corefer(const ann_field *fields, ann_spans *sp)
+/* link_one: links span i to the full name j when the context allows it. */
+static void link_one(const ann_field *fields, ann_spans *sp, size_t i, size_t j)
 {
-    for (size_t i = 0; i < sp->n; i++) {
-        ann_span *s = &sp->v[i];
-        if (s->drop || s->src == ANN_RULE) continue;
-        size_t j = full_name_for(fields, sp, i);
-        if (j == ANN_NO_LINK) continue;
-        const ann_span *full = &sp->v[j];
-        if (s->kb && s->kb == full->kb) continue;
-        const ner_token *tok = &fields[s->field].toks.v[s->t0];
-        const char *prev = s->t0 ? fields[s->field].toks.v[s->t0 - 1].norm : NULL;
-        if (IN(prev, place_words)) {
-            if (is_per(s->type) && !s->kb) s->type = "LOC";
-            continue;
-        }
-        int person =
-            is_per(s->type) || IN(prev, person_words) ||
-            (ntok(s) == 1 && !(tok->prefixes & (NER_CLITIC_BI | NER_CLITIC_LI | NER_CLITIC_KA)) &&
-             !IN(prev, place_preps));
-        if (!person) continue;
-        s->link = j;
-        s->type = full->type;
-        s->kb = full->kb;
-        s->src = full->src;
+    ann_span *s = &sp->v[i];
+    const ann_span *full = &sp->v[j];
+    if (s->kb && s->kb == full->kb) return;
+    const ner_token *tok = &fields[s->field].toks.v[s->t0];
+    const char *prev = s->t0 ? fields[s->field].toks.v[s->t0 - 1].norm : NULL;
+    if (IN(prev, place_words)) {
+        if (is_per(s->type) && !s->kb) s->type = "LOC";
+        return;
     }
+    int person =
+        is_per(s->type) || IN(prev, person_words) ||
+        (ntok(s) == 1 && !(tok->prefixes & (NER_CLITIC_BI | NER_CLITIC_LI | NER_CLITIC_KA)) &&
+         !IN(prev, place_preps));
+    if (!person) return;
+    s->link = j;
+    s->type = full->type;
+    s->kb = full->kb;
+    s->src = full->src;
+}
+
+int ann_corefer(const ann_field *fields, ann_spans *sp)
+{
+    size_t *full = malloc((sp->n + 1) * sizeof *full), nf = 0;
+    if (!full) return NI_ERR_NOMEM;
+    for (size_t j = 0; j < sp->n; j++) /* spans are in text order, title first */
+        if (!sp->v[j].drop && sp->v[j].src != ANN_RULE && is_per(sp->v[j].type) &&
+            ntok(&sp->v[j]) >= 2)
+            full[nf++] = j;
+    for (size_t i = 0; nf && i < sp->n; i++) {
+        if (sp->v[i].drop || sp->v[i].src == ANN_RULE) continue;
+        size_t j = full_name_for(fields, sp, full, nf, i);
+        if (j != ANN_NO_LINK) link_one(fields, sp, i, j);
+    }
+    free(full);
+    return NI_OK;
 }
 
 char *ann_span_norm(const ann_field *f, const ann_span *sp)

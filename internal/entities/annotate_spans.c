@@ -406,6 +406,48 @@ static int model_spans(const ann_field *f, const field_work *w, ann_spans *kb, a
     return rc;
 }
 
+/* overlaps: code point spans a and b share a character. */
+static int overlaps(const ann_span *a, const ann_span *b)
+{
+    return a->start < b->end && b->start < a->end;
+}
+
+/* rule_spans: the rule matches of the field as spans; a KB match overlapping one wins unless the
+ * rule's span holds it and is longer; model spans overlapping one are dropped. */
+static int rule_spans(const ann_field *f, ann_spans *kb, ann_spans *model, ann_spans *rules,
+                      char *errstr, size_t errlen)
+{
+    ner_rule_match *rm = NULL;
+    size_t n = 0;
+    int rc = ner_rules_find(f->text, f->len, &rm, &n, errstr, errlen);
+    for (size_t i = 0; !rc && i < n; i++) {
+        ann_span sp = {.field = f->field,
+                       .start = rm[i].start,
+                       .end = rm[i].end,
+                       .b0 = rm[i].byte_start,
+                       .b1 = rm[i].byte_end,
+                       .type = ann_type_static(ner_rule_type_name(rm[i].type)),
+                       .src = ANN_RULE,
+                       .rule = rm[i],
+                       .link = ANN_NO_LINK};
+        for (size_t k = 0; k < kb->n && !sp.drop; k++) {
+            ann_span *m = &kb->v[k];
+            if (!m->drop && overlaps(m, &sp)) {
+                if (sp.start <= m->start && sp.end >= m->end &&
+                    sp.end - sp.start > m->end - m->start)
+                    m->drop = 1;
+                else
+                    sp.drop = 1;
+            }
+        }
+        for (size_t k = 0; k < model->n && !sp.drop; k++)
+            if (overlaps(&model->v[k], &sp)) model->v[k].drop = 1;
+        if (!sp.drop) rc = push(rules, &sp);
+    }
+    free(rm);
+    return rc;
+}
+
 static int cmp_span(const void *a, const void *b)
 {
     const ann_span *x = a, *y = b;
@@ -419,7 +461,7 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
                     size_t errlen)
 {
     field_work w = {0};
-    ann_spans kb = {0}, model = {0};
+    ann_spans kb = {0}, model = {0}, rules = {0};
     size_t n0 = out->n;
     int rc = ner_tokenize(f->text, f->len, &f->toks, errstr, errlen);
     if (!rc && f->toks.n) rc = tag_field(r, f, &w, errstr, errlen);
@@ -428,14 +470,18 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
         rc = push(&kb, &sp);
     }
     if (!rc) rc = model_spans(f, &w, &kb, &model);
+    if (!rc && f->len) rc = rule_spans(f, &kb, &model, &rules, errstr, errlen);
     for (size_t k = 0; !rc && k < kb.n; k++)
         if (!kb.v[k].drop) rc = push(out, &kb.v[k]);
-    for (size_t k = 0; !rc && k < model.n; k++) rc = push(out, &model.v[k]);
+    for (size_t k = 0; !rc && k < model.n; k++)
+        if (!model.v[k].drop) rc = push(out, &model.v[k]);
+    for (size_t k = 0; !rc && k < rules.n; k++) rc = push(out, &rules.v[k]);
     if (rc == NI_ERR_NOMEM) ni_err_set(errstr, errlen, rc, "entities: out of memory");
     if (!rc) qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_span);
     field_work_free(&w);
     free(kb.v);
     free(model.v);
+    free(rules.v);
     return rc;
 }
 

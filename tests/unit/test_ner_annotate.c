@@ -48,6 +48,14 @@ static const ner_entity *with_mention(const ner_entities *e, const char *s)
     return NULL;
 }
 
+/* find_id: the entity with this id, or NULL. */
+static const ner_entity *find_id(const ner_entities *e, const char *id)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (!strcmp(e->v[i].id, id)) return &e->v[i];
+    return NULL;
+}
+
 /* slice: code points [start, end) of s, as a fresh string. */
 static char *slice(const char *s, size_t start, size_t end)
 {
@@ -105,4 +113,221 @@ Test(ner_annotate, empty_fields)
     e = annotate("", "");
     cr_assert_eq(e.n, 0);
     ner_entities_free(&e);
+}
+
+/* named: entities of type PER, ORG, LOC or MISC. */
+static size_t named(const ner_entities *e)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const char *t = e->v[i].type;
+        n += !strcmp(t, "PER") || !strcmp(t, "ORG") || !strcmp(t, "LOC") || !strcmp(t, "MISC");
+    }
+    return n;
+}
+
+/* My own sentences: a spokesman, a commander named after a town, the town, an amount. */
+static const char *const story_title = "مسؤول يتحدث عن الأزمة";
+static const char *const story_body =
+    "صرح المتحدث باسم الحكومة سامر الخطيب للصحفيين في العاصمة بأن المفاوضات مستمرة. وأضاف "
+    "الخطيب أن الوفد سيعود الأسبوع المقبل.\n\nوقال القيادي في المجلس المحلي حقي كوباني إن القصف "
+    "طال أطراف مدينة كوباني أمس. وأكد كوباني أن الأهالي غادروا منازلهم.\n\nوأعلنت الوزارة "
+    "تخصيص 25 مليون دولار لإعادة الإعمار.";
+
+Test(ner_annotate, town_and_person_named_after_it)
+{
+    ner_entities e = annotate(story_title, story_body);
+    const ner_entity *per = with_mention(&e, "حقي كوباني");
+    const ner_entity *loc = with_mention(&e, "مدينة كوباني");
+    cr_assert_not_null(per);
+    cr_assert_not_null(loc);
+    cr_assert_str_eq(per->type, "PER");
+    cr_assert_str_eq(loc->type, "LOC");
+    cr_assert_str_eq(loc->id, "kb:kobani");
+    cr_assert_neq(per, loc);
+    /* the later bare surname after a verb of saying is the person */
+    cr_assert_eq(per->nmentions, 2);
+    cr_assert_str_eq(per->mentions[1].text, "كوباني");
+    cr_assert_eq(loc->nmentions, 1);
+    check_offsets(&e, story_title, story_body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, surname_links_to_full_name)
+{
+    ner_entities e = annotate(story_title, story_body);
+    const ner_entity *x = with_mention(&e, "سامر الخطيب");
+    cr_assert_not_null(x);
+    cr_assert_str_eq(x->type, "PER");
+    cr_assert_str_eq(x->source, "model");
+    cr_assert_str_eq(x->name, "سامر الخطيب");
+    cr_assert_eq(x->nmentions, 2);
+    cr_assert_str_eq(x->mentions[1].text, "الخطيب");
+    cr_assert_gt(x->mentions[1].start, x->mentions[0].end);
+    cr_assert_not_null(strstr(x->sentence, "سامر الخطيب"));
+    cr_assert_null(strstr(x->sentence, "الوفد"), "sentence: %s", x->sentence);
+    ner_entities_free(&e);
+}
+
+/* is_hashed_id: "<prefix><16 lowercase hex digits>". */
+static int is_hashed_id(const char *id, const char *prefix)
+{
+    size_t p = strlen(prefix);
+    if (strncmp(id, prefix, p) || strlen(id) != p + 16) return 0;
+    return strspn(id + p, "0123456789abcdef") == 16;
+}
+
+Test(ner_annotate, unknown_person_gets_deterministic_id)
+{
+    ner_entities a = annotate(story_title, story_body), b = annotate(story_title, story_body);
+    const ner_entity *x = with_mention(&a, "سامر الخطيب"), *y = with_mention(&b, "سامر الخطيب");
+    cr_assert_not_null(x);
+    cr_assert_not_null(y);
+    cr_assert(is_hashed_id(x->id, "per:"), "id %s", x->id);
+    cr_assert_str_eq(x->id, y->id);
+    const ner_entity *z = with_mention(&a, "حقي كوباني");
+    cr_assert_not_null(z);
+    cr_assert(is_hashed_id(z->id, "per:"), "id %s", z->id);
+    cr_assert_str_neq(x->id, z->id);
+    ner_entities_free(&a);
+    ner_entities_free(&b);
+}
+
+Test(ner_annotate, money_rule_carries_value)
+{
+    ner_entities e = annotate(story_title, story_body);
+    const ner_entity *m = with_mention(&e, "25 مليون دولار");
+    cr_assert_not_null(m);
+    cr_assert_str_eq(m->type, "MONEY");
+    cr_assert_str_eq(m->source, "rule");
+    cr_assert(m->has_number);
+    cr_assert_float_eq(m->number, 25000000.0, 1e-6);
+    cr_assert_str_eq(m->unit, "USD");
+    cr_assert(is_hashed_id(m->id, "money:"), "id %s", m->id);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, salience_orders_entities)
+{
+    const char *title = "قسد تعلن السيطرة على قرية جديدة";
+    const char *body = "قالت قوات سوريا الديمقراطية إن مقاتليها دخلوا القرية قرب منبج. وأكد بيان "
+                       "قسد أن الهجوم انتهى.\n\nوزار وفد من قسد مدينة الرقة بعد أسبوع.";
+    ner_entities e = annotate(title, body);
+    cr_assert_geq(e.n, 3);
+    cr_assert_str_eq(e.v[0].id, "kb:syrian-democratic-forces");
+    cr_assert_float_eq(e.v[0].salience, 1.0, 1e-9); /* title + first paragraph + most mentions */
+    for (size_t i = 0; i < e.n; i++) {
+        cr_assert(e.v[i].salience >= 0 && e.v[i].salience <= 1);
+        if (i) cr_assert_geq(e.v[i - 1].salience, e.v[i].salience);
+    }
+    const ner_entity *manbij = find_id(&e, "kb:manbij"), *raqqa = find_id(&e, "kb:raqqa");
+    cr_assert_not_null(manbij);
+    cr_assert_not_null(raqqa);
+    cr_assert_gt(manbij->salience, raqqa->salience); /* first paragraph */
+    check_offsets(&e, title, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, no_letters)
+{
+    const char *body = "123 456 !!! ... ٣٤٥ ،،، -- ** 2020 / 7.5";
+    ner_entities e = annotate("؟؟ 42 ...", body);
+    cr_assert_eq(named(&e), 0);
+    check_offsets(&e, "؟؟ 42 ...", body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, long_paragraph)
+{
+    static const char unit[] = "زار الوفد منبج "; /* 3 words */
+    size_t reps = 34000, ul = strlen(unit);       /* 102,000 words, no full stop */
+    char *body = malloc(reps * ul + 1);
+    cr_assert_not_null(body);
+    for (size_t i = 0; i < reps; i++) memcpy(body + i * ul, unit, ul);
+    body[reps * ul] = '\0';
+    ner_entities e = annotate("", body);
+    const ner_entity *m = find_id(&e, "kb:manbij");
+    cr_assert_not_null(m);
+    cr_assert_eq(m->nmentions, reps);
+    cr_assert_leq(strlen(m->sentence), 400);
+    cr_assert_not_null(strstr(m->sentence, "منبج"));
+    cr_assert_leq(e.n, 10); /* the repeated verb and noun are no names */
+    ner_entities_free(&e);
+    free(body);
+}
+
+Test(ner_annotate, mixed_scripts)
+{
+    const char *title = "Reuters: قوات سوريا الديمقراطية تنتشر قرب 東京 и Москва";
+    const char *body = "نقلت وكالة رويترز أن قسد دخلت دير الزور. The SDF said Syria was calm. "
+                       "北京 said nothing.";
+    ner_entities e = annotate(title, body);
+    const ner_entity *sdf = find_id(&e, "kb:syrian-democratic-forces");
+    cr_assert_not_null(sdf);
+    cr_assert_eq(sdf->nmentions, 3);
+    cr_assert_not_null(find_id(&e, "SY"));
+    cr_assert_not_null(find_id(&e, "kb:deir-ez-zor"));
+    check_offsets(&e, title, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, invisible_characters_inside_names)
+{
+    /* ZWNJ inside سوريا, RLE/PDF around قسد, ZWSP inside دير */
+    const char *title = "قوات سو\u200cريا الديمقراطية تنتشر";
+    const char *body = "قال مصدر إن \u202bقسد\u202c دخلت د\u200bير الزور أمس.";
+    ner_entities e = annotate(title, body);
+    const ner_entity *sdf = find_id(&e, "kb:syrian-democratic-forces");
+    cr_assert_not_null(sdf);
+    cr_assert_eq(sdf->nmentions, 2);
+    cr_assert_str_eq(sdf->mentions[0].text, "قوات سو\u200cريا الديمقراطية");
+    cr_assert_eq(sdf->mentions[1].start, 13); /* after the RLE at code point 12 */
+    const ner_entity *dz = find_id(&e, "kb:deir-ez-zor");
+    cr_assert_not_null(dz);
+    cr_assert_str_eq(dz->mentions[0].text, "د\u200bير الزور");
+    check_offsets(&e, title, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, invalid_utf8_is_a_clear_error)
+{
+    const char body[] = "قالت قسد \xff\xfe إن";
+    ner_entities e = {(ner_entity *)1, 7};
+    char err[256] = "";
+    int rc = ner_annotate(res, "ok", 2, body, sizeof body - 1, "ar", &e, err, sizeof err);
+    cr_assert_eq(rc, NI_ERR_CHARSET);
+    cr_assert_not_null(strstr(err, "UTF-8"), "%s", err);
+    cr_assert_not_null(strstr(err, "body"), "%s", err);
+    cr_assert_null(e.v);
+    cr_assert_eq(e.n, 0);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, english_article_names)
+{
+    const char *body = "The SDF said Syria was calm.";
+    ner_entities e;
+    char err[256] = "";
+    cr_assert_eq(ner_annotate(res, NULL, 0, body, strlen(body), "en", &e, err, sizeof err), NI_OK);
+    const ner_entity *sy = find_id(&e, "SY");
+    cr_assert_not_null(sy);
+    cr_assert_str_eq(sy->name, sy->name_en);
+    cr_assert_str_eq(sy->name_en, "Syria");
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, resources_refcount)
+{
+    ner_resources *r2 = ner_resources_ref(res);
+    cr_assert_eq(r2, res);
+    ner_resources_unref(r2); /* res still usable */
+    cr_assert_not_null(ner_resources_model(res));
+    cr_assert_not_null(ner_resources_kb(res));
+    cr_assert_str_eq(ner_field_name(NER_FIELD_TITLE), "title");
+    cr_assert_str_eq(ner_field_name(NER_FIELD_BODY), "body");
+    ner_resources_unref(NULL);
+    char err[512] = "";
+    cr_assert_null(ner_resources_load("/nonexistent/model", support_path("data/kb/entities.tsv"),
+                                      err, sizeof err));
+    cr_assert_not_null(strstr(err, "/nonexistent/model"), "%s", err);
 }
