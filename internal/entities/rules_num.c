@@ -85,7 +85,17 @@ typedef struct phrase {
     size_t end;
 } phrase;
 
-enum { L_NONE, L_DIGIT, L_UNIT, L_TEN, L_HUND, L_SCALE, L_FRAC };
+enum { L_NONE, L_DIGIT, L_UNIT, L_TEN, L_HUND, L_SCALE, L_FRAC, L_DONE };
+
+/* half_scale: after "مليون ونصف" ending at p, the end of a repeated "مليون"/"المليون". */
+static size_t half_scale(const rules_text *t, size_t p, double scale)
+{
+    size_t q = rules_skip_sp(t, p, 1), we = rules_word_end(t, q), a;
+    if (q == p || we == q) return p;
+    size_t s = we > q + 2 && t->cp[q] == 0x627 && t->cp[q + 1] == 0x644 ? q + 2 : q;
+    const rules_word *w = rules_word_find(t, s, we, RW_BIT(RW_SCALE), 0, &a);
+    return w && w->v == scale ? we : p;
+}
 
 /* joiner: after a phrase item ending at p, the start of the next one joined by "و" (attached or
  * alone) in *q; else *q is p after spaces. Returns whether "و" joined. */
@@ -105,6 +115,7 @@ static int word_item(const rules_word *w, int items, int joined, int *last, doub
                      double *total)
 {
     int k = w->kind;
+    if (*last == L_DONE) return 0;
     if (k == RW_FRAC) {
         if (items) return 0;
         *group = w->v, *last = L_FRAC;
@@ -161,9 +172,10 @@ static int phrase_at(const rules_text *t, size_t p, phrase *ph)
         }
         size_t we = rules_word_end(t, q), a;
         const rules_word *w = we > q ? rules_word_find(t, q, we, NUMBER_MASK, 0, &a) : NULL;
-        if (w && w->kind == RW_FRAC && joined && last == L_SCALE) { /* مليار ونصف */
+        if (w && w->kind == RW_FRAC && joined && last == L_SCALE) {
             total += w->v * last_scale;
-            ck_total = total, ck_end = end = we, last = L_FRAC;
+            ck_total = total, ck_end = end = half_scale(t, we, last_scale);
+            last = L_DONE;
             items++;
             continue;
         }

@@ -361,6 +361,16 @@ typedef struct wkey {
 
 static wkey index_[NWORDS];
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+/* The kinds of the table words by first folded letter (ASCII, then U+0620..U+064F). */
+static unsigned first_kinds[128 + 48];
+
+/* first_slot: c's index in first_kinds, -1 when no table word can start with it. */
+static int first_slot(UChar32 c)
+{
+    if (c >= 0 && c < 128) return (int)c;
+    if (c >= 0x620 && c <= 0x64F) return 128 + (int)(c - 0x620);
+    return -1;
+}
 
 /* fold: the lookup form of c (Arabic letter variants merged, Latin lower-cased); 0 to skip. */
 static UChar32 fold(UChar32 c)
@@ -416,6 +426,8 @@ static void index_build(void)
             UChar32 f = c < 0 ? 0 : fold(c);
             if (f) k->k[k->n++] = f;
         }
+        int slot = first_slot(k->k[0]);
+        if (slot >= 0) first_kinds[slot] |= RW_BIT(words[i].kind);
     }
     qsort(index_, NWORDS, sizeof index_[0], wkey_cmp);
 }
@@ -492,6 +504,8 @@ const rules_word *rules_word_find(const rules_text *t, size_t i, size_t end, uns
     }
     for (int s = 0; s <= (clitics ? 2 : 0) && s < n; s++) {
         if (s > 0 && !rules_is_clitic(k[s - 1])) break;
+        int slot = first_slot(k[s]);
+        if (slot < 0 || !(first_kinds[slot] & mask)) continue;
         const rules_word *e = find_key(k + s, n - s, mask, t->cp[pos[s]]);
         if (e) {
             *at = pos[s];

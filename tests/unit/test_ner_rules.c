@@ -228,6 +228,8 @@ Test(rules, quantity)
     value_is("نحو نصف مليون لاجئ", NER_RULE_QUANTITY, "نصف مليون", 5e5, "");
     value_is("بلغت مليار ونصف", NER_RULE_QUANTITY, "مليار ونصف", 1.5e9, "");
     value_is("ثلاثة ملايين ونصف وخمسة", NER_RULE_QUANTITY, "ثلاثة ملايين ونصف", 3.5e6, "");
+    value_is("خمسة ملايين ونصف مليون نسمة", NER_RULE_QUANTITY, "خمسة ملايين ونصف مليون", 5.5e6, "");
+    value_is("مليون ونصف المليون دولار", NER_RULE_MONEY, "مليون ونصف المليون دولار", 1.5e6, "USD");
     cr_assert_eq(count("نصف الطريق وربع الساعة"), 0);
     cr_assert_eq(count("عشرات القتلى وآلاف النازحين وملايين الدولارات"), 0);
     cr_assert_eq(count("قتل 500 مقاتل و ثلاثة مدنيين"), 0);
