@@ -2,9 +2,13 @@
  * `news-ingest run` through the embedded (mock) broker, next to a pass-through copy loop on the
  * same broker in the same run. Not a test: it prints figures.
  * Usage: news-ingest-worker-bench [SHARED_DIR] [-n MESSAGES] [-l LATENCY_MESSAGES] [-r RATE]
- *        [-X PROP=VALUE]... (defaults ../shared, 12000, 3000, 1000/s or half the measured worker
- *        rate when lower; each -X goes to the worker's command line as -X PROP=VALUE). */
+ *        [-t THREADS] [-X PROP=VALUE]... (defaults ../shared, 12000, 3000, 1000/s or half the
+ *        measured worker rate when lower, online CPUs at most 16; THREADS goes to the worker as
+ *        --threads, each -X as -X PROP=VALUE). The worker and the pipeline alone both annotate
+ *        entities with the committed model and KB (models/, data/kb/ above the executable's
+ *        directory). */
 #include "config/config.h"
+#include "entities/entities.h"
 #include "kafka/kafka.h"
 #include "pipeline/pipeline.h"
 
@@ -75,7 +79,9 @@ typedef struct bench {
     long hwm_kb, rss_kb; /* worker VmHWM, VmRSS */
     double drain_s;
     cpu_use copy_cpu[COPY_PASSES], worker_cpu; /* over the measured intervals */
-    double threads[3]; /* worker CPU by thread kind at the end of the catch-up */
+    double threads[4]; /* worker CPU by thread kind at the end of the catch-up */
+    int nthreads;      /* the worker's --threads */
+    double events;     /* entity events delivered by the worker in the catch-up */
     char *x[MAX_X];    /* -X properties for the worker */
     int nx;
     int worker_status;
@@ -212,11 +218,14 @@ static int worker_start(bench *b, int port)
 {
     char listen[64];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-    char *argv[16 + 2 * MAX_X] = {b->bin,          "run",     "--brokers",
+    char threads[16];
+    snprintf(threads, sizeof threads, "%d", b->nthreads);
+    char *argv[18 + 2 * MAX_X] = {b->bin,          "run",     "--brokers",
                                   b->brokers,      "--group", "bench-worker",
                                   "--http-listen", listen,    "--log-level",
-                                  "warn",          "-X",      "consumer.session.timeout.ms=6000"};
-    int argc = 12;
+                                  "warn",          "-X",      "consumer.session.timeout.ms=6000",
+                                  "--threads",     threads};
+    int argc = 14;
     for (int i = 0; i < b->nx; i++) argv[argc++] = "-X", argv[argc++] = b->x[i];
     worker_pid = spawn(argv, 0);
     return worker_pid > 0 ? 0 : -1;
@@ -246,13 +255,13 @@ static double cpu_s(pid_t pid)
 }
 
 /* threads_cpu: the CPU seconds pid's threads have used so far: [0] its main thread, [1]
- * librdkafka's ("rdk:*"), [2] the others (HTTP). */
-static void threads_cpu(pid_t pid, double out[3])
+ * librdkafka's ("rdk:*"), [2] the pipeline threads ("ni:pipe*"), [3] the others (HTTP). */
+static void threads_cpu(pid_t pid, double out[4])
 {
     char path[64], comm[64];
     snprintf(path, sizeof path, "/proc/%d/task/*/comm", (int)pid);
     glob_t g;
-    out[0] = out[1] = out[2] = 0;
+    out[0] = out[1] = out[2] = out[3] = 0;
     if (glob(path, 0, NULL, &g)) return;
     for (size_t i = 0; i < g.gl_pathc; i++) {
         FILE *f = fopen(g.gl_pathv[i], "r");
@@ -261,7 +270,11 @@ static void threads_cpu(pid_t pid, double out[3])
         pid_t tid = (pid_t)atol(g.gl_pathv[i] + strlen(path) - strlen("*/comm"));
         strcpy(g.gl_pathv[i] + strlen(g.gl_pathv[i]) - strlen("comm"), "stat");
         double t = ok ? stat_cpu_s(g.gl_pathv[i]) : -1;
-        if (t > 0) out[tid == pid ? 0 : !strncmp(comm, "rdk:", 4) ? 1 : 2] += t;
+        int kind = tid == pid                     ? 0
+                   : !strncmp(comm, "rdk:", 4)    ? 1
+                   : !strncmp(comm, "ni:pipe", 7) ? 2
+                                                  : 3;
+        if (t > 0) out[kind] += t;
     }
     globfree(&g);
 }
@@ -539,14 +552,27 @@ static int copy_median(const bench *b)
 
 /* ---- the pipeline alone ---------------------------------------------------------------------- */
 
-/* pipeline_alone: the same N pages through pipeline_process in this process (no Kafka), the
- * ceiling of one worker pipeline thread; 0 or -1. */
+/* ner_load: the committed model and KB (relative to the executable's directory's parent). */
+static ner_resources *ner_load(const bench *b, char *err, size_t errlen)
+{
+    char dir[PATH_MAX], model[PATH_MAX + 32], kb[PATH_MAX + 32];
+    snprintf(dir, sizeof dir, "%s", b->bin);
+    snprintf(model, sizeof model, "%s/../models/ner-ar.model", dirname(dir));
+    snprintf(kb, sizeof kb, "%s/../data/kb/entities.tsv", dir);
+    return ner_resources_load(model, kb, err, errlen);
+}
+
+/* pipeline_alone: the same N pages through pipeline_process in this process (no Kafka), with
+ * entities and their events as the worker runs them: the ceiling of one worker pipeline
+ * thread; 0 or -1. */
 static int pipeline_alone(bench *b)
 {
-    char err[256], url[96];
+    char err[512], url[96];
     pipeline *p = pipeline_create(err, sizeof err);
-    if (!p) {
+    ner_resources *ner = p ? ner_load(b, err, sizeof err) : NULL;
+    if (!ner) {
         fprintf(stderr, "worker-bench: pipeline: %s\n", err);
+        pipeline_destroy(p);
         return -1;
     }
     int rc = 0;
@@ -556,7 +582,8 @@ static int pipeline_alone(bench *b)
     for (long i = 0; i < b->n && !rc; i++) {
         size_t k = (size_t)i % b->s.n;
         snprintf(url, sizeof url, "https://bench.example/%ld", i);
-        pipeline_input in = {b->s.data[k], b->s.len[k], {PAGE_TYPE_TEXT, NULL, 0}, url, NULL, NULL, NULL, 0};
+        pipeline_input in = {
+            b->s.data[k], b->s.len[k], {PAGE_TYPE_TEXT, NULL, 0}, url, NULL, NULL, ner, 1};
         pipeline_output out;
         pipeline_error perr;
         rc = pipeline_process(p, &in, &out, &perr);
@@ -569,6 +596,7 @@ static int pipeline_alone(bench *b)
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
     b->pipe_cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
     pipeline_destroy(p);
+    ner_resources_unref(ner);
     return rc ? -1 : 0;
 }
 
@@ -607,7 +635,7 @@ static double metric_sum(const char *body, const char *prefix)
 
 /* The counters the catch-up watches. */
 typedef struct counters {
-    double consumed, articles, dlq;
+    double consumed, articles, dlq, events;
 } counters;
 
 /* scrape: one GET /metrics; 0 with *c, -1 when the worker does not answer (yet). */
@@ -620,6 +648,7 @@ static int scrape(CURL *curl, counters *c)
         c->consumed = metric_sum(t.p, "news_ingest_messages_consumed_total{topic=\"" INPUT_TOPIC);
         c->articles = metric_sum(t.p, "news_ingest_records_produced_total{topic=\"" OUTPUT_TOPIC);
         c->dlq = metric_sum(t.p, "news_ingest_records_produced_total{topic=\"" DLQ_TOPIC);
+        c->events = metric_sum(t.p, "news_ingest_records_produced_total{topic=\"entities");
     }
     free(t.p);
     return rc;
@@ -650,12 +679,13 @@ static void catch_up_done(bench *b, const marks *k, const counters *c, double no
     threads_cpu(worker_pid, b->threads);
     b->articles = c->articles;
     b->dlq = c->dlq;
+    b->events = c->events;
 }
 
 /* catch_up: polls /metrics until articles + dead letters reach N; 0 or -1. */
 static int catch_up(bench *b, CURL *curl)
 {
-    counters c = {0}, prev = {-1, -1, -1};
+    counters c = {0}, prev = {-1, -1, -1, -1};
     marks k = {0};
     for (double seen = mono();; sleep_s(METRICS_POLL_MS / 1000.0)) {
         if (reap(worker_pid, 0) >= 0) {
@@ -874,9 +904,11 @@ static void report_rates(const bench *b, double *share)
            "(%.0f us/page) + broker %.2f s |\n",
            b->copy_cpu[med].client, b->copy_cpu[med].broker, b->worker_cpu.client,
            1e6 * b->worker_cpu.client / (double)b->n, b->worker_cpu.broker);
-    printf("| worker CPU by thread, since its start | main (consume, pipeline, produce) %.2f s "
-           "(%.0f us/page), librdkafka %.2f s, other %.2f s |\n",
-           b->threads[0], 1e6 * b->threads[0] / (double)b->n, b->threads[1], b->threads[2]);
+    printf("| worker CPU by thread, since its start | main (consume, offsets, delivery reports) "
+           "%.2f s (%.0f us/page), %d pipeline threads (pipeline, produce) %.2f s (%.0f us/page), "
+           "librdkafka %.2f s, other %.2f s |\n",
+           b->threads[0], 1e6 * b->threads[0] / (double)b->n, b->nthreads, b->threads[2],
+           1e6 * b->threads[2] / (double)b->n, b->threads[1], b->threads[3]);
     *share = 100.0 * work / copy;
 }
 
@@ -893,14 +925,17 @@ static void report(bench *b)
            "load average %s at start, %s at end\n\n| measure | value |\n|---|---|\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, b->load0, b->load1);
     report_rates(b, &share);
-    printf("| worker outputs | %.0f records, %.0f dead letters |\n", b->articles, b->dlq);
+    printf("| worker outputs | %.0f records, %.0f dead letters, %.0f entity events |\n",
+           b->articles, b->dlq, b->events);
     if (b->lat_got)
         printf("| latency at %.0f pages/s (%ld of %ld) | p50 %.0f ms, p99 %.0f ms, max %.0f ms |\n",
                b->rate, b->lat_got, b->lat_n, pct(b, 0.50), pct(b, 0.99), b->lat[b->lat_got - 1]);
     printf("| worker RSS | peak %.1f MB, steady %.1f MB |\n", (double)b->hwm_kb / 1024.0,
            (double)b->rss_kb / 1024.0);
     printf("| worker SIGTERM | exit %d, drained in %.2f s |\n", b->worker_status, b->drain_s);
-    printf("\nworker: news-ingest run, default settings plus consumer.session.timeout.ms=6000");
+    printf("\nworker: news-ingest run --threads %d, default settings plus "
+           "consumer.session.timeout.ms=6000",
+           b->nthreads);
     for (int i = 0; i < b->nx; i++) printf(", %s", b->x[i]);
     printf("\npass-through: same client settings (kafka_conf_new), value/key/headers copied to the "
            "same partition, offsets stored after delivery\nlatency: send time in the url (ms), "
@@ -917,7 +952,7 @@ static int options(bench *b, int argc, char **argv)
 {
     int c;
     while (optind < argc) {
-        if ((c = getopt(argc, argv, "n:l:r:X:h")) == -1) {
+        if ((c = getopt(argc, argv, "n:l:r:t:X:h")) == -1) {
             b->shared = argv[optind++];
             continue;
         }
@@ -927,12 +962,18 @@ static int options(bench *b, int argc, char **argv)
             b->lat_n = atol(optarg);
         else if (c == 'r')
             b->rate = atof(optarg);
+        else if (c == 't')
+            b->nthreads = atoi(optarg);
         else if (c == 'X' && b->nx < MAX_X)
             b->x[b->nx++] = optarg;
         else
             return -1;
     }
-    return b->n > 0 && b->lat_n > 0 && b->rate >= 0 ? 0 : -1;
+    if (!b->nthreads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        b->nthreads = n < 1 ? 1 : n > 16 ? 16 : (int)n;
+    }
+    return b->n > 0 && b->lat_n > 0 && b->rate >= 0 && b->nthreads > 0 ? 0 : -1;
 }
 
 /* locate: the news-ingest executable in this executable's directory. */
@@ -988,8 +1029,9 @@ int main(int argc, char **argv)
 {
     static bench b = {.shared = "../shared", .n = 12000, .lat_n = 3000};
     if (options(&b, argc, argv)) {
-        fprintf(stderr, "usage: news-ingest-worker-bench [SHARED_DIR] [-n MESSAGES] "
-                        "[-l LATENCY_MESSAGES] [-r RATE] [-X WORKER_PROPERTY=VALUE]...\n");
+        fprintf(stderr,
+                "usage: news-ingest-worker-bench [SHARED_DIR] [-n MESSAGES] "
+                "[-l LATENCY_MESSAGES] [-r RATE] [-t THREADS] [-X WORKER_PROPERTY=VALUE]...\n");
         return 2;
     }
     if (locate(&b) || seeds_load(&b)) {

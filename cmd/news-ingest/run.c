@@ -2,6 +2,7 @@
 #include "cmd.h"
 
 #include "config/config.h"
+#include "entities/entities.h"
 #include "http/http.h"
 #include "kafka/kafka.h"
 #include "kafka/worker.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 extern char **environ;
 
@@ -54,8 +56,9 @@ static kafka_embedded *embedded_start(config *cfg, char *errstr, size_t errlen)
 {
     const char *topics[] = {cfg->input_topic, cfg->output_topic, cfg->dlq_topic,
                             cfg->entities_topic};
+    size_t ntopics = cfg->entities_topic && *cfg->entities_topic ? 4 : 3;
     kafka_embedded *e = kafka_embedded_create(cfg->embedded_brokers, cfg->embedded_partitions,
-                                              topics, 4, errstr, errlen);
+                                              topics, ntopics, errstr, errlen);
     if (!e) return NULL;
     char *b = strdup(kafka_embedded_bootstraps(e));
     if (!b || embedded_props(cfg) ||
@@ -73,8 +76,33 @@ static kafka_embedded *embedded_start(config *cfg, char *errstr, size_t errlen)
     return e;
 }
 
+/* ner_load: the entity model and KB from --ner-model/--kb, else their default places
+ * (cmd_data_path); the chosen paths are kept in cfg so that a reload (SIGHUP) reads the same
+ * files. NULL with errstr naming the file (and line) when one is missing or malformed. */
+static ner_resources *ner_load(config *cfg, char *errstr, size_t errlen)
+{
+    if (!cfg->ner_model)
+        cfg->ner_model = strdup(cmd_data_path("NEWS_INGEST_NER_MODEL", CMD_NER_MODEL_REL));
+    if (!cfg->kb) cfg->kb = strdup(cmd_data_path("NEWS_INGEST_KB", CMD_KB_REL));
+    if (!cfg->ner_model || !cfg->kb) {
+        ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ner_resources *r = ner_resources_load(cfg->ner_model, cfg->kb, errstr, errlen);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    char ms[32];
+    snprintf(ms, sizeof ms, "%.0f",
+             (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    if (r)
+        log_info("entity model and knowledge base loaded", "model", cfg->ner_model, "kb", cfg->kb,
+                 "ms", ms);
+    return r;
+}
+
 /* serve: HTTP plus the worker loop until a signal; the process exit status. */
-static int serve(const config *cfg, metrics *m, health *h)
+static int serve(const config *cfg, ner_resources *ner, metrics *m, health *h)
 {
     char err[512] = "";
     http_server *http = http_server_create(cfg->http_listen, m, h, err, sizeof err);
@@ -85,14 +113,17 @@ static int serve(const config *cfg, metrics *m, health *h)
     char port[16];
     snprintf(port, sizeof port, "%d", http_server_port(http));
     log_info("http listening", "listen", cfg->http_listen, "port", port);
-    kafka_worker *w = kafka_worker_create(cfg, m, h, err, sizeof err);
+    kafka_worker *w = kafka_worker_create(cfg, ner, m, h, err, sizeof err);
     int status = 2;
     if (w) {
         volatile sig_atomic_t *flag = cmd_signals_install(); /* again: harmless */
+        char threads[16];
+        snprintf(threads, sizeof threads, "%d", cfg->threads);
         log_info("worker started", "input_topic", cfg->input_topic, "output_topic",
-                 cfg->output_topic, "dlq_topic", cfg->dlq_topic, "group", cfg->group, "worker",
-                 cfg->worker_id);
-        status = kafka_worker_run(w, flag, err, sizeof err) ? 1 : 0;
+                 cfg->output_topic, "dlq_topic", cfg->dlq_topic, "entities_topic",
+                 cfg->entities_topic, "group", cfg->group, "worker", cfg->worker_id, "threads",
+                 threads);
+        status = kafka_worker_run(w, flag, cmd_reload_install(), err, sizeof err) ? 1 : 0;
     }
     if (status) log_error("worker stopped with an error", "error", err);
     kafka_worker_destroy(w);
@@ -104,6 +135,7 @@ static int serve(const config *cfg, metrics *m, health *h)
 int cmd_run(int argc, char **argv)
 {
     cmd_signals_install(); /* before anything starts, so a early SIGTERM still drains */
+    cmd_reload_install();  /* an early SIGHUP must not end the process */
     config cfg;
     char err[512] = "";
     int rc = config_load(&cfg, argc, argv, environ, err, sizeof err);
@@ -111,21 +143,24 @@ int cmd_run(int argc, char **argv)
     log_level level = LOG_INFO;
     if (!rc) rc = log_level_parse(cfg.log_level, &level, err, sizeof err);
     if (!rc) rc = check_kafka(&cfg, err, sizeof err);
-    if (rc) {
+    if (!rc) log_level_set(level);
+    ner_resources *ner = rc ? NULL : ner_load(&cfg, err, sizeof err);
+    if (rc || !ner) {
         fprintf(stderr, PROG ": %s\n", err);
         config_free(&cfg);
         return 2;
     }
-    log_level_set(level);
     kafka_embedded *e = NULL;
     if (!strcmp(cfg.brokers, "embedded") && !(e = embedded_start(&cfg, err, sizeof err))) {
         log_error("embedded broker not started", "error", err);
+        ner_resources_unref(ner);
         config_free(&cfg);
         return 1;
     }
     metrics *m = metrics_create(NI_VERSION);
     health *h = health_create();
-    int status = m && h ? serve(&cfg, m, h) : 1;
+    int status = m && h ? serve(&cfg, ner, m, h) : 1;
+    ner_resources_unref(ner);
     health_destroy(h);
     metrics_destroy(m);
     kafka_embedded_destroy(e);

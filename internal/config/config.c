@@ -18,6 +18,9 @@
 #define ENV_PREFIX "NEWS_INGEST_"
 #define ENV_KAFKA "KAFKA_"
 #define FILE_MAX_BYTES (1u << 20)
+#define MAX_THREADS 64
+#define MAX_DEFAULT_THREADS 16
+#define MAX_DEFAULT_THREADS_S "16"
 
 typedef enum opt_type { OPT_STRING, OPT_INT, OPT_SIZE } opt_type;
 typedef int (*opt_check)(const char *value, char *errstr, size_t errlen);
@@ -74,6 +77,14 @@ static const opt_def opts[] = {
      "embedded broker only: partitions per topic"},
     {"stats-interval-ms", F(stats_interval_ms), OPT_INT, "5000", NULL, 0, INT_MAX, NULL, "MS",
      "librdkafka statistics interval (consumer lag metrics); 0 disables"},
+    {"threads", F(threads), OPT_INT, NULL, "online CPUs, at most " MAX_DEFAULT_THREADS_S, 1,
+     MAX_THREADS, NULL, "N", "pipeline threads (each runs its own pipeline; model and KB shared)"},
+    {"ner-model", F(ner_model), OPT_STRING, NULL,
+     "<exe dir>/../models/ner-ar.model, else ./models/ner-ar.model", 0, 0, NULL, "PATH",
+     "entity tagger model, loaded at start and again on SIGHUP"},
+    {"kb", F(kb), OPT_STRING, NULL,
+     "<exe dir>/../data/kb/entities.tsv, else ./data/kb/entities.tsv", 0, 0, NULL, "PATH",
+     "entity knowledge base (TSV), loaded at start and again on SIGHUP"},
 };
 #undef F
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -534,9 +545,16 @@ static int finish(config *cfg, char *errstr, size_t errlen)
         return ni_err_set(errstr, errlen, NI_ERR_INVALID,
                           "no brokers: set --brokers or NEWS_INGEST_BROKERS (use \"embedded\" for "
                           "the built-in broker)");
-    if (cfg->bootstrap_file && !*cfg->bootstrap_file) {
-        free(cfg->bootstrap_file);
-        cfg->bootstrap_file = NULL;
+    char **unset_if_empty[] = {&cfg->bootstrap_file, &cfg->ner_model, &cfg->kb};
+    for (size_t i = 0; i < sizeof unset_if_empty / sizeof *unset_if_empty; i++) {
+        if (*unset_if_empty[i] && !**unset_if_empty[i]) {
+            free(*unset_if_empty[i]);
+            *unset_if_empty[i] = NULL;
+        }
+    }
+    if (cfg->threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cfg->threads = n < 1 ? 1 : n > MAX_DEFAULT_THREADS ? MAX_DEFAULT_THREADS : (int)n;
     }
     if (!cfg->worker_id || !*cfg->worker_id) {
         char host[256] = "";

@@ -1,4 +1,7 @@
-/* worker.c: the worker loop: message -> page -> record -> delivery -> commit, with DLQ. */
+/* worker.c: the worker: the main thread consumes, tracks offsets, serves delivery reports and
+ * rebalances; N pipeline threads turn messages into records, entity events or DLQ copies and
+ * produce them; offsets are committed after delivery. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "kafka/worker.h"
 
 #include "kafka/kafka.h"
@@ -8,7 +11,9 @@
 #include "pipeline/pipeline.h"
 #include "util/err.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,8 @@
 
 #define RETRY_BACKOFF_MS 1000 /* between attempts of an output whose delivery failed */
 #define HOUSEKEEPING_MS 5     /* offsets store, gauges, retries, liveness: at most this often */
+#define QUEUE_PER_THREAD 32   /* jobs dispatched and not yet emitted, per thread */
+#define EVENT_SCHEMA "news.entity_event/1"
 
 /* An output whose delivery failed: produced again after RETRY_BACKOFF_MS. Owns its copies. */
 typedef struct retry {
@@ -28,20 +35,60 @@ typedef struct retry {
     long long due_ms;
 } retry;
 
+/* A consumed message from dispatch to its outputs; owns msg and out. Jobs are processed in
+ * parallel but their outputs are produced in dispatch order (see emit). */
+typedef struct job {
+    struct job *next;  /* work queue */
+    struct job *onext; /* dispatch order */
+    rd_kafka_message_t *msg;
+    kafka_ticket *ticket;
+    int done;    /* processed (or dropped): ready to emit */
+    int dropped; /* discarded: no outputs, the ticket stays open */
+    int rc;
+    double t0;
+    pipeline_output out;
+    pipeline_error perr;
+} job;
+
+typedef struct pipe_thread {
+    struct kafka_worker *w;
+    pipeline *pipe;
+    pthread_t tid;
+    int started;
+} pipe_thread;
+
 struct kafka_worker {
     const config *cfg;
     metrics *m;
     health *h;
     rd_kafka_t *consumer, *producer;
+    /* mu guards offsets, retries and fatal: the pipeline threads, the main thread and delivery
+     * reports (wherever rd_kafka_poll runs) all take and give back ticket references. */
+    pthread_mutex_t mu;
     kafka_offsets *offsets;
-    pipeline *pipe;
     retry *retries;
+    char fatal[512]; /* non-empty: stop with this error */
+    /* qmu guards the job queue and the dispatch-order list. */
+    pthread_mutex_t qmu;
+    pthread_cond_t qcond;
+    job *head, *tail;    /* waiting for a thread */
+    job *ohead, *otail;  /* every job not yet emitted, in dispatch order */
+    int emitting;        /* a thread is producing the done prefix of the order list */
+    atomic_long pending; /* jobs dispatched and not yet emitted */
+    int quit;            /* threads exit once the queue is empty */
+    atomic_int discard;  /* queued jobs are dropped, refused produces not waited out */
+    pipe_thread *threads;
+    int nthreads;
+    /* nmu guards ner (the current model + KB pair, the worker's reference). */
+    pthread_mutex_t nmu;
+    ner_resources *ner;
+    pthread_t loader;
+    atomic_int loading;     /* 1 while the loader thread runs, 2 when it finished unjoined */
     int paused;             /* assignment paused by backpressure or drain */
     int producer_up;        /* a metadata request succeeded */
     long long up_check;     /* next producer check (monotonic ms) */
     long long deadline;     /* drain deadline (monotonic ms), 0 while running */
     long long housekeeping; /* next offsets store, gauges, retries (monotonic ms) */
-    char fatal[512];        /* non-empty: stop with this error */
 };
 
 static long long mono_ms(void)
@@ -78,10 +125,50 @@ static void header_addf(rd_kafka_headers_t *h, const char *name, const char *fmt
     rd_kafka_header_add(h, name, -1, v, -1);
 }
 
+/* set_fatal: the first fatal error wins; thread-safe. */
+static void set_fatal(kafka_worker *w, const char *why)
+{
+    pthread_mutex_lock(&w->mu);
+    if (!w->fatal[0]) snprintf(w->fatal, sizeof w->fatal, "%s", why);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static int has_fatal(kafka_worker *w)
+{
+    pthread_mutex_lock(&w->mu);
+    int f = w->fatal[0] != '\0';
+    pthread_mutex_unlock(&w->mu);
+    return f;
+}
+
+/* ---- tickets (locked wrappers around kafka_offsets) ------------------------------------- */
+
+static void ticket_ref(kafka_worker *w, kafka_ticket *t)
+{
+    pthread_mutex_lock(&w->mu);
+    kafka_ticket_ref(t);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void ticket_done(kafka_worker *w, kafka_ticket *t)
+{
+    pthread_mutex_lock(&w->mu);
+    kafka_ticket_done(w->offsets, t);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static long inflight(kafka_worker *w)
+{
+    pthread_mutex_lock(&w->mu);
+    long n = kafka_offsets_inflight(w->offsets);
+    pthread_mutex_unlock(&w->mu);
+    return n;
+}
+
 /* ---- retries of failed outputs ---------------------------------------------------------- */
 
 /* retry_schedule: keeps copies of a failed output (the ticket's reference stays held); takes
- * hdrs (may be NULL). */
+ * hdrs (may be NULL). Caller holds mu. */
 static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
                            size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs)
 {
@@ -92,7 +179,8 @@ static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, 
         r->value = len ? malloc(len) : NULL;
     }
     if (!r || !r->topic || (key_len && !r->key) || (len && !r->value)) {
-        snprintf(w->fatal, sizeof w->fatal, "out of memory keeping a failed output for retry");
+        if (!w->fatal[0])
+            snprintf(w->fatal, sizeof w->fatal, "out of memory keeping a failed output for retry");
         if (r) free(r->topic), free(r->key), free(r->value), free(r);
         if (hdrs) rd_kafka_headers_destroy(hdrs);
         return;
@@ -117,10 +205,23 @@ static void retry_free(retry *r)
     free(r);
 }
 
+/* keep_for_retry: an output refused at produce time: one more reference held as failed (the
+ * partition stops advancing) and copies kept for retry; takes hdrs. Thread-safe. */
+static void keep_for_retry(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
+                           size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs)
+{
+    pthread_mutex_lock(&w->mu);
+    kafka_ticket_ref(t);
+    kafka_ticket_failed(w->offsets, t);
+    retry_schedule(w, t, topic, key, key_len, value, len, hdrs);
+    pthread_mutex_unlock(&w->mu);
+}
+
 /* retries_serve: produces every due retry again; a refused one waits another backoff. */
 static void retries_serve(kafka_worker *w)
 {
     long long now = mono_ms();
+    pthread_mutex_lock(&w->mu);
     for (retry **pp = &w->retries; *pp;) {
         retry *r = *pp;
         if (r->due_ms > now) {
@@ -142,25 +243,28 @@ static void retries_serve(kafka_worker *w)
         *pp = r->next;
         retry_free(r);
     }
+    pthread_mutex_unlock(&w->mu);
 }
 
-/* ---- producing -------------------------------------------------------------------------- */
+/* ---- producing (pipeline threads) -------------------------------------------------------- */
 
 /* produce: one output of ticket t; QUEUE_FULL is waited out (serving delivery reports), never
- * dropped. On success the producer owns hdrs (and value when msgflags has F_FREE). */
+ * dropped, unless the worker is discarding (grace period over). On success the producer owns
+ * hdrs (and value when msgflags has F_FREE). */
 static rd_kafka_resp_err_t produce(kafka_worker *w, const char *topic, const void *key,
                                    size_t key_len, void *value, size_t len,
                                    rd_kafka_headers_t *hdrs, int msgflags, kafka_ticket *t)
 {
     rd_kafka_resp_err_t err;
-    kafka_ticket_ref(t);
+    ticket_ref(w, t);
     while ((err = rd_kafka_producev(w->producer, RD_KAFKA_V_TOPIC(topic),
                                     RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE(value, len),
                                     RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(msgflags),
                                     RD_KAFKA_V_OPAQUE(t), RD_KAFKA_V_END)) ==
-           RD_KAFKA_RESP_ERR__QUEUE_FULL)
-        rd_kafka_poll(w->producer, 50);
-    if (err) kafka_ticket_done(w->offsets, t); /* the worker's own reference keeps it open */
+               RD_KAFKA_RESP_ERR__QUEUE_FULL &&
+           !atomic_load(&w->discard))
+        rd_kafka_poll(w->producer, 10);
+    if (err) ticket_done(w, t); /* the job's own reference keeps it open */
     return err;
 }
 
@@ -171,25 +275,47 @@ static void source_headers(rd_kafka_headers_t *h, const rd_kafka_message_t *msg)
     header_addf(h, "ingest.source.offset", "%lld", (long long)msg->offset);
 }
 
-/* send_record: the record to the output topic, key = id. A refusal (e.g. larger than
- * message.max.bytes) fills *perr for the DLQ and returns its code. */
+/* send_record: the record to the output topic, key = id; the producer takes out->json. A
+ * refusal (e.g. larger than message.max.bytes) fills *perr for the DLQ and returns its code. */
 static int send_record(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ticket *t,
                        pipeline_output *out, pipeline_error *perr)
 {
     rd_kafka_headers_t *h = rd_kafka_headers_new(5);
     rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
-    rd_kafka_header_add(h, "schema", -1, "news.article/1", -1);
+    rd_kafka_header_add(h, "schema", -1, RECORD_SCHEMA, -1);
     source_headers(h, msg);
     rd_kafka_resp_err_t err = produce(w, w->cfg->output_topic, out->id, strlen(out->id), out->json,
                                       out->len, h, RD_KAFKA_MSG_F_FREE, t);
-    if (!err) return NI_OK;
+    if (!err) {
+        out->json = NULL; /* the producer frees it */
+        return NI_OK;
+    }
     rd_kafka_headers_destroy(h);
-    free(out->json);
     perr->stage = "produce";
     perr->code = err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ? NI_ERR_TOO_LARGE : NI_ERR_DELIVERY;
     snprintf(perr->message, sizeof perr->message, "record not produced to %s: %s",
              w->cfg->output_topic, rd_kafka_err2str(err));
     return perr->code;
+}
+
+/* send_events: one message per entity event to the entities topic, key = entity id; a refused
+ * one is kept for retry (the partition holds at it), never dropped. */
+static void send_events(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ticket *t,
+                        const pipeline_output *out)
+{
+    const char *topic = w->cfg->entities_topic;
+    for (size_t i = 0; i < out->nevents; i++) {
+        const record_event *e = &out->events[i];
+        rd_kafka_headers_t *h = rd_kafka_headers_new(5);
+        rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
+        rd_kafka_header_add(h, "schema", -1, EVENT_SCHEMA, -1);
+        source_headers(h, msg);
+        rd_kafka_resp_err_t err =
+            produce(w, topic, e->key, strlen(e->key), e->json, e->len, h, RD_KAFKA_MSG_F_COPY, t);
+        if (!err) continue;
+        log_error("entity event refused; retrying", "topic", topic, "error", rd_kafka_err2str(err));
+        keep_for_retry(w, t, topic, e->key, strlen(e->key), e->json, e->len, h);
+    }
 }
 
 /* dlq_headers: the original headers plus the ingest.error.* and ingest.source.* ones. */
@@ -226,16 +352,34 @@ static void send_dlq(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ticke
     if (!err) return;
     log_error("dead-letter copy refused; retrying", "topic", w->cfg->dlq_topic, "error",
               rd_kafka_err2str(err));
-    kafka_ticket_ref(t);
-    kafka_ticket_failed(w->offsets, t);
-    retry_schedule(w, t, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload, msg->len, h);
+    keep_for_retry(w, t, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload, msg->len, h);
 }
 
-/* ---- one message ------------------------------------------------------------------------ */
+/* ---- one message (pipeline threads) ------------------------------------------------------ */
+
+/* ner_take: a reference on the current model + KB pair (NULL when none); thread-safe. */
+static ner_resources *ner_take(kafka_worker *w)
+{
+    pthread_mutex_lock(&w->nmu);
+    ner_resources *r = w->ner ? ner_resources_ref(w->ner) : NULL;
+    pthread_mutex_unlock(&w->nmu);
+    return r;
+}
+
+/* ner_swap: r becomes the current pair (the worker takes over the caller's reference); the old
+ * one is given back once the messages using it are done. */
+static void ner_swap(kafka_worker *w, ner_resources *r)
+{
+    pthread_mutex_lock(&w->nmu);
+    ner_resources *old = w->ner;
+    w->ner = r;
+    pthread_mutex_unlock(&w->nmu);
+    ner_resources_unref(old);
+}
 
 /* to_record: message -> page -> pipeline; NI_OK with *out, or the failure in *perr. */
-static int to_record(kafka_worker *w, const rd_kafka_message_t *msg, pipeline_output *out,
-                     pipeline_error *perr)
+static int to_record(kafka_worker *w, pipeline *pipe, const rd_kafka_message_t *msg,
+                     const ner_resources *ner, pipeline_output *out, pipeline_error *perr)
 {
     rd_kafka_headers_t *hdrs = NULL;
     rd_kafka_timestamp_type_t tt;
@@ -254,28 +398,143 @@ static int to_record(kafka_worker *w, const rd_kafka_message_t *msg, pipeline_ou
         rd_kafka_topic_name(msg->rkt),        (int)msg->partition, (long long)msg->offset, received,
         kafka_time_iso(wall_ms(), processed), NI_VERSION,          w->cfg->worker_id};
     pg.in.ingest = &g;
-    rc = pipeline_process(w->pipe, &pg.in, out, perr);
+    pg.in.ner = ner;
+    pg.in.events = ner && w->cfg->entities_topic && *w->cfg->entities_topic;
+    rc = pipeline_process(pipe, &pg.in, out, perr);
     kafka_page_clear(&pg);
     return rc;
 }
 
-static void process(kafka_worker *w, const rd_kafka_message_t *msg)
+/* job_process: one message through the pipeline into j->out, or the failure into j->perr. */
+static void job_process(pipe_thread *pt, job *j)
 {
-    double t0 = mono_s();
-    const char *topic = rd_kafka_topic_name(msg->rkt);
-    metrics_consumed_inc(w->m, topic);
-    kafka_ticket *t = kafka_offsets_track(w->offsets, topic, msg->partition, msg->offset);
-    if (!t) {
-        snprintf(w->fatal, sizeof w->fatal, "out of memory tracking an offset");
+    kafka_worker *w = pt->w;
+    j->t0 = mono_s();
+    ner_resources *ner = ner_take(w);
+    j->rc = to_record(w, pt->pipe, j->msg, ner, &j->out, &j->perr);
+    ner_resources_unref(ner);
+}
+
+/* job_emit: the outputs of a processed job; gives back the job's ticket reference. */
+static void job_emit(kafka_worker *w, job *j)
+{
+    if (j->dropped) return; /* its ticket stays open: the input is not committed */
+    int rc = j->rc;
+    if (rc == NI_OK) rc = send_record(w, j->msg, j->ticket, &j->out, &j->perr);
+    if (rc == NI_OK)
+        send_events(w, j->msg, j->ticket, &j->out);
+    else
+        send_dlq(w, j->msg, j->ticket, &j->perr);
+    ticket_done(w, j->ticket);
+    metrics_processing_observe(w->m, mono_s() - j->t0);
+}
+
+static void job_free(kafka_worker *w, job *j)
+{
+    pipeline_output_free(&j->out);
+    rd_kafka_message_destroy(j->msg);
+    free(j);
+    atomic_fetch_sub(&w->pending, 1);
+}
+
+/* emit: marks j done; the thread that finds no other emitting produces the done prefix of the
+ * dispatch order, so outputs leave in input order (a re-scrape never overtakes an older one). */
+static void emit(kafka_worker *w, job *j)
+{
+    pthread_mutex_lock(&w->qmu);
+    j->done = 1;
+    if (w->emitting) {
+        pthread_mutex_unlock(&w->qmu);
         return;
     }
-    pipeline_output out;
-    pipeline_error perr;
-    int rc = to_record(w, msg, &out, &perr);
-    if (rc == NI_OK) rc = send_record(w, msg, t, &out, &perr);
-    if (rc != NI_OK) send_dlq(w, msg, t, &perr);
-    kafka_ticket_done(w->offsets, t); /* the worker's own reference */
-    metrics_processing_observe(w->m, mono_s() - t0);
+    w->emitting = 1;
+    while (w->ohead && w->ohead->done) {
+        job *e = w->ohead;
+        w->ohead = e->onext;
+        if (!w->ohead) w->otail = NULL;
+        pthread_mutex_unlock(&w->qmu);
+        job_emit(w, e);
+        job_free(w, e);
+        pthread_mutex_lock(&w->qmu);
+    }
+    w->emitting = 0;
+    pthread_mutex_unlock(&w->qmu);
+}
+
+/* job_pop: the next job, waiting for one; NULL when the worker quits and the queue is empty. */
+static job *job_pop(kafka_worker *w)
+{
+    pthread_mutex_lock(&w->qmu);
+    while (!w->head && !w->quit) pthread_cond_wait(&w->qcond, &w->qmu);
+    job *j = w->head;
+    if (j) {
+        w->head = j->next;
+        if (!w->head) w->tail = NULL;
+    }
+    pthread_mutex_unlock(&w->qmu);
+    return j;
+}
+
+static void *pipe_main(void *arg)
+{
+    pipe_thread *pt = arg;
+    kafka_worker *w = pt->w;
+    job *j;
+    while ((j = job_pop(w))) {
+        if (atomic_load(&w->discard))
+            j->dropped = 1;
+        else
+            job_process(pt, j);
+        emit(w, j);
+    }
+    return NULL;
+}
+
+/* dispatch: a consumed message gets a ticket and goes to the pipeline threads (main thread). */
+static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
+{
+    const char *topic = rd_kafka_topic_name(msg->rkt);
+    metrics_consumed_inc(w->m, topic);
+    job *j = malloc(sizeof *j);
+    pthread_mutex_lock(&w->mu);
+    kafka_ticket *t =
+        j ? kafka_offsets_track(w->offsets, topic, msg->partition, msg->offset) : NULL;
+    pthread_mutex_unlock(&w->mu);
+    if (!t) {
+        set_fatal(w, "out of memory tracking an offset");
+        free(j);
+        rd_kafka_message_destroy(msg);
+        return;
+    }
+    memset(j, 0, sizeof *j);
+    j->msg = msg;
+    j->ticket = t;
+    atomic_fetch_add(&w->pending, 1);
+    pthread_mutex_lock(&w->qmu);
+    if (w->tail)
+        w->tail->next = j;
+    else
+        w->head = j;
+    w->tail = j;
+    if (w->otail)
+        w->otail->onext = j;
+    else
+        w->ohead = j;
+    w->otail = j;
+    pthread_cond_signal(&w->qcond);
+    pthread_mutex_unlock(&w->qmu);
+}
+
+/* jobs_wait: serves delivery reports until no job is queued or running, or until deadline
+ * (monotonic ms); 1 when none is left. */
+static int jobs_wait(kafka_worker *w, long long deadline)
+{
+    while (atomic_load(&w->pending) > 0) {
+        if (mono_ms() >= deadline) return 0;
+        health_beat(w->h);
+        rd_kafka_poll(w->producer, 1);
+    }
+    return 1;
 }
 
 /* ---- delivery, offsets, rebalances ------------------------------------------------------ */
@@ -288,27 +547,33 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     if (!m->err || m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
         m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
         if (!m->err) metrics_produced_inc(w->m, topic);
-        kafka_ticket_done(w->offsets, t); /* purged: only at destroy, nothing is committed then */
+        ticket_done(w, t); /* purged: only at destroy, nothing is committed then */
         return;
     }
     char src[64];
+    pthread_mutex_lock(&w->mu);
     snprintf(src, sizeof src, "%d@%lld", (int)kafka_ticket_partition(t),
              (long long)kafka_ticket_offset(t));
-    metrics_delivery_error_inc(w->m, topic);
-    log_error("delivery failed; the input partition holds until a retry succeeds", "topic", topic,
-              "error", rd_kafka_err2str(m->err), "source_topic", kafka_ticket_topic(t),
-              "source_partition_offset", src);
+    char *src_topic = strdup(kafka_ticket_topic(t));
     kafka_ticket_failed(w->offsets, t);
     rd_kafka_headers_t *h = NULL;
     if (rd_kafka_message_headers(m, &h)) h = NULL;
     retry_schedule(w, t, topic, m->key, m->key_len, m->payload, m->len,
                    h ? rd_kafka_headers_copy(h) : NULL);
+    pthread_mutex_unlock(&w->mu);
+    metrics_delivery_error_inc(w->m, topic);
+    log_error("delivery failed; the input partition holds until a retry succeeds", "topic", topic,
+              "error", rd_kafka_err2str(m->err), "source_topic", src_topic,
+              "source_partition_offset", src);
+    free(src_topic);
 }
 
 /* store_offsets: hands the committable offsets to the consumer (auto-commit commits them). */
 static void store_offsets(kafka_worker *w, int all)
 {
+    pthread_mutex_lock(&w->mu);
     rd_kafka_topic_partition_list_t *l = kafka_offsets_committable(w->offsets, all);
+    pthread_mutex_unlock(&w->mu);
     if (!l) return;
     rd_kafka_resp_err_t err = rd_kafka_offsets_store(w->consumer, l);
     if (err && err != RD_KAFKA_RESP_ERR__STATE)
@@ -340,23 +605,25 @@ static void assignment_changed(kafka_worker *w)
     metrics_assigned_set(w->m, n);
 }
 
-/* revoke: flush (bounded), commit what is complete, forget the partitions. */
-static void revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *parts)
+/* partitions_revoke: wait for the jobs in the pipeline threads, flush (both bounded), commit what
+ * is complete, forget the partitions. */
+static void partitions_revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *parts)
 {
     if (!rd_kafka_assignment_lost(w->consumer)) {
-        int timeout = w->cfg->flush_timeout_ms;
-        if (w->deadline) {
-            long long left = w->deadline - mono_ms();
-            timeout = left < 0 ? 0 : left < timeout ? (int)left : timeout;
-        }
-        rd_kafka_flush(w->producer, timeout);
+        long long end = mono_ms() + w->cfg->flush_timeout_ms;
+        if (w->deadline && w->deadline < end) end = w->deadline;
+        if (!jobs_wait(w, end)) log_warn("revoke: jobs still running at the flush timeout");
+        long long left = end - mono_ms();
+        rd_kafka_flush(w->producer, left > 0 ? (int)left : 0);
         store_offsets(w, 1);
         rd_kafka_resp_err_t err = rd_kafka_commit(w->consumer, NULL, 0);
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
             log_warn("commit at revoke failed", "error", rd_kafka_err2str(err));
     }
+    pthread_mutex_lock(&w->mu);
     for (int i = 0; i < parts->cnt; i++)
         kafka_offsets_forget(w->offsets, parts->elems[i].topic, parts->elems[i].partition);
+    pthread_mutex_unlock(&w->mu);
 }
 
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
@@ -377,7 +644,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         if (w->paused) rd_kafka_pause_partitions(rk, parts);
     } else {
         log_info("partitions revoked", "count", n);
-        revoke(w, parts);
+        partitions_revoke(w, parts);
         if (coop)
             e = rd_kafka_incremental_unassign(rk, parts);
         else
@@ -405,9 +672,10 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
     kafka_worker *w = opaque;
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
-        char why[256];
+        char why[256], msg[512];
         rd_kafka_fatal_error(rk, why, sizeof why);
-        snprintf(w->fatal, sizeof w->fatal, "%s: fatal error: %s", rd_kafka_name(rk), why);
+        snprintf(msg, sizeof msg, "%s: fatal error: %s", rd_kafka_name(rk), why);
+        set_fatal(w, msg);
         return;
     }
     if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && rk == w->producer) {
@@ -440,6 +708,52 @@ static void check_producer(kafka_worker *w)
         return;
     }
     w->up_check = mono_ms() + 1000;
+}
+
+/* ---- reload of the model and KB (SIGHUP) ------------------------------------------------- */
+
+static void *loader_main(void *arg)
+{
+    kafka_worker *w = arg;
+    char err[512] = "";
+    double t0 = mono_s();
+    ner_resources *r = ner_resources_load(w->cfg->ner_model, w->cfg->kb, err, sizeof err);
+    if (r) {
+        ner_swap(w, r);
+        char ms[32];
+        snprintf(ms, sizeof ms, "%.0f", (mono_s() - t0) * 1000);
+        log_info("entity model and knowledge base reloaded", "model", w->cfg->ner_model, "kb",
+                 w->cfg->kb, "ms", ms);
+    } else {
+        log_error("entity reload failed; the previous model and knowledge base stay", "error", err);
+    }
+    metrics_ner_reload_inc(w->m, r != NULL);
+    atomic_store(&w->loading, 2);
+    return NULL;
+}
+
+/* reload_serve: joins a finished loader; starts one when asked and none runs. */
+static void reload_serve(kafka_worker *w, volatile sig_atomic_t *reload)
+{
+    if (atomic_load(&w->loading) == 2) {
+        pthread_join(w->loader, NULL);
+        atomic_store(&w->loading, 0);
+    }
+    if (!reload || !*reload || atomic_load(&w->loading)) return;
+    *reload = 0;
+    if (!w->cfg->ner_model || !w->cfg->kb) {
+        log_error("entity reload asked, but no model and knowledge base paths are configured");
+        metrics_ner_reload_inc(w->m, 0);
+        return;
+    }
+    log_info("reloading the entity model and knowledge base", "model", w->cfg->ner_model, "kb",
+             w->cfg->kb);
+    atomic_store(&w->loading, 1);
+    if (pthread_create(&w->loader, NULL, loader_main, w)) {
+        atomic_store(&w->loading, 0);
+        log_error("entity reload: cannot start a thread");
+        metrics_ner_reload_inc(w->m, 0);
+    }
 }
 
 /* ---- lifecycle -------------------------------------------------------------------------- */
@@ -481,8 +795,29 @@ static int subscribe(kafka_worker *w, char *errstr, size_t errlen)
                       rd_kafka_err2str(err));
 }
 
-kafka_worker *kafka_worker_create(const config *cfg, metrics *m, health *h, char *errstr,
-                                  size_t errlen)
+/* threads_start: cfg->threads pipeline threads, each with its own pipeline. */
+static int threads_start(kafka_worker *w, char *errstr, size_t errlen)
+{
+    int n = w->cfg->threads > 0 ? w->cfg->threads : 1;
+    w->threads = calloc((size_t)n, sizeof *w->threads);
+    if (!w->threads) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    w->nthreads = n;
+    for (int i = 0; i < n; i++) {
+        pipe_thread *pt = &w->threads[i];
+        pt->w = w;
+        if (!(pt->pipe = pipeline_create(errstr, errlen))) return NI_ERR_NOMEM;
+        if (pthread_create(&pt->tid, NULL, pipe_main, pt))
+            return ni_err_set(errstr, errlen, NI_ERR, "cannot start pipeline thread %d", i + 1);
+        pt->started = 1;
+        char name[16];
+        snprintf(name, sizeof name, "ni:pipe%d", (i + 1) % 100);
+        pthread_setname_np(pt->tid, name); /* for top -H and the benchmark's CPU split */
+    }
+    return NI_OK;
+}
+
+kafka_worker *kafka_worker_create(const config *cfg, ner_resources *ner, metrics *m, health *h,
+                                  char *errstr, size_t errlen)
 {
     kafka_worker *w = calloc(1, sizeof *w);
     if (!w) {
@@ -492,12 +827,18 @@ kafka_worker *kafka_worker_create(const config *cfg, metrics *m, health *h, char
     w->cfg = cfg;
     w->m = m;
     w->h = h;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_mutex_init(&w->qmu, NULL);
+    pthread_mutex_init(&w->nmu, NULL);
+    pthread_cond_init(&w->qcond, NULL);
+    w->ner = ner ? ner_resources_ref(ner) : NULL;
     w->offsets = kafka_offsets_create();
-    if (!w->offsets) ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
-    if (w->offsets) w->pipe = pipeline_create(errstr, errlen);
-    if (w->pipe) w->producer = client(w, CONFIG_SCOPE_PRODUCER, errstr, errlen);
-    if (w->producer) w->consumer = client(w, CONFIG_SCOPE_CONSUMER, errstr, errlen);
-    if (!w->consumer || subscribe(w, errstr, errlen)) {
+    int ok = w->offsets != NULL;
+    if (!ok) ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    ok = ok && (w->producer = client(w, CONFIG_SCOPE_PRODUCER, errstr, errlen));
+    ok = ok && (w->consumer = client(w, CONFIG_SCOPE_CONSUMER, errstr, errlen));
+    ok = ok && !threads_start(w, errstr, errlen) && !subscribe(w, errstr, errlen);
+    if (!ok) {
         kafka_worker_destroy(w);
         return NULL;
     }
@@ -506,16 +847,18 @@ kafka_worker *kafka_worker_create(const config *cfg, metrics *m, health *h, char
 
 static void gauges(kafka_worker *w)
 {
-    metrics_inflight_set(w->m, kafka_offsets_inflight(w->offsets));
+    pthread_mutex_lock(&w->mu);
+    long n = kafka_offsets_inflight(w->offsets);
     int stuck = kafka_offsets_stuck(w->offsets);
+    pthread_mutex_unlock(&w->mu);
+    metrics_inflight_set(w->m, n);
     metrics_stuck_set(w->m, stuck);
     health_stuck_set(w->h, stuck);
 }
 
 /* backpressure: pause the assignment above max_inflight, resume at half of it. */
-static void backpressure(kafka_worker *w)
+static void backpressure(kafka_worker *w, long n)
 {
-    long n = kafka_offsets_inflight(w->offsets);
     if (!w->paused && n >= w->cfg->max_inflight) {
         set_paused(w, 1);
         log_debug("paused: too many messages in flight");
@@ -532,8 +875,10 @@ static void consumer_error(kafka_worker *w, const rd_kafka_message_t *msg)
              rd_kafka_message_errstr(msg));
 }
 
-/* step: one turn of the loop: housekeeping, then at most one message. */
-static void step(kafka_worker *w)
+/* step: one turn of the main loop: housekeeping, then at most one message to the threads. While
+ * the threads have a full queue, only delivery reports are served (no pause: prefetched
+ * messages stay in librdkafka's queue). */
+static void step(kafka_worker *w, volatile sig_atomic_t *reload)
 {
     long long now = mono_ms();
     if (now >= w->housekeeping) { /* at most every HOUSEKEEPING_MS while messages stream */
@@ -543,20 +888,26 @@ static void step(kafka_worker *w)
         retries_serve(w);
         store_offsets(w, 0);
         gauges(w);
+        reload_serve(w, reload);
+    }
+    if (atomic_load(&w->pending) >= (long)QUEUE_PER_THREAD * w->nthreads) {
+        rd_kafka_poll(w->producer, 1);
+        return;
     }
     rd_kafka_poll(w->producer, 0);
-    backpressure(w);
-    int busy = kafka_offsets_inflight(w->offsets) > 0;
-    rd_kafka_message_t *msg = rd_kafka_consumer_poll(w->consumer, busy ? 5 : 100);
+    long n = inflight(w);
+    backpressure(w, n);
+    rd_kafka_message_t *msg = rd_kafka_consumer_poll(w->consumer, n > 0 ? 5 : 100);
     if (!msg) return;
-    if (msg->err)
+    if (msg->err) {
         consumer_error(w, msg);
-    else
-        process(w, msg);
-    rd_kafka_message_destroy(msg);
+        rd_kafka_message_destroy(msg);
+        return;
+    }
+    dispatch(w, msg);
 }
 
-/* drain: no more consuming; deliver what is in flight, commit, leave the group. */
+/* drain: no more consuming; finish the jobs, deliver what is in flight, commit, leave. */
 static int drain(kafka_worker *w, char *errstr, size_t errlen)
 {
     health_draining_set(w->h, 1);
@@ -564,7 +915,8 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
     w->deadline = mono_ms() + grace - grace / 5; /* a fifth is kept for commit and close */
     log_info("draining: consumption stopped");
     set_paused(w, 1);
-    while (kafka_offsets_inflight(w->offsets) > 0 && mono_ms() < w->deadline) {
+    if (!jobs_wait(w, w->deadline)) atomic_store(&w->discard, 1);
+    while (inflight(w) > 0 && mono_ms() < w->deadline) {
         health_beat(w->h);
         rd_kafka_poll(w->producer, 50);
         retries_serve(w);
@@ -576,9 +928,11 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
     rd_kafka_resp_err_t err = rd_kafka_commit(w->consumer, NULL, 0);
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
         log_warn("final commit failed", "error", rd_kafka_err2str(err));
+    atomic_store(&w->discard, 1);
+    jobs_wait(w, mono_ms() + grace / 10); /* dropped jobs give their messages back */
     rd_kafka_consumer_close(w->consumer);
     gauges(w);
-    long pending = kafka_offsets_inflight(w->offsets);
+    long pending = inflight(w);
     if (pending)
         return ni_err_set(errstr, errlen, NI_ERR,
                           "grace period ran out with %ld messages undelivered; their offsets "
@@ -588,20 +942,41 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
     return NI_OK;
 }
 
-int kafka_worker_run(kafka_worker *w, volatile sig_atomic_t *stop, char *errstr, size_t errlen)
+int kafka_worker_run(kafka_worker *w, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
+                     char *errstr, size_t errlen)
 {
-    while (!*stop && !w->fatal[0]) step(w);
-    if (w->fatal[0]) {
+    while (!*stop && !has_fatal(w)) step(w, reload);
+    if (has_fatal(w)) {
+        pthread_mutex_lock(&w->mu);
         ni_err_set(errstr, errlen, NI_ERR, "%s", w->fatal);
+        pthread_mutex_unlock(&w->mu);
         health_draining_set(w->h, 1);
         return NI_ERR;
     }
     return drain(w, errstr, errlen);
 }
 
+/* threads_stop: the threads drop what is queued and exit; joined. */
+static void threads_stop(kafka_worker *w)
+{
+    pthread_mutex_lock(&w->qmu);
+    w->quit = 1;
+    atomic_store(&w->discard, 1);
+    pthread_cond_broadcast(&w->qcond);
+    pthread_mutex_unlock(&w->qmu);
+    for (int i = 0; i < w->nthreads; i++) {
+        if (w->threads[i].started) pthread_join(w->threads[i].tid, NULL);
+        pipeline_destroy(w->threads[i].pipe);
+    }
+    free(w->threads);
+    w->threads = NULL;
+}
+
 void kafka_worker_destroy(kafka_worker *w)
 {
     if (!w) return;
+    threads_stop(w);
+    if (atomic_load(&w->loading)) pthread_join(w->loader, NULL);
     if (w->consumer) rd_kafka_destroy(w->consumer);
     if (w->producer) {
         rd_kafka_flush(w->producer, 0);
@@ -615,6 +990,10 @@ void kafka_worker_destroy(kafka_worker *w)
         retry_free(r);
     }
     kafka_offsets_destroy(w->offsets);
-    pipeline_destroy(w->pipe);
+    ner_resources_unref(w->ner);
+    pthread_cond_destroy(&w->qcond);
+    pthread_mutex_destroy(&w->nmu);
+    pthread_mutex_destroy(&w->qmu);
+    pthread_mutex_destroy(&w->mu);
     free(w);
 }

@@ -34,6 +34,7 @@ enum {
     F_STUCK,
     F_ASSIGNED,
     F_REBALANCES,
+    F_NER_RELOADS,
     F_READY,
     F_BUILD,
     F_COUNT
@@ -60,6 +61,8 @@ static const family_def defs[F_COUNT] = {
      "Partitions that cannot advance because a delivery failed."},
     {"news_ingest_assigned_partitions", "gauge", NULL, "Partitions assigned to this worker."},
     {"news_ingest_rebalances_total", "counter", NULL, "Consumer group rebalances seen."},
+    {"news_ingest_ner_reloads_total", "counter", "result",
+     "Reloads of the entity model and knowledge base (SIGHUP), by result (ok, error)."},
     {"news_ingest_ready", "gauge", NULL, "1 when the worker is ready (what /readyz answers)."},
     {"news_ingest_build_info", "gauge", "version", "Build information; always 1."},
 };
@@ -169,6 +172,11 @@ void metrics_delivery_error_inc(metrics *m, const char *topic)
 void metrics_rebalances_inc(metrics *m)
 {
     update(m, F_REBALANCES, NULL, 1, 1);
+}
+
+void metrics_ner_reload_inc(metrics *m, int ok)
+{
+    update(m, F_NER_RELOADS, ok ? "ok" : "error", 1, 1);
 }
 
 void metrics_inflight_set(metrics *m, long n)

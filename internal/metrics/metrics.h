@@ -22,6 +22,7 @@
  *   news_ingest_stuck_partitions                   gauge
  *   news_ingest_assigned_partitions                gauge
  *   news_ingest_rebalances_total                   counter
+ *   news_ingest_ner_reloads_total{result}          counter (SIGHUP reloads: "ok", "error")
  *   news_ingest_ready                              gauge 0/1 (what /readyz answers)
  *   news_ingest_build_info{version}                gauge 1
  */
@@ -37,6 +38,8 @@ void metrics_produced_inc(metrics *m, const char *topic);
 void metrics_dlq_inc(metrics *m, const char *reason);
 void metrics_delivery_error_inc(metrics *m, const char *topic);
 void metrics_rebalances_inc(metrics *m);
+/* metrics_ner_reload_inc: one reload of the model and KB, ok or not. */
+void metrics_ner_reload_inc(metrics *m, int ok);
 void metrics_processing_observe(metrics *m, double seconds);
 void metrics_inflight_set(metrics *m, long n);
 void metrics_stuck_set(metrics *m, long n);

@@ -76,7 +76,7 @@ Test(worker, pages_in_records_out_offsets_committed, .timeout = 120)
     kafka_embedded *e = cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     support_produce_pages(b, "pages", 0, 40);
-    const char *args[] = {"--brokers", b, "--group", "g1", NULL};
+    const char *args[] = {"--brokers", b, "--group", "g1", "--threads", "2", NULL};
     support_worker *w = support_worker_start(args);
     support_msgs out = support_consume(b, "articles", 40, 30000);
     cr_assert_eq(out.n, 40, "records: %zu of 40", out.n);
@@ -143,7 +143,8 @@ Test(worker, poison_messages_go_to_dlq_and_partition_keeps_going, .timeout = 120
         const char *hdrs[] = {"url", support_page_url(i), NULL};
         support_produce(b, "pages", key, support_page(i), strlen(support_page(i)), hdrs);
     }
-    const char *args[] = {"--brokers", b, "--group", "g2", "--max-bytes", "20000", NULL};
+    const char *args[] = {"--brokers", b,           "--group", "g2", "--max-bytes",
+                          "20000",     "--threads", "2",       NULL};
     support_worker *w = support_worker_start(args);
     support_msgs dlq = support_consume(b, "pages.dlq", 4, 30000);
     support_msgs rec = support_consume(b, "articles", 6, 30000);
@@ -196,7 +197,7 @@ Test(worker, broker_down_and_leader_moves_lose_nothing, .timeout = 180)
     rd_kafka_mock_cluster_t *mock = kafka_embedded_mock(e);
     const int n = 300;
     support_produce_pages(b, "pages", 0, n);
-    const char *args[] = {"--brokers", b, "--group", "g3", NULL};
+    const char *args[] = {"--brokers", b, "--group", "g3", "--threads", "2", NULL};
     support_worker *w = support_worker_start(args);
     produced_arg pa = {w, 20};
     cr_assert(support_wait(produced_reached, &pa, 30000), "no records before the failures");
@@ -243,7 +244,7 @@ Test(worker, two_workers_split_then_one_takes_over, .timeout = 180)
 {
     kafka_embedded *e = cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
-    const char *args[] = {"--brokers", b, "--group", "g4", NULL};
+    const char *args[] = {"--brokers", b, "--group", "g4", "--threads", "2", NULL};
     support_worker *w1 = support_worker_start(args);
     support_worker *w2 = support_worker_start(args);
     split_arg s = {w1, w2};
@@ -288,7 +289,7 @@ Test(worker, failed_delivery_holds_the_partition_until_a_retry_succeeds, .timeou
     rd_kafka_mock_push_request_errors(kafka_embedded_mock(e), 0 /* Produce */, 2,
                                       RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
                                       RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-    const char *args[] = {"--brokers", b, "--group", "g5", NULL};
+    const char *args[] = {"--brokers", b, "--group", "g5", "--threads", "1", NULL};
     support_worker *w = support_worker_start(args);
     health *h = support_worker_health(w);
     cr_assert(support_wait(stuck, w, 30000), "a failed delivery did not hold the partition");
@@ -297,9 +298,140 @@ Test(worker, failed_delivery_holds_the_partition_until_a_retry_succeeds, .timeou
     cr_assert(strstr(why, "stuck"), "readiness reason: %s", why);
     cr_assert_eq(support_committed(b, "g5", "pages", PARTITIONS), 0, "committed past a failure");
     cr_assert(support_wait(unstuck_and_delivered, w, 30000), "the retry never delivered");
-    cr_assert_geq(value(w, "news_ingest_delivery_errors_total", "articles"), 1);
+    /* the failed request may carry the record or one of its entity events: both hold it */
+    cr_assert_geq(value(w, "news_ingest_delivery_errors_total", "articles") +
+                      value(w, "news_ingest_delivery_errors_total", "entities"),
+                  1);
     committed_arg ca = {b, "g5", 1};
     cr_assert(support_wait(committed_reached, &ca, 15000), "not committed after the retry");
     cr_assert_eq(support_worker_stop(w), 0);
+    kafka_embedded_destroy(e);
+}
+
+/* ---- entities ---- */
+
+/* entity_page: an Arabic text page (written for this test) naming places and bodies the
+ * committed knowledge base knows (Damascus); static buffer. */
+static const char *entity_page(int i)
+{
+    static char page[1024];
+    snprintf(page, sizeof page,
+             "وفد من الأمم المتحدة يزور دمشق في جولة رقم %d\n\n"
+             "وصل وفد من الأمم المتحدة إلى دمشق صباح اليوم للقاء مسؤولين في وزارة الخارجية، "
+             "وقال المتحدث باسم الوفد إن الزيارة تستمر ثلاثة أيام.\n\n"
+             "وأضاف أن الوفد سيزور أيضا مدينة حلب قبل أن يعود إلى بيروت.\n",
+             i);
+    return page;
+}
+
+static void produce_entity_pages(const char *b, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *hdrs[] = {"url", support_page_url(i), "content-type", "text/plain", NULL};
+        support_produce(b, "pages", support_page_url(i), entity_page(i), strlen(entity_page(i)),
+                        hdrs);
+    }
+}
+
+/* pair: one (record id, entity id) of a record's entities array. */
+typedef struct pair {
+    char article[40], entity[128];
+    int matched;
+} pair;
+
+/* record_pairs: every (record id, entity id) of the records into v (at most max); the count.
+ * *damascus: records whose entities include the knowledge base's Damascus. */
+static size_t record_pairs(const support_msgs *recs, pair *v, size_t max, int *damascus)
+{
+    size_t n = 0;
+    *damascus = 0;
+    for (size_t i = 0; i < recs->n; i++) {
+        cJSON *r = cJSON_Parse(recs->v[i].value);
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(r, "id"));
+        cr_assert_not_null(id);
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(r, "entities"))
+        {
+            const char *eid = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
+            cr_assert_not_null(eid, "entity without an id");
+            if (!strcmp(eid, "kb:damascus")) (*damascus)++;
+            cr_assert_lt(n, max);
+            snprintf(v[n].article, sizeof v[n].article, "%s", id);
+            snprintf(v[n].entity, sizeof v[n].entity, "%s", eid);
+            v[n++].matched = 0;
+        }
+        cJSON_Delete(r);
+    }
+    return n;
+}
+
+/* event_match: the event's (article_id, entity_id) marks its pair; asserts it has one. */
+static void event_match(const support_msg *m, pair *v, size_t n)
+{
+    cr_assert_not_null(m->key, "event without a key");
+    cr_assert_str_eq(support_header(m, "content-type"), "application/json");
+    cr_assert_str_eq(support_header(m, "schema"), "news.entity_event/1");
+    cr_assert_str_eq(support_header(m, "ingest.source.topic"), "pages");
+    cr_assert_not_null(support_header(m, "ingest.source.offset"));
+    cJSON *e = cJSON_Parse(m->value);
+    cr_assert_not_null(e, "event is not JSON: %s", m->value);
+    const char *eid = cJSON_GetStringValue(cJSON_GetObjectItem(e, "entity_id"));
+    const char *aid = cJSON_GetStringValue(cJSON_GetObjectItem(e, "article_id"));
+    cr_assert(eid && aid, "event lacks entity_id or article_id: %s", m->value);
+    cr_assert_str_eq(m->key, eid, "event key is not the entity id");
+    size_t i = 0;
+    while (i < n && (v[i].matched || strcmp(v[i].article, aid) || strcmp(v[i].entity, eid))) i++;
+    cr_assert_lt(i, n, "event (%s, %s) matches no record entity (or a second time)", aid, eid);
+    v[i].matched = 1;
+    cJSON_Delete(e);
+}
+
+Test(worker, entity_events_one_per_record_entity, .timeout = 120)
+{
+    kafka_embedded *e = cluster(1, PARTITIONS);
+    const char *b = kafka_embedded_bootstraps(e);
+    const int n = 6;
+    produce_entity_pages(b, n);
+    const char *args[] = {"--brokers", b, "--group", "g6", "--threads", "3", NULL};
+    support_worker *w = support_worker_start(args);
+    support_msgs recs = support_consume(b, "articles", (size_t)n, 30000);
+    cr_assert_eq(recs.n, (size_t)n, "records: %zu of %d", recs.n, n);
+    static pair v[1024];
+    int damascus;
+    size_t np = record_pairs(&recs, v, 1024, &damascus);
+    cr_assert_eq(damascus, n, "records naming Damascus linked to kb:damascus: %d of %d", damascus,
+                 n);
+    cr_log_info("entity events: %d records, %zu record entities", n, np);
+    support_msgs ev = support_consume(b, "entities", np + 1, 3000);
+    cr_assert_eq(ev.n, np, "entity events: %zu, record entities: %zu", ev.n, np);
+    for (size_t i = 0; i < ev.n; i++) event_match(&ev.v[i], v, np);
+    committed_arg ca = {b, "g6", n};
+    cr_assert(support_wait(committed_reached, &ca, 15000), "offsets not committed");
+    cr_assert_eq(value(w, "news_ingest_records_produced_total", "entities"), (double)np);
+    cr_assert_eq(support_worker_stop(w), 0);
+    support_msgs_free(&recs);
+    support_msgs_free(&ev);
+    kafka_embedded_destroy(e);
+}
+
+Test(worker, empty_entities_topic_produces_no_events, .timeout = 120)
+{
+    kafka_embedded *e = cluster(1, PARTITIONS);
+    const char *b = kafka_embedded_bootstraps(e);
+    produce_entity_pages(b, 3);
+    const char *args[] = {"--brokers", b, "--group", "g7", "--entities-topic", "", NULL};
+    support_worker *w = support_worker_start(args);
+    support_msgs recs = support_consume(b, "articles", 3, 30000);
+    cr_assert_eq(recs.n, 3);
+    static pair v[1024];
+    int damascus;
+    cr_assert_gt(record_pairs(&recs, v, 1024, &damascus), 0, "records lost their entities");
+    committed_arg ca = {b, "g7", 3};
+    cr_assert(support_wait(committed_reached, &ca, 15000), "offsets not committed");
+    support_msgs ev = support_consume(b, "entities", 1, 2000);
+    cr_assert_eq(ev.n, 0, "an entity event was produced with --entities-topic \"\"");
+    cr_assert_eq(support_worker_stop(w), 0);
+    support_msgs_free(&recs);
+    support_msgs_free(&ev);
     kafka_embedded_destroy(e);
 }

@@ -1,7 +1,9 @@
 /* support_kafka.c: Kafka helpers for the worker tests (produce, read back, commits, worker). */
 #include "support_kafka.h"
 
+#include "entities/entities.h"
 #include "kafka/worker.h"
+#include "support.h"
 
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -244,7 +246,7 @@ struct support_worker {
     health *h;
     kafka_worker *w;
     pthread_t thread;
-    volatile sig_atomic_t stop;
+    volatile sig_atomic_t stop, reload;
     int rc;
 };
 
@@ -252,7 +254,7 @@ static void *worker_main(void *arg)
 {
     support_worker *s = arg;
     char err[512] = "";
-    s->rc = kafka_worker_run(s->w, &s->stop, err, sizeof err);
+    s->rc = kafka_worker_run(s->w, &s->stop, &s->reload, err, sizeof err);
     if (s->rc) cr_log_warn("worker stopped with: %s", err);
     return NULL;
 }
@@ -284,10 +286,20 @@ support_worker *support_worker_start(const char *const *args)
                  err);
     s->m = metrics_create("test");
     s->h = health_create();
-    s->w = kafka_worker_create(&s->cfg, s->m, s->h, err, sizeof err);
+    if (!s->cfg.ner_model) s->cfg.ner_model = strdup(support_path("models/ner-ar.model"));
+    if (!s->cfg.kb) s->cfg.kb = strdup(support_path("data/kb/entities.tsv"));
+    ner_resources *ner = ner_resources_load(s->cfg.ner_model, s->cfg.kb, err, sizeof err);
+    cr_assert_not_null(ner, "entity resources: %s", err);
+    s->w = kafka_worker_create(&s->cfg, ner, s->m, s->h, err, sizeof err);
+    ner_resources_unref(ner); /* the worker holds its own reference */
     cr_assert_not_null(s->w, "worker: %s", err);
     cr_assert_eq(pthread_create(&s->thread, NULL, worker_main, s), 0);
     return s;
+}
+
+void support_worker_reload(support_worker *s)
+{
+    s->reload = 1;
 }
 
 int support_worker_stop(support_worker *s)

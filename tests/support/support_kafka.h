@@ -60,8 +60,11 @@ int64_t support_committed(const char *bootstraps, const char *group, const char 
 /* A worker running in its own thread, configured like `run` with the given arguments. */
 typedef struct support_worker support_worker;
 /* support_worker_start: args is a NULL-terminated list of `run` options (e.g. "--brokers",
- * b, "--group", g, NULL); "--http-listen 127.0.0.1:0" and short timeouts are added first. */
+ * b, "--group", g, NULL); "--http-listen 127.0.0.1:0" and short timeouts are added first. The
+ * model and KB are --ner-model/--kb when given, else the committed ones of the source tree. */
 support_worker *support_worker_start(const char *const *args);
+/* support_worker_reload: asks the worker to reload its model and KB (what SIGHUP does). */
+void support_worker_reload(support_worker *w);
 /* support_worker_stop: sets the stop flag and joins; returns kafka_worker_run's result. */
 int support_worker_stop(support_worker *w);
 metrics *support_worker_metrics(support_worker *w);

@@ -74,7 +74,24 @@ Test(config, defaults)
     cr_assert_eq(cfg.embedded_brokers, 3);
     cr_assert_eq(cfg.embedded_partitions, 4);
     cr_assert_eq(cfg.stats_interval_ms, 5000);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    cr_assert_eq(cfg.threads, cpus < 1 ? 1 : cpus > 16 ? 16 : cpus);
+    cr_assert_null(cfg.ner_model, "no default path here: the command picks it");
+    cr_assert_null(cfg.kb);
     cr_assert_eq(cfg.props.n, 0);
+}
+
+Test(config, threads_range_and_empty_paths)
+{
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--threads", "0"), NOENV), NI_ERR_INVALID);
+    cr_assert(strstr(err, "--threads=0") && strstr(err, "out of range"), "%s", err);
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--threads", "65"), NOENV), NI_ERR_INVALID);
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--threads", "64", "--kb", ""),
+                        ARGS("NEWS_INGEST_NER_MODEL=")),
+                 NI_OK, "%s", err);
+    cr_assert_eq(cfg.threads, 64);
+    cr_assert_null(cfg.kb, "an empty path means the default");
+    cr_assert_null(cfg.ner_model);
 }
 
 Test(config, precedence_flag_env_file_default)
@@ -131,6 +148,9 @@ static const opt_case cases[] = {
     {"embedded-brokers", "2", "2"},
     {"embedded-partitions", "9", "9"},
     {"stats-interval-ms", "250", "250"},
+    {"threads", "3", "3"},
+    {"ner-model", "/opt/m/ner.model", "/opt/m/ner.model"},
+    {"kb", "/opt/kb/e.tsv", "/opt/kb/e.tsv"},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -158,7 +178,10 @@ static const char *field_text(const char *name)
              {"flush-timeout-ms", NULL, cfg.flush_timeout_ms},
              {"embedded-brokers", NULL, cfg.embedded_brokers},
              {"embedded-partitions", NULL, cfg.embedded_partitions},
-             {"stats-interval-ms", NULL, cfg.stats_interval_ms}};
+             {"stats-interval-ms", NULL, cfg.stats_interval_ms},
+             {"threads", NULL, cfg.threads},
+             {"ner-model", cfg.ner_model, 0},
+             {"kb", cfg.kb, 0}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         if (strcmp(f[i].name, name) != 0) continue;
         if (f[i].s) return f[i].s;

@@ -55,6 +55,7 @@ Test(metrics, every_family_has_help_and_type)
                              {"news_ingest_stuck_partitions", "gauge"},
                              {"news_ingest_assigned_partitions", "gauge"},
                              {"news_ingest_rebalances_total", "counter"},
+                             {"news_ingest_ner_reloads_total", "counter"},
                              {"news_ingest_ready", "gauge"},
                              {"news_ingest_build_info", "gauge"}};
     const char *text = render();
@@ -84,6 +85,11 @@ Test(metrics, counters_and_gauges_move)
     metrics_stuck_set(m, 1);
     metrics_assigned_set(m, 4);
     metrics_ready_set(m, 1);
+    metrics_ner_reload_inc(m, 1);
+    metrics_ner_reload_inc(m, 0);
+    metrics_ner_reload_inc(m, 0);
+    cr_assert_eq(metrics_value(m, "news_ingest_ner_reloads_total", "ok"), 1);
+    cr_assert_eq(metrics_value(m, "news_ingest_ner_reloads_total", "error"), 2);
     cr_assert_eq(metrics_value(m, "news_ingest_messages_consumed", "pages"), 2);
     cr_assert_eq(metrics_value(m, "news_ingest_messages_consumed_total", "pages"), 2);
     cr_assert_eq(metrics_value(m, "news_ingest_messages_consumed", "other"), 0);
@@ -98,6 +104,7 @@ Test(metrics, counters_and_gauges_move)
     cr_assert(has_line(text, "news_ingest_dlq_total{reason=\"too_large\"} 1"));
     cr_assert(has_line(text, "news_ingest_delivery_errors_total{topic=\"articles\"} 1"));
     cr_assert(has_line(text, "news_ingest_rebalances_total 1"));
+    cr_assert(has_line(text, "news_ingest_ner_reloads_total{result=\"error\"} 2"), "%s", text);
     cr_assert(has_line(text, "news_ingest_inflight_messages 17"));
     cr_assert(has_line(text, "news_ingest_stuck_partitions 1"));
     cr_assert(has_line(text, "news_ingest_assigned_partitions 4"));
