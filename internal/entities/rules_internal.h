@@ -73,6 +73,36 @@ const rules_word *rules_word_find(const rules_text *t, size_t i, size_t end, uns
 /* rules_skip_sp: i after at most max spaces. */
 size_t rules_skip_sp(const rules_text *t, size_t i, int max);
 
+/* rules_at: the code point at i, 0 past the end. */
+static inline UChar32 rules_at(const rules_text *t, size_t i)
+{
+    return i < t->n ? t->cp[i] : 0;
+}
+
+/* rules_is_digit_at: a digit is at i. */
+static inline int rules_is_digit_at(const rules_text *t, size_t i)
+{
+    return i < t->n && rules_digit(t->cp[i]) >= 0;
+}
+
+/* rules_digits: the run of digits at p (its value while it fits in 9 digits, *nd digits); returns
+ * its end. */
+size_t rules_digits(const rules_text *t, size_t p, long *val, int *nd);
+/* rules_number_end: no digit, nor a separator and a digit, follows p (a number ends there). */
+int rules_number_end(const rules_text *t, size_t p);
+/* rules_word_of: the table word of a kind in mask at p (no clitics), its end in *we. */
+const rules_word *rules_word_of(const rules_text *t, size_t p, unsigned mask, size_t *we);
+/* rules_set: fills m (no byte offsets, no iso); returns 1. */
+int rules_set(ner_rule_match *m, ner_rule_type type, size_t s, size_t e, int has, double v,
+              const char *unit);
+
+/* Dates and times (rules_date.c), each at the digit or month word i; 1 when *m is filled. */
+int rules_numdate_at(const rules_text *t, size_t i, ner_rule_match *m);
+int rules_daymonth_at(const rules_text *t, size_t i, ner_rule_match *m);
+int rules_monthfirst_at(const rules_text *t, size_t i, ner_rule_match *m);
+int rules_cueyear_at(const rules_text *t, size_t i, ner_rule_match *m);
+int rules_time_at(const rules_text *t, size_t i, ner_rule_match *m);
+
 /* rules_try_digit: the longest DATE/TIME/MONEY/PERCENT/QUANTITY at the digit i into *m (start,
  * end in code points only; ties go to the earlier kind in that list); returns 1 when found. */
 int rules_try_digit(const rules_text *t, size_t i, ner_rule_match *m);

@@ -1,8 +1,9 @@
-/* rules_words.c: the pattern rules' word tables (number words, scales, currencies, months, units)
- * and their folded, clitic-aware lookup. */
+/* rules_words.c: the pattern rules' word tables (number words, scales, currencies, months, units),
+ * their folded, clitic-aware lookup, and the small text readers the rule files share. */
 #include "entities/rules_internal.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -67,6 +68,7 @@ static const rules_word words[] = {
     {"مائتان", RW_HUNDRED, 0, 200, NULL},
     {"مائتين", RW_HUNDRED, 0, 200, NULL},
     {"مئتا", RW_HUNDRED, 0, 200, NULL},
+    {"مئتي", RW_HUNDRED, 0, 200, NULL},
     {"مائتا", RW_HUNDRED, 0, 200, NULL},
     {"ثلاثمئة", RW_HUNDRED, 0, 300, NULL},
     {"ثلاثمائة", RW_HUNDRED, 0, 300, NULL},
@@ -91,6 +93,9 @@ static const rules_word words[] = {
     {"ألفا", RW_SCALE, 0, 1e3, NULL},
     {"ألفان", RW_SCALE2, 0, 1e3, NULL},
     {"ألفين", RW_SCALE2, 0, 1e3, NULL},
+    {"ألفي", RW_SCALE2, 0, 1e3, NULL},
+    {"مليوني", RW_SCALE2, 0, 1e6, NULL},
+    {"ملياري", RW_SCALE2, 0, 1e9, NULL},
     {"آلاف", RW_SCALEP, 0, 1e3, NULL},
     {"ألوف", RW_SCALEP, 0, 1e3, NULL},
     {"مليون", RW_SCALE, 0, 1e6, NULL},
@@ -266,6 +271,7 @@ static const rules_word words[] = {
     {"per", RW_PCT_HEAD, 0, 0, NULL},
     {"المئة", RW_PCT2, 0, 0, NULL},
     {"المائة", RW_PCT2, 0, 0, NULL},
+    {"المية", RW_PCT2, 0, 0, NULL},
     {"cent", RW_PCT2, 0, 0, NULL},
     /* units of measure */
     {"كيلومتر", RW_MEASURE, 0, 0, NULL},
@@ -513,4 +519,49 @@ const rules_word *rules_word_find(const rules_text *t, size_t i, size_t end, uns
         }
     }
     return NULL;
+}
+
+/* ---- small readers shared by the rule files (see rules_internal.h) ----------------------- */
+
+/* rules_digits: the run of digits at p. */
+size_t rules_digits(const rules_text *t, size_t p, long *val, int *nd)
+{
+    long v = 0;
+    int k = 0;
+    for (int d; p < t->n && (d = rules_digit(t->cp[p])) >= 0; p++, k++)
+        if (k < 9) v = v * 10 + d;
+    *val = v;
+    *nd = k;
+    return p;
+}
+
+/* rules_number_end: no digit, nor a separator and a digit, follows p. */
+int rules_number_end(const rules_text *t, size_t p)
+{
+    UChar32 c = rules_at(t, p);
+    if (rules_is_digit_at(t, p)) return 0;
+    int sep = c == '.' || c == ',' || c == '/' || c == '-' || c == ':' || c == 0x66B || c == 0x66C;
+    return !(sep && rules_is_digit_at(t, p + 1));
+}
+
+/* rules_set: fills m from scratch. */
+int rules_set(ner_rule_match *m, ner_rule_type type, size_t s, size_t e, int has, double v,
+              const char *unit)
+{
+    memset(m, 0, sizeof *m);
+    m->type = type;
+    m->start = s;
+    m->end = e;
+    m->has_number = has;
+    m->number = has ? v : 0;
+    if (unit) snprintf(m->unit, sizeof m->unit, "%s", unit);
+    return 1;
+}
+
+/* rules_word_of: the table word of a kind in mask at p (no clitics), its end in *we. */
+const rules_word *rules_word_of(const rules_text *t, size_t p, unsigned mask, size_t *we)
+{
+    size_t a;
+    *we = rules_word_end(t, p);
+    return *we > p ? rules_word_find(t, p, *we, mask, 0, &a) : NULL;
 }

@@ -175,6 +175,8 @@ Test(rules, money_arabic)
     value_is("نحو 50 ألف دينار كويتي", NER_RULE_MONEY, "50 ألف دينار كويتي", 5e4, "KWD");
     value_is("نحو 50 ألف دينار", NER_RULE_MONEY, "50 ألف دينار", 5e4, "");
     value_is("تجاوز 15 ألف ليرة لبنانية", NER_RULE_MONEY, "15 ألف ليرة لبنانية", 15e3, "LBP");
+    value_is("بقيمة ملياري دولار", NER_RULE_MONEY, "ملياري دولار", 2e9, "USD");
+    value_is("نحو مليوني ليرة سورية", NER_RULE_MONEY, "مليوني ليرة سورية", 2e6, "SYP");
     value_is("غرامة 200 شيكل", NER_RULE_MONEY, "200 شيكل", 200, "ILS");
     value_is("نحو 30 ليرة تركية", NER_RULE_MONEY, "30 ليرة تركية", 30, "TRY");
     value_is("ثلاثة آلاف دولار أميركي", NER_RULE_MONEY, "ثلاثة آلاف دولار أميركي", 3000, "USD");
