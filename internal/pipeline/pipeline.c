@@ -68,21 +68,26 @@ void pipeline_output_free(pipeline_output *out)
 }
 
 /* annotate: the entities stage on the title and body exactly as the record prints them (mention
- * offsets index those strings); the article's language, else a guess from the body. */
+ * offsets index those strings); the article's language, else the record's guess (the same
+ * sample of title + "\n" + body). */
 static int annotate(const pipeline_input *in, const article *a, ner_entities *ents, char *errstr,
                     size_t errlen)
 {
-    sbuf body = SBUF_INIT;
-    if (record_body_append(a, &body))
+    sbuf text = SBUF_INIT;
+    size_t tlen = a->title ? strlen(a->title) : 0;
+    if (sbuf_append(&text, a->title ? a->title : "", tlen) || sbuf_append_char(&text, '\n') ||
+        record_body_append(a, &text)) {
+        sbuf_free(&text);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory joining the body");
+    }
     const char *lang = a->language && *a->language
                            ? a->language
-                           : normalize_language_guess(body.data ? body.data : "",
-                                                      body.len < 4096 ? body.len : 4096);
-    const char *title = a->title ? a->title : "";
-    int rc = ner_annotate(in->ner, title, strlen(title), body.data ? body.data : "", body.len, lang,
+                           : normalize_language_guess(text.data, text.len < RECORD_LANGUAGE_SAMPLE
+                                                                     ? text.len
+                                                                     : RECORD_LANGUAGE_SAMPLE);
+    int rc = ner_annotate(in->ner, text.data, tlen, text.data + tlen + 1, text.len - tlen - 1, lang,
                           ents, errstr, errlen);
-    sbuf_free(&body);
+    sbuf_free(&text);
     return rc;
 }
 

@@ -15,8 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define LANGUAGE_SAMPLE 4096 /* bytes of title + body the language guess looks at */
-
 /* The facts computed before the tree is built; freed by facts_free. */
 typedef struct facts {
     sbuf text;       /* title + "\n" + body */
@@ -138,8 +136,8 @@ static int facts_fill(const record_input *in, facts *f, char *errstr, size_t err
      * while the search text is folded. */
     const char *lang = in->article->language;
     rc = normalize_search_text_guess(f->text.data, f->text.len, &f->search, &f->search_len,
-                                     LANGUAGE_SAMPLE, lang && *lang ? NULL : &f->language, errstr,
-                                     errlen);
+                                     RECORD_LANGUAGE_SAMPLE, lang && *lang ? NULL : &f->language,
+                                     errstr, errlen);
     if (rc) return rc;
     published(in, f);
     f->quality |= in->article->quality | (in->page ? in->page->quality : 0);

@@ -21,6 +21,9 @@ void record_text_scan(const char *text, size_t len, size_t *words, unsigned long
 #define RECORD_JSON_STRING_MAX(len) (6 * (len) + 18)
 size_t record_json_string(const char *s, size_t len, char *out);
 
+/* Bytes of title + "\n" + body the language guess reads (normalize_search_text_guess). */
+#define RECORD_LANGUAGE_SAMPLE 4096
+
 /* record_body_append: appends the record's `body` (the article's blocks joined by a blank line)
  * to b. The entities stage annotates this very string, so mention offsets index `body`. NI_OK or
  * NI_ERR_NOMEM (b keeps what it had). */
