@@ -1,6 +1,7 @@
 /* parse.c: `news-ingest parse`: page files -> one JSON record per line on stdout, in order. */
 #include "cmd.h"
 
+#include "entities/entities.h"
 #include "extract/datetime.h"
 #include "page/page.h"
 #include "pipeline/pipeline.h"
@@ -22,6 +23,8 @@ typedef struct parse_opts {
     page_hints hints;
     const char *url;
     const char *fetched_at;
+    const char *ner_model, *kb; /* NULL: the defaults (cmd_data_path) */
+    int no_entities;
     char **files;
     int nfiles;
 } parse_opts;
@@ -48,15 +51,26 @@ static void usage(FILE *f)
             "                           over BOM/meta sniffing unless the bytes are invalid in it\n"
             "  -m, --max-bytes N        size limit per input, in bytes, or with a K/M/G suffix\n"
             "                           (default 16M); larger inputs fail with a clear error\n"
+            "      --ner-model PATH     entity tagger model (default: $NEWS_INGEST_NER_MODEL,\n"
+            "                           else <program dir>/../" CMD_NER_MODEL_REL ",\n"
+            "                           else ./" CMD_NER_MODEL_REL ")\n"
+            "      --kb PATH            entity knowledge base (default: $NEWS_INGEST_KB, else\n"
+            "                           <program dir>/../" CMD_KB_REL ",\n"
+            "                           else ./" CMD_KB_REL ")\n"
+            "      --no-entities        skip entity annotation (`entities` is [])\n"
             "  -h, --help               this text\n"
             "\n"
             "A file that cannot be read or processed gives one line on stderr,\n"
             "  news-ingest parse: FILE: STAGE: REASON\n"
-            "(STAGE is read, page, extract, normalize or record) and the other files are still\n"
-            "processed. When stderr is a terminal and there are more than 20 files, a progress\n"
-            "line is shown on stderr.\n"
+            "(STAGE is read, page, extract, normalize, entities or record) and the other files\n"
+            "are still processed. The model and knowledge base are loaded once, before any\n"
+            "page: a missing or malformed one gives one line naming the file (and line) and\n"
+            "exit status 2.\n"
+            "When stderr is a terminal and there are more than 20 files, a progress line is\n"
+            "shown on stderr.\n"
             "\n"
-            "exit status: 0 all inputs gave a record, 1 some input failed, 2 usage error.\n");
+            "exit status: 0 all inputs gave a record, 1 some input failed, 2 usage error or\n"
+            "unusable model or knowledge base.\n");
 }
 
 /* parse_size: "N", "NK", "NM", "NG" (binary multiples) -> bytes; NI_ERR_INVALID otherwise. */
@@ -96,6 +110,9 @@ static int opts_parse(int argc, char **argv, parse_opts *o)
         {"fetched-at", required_argument, NULL, 'f'},
         {"charset", required_argument, NULL, 'c'},
         {"max-bytes", required_argument, NULL, 'm'},
+        {"ner-model", required_argument, NULL, 'M'},
+        {"kb", required_argument, NULL, 'K'},
+        {"no-entities", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -124,6 +141,15 @@ static int opts_parse(int argc, char **argv, parse_opts *o)
         case 'm':
             if (parse_size(optarg, &o->hints.max_bytes))
                 return bad_usage("bad --max-bytes", optarg);
+            break;
+        case 'M':
+            o->ner_model = optarg;
+            break;
+        case 'K':
+            o->kb = optarg;
+            break;
+        case 'N':
+            o->no_entities = 1;
             break;
         case 'h':
             usage(stdout);
@@ -162,7 +188,8 @@ static void report(progress *pr, const char *file, const char *stage, const char
 }
 
 /* one: reads and processes one file; prints its record or its error line. NI_OK or an error. */
-static int one(pipeline *p, const parse_opts *o, const char *file, progress *pr)
+static int one(pipeline *p, const ner_resources *ner, const parse_opts *o, const char *file,
+               progress *pr)
 {
     char errstr[256], *buf = NULL;
     size_t len = 0;
@@ -174,8 +201,12 @@ static int one(pipeline *p, const parse_opts *o, const char *file, progress *pr)
         report(pr, file, "read", errstr);
         return rc;
     }
-    pipeline_input in = {
-        .bytes = buf, .len = len, .hints = o->hints, .url = o->url, .fetched_at = o->fetched_at};
+    pipeline_input in = {.bytes = buf,
+                         .len = len,
+                         .hints = o->hints,
+                         .url = o->url,
+                         .fetched_at = o->fetched_at,
+                         .ner = ner};
     pipeline_output out;
     pipeline_error err;
     rc = pipeline_process(p, &in, &out, &err);
@@ -186,8 +217,20 @@ static int one(pipeline *p, const parse_opts *o, const char *file, progress *pr)
     }
     fwrite(out.json, 1, out.len, stdout);
     putchar('\n');
-    free(out.json);
+    pipeline_output_free(&out);
     return NI_OK;
+}
+
+/* load_ner: the model and KB named by the options or found by cmd_data_path; NULL with errstr
+ * naming the file (and line). */
+static ner_resources *load_ner(const parse_opts *o, char *errstr, size_t errlen)
+{
+    char model[4096];
+    const char *m =
+        o->ner_model ? o->ner_model : cmd_data_path("NEWS_INGEST_NER_MODEL", CMD_NER_MODEL_REL);
+    snprintf(model, sizeof model, "%s", m); /* cmd_data_path's buffer is reused below */
+    const char *kb = o->kb ? o->kb : cmd_data_path("NEWS_INGEST_KB", CMD_KB_REL);
+    return ner_resources_load(model, kb, errstr, errlen);
 }
 
 int cmd_parse(int argc, char **argv)
@@ -195,10 +238,16 @@ int cmd_parse(int argc, char **argv)
     parse_opts o = {0};
     int status = opts_parse(argc, argv, &o);
     if (status >= 0) return status;
-    char errstr[256];
+    char errstr[512];
+    ner_resources *ner = NULL;
+    if (!o.no_entities && !(ner = load_ner(&o, errstr, sizeof errstr))) {
+        fprintf(stderr, PROG ": %s\n", errstr);
+        return 2;
+    }
     pipeline *p = pipeline_create(errstr, sizeof errstr);
     if (!p) {
         fprintf(stderr, PROG ": %s\n", errstr);
+        ner_resources_unref(ner);
         return 1;
     }
     static char outbuf[1 << 16];
@@ -206,11 +255,12 @@ int cmd_parse(int argc, char **argv)
     progress pr = {isatty(STDERR_FILENO) && o.nfiles > 20, 0, o.nfiles, 0};
     status = 0;
     for (int i = 0; i < o.nfiles; i++) {
-        if (one(p, &o, o.files[i], &pr)) status = 1;
+        if (one(p, ner, &o, o.files[i], &pr)) status = 1;
         pr.done++;
         progress_show(&pr, pr.done == pr.total);
     }
     pipeline_destroy(p);
+    ner_resources_unref(ner);
     if (fflush(stdout) || ferror(stdout)) {
         fprintf(stderr, PROG ": writing standard output: %s\n", strerror(errno));
         return 1;

@@ -304,8 +304,9 @@ Test(parse_cli, bad_options_exit_2_with_usage)
     support_run_result res;
     support_run(help, NULL, 0, 0, &res);
     cr_assert_eq(res.status, 0);
-    const char *opts[] = {"--content-type", "--url", "--fetched-at", "--charset", "--max-bytes"};
-    for (int i = 0; i < 5; i++) cr_assert_not_null(strstr(res.out, opts[i]), "%s", opts[i]);
+    const char *opts[] = {"--content-type", "--url",       "--fetched-at", "--charset",
+                          "--max-bytes",    "--ner-model", "--kb",         "--no-entities"};
+    for (int i = 0; i < 8; i++) cr_assert_not_null(strstr(res.out, opts[i]), "%s", opts[i]);
     support_run_result_free(&res);
     char *argv[] = {(char *)support_cli(), "--help", NULL};
     support_run(argv, NULL, 0, 0, &res);
@@ -498,5 +499,89 @@ Test(bad_input, windows_1256_declared_utf8)
     cr_assert(flag(r.recs[0], "charset_converted"));
     run_free(&r);
     free(cp);
+    free(p);
+}
+
+/* ---- entities ---------------------------------------------------------------------------- */
+
+/* entity_page: an Arabic page naming a city and an armed group known to the KB (caller frees). */
+static char *entity_page(void)
+{
+    sbuf b = SBUF_INIT;
+    sbuf_append_str(&b, "قوات سوريا الديمقراطية تعلن فتح طريق جديد قرب دمشق\n\n");
+    for (int i = 0; i < 3; i++)
+        sbuf_append_str(&b, "قالت قوات سوريا الديمقراطية في بيان إن الطريق الواصل إلى دمشق "
+                            "سيفتح أمام المدنيين خلال أيام، بعد أشهر من الإغلاق بسبب المعارك.\n\n");
+    return sbuf_steal(&b);
+}
+
+/* entity_named: the record entity whose names.en is en, NULL when none. */
+static const cJSON *entity_named(const cJSON *rec, const char *en)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, get(rec, "entities"))
+    {
+        const char *n =
+            cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "names"), "en"));
+        if (n && !strcmp(n, en)) return e;
+    }
+    return NULL;
+}
+
+Test(parse_cli, records_carry_entities)
+{
+    char *p = entity_page();
+    const char *path = support_write("entities.txt", p, strlen(p));
+    run r;
+    run_cli(&r, NULL, 0, (char *)path, NULL);
+    cr_assert_eq(r.res.status, 0, "%s", r.res.err);
+    cr_assert_eq(r.nrecs, 1);
+    const cJSON *city = entity_named(r.recs[0], "Damascus");
+    const cJSON *group = entity_named(r.recs[0], "Syrian Democratic Forces");
+    cr_assert_not_null(city, "no Damascus: %s", r.res.out);
+    cr_assert_not_null(group, "no SDF: %s", r.res.out);
+    cr_assert_str_eq(str(city, "type"), "LOC");
+    cr_assert_str_eq(str(group, "type"), "ORG");
+    cr_assert_geq(get(city, "count")->valuedouble, 4, "title + 3 paragraphs");
+    cr_assert_str_eq(str(cJSON_GetArrayItem(get(group, "mentions"), 0), "field"), "title");
+    run_free(&r);
+    run_cli(&r, NULL, 0, "--no-entities", (char *)path, NULL);
+    cr_assert_eq(r.res.status, 0, "%s", r.res.err);
+    cr_assert_eq(r.nrecs, 1);
+    cr_assert_eq(cJSON_GetArraySize(get(r.recs[0], "entities")), 0);
+    run_free(&r);
+    free(p);
+}
+
+/* bad_data: parse with option opt naming a file holding content: exit 2 before any page, one
+ * stderr line naming the file and line want_line. */
+static void bad_data(const char *opt, const char *name, const char *content, const char *want_line)
+{
+    char path[4096], where[4200], *p = entity_page();
+    snprintf(path, sizeof path, "%s", support_write(name, content, strlen(content)));
+    const char *page = support_write("page.txt", p, strlen(p));
+    run r;
+    run_cli(&r, NULL, 0, opt, path, (char *)page, NULL);
+    cr_assert_eq(r.res.status, 2, "%s: %s", opt, r.res.err);
+    cr_assert_eq(r.res.out_len, 0, "a record was printed: %s", r.res.out);
+    snprintf(where, sizeof where, "%s:%s", path, want_line);
+    cr_assert_not_null(strstr(r.res.err, where), "%s: want %s in: %s", opt, where, r.res.err);
+    cr_assert_eq(count_lines(r.res.err), 1, "%s", r.res.err);
+    run_free(&r);
+    free(p);
+}
+
+Test(parse_cli, malformed_kb_or_model_exits_2_naming_file_and_line)
+{
+    bad_data("--kb", "bad.tsv", "# a comment line\nkb:x\tLOC\tمكان\tPlace\t\tSY\nkb:y\tLOC\tبلدة\n",
+             "3");
+    bad_data("--ner-model", "bad.model", "news-ingest-ner-model 1\nthis is not a model\n", "2");
+    char *p = entity_page();
+    const char *page = support_write("page.txt", p, strlen(p));
+    run r;
+    run_cli(&r, NULL, 0, "--kb", "/nonexistent/kb.tsv", (char *)page, NULL);
+    cr_assert_eq(r.res.status, 2);
+    cr_assert_not_null(strstr(r.res.err, "/nonexistent/kb.tsv"), "%s", r.res.err);
+    run_free(&r);
     free(p);
 }
