@@ -1,5 +1,16 @@
 /* rules.c: ner_rules_find: one left-to-right scan of the text trying the pattern rules only at
- * digits, currency signs, '#', URL starts and word starts (rules_num.c, rules_words.c). */
+ * digits, currency signs, '#', URL starts and word starts (rules_num.c, rules_date.c, tables in
+ * rules_words.c).
+ *
+ * Choices: spans leave out proclitics (بـ25 مليون, و11 ألف, لعام 2020) and a weekday before a
+ * date (الأحد، 23 آذار 2019 -> "23 آذار 2019"). DATE iso: YYYY-MM-DD, YYYY-MM (month and year),
+ * --MM-DD (day and month, no year), YYYY (a year alone, only after عام/العام/سنة/منذ/in/since/year,
+ * the span being the year). Numeric dates are year first or day first (23/03/2019), never
+ * month first. TIME needs H:MM, or an hour 1..12 with a spelled suffix (10 صباحا, 7pm; "10 م"
+ * could be metres). Bare numbers and a number with a counted noun ("500 مقاتل") are no match;
+ * QUANTITY is a number with a scale word (11 ألف) or a unit of measure (40 كم, span with the
+ * unit). MONEY defaults: دولار USD, جنيه EGP, ريال SAR, درهم AED; bare دينار and ليرة have unit
+ * "" (the country decides). "مليون وثلاثة" stops at مليون (a coordination, not 1000003). */
 #include "entities/rules.h"
 #include "entities/rules_internal.h"
 #include "util/err.h"
