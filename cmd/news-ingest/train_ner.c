@@ -29,15 +29,22 @@ static void usage(FILE *f)
             "  -d, --dev F         hold out the last fraction F of the sentences (0 <= F < 1),\n"
             "                      train on the rest and print held-out P/R/F1 after each pass\n"
             "                      on stderr (for choosing the iterations and pruning)\n"
+            "  -f, --fold K        hold out the K-th part of that size instead of the last\n"
+            "  -l, --lexicon 0|1   features from the names seen in training (default 1)\n"
             "  -p, --prune N       drop averaged weights below N/10 in magnitude  (default %d)\n"
             "  -r, --dropout P     probability that a feature sits out a training step\n"
             "                      (default %.2f)\n"
             "  -b, --o-bias N      lower the O tag's bias weight by N/10 (more entities\n"
             "                      found, fewer of them right; default %d)\n"
+            "  -k, --kb PATH       knowledge base whose matches become hint features, as at\n"
+            "                      tagging time (default data/kb/entities.tsv; \"\" for none)\n"
+            "  -g, --gaz-dropout P probability that a training sentence gets no KB hints\n"
+            "                      (default %.2f)\n"
             "  -h, --help          this text\n"
             "\n"
             "exit status: 0 model written, 1 training failed, 2 usage error or unreadable input.\n",
-            NER_DEFAULT_ITERATIONS, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT, NER_DEFAULT_O_BIAS);
+            NER_DEFAULT_ITERATIONS, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT, NER_DEFAULT_O_BIAS,
+            NER_DEFAULT_GAZ_DROPOUT);
 }
 
 /* number: strtod of the whole of s into *v; 0 when it is not a number. */
@@ -57,6 +64,10 @@ int cmd_train_ner(int argc, char **argv)
                                           {"prune", required_argument, 0, 'p'},
                                           {"dropout", required_argument, 0, 'r'},
                                           {"o-bias", required_argument, 0, 'b'},
+                                          {"kb", required_argument, 0, 'k'},
+                                          {"fold", required_argument, 0, 'f'},
+                                          {"lexicon", required_argument, 0, 'l'},
+                                          {"gaz-dropout", required_argument, 0, 'g'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     ner_train_opts o = {.iterations = NER_DEFAULT_ITERATIONS,
@@ -64,12 +75,15 @@ int cmd_train_ner(int argc, char **argv)
                         .prune = NER_DEFAULT_PRUNE,
                         .dropout = NER_DEFAULT_DROPOUT,
                         .o_bias = NER_DEFAULT_O_BIAS,
+                        .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
+                        .lexicon = 1,
+                        .kb_path = "data/kb/entities.tsv",
                         .progress = stderr};
     const char *out = "models/ner-ar.model";
     double v = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:p:r:b:h", longs, NULL)) != -1;) {
-        int ok = c == 'o' || c == 'h' || (optarg && number(optarg, &v));
+    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:g:l:h", longs, NULL)) != -1;) {
+        int ok = c == 'o' || c == 'k' || c == 'h' || (optarg && number(optarg, &v));
         if (c == 'i')
             ok = ok && v >= 1 && v <= 1000, o.iterations = (int)v;
         else if (c == 's')
@@ -82,8 +96,16 @@ int cmd_train_ner(int argc, char **argv)
             ok = ok && v >= 0 && v < 1, o.dropout = v;
         else if (c == 'b')
             ok = ok && v >= -600 && v <= 600, o.o_bias = (int)v;
+        else if (c == 'f')
+            ok = ok && v >= 0 && v <= 1000, o.dev_fold = (int)v;
+        else if (c == 'l')
+            ok = ok && (v == 0 || v == 1), o.lexicon = (int)v;
+        else if (c == 'g')
+            ok = ok && v >= 0 && v <= 1, o.gaz_dropout = v;
         else if (c == 'o')
             out = optarg;
+        else if (c == 'k')
+            o.kb_path = *optarg ? optarg : NULL;
         else if (c == 'h')
             return usage(stdout), 0;
         else

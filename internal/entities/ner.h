@@ -87,9 +87,10 @@ enum {
 };
 
 /* ner_model_train: trains on a CoNLL file (word TAG per line, blank line between sentences),
- * deterministic for a given seed, and writes the model to out_path. NI_OK or an NI_ERR_* code
- * with errstr naming the file and line. */
-int ner_model_train(const char *conll_path, int iterations, unsigned seed, const char *out_path,
-                    char *errstr, size_t errlen);
+ * with the hints of the knowledge base at kb_path (ner_kb_load; NULL: no hints), deterministic
+ * for a given seed, and writes the model to out_path. NI_OK or an NI_ERR_* code with errstr
+ * naming the file and line. */
+int ner_model_train(const char *conll_path, const char *kb_path, int iterations, unsigned seed,
+                    const char *out_path, char *errstr, size_t errlen);
 
 #endif

@@ -1,5 +1,6 @@
 /* tagger.c: the averaged-perceptron tagger at run time: the feature weight table, emission
  * scores and constrained Viterbi decoding over BIO tags. */
+#include "entities/kb.h"
 #include "entities/tagger_internal.h"
 #include "util/err.h"
 
@@ -30,6 +31,7 @@ void ner_model_destroy(ner_model *m)
     if (!m) return;
     free(m->slots);
     free(m->keys);
+    ner_lex_free(&m->lex);
     free(m);
 }
 
@@ -136,8 +138,80 @@ int ner_model_tag(const ner_model *m, const char *const *words, const size_t *le
         }
     }
     for (size_t i = 0; i < n; i++) ner_word_analyze(words[i], lens[i], gaz ? gaz[i] : 0, &ws[i]);
+    ner_lex_mark(&m->lex, ws, n);
     emissions(m, ws, n, e);
     ner_viterbi(e, n, m->trans, back, tags);
     if (n > STACK_WORDS) free(ws), free(e), free(back);
     return NI_OK;
+}
+
+/* gaz_bit: the NER_GAZ_* bit of a KB type name (0 for an unknown one). */
+static unsigned gaz_bit(const char *type)
+{
+    static const char *names[] = {"PER", "ORG", "LOC", "MISC"};
+    for (unsigned k = 0; k < 4; k++)
+        if (type && !strcmp(type, names[k])) return 1u << k;
+    return 0;
+}
+
+/* word_at: the index of the word whose code point range holds cp (starts[0..n) ascending). */
+static size_t word_at(const size_t *starts, size_t n, size_t cp)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (starts[mid] <= cp)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* mark: the hints of the KB matches in the words joined in text (word starts in starts). */
+static int mark(const ner_kb *kb, const char *text, size_t len, const size_t *starts, size_t n,
+                unsigned *gaz, char *errstr, size_t errlen)
+{
+    ner_tokens toks = {0};
+    ner_kb_match *ms = NULL;
+    size_t nm = 0;
+    int rc = ner_tokenize(text, len, &toks, errstr, errlen);
+    if (!rc) rc = ner_kb_find(kb, &toks, &ms, &nm, errstr, errlen);
+    for (size_t i = 0; !rc && i < nm; i++) {
+        unsigned bit = gaz_bit(ms[i].entry->type);
+        size_t a = word_at(starts, n, toks.v[ms[i].first].start);
+        size_t b = word_at(starts, n, toks.v[ms[i].last - 1].start);
+        if (!bit) continue;
+        gaz[a] |= NER_GAZ_BEGIN;
+        for (size_t w = a; w <= b; w++) gaz[w] |= bit;
+    }
+    free(ms);
+    ner_tokens_free(&toks);
+    return rc;
+}
+
+int ner_words_gaz(const ner_kb *kb, const char *const *words, const size_t *lens, size_t n,
+                  unsigned *gaz, char *errstr, size_t errlen)
+{
+    size_t bytes = n + 1;
+    for (size_t i = 0; i < n; i++) bytes += lens[i];
+    char *text = malloc(bytes);
+    size_t *starts = malloc((n + 1) * sizeof *starts);
+    if (!text || !starts) {
+        free(text), free(starts);
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "tagger: out of memory (%zu words)", n);
+    }
+    size_t len = 0, cps = 0;
+    for (size_t i = 0; i < n; i++) {
+        gaz[i] = 0;
+        starts[i] = cps;
+        for (size_t j = 0; j < lens[i]; j++) /* code points: bytes that do not continue one */
+            if (((unsigned char)words[i][j] & 0xC0) != 0x80) cps++;
+        memcpy(text + len, words[i], lens[i]);
+        len += lens[i];
+        text[len++] = ' ', cps++;
+    }
+    int rc = n ? mark(kb, text, len, starts, n, gaz, errstr, errlen) : NI_OK;
+    free(text), free(starts);
+    return rc;
 }

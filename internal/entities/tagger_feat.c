@@ -2,7 +2,10 @@
  * shape, trigger class) and the feature keys of a position (templates over a -2..+2 window). */
 #include "entities/tagger_internal.h"
 
+#include "util/err.h"
+
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -120,26 +123,131 @@ static const struct {
     const char *word;
     uint8_t cls;
 } triggers[] = {
-    {"الرئيس", TRIG_PER}, {"رئيسة", TRIG_PER},   {"الملك", TRIG_PER},    {"الأمير", TRIG_PER},
-    {"الشيخ", TRIG_PER},  {"السيد", TRIG_PER},   {"السيدة", TRIG_PER},   {"وزير", TRIG_PER},
-    {"وزيرة", TRIG_PER},  {"المتحدث", TRIG_PER}, {"الناطق", TRIG_PER},   {"الجنرال", TRIG_PER},
-    {"العقيد", TRIG_PER}, {"اللواء", TRIG_PER},  {"العميد", TRIG_PER},   {"الدكتور", TRIG_PER},
-    {"النائب", TRIG_PER}, {"السفير", TRIG_PER},  {"المستشار", TRIG_PER}, {"الزعيم", TRIG_PER},
-    {"القائد", TRIG_PER}, {"الأمين", TRIG_PER},  {"المدير", TRIG_PER},   {"المبعوث", TRIG_PER},
-    {"المرشح", TRIG_PER}, {"البابا", TRIG_PER},  {"المراسل", TRIG_PER},  {"مدينة", TRIG_LOC},
-    {"قرية", TRIG_LOC},   {"محافظة", TRIG_LOC},  {"بلدة", TRIG_LOC},     {"منطقة", TRIG_LOC},
-    {"ولاية", TRIG_LOC},  {"إقليم", TRIG_LOC},   {"عاصمة", TRIG_LOC},    {"جزيرة", TRIG_LOC},
-    {"نهر", TRIG_LOC},    {"مخيم", TRIG_LOC},    {"حي", TRIG_LOC},       {"شارع", TRIG_LOC},
-    {"جبل", TRIG_LOC},    {"بحر", TRIG_LOC},     {"مطار", TRIG_LOC},     {"وكالة", TRIG_ORG},
-    {"صحيفة", TRIG_ORG},  {"جريدة", TRIG_ORG},   {"شركة", TRIG_ORG},     {"حزب", TRIG_ORG},
-    {"حركة", TRIG_ORG},   {"منظمة", TRIG_ORG},   {"جامعة", TRIG_ORG},    {"وزارة", TRIG_ORG},
-    {"مجلس", TRIG_ORG},   {"اتحاد", TRIG_ORG},   {"جمعية", TRIG_ORG},    {"هيئة", TRIG_ORG},
-    {"مؤسسة", TRIG_ORG},  {"بنك", TRIG_ORG},     {"قناة", TRIG_ORG},     {"إذاعة", TRIG_ORG},
-    {"جبهة", TRIG_ORG},   {"لجنة", TRIG_ORG},    {"نادي", TRIG_ORG},     {"محكمة", TRIG_ORG},
-    {"باسم", TRIG_ORG},   {"قال", TRIG_SAY},     {"قالت", TRIG_SAY},     {"أعلن", TRIG_SAY},
-    {"أعلنت", TRIG_SAY},  {"صرح", TRIG_SAY},     {"أكد", TRIG_SAY},      {"أكدت", TRIG_SAY},
-    {"أضاف", TRIG_SAY},   {"أوضح", TRIG_SAY},    {"ذكر", TRIG_SAY},      {"وصرح", TRIG_SAY},
-    {"وقال", TRIG_SAY},   {"وأضاف", TRIG_SAY},   {"ويقول", TRIG_SAY},
+    {"الرئيس", TRIG_PER},
+    {"رئيسة", TRIG_PER},
+    {"الملك", TRIG_PER},
+    {"الأمير", TRIG_PER},
+    {"الشيخ", TRIG_PER},
+    {"السيد", TRIG_PER},
+    {"السيدة", TRIG_PER},
+    {"وزير", TRIG_PER},
+    {"وزيرة", TRIG_PER},
+    {"المتحدث", TRIG_PER},
+    {"الناطق", TRIG_PER},
+    {"الجنرال", TRIG_PER},
+    {"العقيد", TRIG_PER},
+    {"اللواء", TRIG_PER},
+    {"العميد", TRIG_PER},
+    {"الدكتور", TRIG_PER},
+    {"النائب", TRIG_PER},
+    {"السفير", TRIG_PER},
+    {"المستشار", TRIG_PER},
+    {"الزعيم", TRIG_PER},
+    {"القائد", TRIG_PER},
+    {"الأمين", TRIG_PER},
+    {"المدير", TRIG_PER},
+    {"المبعوث", TRIG_PER},
+    {"المرشح", TRIG_PER},
+    {"البابا", TRIG_PER},
+    {"المراسل", TRIG_PER},
+    {"مدينة", TRIG_LOC},
+    {"قرية", TRIG_LOC},
+    {"محافظة", TRIG_LOC},
+    {"بلدة", TRIG_LOC},
+    {"منطقة", TRIG_LOC},
+    {"ولاية", TRIG_LOC},
+    {"إقليم", TRIG_LOC},
+    {"عاصمة", TRIG_LOC},
+    {"جزيرة", TRIG_LOC},
+    {"نهر", TRIG_LOC},
+    {"مخيم", TRIG_LOC},
+    {"حي", TRIG_LOC},
+    {"شارع", TRIG_LOC},
+    {"جبل", TRIG_LOC},
+    {"بحر", TRIG_LOC},
+    {"مطار", TRIG_LOC},
+    {"وكالة", TRIG_ORG},
+    {"صحيفة", TRIG_ORG},
+    {"جريدة", TRIG_ORG},
+    {"شركة", TRIG_ORG},
+    {"حزب", TRIG_ORG},
+    {"حركة", TRIG_ORG},
+    {"منظمة", TRIG_ORG},
+    {"جامعة", TRIG_ORG},
+    {"وزارة", TRIG_ORG},
+    {"مجلس", TRIG_ORG},
+    {"اتحاد", TRIG_ORG},
+    {"جمعية", TRIG_ORG},
+    {"هيئة", TRIG_ORG},
+    {"مؤسسة", TRIG_ORG},
+    {"بنك", TRIG_ORG},
+    {"قناة", TRIG_ORG},
+    {"إذاعة", TRIG_ORG},
+    {"جبهة", TRIG_ORG},
+    {"لجنة", TRIG_ORG},
+    {"نادي", TRIG_ORG},
+    {"محكمة", TRIG_ORG},
+    {"باسم", TRIG_ORG},
+    {"قال", TRIG_SAY},
+    {"قالت", TRIG_SAY},
+    {"أعلن", TRIG_SAY},
+    {"أعلنت", TRIG_SAY},
+    {"صرح", TRIG_SAY},
+    {"أكد", TRIG_SAY},
+    {"أكدت", TRIG_SAY},
+    {"أضاف", TRIG_SAY},
+    {"أوضح", TRIG_SAY},
+    {"ذكر", TRIG_SAY},
+    {"وصرح", TRIG_SAY},
+    {"وقال", TRIG_SAY},
+    {"وأضاف", TRIG_SAY},
+    {"ويقول", TRIG_SAY},
+    /* people by occupation or rank */
+    {"الفنان", TRIG_PER},
+    {"الفنانة", TRIG_PER},
+    {"اللاعب", TRIG_PER},
+    {"الحارس", TRIG_PER},
+    {"المدافع", TRIG_PER},
+    {"المهاجم", TRIG_PER},
+    {"المدرب", TRIG_PER},
+    {"النجم", TRIG_PER},
+    {"الكاتب", TRIG_PER},
+    {"الكاتبة", TRIG_PER},
+    {"الشاعر", TRIG_PER},
+    {"المخرج", TRIG_PER},
+    {"الممثل", TRIG_PER},
+    {"الممثلة", TRIG_PER},
+    {"المطرب", TRIG_PER},
+    {"المطربة", TRIG_PER},
+    {"الصحفي", TRIG_PER},
+    {"الأستاذ", TRIG_PER},
+    {"الإمام", TRIG_PER},
+    {"الفريق", TRIG_PER},
+    {"الوزير", TRIG_PER},
+    {"الرئيسة", TRIG_PER},
+    {"الملكة", TRIG_PER},
+    {"الأميرة", TRIG_PER},
+    {"المفكر", TRIG_PER},
+    {"الباحث", TRIG_PER},
+    {"القاضي", TRIG_PER},
+    {"المحامي", TRIG_PER},
+    {"بن", TRIG_PER},
+    {"ابن", TRIG_PER},
+    {"أبو", TRIG_PER},
+    {"عبد", TRIG_PER},
+    /* organizations and places */
+    {"منتخب", TRIG_ORG},
+    {"فريق", TRIG_ORG},
+    {"مصرف", TRIG_ORG},
+    {"مجموعة", TRIG_ORG},
+    {"برلمان", TRIG_ORG},
+    {"مركز", TRIG_ORG},
+    {"معهد", TRIG_ORG},
+    {"تلفزيون", TRIG_ORG},
+    {"ميناء", TRIG_LOC},
+    {"مقاطعة", TRIG_LOC},
+    {"بلاد", TRIG_LOC},
+    {"دولة", TRIG_LOC},
 };
 #define NTRIGGERS (sizeof triggers / sizeof triggers[0])
 
@@ -269,6 +377,7 @@ enum {
     T_SUF_AT = T_GAZ_AT + 3, /* 2: last two code points at -1 +1 */
     T_LSTEM = T_SUF_AT + 2,  /* 3: offsets -1 0 +1 */
     T_SPRE = T_LSTEM + 3,    /* 2 */
+    T_LEX = T_SPRE + 2,      /* 3: lexicon match at 0, -1, +1 */
 };
 
 /* mix: the splitmix64 finalizer. */
@@ -343,6 +452,9 @@ size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys)
                                   r->h[NER_H_SHAPE]);
     if (l->gaz) keys[k++] = key(T_GAZ_AT, l->gaz);
     if (w->gaz) keys[k++] = key(T_GAZ_AT + 1, w->gaz);
+    if (w->lex) keys[k++] = key(T_LEX, w->lex);
+    if (l->lex) keys[k++] = key(T_LEX + 1, l->lex & (NER_LEX_TYPE | NER_LEX_BEGIN));
+    if (r->lex) keys[k++] = key(T_LEX + 2, r->lex & (NER_LEX_TYPE | NER_LEX_BEGIN));
     if (r->gaz) keys[k++] = key(T_GAZ_AT + 2, r->gaz);
     keys[k++] = key(T_SUF_AT, l->h[NER_H_SUF1 + 1]);
     keys[k++] = key(T_SUF_AT + 1, r->h[NER_H_SUF1 + 1]);
@@ -352,4 +464,82 @@ size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys)
     if (w->h[NER_H_SPRE2]) keys[k++] = key(T_SPRE, w->h[NER_H_SPRE2]);
     if (w->h[NER_H_SPRE3]) keys[k++] = key(T_SPRE + 1, w->h[NER_H_SPRE3]);
     return k;
+}
+
+/* ---- the lexicon of names seen in training ------------------------------------------------ */
+
+int ner_lex_init(ner_lex *x, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 2) cap *= 2; /* load <= 1/2 */
+    x->keys = calloc(cap, sizeof *x->keys);
+    x->val = calloc(cap, sizeof *x->val);
+    x->mask = cap - 1;
+    x->n = 0;
+    x->cap = n;
+    if (x->keys && x->val) return NI_OK;
+    ner_lex_free(x);
+    return NI_ERR_NOMEM;
+}
+
+void ner_lex_free(ner_lex *x)
+{
+    free(x->keys), free(x->val);
+    memset(x, 0, sizeof *x);
+}
+
+/* lex_slot: the slot of key (its own or the empty one where it would go). */
+static size_t lex_slot(const ner_lex *x, uint64_t key)
+{
+    size_t s = (size_t)(key ^ (key >> 32)) & x->mask;
+    while (x->val[s] && x->keys[s] != key) s = (s + 1) & x->mask;
+    return s;
+}
+
+int ner_lex_put(ner_lex *x, uint64_t key, uint8_t val)
+{
+    if (!val) return NI_ERR_INVALID;
+    size_t s = lex_slot(x, key);
+    if (!x->val[s]) {
+        if (x->n >= x->cap) return NI_ERR_NOMEM;
+        x->n++, x->keys[s] = key;
+    }
+    x->val[s] |= val;
+    return NI_OK;
+}
+
+uint8_t ner_lex_get(const ner_lex *x, uint64_t key)
+{
+    if (!x->val) return 0;
+    size_t s = lex_slot(x, key);
+    return x->val[s];
+}
+
+uint64_t ner_lex_key(uint64_t prev, const ner_word *w, int first)
+{
+    return first ? mix(w->h[NER_H_LSTEM] ^ 0x4c4558ULL) : mix(prev ^ w->h[NER_H_NORM]);
+}
+
+void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n)
+{
+    for (size_t i = 0; i < n; i++) ws[i].lex = 0;
+    if (!x->n) return;
+    for (size_t i = 0; i < n;) {
+        size_t best = 0;
+        uint8_t bv = 0;
+        uint64_t k = 0;
+        for (size_t j = i; j < n && j - i < NER_LEX_MAX_WORDS; j++) {
+            k = ner_lex_key(k, &ws[j], j == i);
+            uint8_t v = ner_lex_get(x, k);
+            if (v & NER_LEX_TYPE) best = j + 1 - i, bv = v;
+            if (!(v & NER_LEX_PREFIX)) break;
+        }
+        if (!best) {
+            i++;
+            continue;
+        }
+        ws[i].lex = (uint8_t)((bv & (NER_LEX_TYPE | NER_LEX_SURE)) | NER_LEX_BEGIN);
+        for (size_t j = i + 1; j < i + best; j++) ws[j].lex = bv & (NER_LEX_TYPE | NER_LEX_SURE);
+        i += best;
+    }
 }

@@ -32,6 +32,7 @@ typedef struct ner_word {
     uint8_t trigger; /* NER_TRIG_* class of the stem, 0 when none */
     uint8_t clitics; /* NER_CLITIC_* bits removed for the stem */
     uint8_t gaz;     /* NER_GAZ_* hints */
+    uint8_t lex;     /* NER_LEX_TYPE | NER_LEX_SURE | NER_LEX_BEGIN of a lexicon match, 0 none */
 } ner_word;
 
 #define NER_MAX_FEATS 48
@@ -43,6 +44,38 @@ void ner_word_analyze(const char *w, size_t len, unsigned gaz, ner_word *out);
 size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys);
 /* ner_bias_key: the key of the feature every position has. */
 uint64_t ner_bias_key(void);
+
+/* The lexicon: names (word sequences) seen as entities in training, with their usual type and how
+ * sure that is. Keys chain the words' hashes (ner_lex_key); a value holds the type (1..4 = PER ORG
+ * LOC MISC, 0 = only a prefix of longer names), NER_LEX_PREFIX when longer names continue it, and
+ * the share of the sequence's occurrences that were that entity (NER_LEX_SURE, 2 bits). */
+enum {
+    NER_LEX_TYPE = 7,
+    NER_LEX_SURE = 3 << 3,
+    NER_LEX_SURE_SHIFT = 3,
+    NER_LEX_BEGIN = 1 << 5, /* in ner_word.lex: the first word of the match */
+    NER_LEX_PREFIX = 1 << 6,
+};
+#define NER_LEX_MAX_WORDS 8
+
+typedef struct ner_lex {
+    uint64_t *keys;
+    uint8_t *val; /* 0 = empty slot */
+    size_t mask, n, cap;
+} ner_lex;
+
+/* ner_lex_init: an empty lexicon with room for n keys; NI_OK or NI_ERR_NOMEM. */
+int ner_lex_init(ner_lex *x, size_t n);
+/* ner_lex_free: frees x's tables, leaves it empty (a zeroed ner_lex is empty). */
+void ner_lex_free(ner_lex *x);
+/* ner_lex_put: ORs val (nonzero) into key's value; NI_ERR_NOMEM when full. */
+int ner_lex_put(ner_lex *x, uint64_t key, uint8_t val);
+/* ner_lex_get: the value of key, 0 when absent. */
+uint8_t ner_lex_get(const ner_lex *x, uint64_t key);
+/* ner_lex_key: the key of a sequence extended by w (first: w starts it; prev ignored). */
+uint64_t ner_lex_key(uint64_t prev, const ner_word *w, int first);
+/* ner_lex_mark: sets ws[].lex from the longest lexicon names, left to right, non-overlapping. */
+void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n);
 
 /* ---- the model (tagger.c) ---------------------------------------------------------------- */
 
@@ -61,6 +94,7 @@ struct ner_model {
     uint64_t mask;                           /* slots - 1 */
     size_t n, cap;                           /* features added, features room was made for */
     int32_t trans[NER_NTAGS + 1][NER_NTAGS]; /* [prev][cur]; prev NER_NTAGS = sentence start */
+    ner_lex lex;                             /* names seen in training (may be empty) */
 };
 
 /* ner_model_new: an empty model with room for nfeat features; NULL when out of memory. */
@@ -77,6 +111,13 @@ int ner_tag_allowed(int prev, int cur);
 void ner_viterbi(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS + 1][NER_NTAGS],
                  uint8_t *back, ner_tag *tags);
 
+/* ner_words_gaz: the knowledge-base hints of one sentence of words into gaz[0..n) (NER_GAZ_<type>
+ * on every word of a ner_kb_find match over the words joined by spaces, NER_GAZ_BEGIN on its
+ * first), as the annotator computes them over tokens. NI_OK, or NI_ERR_NOMEM with errstr filled. */
+struct ner_kb;
+int ner_words_gaz(const struct ner_kb *kb, const char *const *words, const size_t *lens, size_t n,
+                  unsigned *gaz, char *errstr, size_t errlen);
+
 /* ---- spans (tags.c) --------------------------------------------------------------------- */
 
 /* Exact-span counts, CoNLL (conlleval) chunking: [0] all types, [1..4] PER ORG LOC MISC. */
@@ -92,16 +133,21 @@ void ner_span_prf(const ner_span_counts *c, int k, double *p, double *r, double 
 /* ---- training (tagger_train.c) ---------------------------------------------------------- */
 
 #define NER_DEFAULT_ITERATIONS 20 /* chosen on a held-out tenth of train.txt */
-#define NER_DEFAULT_PRUNE 5       /* |quantized weight| below this is dropped */
-#define NER_DEFAULT_DROPOUT 0.5
+#define NER_DEFAULT_PRUNE 3       /* |quantized weight| below this is dropped */
+#define NER_DEFAULT_DROPOUT 0.4
 #define NER_DEFAULT_O_BIAS 0
+#define NER_DEFAULT_GAZ_DROPOUT 0.0
 
 typedef struct ner_train_opts {
     int iterations;      /* passes over the training sentences */
     unsigned seed;       /* sentence order shuffling */
-    double dev_fraction; /* last fraction of the sentences held out and scored each pass */
+    double dev_fraction; /* fraction of the sentences held out and scored each pass */
+    int dev_fold;        /* 0: the held-out part is the last one; k: the k-th of that size */
     int prune;           /* quantized averaged weights with |w| < prune are dropped */
     double dropout;      /* probability a feature occurrence sits out a training step */
+    double gaz_dropout;  /* probability a training sentence gets no KB hints */
+    const char *kb_path; /* knowledge base for the hint features (NULL: no hints) */
+    int lexicon;         /* lexicon features (names seen in training, jackknifed) */
     int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
     FILE *progress; /* per-pass report (NULL: quiet) */
 } ner_train_opts;

@@ -5,6 +5,8 @@
  *   transitions            then 10 lines of 9 weights: from each tag, then from the start
  *   features N             then N lines: 12 hex digits of the feature key, then TAG:WEIGHT
  *                          for each tag (0..8) with a nonzero weight, in tag order
+ *   lexicon N              then N lines: 16 hex digits of a name key (ner_lex_key), a space
+ *                          and its value (1..127, see NER_LEX_*), keys ascending
  *   end
  */
 #include "entities/tagger_internal.h"
@@ -16,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "news-ingest-ner-model 1"
+#define MAGIC "news-ingest-ner-model 2"
 #define MAX_MODEL_BYTES (256u << 20)
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -119,6 +121,40 @@ static int sparse(reader *r, const char *s, int32_t *w)
     return NI_OK;
 }
 
+/* hex64: 16 hex digits at s into *v; 0 when they are not there. */
+static int hex64(const char *s, uint64_t *v)
+{
+    int64_t hi = hex48(s), lo = hi < 0 ? -1 : hex48(s + 4);
+    if (lo < 0) return 0;
+    *v = (uint64_t)hi << 16 | ((uint64_t)lo & 0xffff);
+    return 1;
+}
+
+/* lexicon: "lexicon N" and its N "KEY VALUE" lines into m->lex. */
+static int lexicon(reader *r, ner_model *m)
+{
+    char *l = next_line(r), *e;
+    if (!l) return bad(r, "unexpected end of file");
+    errno = 0;
+    unsigned long long n = strncmp(l, "lexicon ", 8) ? 0 : strtoull(l + 8, &e, 10);
+    if (strncmp(l, "lexicon ", 8) || e == l + 8 || *e || errno || n > (1u << 24))
+        return bad(r, "expected \"lexicon N\"");
+    if (ner_lex_init(&m->lex, (size_t)n))
+        return ni_err_set(r->errstr, r->errlen, NI_ERR_NOMEM, "%s: out of memory", r->path);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key;
+        const char *v;
+        long val;
+        if (!(l = next_line(r))) return bad(r, "unexpected end of file");
+        if (!hex64(l, &key) || l[16] != ' ' || !small_int(l + 17, &v, &val) || *v || val < 1 ||
+            val > 127)
+            return bad(r, "expected a 16-digit hex name key and a value 1..127");
+        if (ner_lex_get(&m->lex, key)) return bad(r, "duplicate name key");
+        ner_lex_put(&m->lex, key, (uint8_t)val);
+    }
+    return NI_OK;
+}
+
 /* feature: one "KEY TAG:WEIGHT..." line into m. */
 static int feature(reader *r, ner_model *m)
 {
@@ -163,6 +199,7 @@ static int body(reader *r, ner_model **out)
     memcpy(m->trans, trans, sizeof trans);
     int rc = NI_OK;
     for (size_t i = 0; i < nfeat && !rc; i++) rc = feature(r, m);
+    if (!rc) rc = lexicon(r, m);
     if (!rc) rc = expect(r, "end");
     if (!rc && next_line(r)) rc = bad(r, "data after \"end\"");
     if (rc)
@@ -195,6 +232,24 @@ ner_model *ner_model_load(const char *path, char *errstr, size_t errlen)
 
 static const ner_model *sort_model;
 
+static int by_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* write_lexicon: the lexicon section (keys: scratch of m->lex.n keys). */
+static void write_lexicon(const ner_lex *x, FILE *f, uint64_t *keys)
+{
+    size_t k = 0;
+    for (size_t s = 0; x->val && s <= x->mask; s++)
+        if (x->val[s]) keys[k++] = x->keys[s];
+    qsort(keys, k, sizeof *keys, by_u64);
+    fprintf(f, "lexicon %zu\n", k);
+    for (size_t i = 0; i < k; i++)
+        fprintf(f, "%016" PRIx64 " %u\n", keys[i], ner_lex_get(x, keys[i]));
+}
+
 static int by_key(const void *a, const void *b)
 {
     uint64_t x = sort_model->keys[*(const size_t *)a], y = sort_model->keys[*(const size_t *)b];
@@ -208,7 +263,7 @@ static void put_ints(FILE *f, const int32_t *w)
 }
 
 /* write_all: the model text into f, features sorted by key (order: scratch of m->n). */
-static void write_all(const ner_model *m, FILE *f, size_t *order)
+static void write_all(const ner_model *m, FILE *f, size_t *order, uint64_t *lkeys)
 {
     fprintf(f, "%s\ntags", MAGIC);
     for (int t = 0; t < NER_NTAGS; t++) fprintf(f, " %s", ner_tag_name((ner_tag)t));
@@ -227,6 +282,7 @@ static void write_all(const ner_model *m, FILE *f, size_t *order)
             if (sl->w[t]) fprintf(f, " %d:%d", t, sl->w[t]);
         fputc('\n', f);
     }
+    write_lexicon(&m->lex, f, lkeys);
     fprintf(f, "end\n");
 }
 
@@ -236,14 +292,18 @@ int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t er
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
         return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: path too long", path);
     size_t *order = malloc((m->n + 1) * sizeof *order);
-    if (!order) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "%s: out of memory", path);
+    uint64_t *lkeys = malloc((m->lex.n + 1) * sizeof *lkeys);
+    if (!order || !lkeys) {
+        free(order), free(lkeys);
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "%s: out of memory", path);
+    }
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        free(order);
+        free(order), free(lkeys);
         return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
     }
-    write_all(m, f, order);
-    free(order);
+    write_all(m, f, order, lkeys);
+    free(order), free(lkeys);
     int ok = !ferror(f);
     ok = !fclose(f) && ok;
     if (!ok || rename(tmp, path)) {

@@ -1,6 +1,7 @@
 /* tagger_train.c: averaged structured perceptron training (Collins 2002) on a CoNLL file, with
  * Viterbi decoding under the BIO constraints, lazy averaging, a seeded sentence order, optional
  * held-out scoring per pass, and integer quantization of the averaged weights. */
+#include "entities/kb.h"
 #include "entities/tagger_internal.h"
 #include "util/err.h"
 #include "util/sbuf.h"
@@ -19,17 +20,21 @@ typedef struct corpus {
     size_t *len;
     ner_tag *gold;  /* as written */
     ner_tag *train; /* gold with an I-X that cannot follow its predecessor turned into B-X */
+    unsigned *gaz;  /* knowledge-base hints of each token (NULL: none) */
     size_t ntok, cap;
     size_t *sent; /* nsent + 1 start offsets */
     size_t nsent, scap;
 } corpus;
 
+#define LEX_FOLDS 5 /* the training lexicon features of a block come from the other blocks */
+
 /* The trainer's state: per-token feature ids, lazily allocated weight rows. */
 typedef struct trainer {
     const corpus *c;
-    size_t ntrain;   /* sentences trained on (the rest is held out) */
-    uint64_t *fkeys; /* key of each feature id */
-    uint32_t *frow;  /* weight row of each feature id, 0 = never updated */
+    size_t ntrain;         /* sentences trained on */
+    size_t dev_lo, dev_hi; /* the held-out sentences [dev_lo, dev_hi) */
+    uint64_t *fkeys;       /* key of each feature id */
+    uint32_t *frow;        /* weight row of each feature id, 0 = never updated */
     size_t nfeat, fcap;
     uint64_t *map; /* open addressing: key -> id + 1 in the low 32 bits of mapv */
     uint32_t *mapv;
@@ -43,6 +48,10 @@ typedef struct trainer {
     int64_t tu[NER_NTAGS + 1][NER_NTAGS];
     int64_t step;
     uint64_t seed, drop; /* drop: dropout probability times 2^53 */
+    uint64_t gaz_drop;   /* hint dropout probability (per sentence) times 2^53 */
+    ner_word *ws;        /* every token analyzed, lexicon marks jackknifed */
+    ner_lex lex;         /* the lexicon of all training sentences (the model's) */
+    int use_lex;
     int o_bias;
 } trainer;
 
@@ -63,6 +72,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 static void corpus_free(corpus *c)
 {
     free(c->buf), free(c->word), free(c->len), free(c->gold), free(c->train), free(c->sent);
+    free(c->gaz);
 }
 
 static int add_sentence_end(corpus *c)
@@ -130,6 +140,22 @@ static int corpus_read(corpus *c, const char *path, char *errstr, size_t errlen)
     return NI_OK;
 }
 
+/* corpus_hints: the KB hints of every sentence, as the annotator computes them. */
+static int corpus_hints(corpus *c, const char *kb_path, char *errstr, size_t errlen)
+{
+    ner_kb *kb = ner_kb_load(kb_path, errstr, errlen);
+    if (!kb) return NI_ERR_IO;
+    c->gaz = calloc(c->ntok + 1, sizeof *c->gaz);
+    int rc = c->gaz ? NI_OK : ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    for (size_t s = 0; !rc && s < c->nsent; s++) {
+        size_t a = c->sent[s];
+        rc = ner_words_gaz(kb, c->word + a, c->len + a, c->sent[s + 1] - a, c->gaz + a, errstr,
+                           errlen);
+    }
+    ner_kb_destroy(kb);
+    return rc;
+}
+
 /* ---- features ------------------------------------------------------------------------------ */
 
 static uint64_t slot_of(uint64_t key, size_t cap)
@@ -169,35 +195,169 @@ static uint32_t feature_id(trainer *t, uint64_t key)
     return (uint32_t)(t->nfeat - 1);
 }
 
-/* extract: feature ids of every training token. */
+/* hint: the KB hints of training token i, dropped for a seeded fraction of the sentences (so the
+ * model does not lean on hints the way names seen in training would let it). */
+static unsigned hint(const trainer *t, size_t s, size_t i)
+{
+    if (!t->c->gaz) return 0;
+    uint64_t z = (uint64_t)(s + 1) * 0x9e3779b97f4a7c15ULL ^ t->seed;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (z >> 11) < t->gaz_drop ? 0 : t->c->gaz[i];
+}
+
+/* extract: feature ids of every training token (from t->ws). */
 static int extract(trainer *t)
 {
     const corpus *c = t->c;
-    size_t ntok = c->sent[t->ntrain], cap = 0, used = 0;
+    size_t ntok = c->ntok, cap = 0, used = 0;
     t->toff = malloc((ntok + 1) * sizeof *t->toff);
-    ner_word *ws = NULL;
-    size_t wcap = 0;
     if (!t->toff) return NI_ERR_NOMEM;
     uint64_t keys[NER_MAX_FEATS];
-    for (size_t s = 0; s < t->ntrain; s++) {
+    for (size_t s = 0; s < c->nsent; s++) {
         size_t a = c->sent[s], n = c->sent[s + 1] - a;
-        if (grow((void **)&ws, &wcap, n, sizeof *ws)) return free(ws), NI_ERR_NOMEM;
-        for (size_t i = 0; i < n; i++) ner_word_analyze(c->word[a + i], c->len[a + i], 0, &ws[i]);
+        int dev = s >= t->dev_lo && s < t->dev_hi;
         for (size_t i = 0; i < n; i++) {
-            size_t k = ner_features(ws, n, i, keys);
-            if (grow((void **)&t->fid, &cap, used + k, sizeof *t->fid))
-                return free(ws), NI_ERR_NOMEM;
+            size_t k = dev ? 0 : ner_features(t->ws + a, n, i, keys);
+            if (grow((void **)&t->fid, &cap, used + k, sizeof *t->fid)) return NI_ERR_NOMEM;
             t->toff[a + i] = used;
             for (size_t j = 0; j < k; j++) {
                 uint32_t id = feature_id(t, keys[j]);
-                if (id == UINT32_MAX) return free(ws), NI_ERR_NOMEM;
+                if (id == UINT32_MAX) return NI_ERR_NOMEM;
                 t->fid[used++] = id;
             }
         }
     }
     t->toff[ntok] = used;
-    free(ws);
     return NI_OK;
+}
+
+/* ---- the lexicon ----------------------------------------------------------------------------- */
+
+/* A name being counted: its key, occurrences as each type, occurrences as words. */
+typedef struct lex_count {
+    uint64_t key;
+    uint32_t as[5]; /* [type 1..4] */
+    uint32_t occ;
+    uint8_t used, prefix, full;
+} lex_count;
+
+typedef struct lex_counts {
+    lex_count *v;
+    size_t mask, n;
+} lex_counts;
+
+/* lc_find: the entry of key, created when add is set (NULL when absent or full). */
+static lex_count *lc_find(lex_counts *lc, uint64_t key, int add)
+{
+    size_t s = (size_t)(key ^ (key >> 29)) & lc->mask;
+    for (; lc->v[s].used; s = (s + 1) & lc->mask)
+        if (lc->v[s].key == key) return &lc->v[s];
+    if (!add || 2 * (lc->n + 1) > lc->mask) return NULL;
+    lc->n++;
+    lc->v[s].used = 1, lc->v[s].key = key;
+    return &lc->v[s];
+}
+
+/* in_lex: whether sentence s feeds a lexicon built without the sentences [lo, hi). */
+static int in_lex(const trainer *t, size_t s, size_t lo, size_t hi)
+{
+    return !(s >= t->dev_lo && s < t->dev_hi) && !(s >= lo && s < hi);
+}
+
+/* lc_names: every gold name of the sentences feeding the lexicon, with its type. */
+static void lc_names(const trainer *t, lex_counts *lc, size_t lo, size_t hi)
+{
+    const corpus *c = t->c;
+    for (size_t s = 0; s < c->nsent; s++) {
+        if (!in_lex(t, s, lo, hi)) continue;
+        for (size_t i = c->sent[s], e; i < c->sent[s + 1]; i = e) {
+            e = i + 1;
+            if (c->train[i] == NER_O) continue;
+            while (e < c->sent[s + 1] && c->train[e] == c->train[i] + 1) e++;
+            uint64_t k = 0;
+            for (size_t j = i; j < e && j - i < NER_LEX_MAX_WORDS; j++) {
+                k = ner_lex_key(k, &t->ws[j], j == i);
+                lex_count *x = lc_find(lc, k, 1);
+                if (!x) continue;
+                if (j + 1 < e) x->prefix = 1;
+                if (j + 1 == e) x->full = 1, x->as[(c->train[i] + 1) / 2]++;
+            }
+        }
+    }
+}
+
+/* lc_occurrences: how often each full name occurs as words in the same sentences. */
+static void lc_occurrences(const trainer *t, lex_counts *lc, size_t lo, size_t hi)
+{
+    const corpus *c = t->c;
+    for (size_t s = 0; s < c->nsent; s++) {
+        if (!in_lex(t, s, lo, hi)) continue;
+        for (size_t i = c->sent[s]; i < c->sent[s + 1]; i++) {
+            uint64_t k = 0;
+            for (size_t j = i; j < c->sent[s + 1] && j - i < NER_LEX_MAX_WORDS; j++) {
+                k = ner_lex_key(k, &t->ws[j], j == i);
+                lex_count *x = lc_find(lc, k, 0);
+                if (!x) break;
+                if (x->full) x->occ++;
+                if (!x->prefix) break;
+            }
+        }
+    }
+}
+
+/* lc_value: the lexicon value of a counted name. */
+static uint8_t lc_value(const lex_count *x)
+{
+    uint8_t v = x->prefix ? NER_LEX_PREFIX : 0;
+    if (!x->full) return v;
+    int best = 1;
+    for (int k = 2; k <= 4; k++)
+        if (x->as[k] > x->as[best]) best = k;
+    double share = x->occ ? (double)x->as[best] / x->occ : 1;
+    int sure = share < 0.25 ? 0 : share < 0.5 ? 1 : share < 0.8 ? 2 : 3;
+    return (uint8_t)(v | best | sure << NER_LEX_SURE_SHIFT);
+}
+
+/* lex_build: the lexicon of the names of the lexicon sentences outside [lo, hi) into x. */
+static int lex_build(const trainer *t, size_t lo, size_t hi, ner_lex *x)
+{
+    size_t slots = 16;
+    while (slots < 4 * t->c->ntok) slots *= 2;
+    lex_counts lc = {calloc(slots, sizeof *lc.v), slots - 1, 0};
+    if (!lc.v) return NI_ERR_NOMEM;
+    lc_names(t, &lc, lo, hi);
+    lc_occurrences(t, &lc, lo, hi);
+    int rc = ner_lex_init(x, lc.n);
+    for (size_t i = 0; !rc && i <= lc.mask; i++)
+        if (lc.v[i].used) rc = ner_lex_put(x, lc.v[i].key, lc_value(&lc.v[i]));
+    free(lc.v);
+    return rc;
+}
+
+/* analyze_all: every token into t->ws with its hints; with the lexicon on, the model's lexicon
+ * into t->lex and each block's lexicon marks from the other blocks (jackknifing). */
+static int analyze_all(trainer *t)
+{
+    const corpus *c = t->c;
+    t->ws = malloc((c->ntok + 1) * sizeof *t->ws);
+    if (!t->ws) return NI_ERR_NOMEM;
+    for (size_t s = 0; s < c->nsent; s++)
+        for (size_t i = c->sent[s]; i < c->sent[s + 1]; i++)
+            ner_word_analyze(c->word[i], c->len[i], hint(t, s, i), &t->ws[i]);
+    if (!t->use_lex) return NI_OK;
+    int rc = lex_build(t, 0, 0, &t->lex);
+    for (size_t b = 0; !rc && b < LEX_FOLDS; b++) {
+        ner_lex x = {0};
+        size_t lo = c->nsent * b / LEX_FOLDS, hi = c->nsent * (b + 1) / LEX_FOLDS;
+        rc = lex_build(t, lo, hi, &x);
+        for (size_t s = lo; !rc && s < hi; s++)
+            if (s < t->dev_lo || s >= t->dev_hi)
+                ner_lex_mark(&x, t->ws + c->sent[s], c->sent[s + 1] - c->sent[s]);
+        ner_lex_free(&x);
+    }
+    return rc;
 }
 
 /* ---- the perceptron ------------------------------------------------------------------------ */
@@ -306,6 +466,9 @@ static ner_model *averaged(const trainer *t, int prune)
                 return ner_model_destroy(m), NULL;
         }
         if (!pass) continue;
+        if (ner_lex_init(&m->lex, t->lex.n)) return ner_model_destroy(m), NULL;
+        for (size_t i = 0; t->lex.val && i <= t->lex.mask; i++)
+            if (t->lex.val[i]) ner_lex_put(&m->lex, t->lex.keys[i], t->lex.val[i]);
         for (int p = 0; p <= NER_NTAGS; p++)
             for (int k = 0; k < NER_NTAGS; k++)
                 m->trans[p][k] = quantize(t->tw[p][k], t->tu[p][k], t->step, 0);
@@ -321,9 +484,9 @@ static int held_out(const trainer *t, const ner_model *m, ner_span_counts *sc)
     memset(sc, 0, sizeof *sc);
     ner_tag *pred = malloc((c->ntok + 1) * sizeof *pred);
     if (!pred) return NI_ERR_NOMEM;
-    for (size_t s = t->ntrain; s < c->nsent; s++) {
+    for (size_t s = t->dev_lo; s < t->dev_hi; s++) {
         size_t a = c->sent[s], n = c->sent[s + 1] - a;
-        ner_model_tag(m, c->word + a, c->len + a, n, NULL, pred + a, NULL, 0);
+        ner_model_tag(m, c->word + a, c->len + a, n, c->gaz ? c->gaz + a : NULL, pred + a, NULL, 0);
         ner_spans_score(c->gold + a, pred + a, n, sc);
     }
     free(pred);
@@ -347,7 +510,7 @@ static void report(const trainer *t, const ner_train_opts *o, int pass)
 {
     if (!o->progress) return;
     fprintf(o->progress, "pass %d: %zu features updated", pass, t->rows ? t->rows - 1 : 0);
-    ner_model *m = t->ntrain < t->c->nsent ? averaged(t, o->prune) : NULL;
+    ner_model *m = t->dev_lo < t->dev_hi ? averaged(t, o->prune) : NULL;
     ner_span_counts sc;
     if (m && !held_out(t, m, &sc)) {
         double p, r, f;
@@ -374,12 +537,16 @@ static int run(trainer *t, const ner_train_opts *o, const char *out_path, char *
     uint8_t *back = malloc(maxn * NER_NTAGS);
     ner_tag *pred = malloc(maxn * sizeof *pred);
     size_t *order = malloc(t->ntrain * sizeof *order);
-    int rc = !e || !back || !pred || !order ? NI_ERR_NOMEM : extract(t);
     uint64_t state = o->seed;
     t->seed = o->seed;
     t->o_bias = o->o_bias;
     t->drop = (uint64_t)(o->dropout * 9007199254740992.0);
-    for (size_t s = 0; s < t->ntrain; s++) order[s] = s;
+    t->gaz_drop = (uint64_t)(o->gaz_dropout * 9007199254740992.0);
+    t->use_lex = o->lexicon;
+    int rc = !e || !back || !pred || !order ? NI_ERR_NOMEM : analyze_all(t);
+    if (!rc) rc = extract(t);
+    for (size_t s = 0, k = 0; s < c->nsent; s++)
+        if (s < t->dev_lo || s >= t->dev_hi) order[k++] = s;
     t->step = 1;
     for (int pass = 1; !rc && pass <= o->iterations; pass++) {
         shuffle(order, t->ntrain, &state);
@@ -403,22 +570,34 @@ int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *o
         return ni_err_set(errstr, errlen, NI_ERR_INVALID, "training: invalid arguments");
     corpus c = {0};
     int rc = corpus_read(&c, conll_path, errstr, errlen);
+    if (!rc && o->kb_path) rc = corpus_hints(&c, o->kb_path, errstr, errlen);
     if (!rc) {
         trainer t = {.c = &c};
-        t.ntrain = c.nsent - (size_t)floor(c.nsent * o->dev_fraction);
-        if (!t.ntrain) t.ntrain = 1;
+        size_t ndev = (size_t)floor(c.nsent * o->dev_fraction);
+        if (ndev >= c.nsent) ndev = c.nsent - 1;
+        t.dev_hi = o->dev_fold ? ndev * (size_t)o->dev_fold : c.nsent;
+        if (t.dev_hi > c.nsent) t.dev_hi = c.nsent;
+        t.dev_lo = t.dev_hi - ndev;
+        t.ntrain = c.nsent - ndev;
         rc = run(&t, o, out_path, errstr, errlen);
         free(t.fkeys), free(t.frow), free(t.map), free(t.mapv), free(t.toff), free(t.fid);
-        free(t.w), free(t.u);
+        free(t.w), free(t.u), free(t.ws);
+        ner_lex_free(&t.lex);
     }
     corpus_free(&c);
     return rc;
 }
 
-int ner_model_train(const char *conll_path, int iterations, unsigned seed, const char *out_path,
-                    char *errstr, size_t errlen)
+int ner_model_train(const char *conll_path, const char *kb_path, int iterations, unsigned seed,
+                    const char *out_path, char *errstr, size_t errlen)
 {
-    ner_train_opts o = {iterations,         seed, 0, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT,
-                        NER_DEFAULT_O_BIAS, NULL};
+    ner_train_opts o = {.iterations = iterations,
+                        .seed = seed,
+                        .prune = NER_DEFAULT_PRUNE,
+                        .dropout = NER_DEFAULT_DROPOUT,
+                        .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
+                        .o_bias = NER_DEFAULT_O_BIAS,
+                        .lexicon = 1,
+                        .kb_path = kb_path};
     return ner_train_run(conll_path, &o, out_path, errstr, errlen);
 }

@@ -1,4 +1,5 @@
 /* test_ner_tagger.c: the named-entity tagger: tag names, training, model files, decoding. */
+#include "entities/kb.h"
 #include "entities/ner.h"
 #include "entities/tagger_internal.h"
 #include "support.h"
@@ -50,7 +51,7 @@ static const char *train_tiny(const char *name, unsigned seed)
     snprintf(conll, sizeof conll, "%s", support_write("tiny.conll", tiny, strlen(tiny)));
     char *path = out[k++ % 4];
     snprintf(path, 4096, "%s/%s", support_tmpdir(), name);
-    int rc = ner_model_train(conll, 10, seed, path, err, sizeof err);
+    int rc = ner_model_train(conll, NULL, 10, seed, path, err, sizeof err);
     cr_assert_eq(rc, NI_OK, "training failed: %s", err);
     return path;
 }
@@ -140,7 +141,7 @@ Test(ner_train, same_seed_gives_identical_file)
     char *a = file_text(train_tiny("s1.model", 7));
     char *b = file_text(train_tiny("s2.model", 7));
     cr_assert_str_eq(a, b);
-    cr_assert_eq(strncmp(a, "news-ingest-ner-model 1\n", 24), 0);
+    cr_assert_eq(strncmp(a, "news-ingest-ner-model 2\n", 24), 0);
     free(a), free(b);
 }
 
@@ -171,10 +172,10 @@ Test(ner_train, bad_corpus_names_file_and_line)
     char path[4096], out[4096], err[512] = "", want[4200];
     snprintf(path, sizeof path, "%s", p);
     snprintf(out, sizeof out, "%s/never.model", support_tmpdir());
-    cr_assert_eq(ner_model_train(path, 5, 1, out, err, sizeof err), NI_ERR_PARSE);
+    cr_assert_eq(ner_model_train(path, NULL, 5, 1, out, err, sizeof err), NI_ERR_PARSE);
     snprintf(want, sizeof want, "%s:3:", path);
     cr_assert(strstr(err, want), "%s", err);
-    cr_assert_neq(ner_model_train("/nonexistent/x.conll", 5, 1, out, err, sizeof err), NI_OK);
+    cr_assert_neq(ner_model_train("/nonexistent/x.conll", NULL, 5, 1, out, err, sizeof err), NI_OK);
     cr_assert(strstr(err, "/nonexistent/x.conll"), "%s", err);
 }
 
@@ -360,5 +361,128 @@ Test(ner_decode, gazetteer_hints_are_optional_input)
     ner_model *m = some_model();
     cr_assert_eq(ner_model_tag(m, words, lens, 4, gaz, tags, NULL, 0), NI_OK);
     assert_bio(tags, 4);
+    ner_model_destroy(m);
+}
+
+/* ---- the lexicon of names seen in training ---------------------------------------------- */
+
+/* analyze_words: ner_word of each of words[0..n). */
+static void analyze_words(const char *const *words, size_t n, ner_word *ws)
+{
+    for (size_t i = 0; i < n; i++) ner_word_analyze(words[i], strlen(words[i]), 0, &ws[i]);
+}
+
+Test(ner_lexicon, trained_model_marks_names_seen_in_training)
+{
+    ner_model *m = load_ok(train_tiny("lex.model", 1));
+    cr_assert_gt(m->lex.n, 0, "the lexicon is empty");
+    /* a new sentence with two names of tiny (one with a clitic) and an unseen word */
+    const char *words[] = {"غادر", "وفد", "شركة", "النور", "إلى", "وحلب", "ومدينة"};
+    ner_word ws[7];
+    analyze_words(words, 7, ws);
+    ner_lex_mark(&m->lex, ws, 7);
+    cr_assert_eq(ws[2].lex & (NER_LEX_TYPE | NER_LEX_BEGIN), 2 | NER_LEX_BEGIN); /* ORG */
+    cr_assert_eq(ws[3].lex & (NER_LEX_TYPE | NER_LEX_BEGIN), 2);
+    cr_assert_eq(ws[5].lex & (NER_LEX_TYPE | NER_LEX_BEGIN), 3 | NER_LEX_BEGIN); /* LOC */
+    cr_assert_eq(ws[0].lex, 0);
+    cr_assert_eq(ws[1].lex, 0);
+    cr_assert_eq(ws[4].lex, 0);
+    cr_assert_eq(ws[6].lex, 0, "مدينة was never a name");
+    ner_model_destroy(m);
+}
+
+Test(ner_lexicon, longest_name_wins_and_prefixes_alone_do_not_match)
+{
+    ner_lex x = {0};
+    cr_assert_eq(ner_lex_init(&x, 8), NI_OK);
+    const char *words[] = {"جامعة", "النور", "الكبرى", "جامعة"};
+    ner_word ws[4];
+    analyze_words(words, 4, ws);
+    uint64_t k1 = ner_lex_key(0, &ws[0], 1), k2 = ner_lex_key(k1, &ws[1], 0);
+    uint64_t k3 = ner_lex_key(k2, &ws[2], 0);
+    cr_assert_eq(ner_lex_put(&x, k1, NER_LEX_PREFIX), NI_OK);
+    cr_assert_eq(ner_lex_put(&x, k2, 3 | NER_LEX_PREFIX), NI_OK);          /* LOC, and continued */
+    cr_assert_eq(ner_lex_put(&x, k3, 2 | 3 << NER_LEX_SURE_SHIFT), NI_OK); /* ORG, sure */
+    cr_assert_eq(ner_lex_put(&x, k3, 0), NI_ERR_INVALID);
+    ner_lex_mark(&x, ws, 4);
+    cr_assert_eq(ws[0].lex, 2 | 3 << NER_LEX_SURE_SHIFT | NER_LEX_BEGIN);
+    cr_assert_eq(ws[1].lex, 2 | 3 << NER_LEX_SURE_SHIFT);
+    cr_assert_eq(ws[2].lex, 2 | 3 << NER_LEX_SURE_SHIFT);
+    cr_assert_eq(ws[3].lex, 0, "a prefix alone is no name");
+    ner_lex_mark(&x, ws, 2); /* only the two-word name fits */
+    cr_assert_eq(ws[0].lex, 3 | NER_LEX_BEGIN);
+    cr_assert_eq(ws[1].lex, 3);
+    ner_lex_free(&x);
+    ner_lex_free(&x); /* freeing twice is harmless */
+}
+
+Test(ner_lexicon, malformed_lexicon_lines_name_the_line)
+{
+    char *good = file_text(train_tiny("lexbad.model", 1));
+    char *lex = strstr(good, "\nlexicon ");
+    cr_assert_not_null(lex);
+    size_t line = 2; /* the line after "lexicon N" */
+    for (const char *p = good; p <= lex; p++) line += *p == '\n';
+    char want[32];
+    snprintf(want, sizeof want, ":%zu:", line);
+    char *bad = strdup(good);
+    char *first = strchr(bad + (lex - good) + 1, '\n') + 1;
+    first[3] = 'z';
+    load_bad("lexkey.model", bad, strlen(bad), want);
+    strcpy(bad, good);
+    first = strchr(bad + (lex - good) + 1, '\n') + 1;
+    first[17] = '0'; /* value 0 (or 0N) */
+    first[18] = '\n';
+    load_bad("lexval.model", bad, strlen(bad), want);
+    free(bad), free(good);
+}
+
+/* ---- knowledge-base hints ---------------------------------------------------------------- */
+
+Test(ner_hints, kb_matches_become_word_hints)
+{
+    char err[512] = "";
+    ner_kb *kb = ner_kb_load(NULL, err, sizeof err); /* the countries from ICU */
+    cr_assert_not_null(kb, "%s", err);
+    const char *words[] = {"زار", "(المملكة", "العربية", "السعودية)", "ثم", "وسوريا"};
+    size_t lens[6];
+    for (int i = 0; i < 6; i++) lens[i] = strlen(words[i]);
+    unsigned gaz[6];
+    memset(gaz, 0xff, sizeof gaz);
+    cr_assert_eq(ner_words_gaz(kb, words, lens, 6, gaz, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_eq(gaz[0], 0);
+    cr_assert_eq(gaz[1], NER_GAZ_LOC | NER_GAZ_BEGIN);
+    cr_assert_eq(gaz[2], NER_GAZ_LOC);
+    cr_assert_eq(gaz[3], NER_GAZ_LOC);
+    cr_assert_eq(gaz[4], 0);
+    cr_assert_eq(gaz[5], NER_GAZ_LOC | NER_GAZ_BEGIN);
+    cr_assert_eq(ner_words_gaz(kb, NULL, NULL, 0, gaz, err, sizeof err), NI_OK);
+    ner_kb_destroy(kb);
+}
+
+Test(ner_hints, training_with_a_missing_kb_names_it)
+{
+    const char *p = support_write("kbtiny.conll", tiny, strlen(tiny));
+    char conll[4096], out[4096], err[512] = "";
+    snprintf(conll, sizeof conll, "%s", p);
+    snprintf(out, sizeof out, "%s/kb.model", support_tmpdir());
+    cr_assert_neq(ner_model_train(conll, "/nonexistent/kb.tsv", 5, 1, out, err, sizeof err), NI_OK);
+    cr_assert(strstr(err, "/nonexistent/kb.tsv"), "%s", err);
+}
+
+Test(ner_hints, the_shipped_model_listens_to_hints)
+{
+    /* an invented word: a place with a LOC hint, not one without (the shipped model was trained
+     * with the KB's hints) */
+    const char *words[] = {"تحدث", "عن", "بلاتوبيا", "والحياة"};
+    size_t lens[4];
+    for (int i = 0; i < 4; i++) lens[i] = strlen(words[i]);
+    unsigned gaz[4] = {0, 0, NER_GAZ_LOC | NER_GAZ_BEGIN, 0};
+    ner_tag with[4], without[4];
+    ner_model *m = load_ok(support_path("models/ner-ar.model"));
+    cr_assert_eq(ner_model_tag(m, words, lens, 4, gaz, with, NULL, 0), NI_OK);
+    cr_assert_eq(ner_model_tag(m, words, lens, 4, NULL, without, NULL, 0), NI_OK);
+    cr_assert_eq(with[2], NER_B_LOC, "with the hint: %s", ner_tag_name(with[2]));
+    cr_assert_eq(without[2], NER_O, "without: %s", ner_tag_name(without[2]));
     ner_model_destroy(m);
 }
