@@ -477,7 +477,7 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
         if (!model.v[k].drop) rc = push(out, &model.v[k]);
     for (size_t k = 0; !rc && k < rules.n; k++) rc = push(out, &rules.v[k]);
     if (rc == NI_ERR_NOMEM) ni_err_set(errstr, errlen, rc, "entities: out of memory");
-    if (!rc) qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_span);
+    if (!rc && out->n > n0) qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_span);
     field_work_free(&w);
     free(kb.v);
     free(model.v);

@@ -142,8 +142,10 @@ static int fill_name(ner_kb *kb, kb_name *nm, const ner_tokens *toks, char *errs
         if (!nm->keys[j]) return NI_ERR_NOMEM;
         const ner_token *t = &toks->v[j];
         if (!is_capitals(t->surface, t->surface_len)) continue;
-        if (!nm->exact && !(nm->exact = kb_alloc(kb, toks->n * sizeof *nm->exact)))
-            return NI_ERR_NOMEM;
+        if (!nm->exact) { /* words before this one need no capitals */
+            if (!(nm->exact = kb_alloc(kb, toks->n * sizeof *nm->exact))) return NI_ERR_NOMEM;
+            memset(nm->exact, 0, toks->n * sizeof *nm->exact);
+        }
         if (!(nm->exact[j] = kb_strndup(kb, t->surface, t->surface_len))) return NI_ERR_NOMEM;
     }
     char *f = kb_alloc(kb, full), *p = f;

@@ -153,6 +153,23 @@ Test(ner_kb, capital_abbreviations_need_their_capitals)
     ner_kb_destroy(kb);
 }
 
+Test(ner_kb, capitals_after_the_first_word)
+{
+    /* Only the second word must keep its capitals: the first matches in any case. The many
+     * filler names make the arena reuse memory that earlier names wrote. */
+    char *text = malloc(64 * 1024);
+    cr_assert_not_null(text);
+    size_t k = (size_t)sprintf(text, "kb:x-unit\tORG\t\tNorth NRG\t\t\n");
+    for (int i = 0; i < 500; i++)
+        k += (size_t)sprintf(text + k, "kb:f%d\tLOC\t\tPlace%d Town%d\t\t\n", i, i, i);
+    ner_kb *kb = load_text(text);
+    free(text);
+    cr_assert_str_eq(id_of(kb, "North NRG"), "kb:x-unit");
+    cr_assert_str_eq(id_of(kb, "north NRG"), "kb:x-unit");
+    cr_assert_null(id_of(kb, "North nrg"));
+    ner_kb_destroy(kb);
+}
+
 Test(ner_kb, longest_match_wins)
 {
     ner_kb *kb = load_text(small_kb);
