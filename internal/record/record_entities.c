@@ -30,12 +30,44 @@ static int put(cJSON *obj, const char *key, cJSON *item)
     return 1;
 }
 
+/* milli: s clamped to 0..1 in thousandths, rounded. */
+static unsigned milli(double s)
+{
+    if (!(s > 0)) return 0;
+    return s >= 1 ? 1000 : (unsigned)(s * 1000 + 0.5);
+}
+
 /* salience3: s clamped to 0..1 and rounded to 3 decimals. */
 static double salience3(double s)
 {
-    if (!(s > 0)) return 0;
-    if (s > 1) return 1;
-    return (double)(long long)(s * 1000 + 0.5) / 1000;
+    return milli(s) / 1000.0;
+}
+
+/* Numbers when printing (ref): cJSON prints every number through "%1.15g" and a sscanf check,
+ * the bulk of an entity's cost; integers and 3-decimal fractions are printed here instead, as a
+ * raw item with the same text ("%1.15g" of an integer below 2^53 is its digits; of k/1000 the
+ * shortest decimal). Copies (record_build) keep number items. */
+
+/* uint: v (below 2^53) as a number item. */
+static cJSON *uint_item(const record_builder *b, size_t v)
+{
+    if (!b->ref) return cJSON_CreateNumber((double)v);
+    char buf[24], *p = buf + sizeof buf;
+    *--p = '\0';
+    do *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    return cJSON_CreateRaw(p);
+}
+
+/* salience_item: the rounded salience as a number item ("0", "1", "0.5", "0.875"). */
+static cJSON *salience_item(const record_builder *b, double s)
+{
+    unsigned k = milli(s);
+    if (!b->ref || k == 0 || k == 1000) return cJSON_CreateNumber(salience3(s));
+    char buf[8] = {'0', '.', (char)('0' + k / 100), (char)('0' + k / 10 % 10), (char)('0' + k % 10),
+                   '\0'};
+    for (int i = 4; buf[i] == '0'; i--) buf[i] = '\0';
+    return cJSON_CreateRaw(buf);
 }
 
 /* names: {ar, en} with the known names; NULL (nothing added) when neither is known. */
@@ -58,8 +90,7 @@ static cJSON *mentions(record_builder *b, const ner_entity *e)
         b->bytes += MENTION_OVERHEAD;
         if (!put(o, "text", record_builder_str(b, m->text ? m->text : "")) ||
             !put(o, "field", cJSON_CreateStringReference(ner_field_name(m->field))) ||
-            !put(o, "start", cJSON_CreateNumber((double)m->start)) ||
-            !put(o, "end", cJSON_CreateNumber((double)m->end)))
+            !put(o, "start", uint_item(b, m->start)) || !put(o, "end", uint_item(b, m->end)))
             return cJSON_Delete(arr), NULL;
     }
     return arr;
@@ -87,9 +118,8 @@ static cJSON *entity(record_builder *b, const ner_entity *e)
     if (o && put(o, "id", record_builder_str(b, e->id)) &&
         put(o, "type", cJSON_CreateStringReference(e->type)) &&
         put(o, "name", record_builder_str(b, e->name ? e->name : "")) && names(b, o, e) &&
-        put(o, "mentions", mentions(b, e)) &&
-        put(o, "count", cJSON_CreateNumber((double)e->nmentions)) &&
-        put(o, "salience", cJSON_CreateNumber(salience3(e->salience))) &&
+        put(o, "mentions", mentions(b, e)) && put(o, "count", uint_item(b, e->nmentions)) &&
+        put(o, "salience", salience_item(b, e->salience)) &&
         put(o, "source", cJSON_CreateStringReference(e->source)) && value(b, o, e))
         return o;
     cJSON_Delete(o);
