@@ -28,8 +28,13 @@ RUN apt-get update \
     && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin \
         news-ingest
 COPY --from=build /build/news-ingest /usr/local/bin/news-ingest
-# Fails the image build when a runtime library is missing.
-RUN news-ingest version
+# The entity model and knowledge base where the binary looks for them (<exe dir>/../models/...,
+# <exe dir>/../data/kb/...); --ner-model/--kb or NEWS_INGEST_NER_MODEL/NEWS_INGEST_KB (e.g. a
+# mounted ConfigMap, reloaded with SIGHUP) override them.
+COPY models/ner-ar.model /usr/local/models/ner-ar.model
+COPY data/kb/entities.tsv /usr/local/data/kb/entities.tsv
+# Fails the image build when a runtime library is missing or the model does not load.
+RUN news-ingest version && news-ingest tag --conll </dev/null
 ENV NEWS_INGEST_HTTP_LISTEN=0.0.0.0:8080
 # /livez, /readyz, /metrics
 EXPOSE 8080

@@ -277,3 +277,15 @@ Test(deploy, compose_scrape_target_and_stop_grace)
     broken("deploy/compose/compose.yaml", "stop_grace_period: 30s", "stop_grace_period: 10s",
            "stop_grace_period '10s' is not above");
 }
+
+Test(deploy, entity_data_outside_the_binary_lookup_is_rejected)
+{
+    broken("Dockerfile", "/usr/local/models/ner-ar.model", "/opt/ner-ar.model",
+           "models/ner-ar.model is not copied to /usr/local/models/ner-ar.model");
+}
+
+Test(deploy, entity_data_missing_from_the_image_is_rejected)
+{
+    broken("Dockerfile", "COPY data/kb/entities.tsv", "# COPY data/kb/entities.tsv",
+           "data/kb/entities.tsv is not copied");
+}

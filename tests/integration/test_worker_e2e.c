@@ -55,28 +55,32 @@ static int stop(support_proc *p, int timeout_ms)
     return st;
 }
 
-/* worker_start: `news-ingest run` on bs in group, HTTP on a free port (*port). */
-static support_proc *worker_start(const char *bs, const char *group, const char *id, int *port)
+/* worker_start_with: `news-ingest run` on bs in group, HTTP on a free port (*port), plus the
+ * NULL-terminated extra arguments (may be NULL). */
+static support_proc *worker_start_with(const char *bs, const char *group, const char *id, int *port,
+                                       char *const *extra)
 {
-    char *argv[] = {(char *)support_cli(),
-                    "run",
-                    "--brokers",
-                    (char *)bs,
-                    "--group",
-                    (char *)group,
-                    "--worker-id",
-                    (char *)id,
-                    "--http-listen",
-                    "127.0.0.1:0",
-                    "-X",
-                    "consumer.session.timeout.ms=6000",
-                    "-X",
-                    "consumer.heartbeat.interval.ms=500",
-                    "--stats-interval-ms",
-                    "500",
-                    "--grace-ms",
-                    GRACE_ARG,
-                    NULL};
+    char *argv[32] = {(char *)support_cli(),
+                      "run",
+                      "--brokers",
+                      (char *)bs,
+                      "--group",
+                      (char *)group,
+                      "--worker-id",
+                      (char *)id,
+                      "--http-listen",
+                      "127.0.0.1:0",
+                      "-X",
+                      "consumer.session.timeout.ms=6000",
+                      "-X",
+                      "consumer.heartbeat.interval.ms=500",
+                      "--stats-interval-ms",
+                      "500",
+                      "--grace-ms",
+                      GRACE_ARG};
+    int argc = 18;
+    for (size_t i = 0; extra && extra[i] && argc < 31; i++) argv[argc++] = extra[i];
+    argv[argc] = NULL;
     support_proc *p = support_spawn(argv, support_env(NULL));
     const char *line = support_proc_wait_line(p, "\"http listening\"", 15000);
     cr_assert_not_null(line, "worker logged no \"http listening\": %s", support_proc_stderr(p));
@@ -86,6 +90,12 @@ static support_proc *worker_start(const char *bs, const char *group, const char 
     cJSON_Delete(j);
     cr_assert_gt(*port, 0, "no port in: %s", line);
     return p;
+}
+
+/* worker_start: `news-ingest run` on bs in group, HTTP on a free port (*port). */
+static support_proc *worker_start(const char *bs, const char *group, const char *id, int *port)
+{
+    return worker_start_with(bs, group, id, port, NULL);
 }
 
 /* ---- HTTP (libcurl) ---- */
@@ -582,6 +592,11 @@ Test(worker_e2e, run_help_lists_variables_and_X, .timeout = 30)
     cr_assert_not_null(strstr(out, "NEWS_INGEST_BROKERS"), "help: %s", out);
     cr_assert_not_null(strstr(out, "-X"), "help lacks -X: %s", out);
     cr_assert_not_null(strstr(out, "NEWS_INGEST_KAFKA_"), "help lacks the -X variable: %s", out);
+    const char *entity_opts[] = {"--threads N  NEWS_INGEST_THREADS",
+                                 "--ner-model PATH  NEWS_INGEST_NER_MODEL",
+                                 "--kb PATH  NEWS_INGEST_KB"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_not_null(strstr(out, entity_opts[i]), "help lacks %s: %s", entity_opts[i], out);
     support_proc_free(p);
 }
 
@@ -629,4 +644,159 @@ Test(worker_e2e, no_secret_in_logs, .timeout = 60)
     err = secret_run("debug=conf"); /* librdkafka dumps its configuration at debug */
     cr_assert_not_null(strstr(err, "sasl.password"), "no configuration dump: %.2000s", err);
     cr_assert_null(strstr(err, "hunter2-secret"), "secret leaked with debug=conf:\n%s", err);
+}
+
+/* ---- entities: SIGHUP reload, bad model or KB ---- */
+
+#define MADE_UP_ID "kb:test-zarqunia"
+#define MADE_UP_LINE MADE_UP_ID "\tLOC\tزرقونيا\tZarqunia\t\t\n"
+
+/* file_append: appends text to path. */
+static void file_append(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "a");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fputs(text, f) >= 0 && fclose(f) == 0, 1);
+}
+
+/* publish_page: one JSON envelope (url, text body) through kcat. */
+static void publish_page(const char *bs, const char *url, const char *body)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "url", url);
+    cJSON_AddStringToObject(e, "content_type", "text/plain");
+    cJSON_AddStringToObject(e, "body", body);
+    char *json = cJSON_PrintUnformatted(e);
+    cJSON_Delete(e);
+    size_t len = strlen(url) + strlen(json) + 3;
+    char *line = malloc(len);
+    snprintf(line, len, "%s\t%s\n", url, json);
+    free(json);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", support_write("one-envelope", line, strlen(line)));
+    free(line);
+    char *argv[] = {
+        "/usr/bin/kcat", "-P", "-b", (char *)bs, "-t", "pages", "-K", "\t", "-l", path, NULL};
+    support_proc *p = support_spawn(argv, NULL);
+    cr_assert_eq(support_proc_wait(p, 30000), 0, "kcat -P: %s", support_proc_stderr(p));
+    support_proc_free(p);
+}
+
+/* entity_ids_of: the entity ids of the record whose url is url, space-separated with a space on
+ * each side (static); NULL while there is no such record. Waits up to timeout_ms. */
+static const char *entity_ids_of(const char *bs, const char *url, int timeout_ms)
+{
+    static char ids[4096];
+    long long end = support_now_ms() + timeout_ms;
+    for (;;) {
+        char *text = articles(bs);
+        int found = 0;
+        for (char *s = strtok(text, "\n"); s && !found; s = strtok(NULL, "\n")) {
+            cJSON *r = cJSON_Parse(s);
+            const char *u = cJSON_GetStringValue(cJSON_GetObjectItem(r, "url"));
+            if (u && !strcmp(u, url)) {
+                found = 1;
+                size_t n = (size_t)snprintf(ids, sizeof ids, " ");
+                const cJSON *e;
+                cJSON_ArrayForEach(e, cJSON_GetObjectItem(r, "entities"))
+                {
+                    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
+                    if (id && n < sizeof ids)
+                        n += (size_t)snprintf(ids + n, sizeof ids - n, "%s ", id);
+                }
+            }
+            cJSON_Delete(r);
+        }
+        free(text);
+        if (found) return ids;
+        if (support_now_ms() >= end) return NULL;
+        support_sleep_ms(500);
+    }
+}
+
+/* made_up_page: an Arabic page (written for this test) about a town that does not exist. */
+static const char *made_up_page(int i)
+{
+    static char page[1024];
+    snprintf(page, sizeof page,
+             "اجتماع في زرقونيا لبحث مشروع المياه رقم %d\n\n"
+             "عقد مسؤولون من زرقونيا اجتماعا صباح اليوم لبحث مشروع جديد للمياه في المنطقة، "
+             "وقال رئيس البلدية إن العمل سيبدأ الشهر المقبل.\n\n"
+             "وأضاف أن سكان زرقونيا ينتظرون المشروع منذ سنوات.\n",
+             i);
+    return page;
+}
+
+/* made_up_record: publishes made_up_page(i) as URL_FMT i; whether its record has MADE_UP_ID. */
+static int made_up_record(const char *bs, int i)
+{
+    char url[64];
+    snprintf(url, sizeof url, URL_FMT, i);
+    publish_page(bs, url, made_up_page(i));
+    const char *ids = entity_ids_of(bs, url, 30000);
+    cr_assert_not_null(ids, "no record for %s", url);
+    cr_log_info("%s: entity ids:%s", url, ids);
+    return strstr(ids, " " MADE_UP_ID " ") != NULL;
+}
+
+Test(worker_e2e, sighup_reloads_the_kb_while_consuming, .timeout = 150)
+{
+    size_t len;
+    char *kb = support_read(support_path("data/kb/entities.tsv"), &len);
+    char kb_path[4096];
+    snprintf(kb_path, sizeof kb_path, "%s", support_write("entities-copy.tsv", kb, len));
+    free(kb);
+    char bs[512];
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int port;
+    char *extra[] = {"--kb", kb_path, NULL};
+    support_proc *w = worker_start_with(bs, "e2e-hup", "w1", &port, extra);
+    cr_assert(wait_ready(port, 30000), "/readyz never 200: %s", support_proc_stderr(w));
+    cr_assert_not(made_up_record(bs, 1000), "the made-up name is linked before it is in the KB");
+    const char *ok = "news_ingest_ner_reloads_total{result=\"ok\"}";
+    const char *bad = "news_ingest_ner_reloads_total{result=\"error\"}";
+    const int n = 200;
+    support_proc *load = produce_start(bs, 0, n); /* consumption goes on during the reload */
+    file_append(kb_path, MADE_UP_LINE);
+    cr_assert_eq(support_proc_signal(w, SIGHUP), 0);
+    cr_assert_geq(wait_metric(port, ok, 1, 30000), 1, "no reload: %s", support_proc_stderr(w));
+    cr_assert_eq(support_proc_wait(load, 30000), 0, "kcat -P: %s", support_proc_stderr(load));
+    support_proc_free(load);
+    cr_assert(made_up_record(bs, 1001), "after SIGHUP the new KB entry is not linked");
+    tally t = wait_all(bs, n, 60000);
+    report("SIGHUP during load", &t, n);
+    cr_assert_eq(t.found, n, "inputs without a record after the reload: %d", n - t.found);
+    tally_free(&t);
+    /* a malformed KB: the reload fails, is counted, and the loaded pair stays */
+    file_append(kb_path, "kb:broken-line-without-columns\n");
+    cr_assert_eq(support_proc_signal(w, SIGHUP), 0);
+    cr_assert_geq(wait_metric(port, bad, 1, 30000), 1, "failed reload not counted");
+    cr_assert_not_null(strstr(support_proc_stderr(w), "entities-copy.tsv:"),
+                       "the failed reload does not name the file and line");
+    cr_assert(made_up_record(bs, 1002), "a failed reload dropped the loaded KB");
+    cr_assert_eq(http(port, "GET", "/readyz", NULL), 200, "not ready after a failed reload");
+    cr_assert_eq(stop(w, 15000), 0);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
+Test(worker_e2e, bad_model_or_kb_exits_2_naming_the_file, .timeout = 60)
+{
+    int port, fd = listener(&port);
+    char b[64];
+    snprintf(b, sizeof b, "127.0.0.1:%d", port);
+    const char *good = "kb:fine-one\tLOC\tمكان\tPlace\t\t\nkb:fine-two\tORG\tهيئة\tBody\t\t\n";
+    size_t glen = strlen(good);
+    char *text = malloc(glen + 64);
+    snprintf(text, glen + 64, "%skb:third-line-has-no-columns\n", good);
+    char kb_path[4096];
+    snprintf(kb_path, sizeof kb_path, "%s", support_write("bad-kb.tsv", text, strlen(text)));
+    free(text);
+    char where[4200];
+    snprintf(where, sizeof where, "%s:3", kb_path);
+    char *bad_kb[] = {"--brokers", b, "--http-listen", "127.0.0.1:0", "--kb", kb_path, NULL};
+    bad_run(bad_kb, NULL, where, fd);
+    char *no_model[] = {"--brokers", b, "--http-listen", "127.0.0.1:0", NULL};
+    const char *env[] = {"NEWS_INGEST_NER_MODEL=/nonexistent/ner.model", NULL};
+    bad_run(no_model, env, "/nonexistent/ner.model", fd);
+    close(fd);
 }

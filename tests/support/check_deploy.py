@@ -510,6 +510,42 @@ def check_dockerfile(c, path, root, port, dep):
                 % (user, dep["user"]))
     check_build_packages(c, path, root, apt_packages(build))
     check_runtime_packages(c, path, apt_packages(run))
+    check_entity_data(c, path, root, run, envs)
+
+
+# Data files `run` loads at start (and on SIGHUP): (project path, variable overriding it).
+ENTITY_DATA = (("models/ner-ar.model", "NEWS_INGEST_NER_MODEL"),
+               ("data/kb/entities.tsv", "NEWS_INGEST_KB"))
+
+
+def copies(instrs):
+    """[(sources, destination)] of the stage's COPY instructions from the build context."""
+    out = []
+    for ins, args in instrs:
+        words = json_form(args) or shlex.split(args)
+        if ins != "COPY" or any(w.startswith("--from") for w in words):
+            continue
+        words = [w for w in words if not w.startswith("--")]
+        if len(words) >= 2:
+            out.append((words[:-1], words[-1]))
+    return out
+
+
+def check_entity_data(c, path, root, run, envs):
+    """The model and KB are copied where the binary looks for them: <exe dir>/../<project path>
+    (cmd_data_path), unless an ENV variable names another place, which must then be a copy."""
+    bins = [a.split()[-1] for i, a in run if i == "COPY" and "--from" in a
+            and a.split()[-1].endswith("/news-ingest")]
+    if not c.check(len(bins) == 1, path, "the runtime stage does not copy the news-ingest binary"):
+        return
+    exe_dir = os.path.dirname(bins[0])
+    cps = copies(run)
+    for rel, var in ENTITY_DATA:
+        c.check(os.path.isfile(os.path.join(root, rel)), path, "%s is not in the project" % rel)
+        want = envs.get(var) or os.path.normpath(os.path.join(exe_dir, "..", rel))
+        found = any(rel in srcs and (dst == want or (dst.endswith("/") and os.path.normpath(
+            os.path.join(dst, os.path.basename(rel))) == want)) for srcs, dst in cps)
+        c.check(found, path, "%s is not copied to %s, where the worker loads it from" % (rel, want))
 
 
 def path_variants(path):
