@@ -562,7 +562,7 @@ static void bad_data(const char *opt, const char *name, const char *content, con
     const char *page = support_write("page.txt", p, strlen(p));
     run r;
     run_cli(&r, NULL, 0, opt, path, (char *)page, NULL);
-    cr_assert_eq(r.res.status, 2, "%s: %s", opt, r.res.err);
+    cr_assert_eq(r.res.status, 2, "%s: status %d: %s", opt, r.res.status, r.res.err);
     cr_assert_eq(r.res.out_len, 0, "a record was printed: %s", r.res.out);
     snprintf(where, sizeof where, "%s:%s", path, want_line);
     cr_assert_not_null(strstr(r.res.err, where), "%s: want %s in: %s", opt, where, r.res.err);
@@ -575,7 +575,14 @@ Test(parse_cli, malformed_kb_or_model_exits_2_naming_file_and_line)
 {
     bad_data("--kb", "bad.tsv", "# a comment line\nkb:x\tLOC\tمكان\tPlace\t\tSY\nkb:y\tLOC\tبلدة\n",
              "3");
-    bad_data("--ner-model", "bad.model", "news-ingest-ner-model 1\nthis is not a model\n", "2");
+    /* The committed model's first line (its format header), then garbage. */
+    char *model = support_read(support_path("models/ner-ar.model"), NULL);
+    model[strcspn(model, "\n")] = '\0';
+    sbuf bad = SBUF_INIT;
+    sbuf_printf(&bad, "%s\nthis is not a model\n", model);
+    bad_data("--ner-model", "bad.model", bad.data, "2");
+    sbuf_free(&bad);
+    free(model);
     char *p = entity_page();
     const char *page = support_write("page.txt", p, strlen(p));
     run r;
