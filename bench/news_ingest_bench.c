@@ -8,7 +8,6 @@
 #include "page/page.h"
 #include "pipeline/pipeline.h"
 #include "record/record.h"
-#include "record/record_internal.h"
 
 #include <glob.h>
 #include <libgen.h>

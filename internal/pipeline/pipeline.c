@@ -4,7 +4,6 @@
 #include "extract/extract.h"
 #include "normalize/normalize.h"
 #include "record/record.h"
-#include "record/record_internal.h"
 #include "util/err.h"
 #include "util/quality.h"
 #include "util/sbuf.h"

@@ -5,6 +5,7 @@
 #include "entities/entities.h"
 #include "extract/article.h"
 #include "page/page.h"
+#include "util/sbuf.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
@@ -62,6 +63,14 @@ int record_events(const record_input *in, const char *id, record_event **out, si
                   char *errstr, size_t errlen);
 /* record_events_free: frees the n events and the array; NULL is a no-op. */
 void record_events_free(record_event *v, size_t n);
+
+/* Bytes of title + "\n" + body the language guess reads (normalize_search_text_guess). */
+#define RECORD_LANGUAGE_SAMPLE 4096
+
+/* record_body_append: appends the record's `body` (the article's blocks joined by a blank line)
+ * to b. The entities stage annotates this very string, so mention offsets index `body`. NI_OK or
+ * NI_ERR_NOMEM (b keeps what it had). */
+int record_body_append(const article *a, sbuf *b);
 
 /* record_id: 32 lowercase hex chars (128-bit XXH3) of canonical_url when non-NULL, else of
  * title + "\n" + body; written to id[33]. */

@@ -21,14 +21,6 @@ void record_text_scan(const char *text, size_t len, size_t *words, unsigned long
 #define RECORD_JSON_STRING_MAX(len) (6 * (len) + 18)
 size_t record_json_string(const char *s, size_t len, char *out);
 
-/* Bytes of title + "\n" + body the language guess reads (normalize_search_text_guess). */
-#define RECORD_LANGUAGE_SAMPLE 4096
-
-/* record_body_append: appends the record's `body` (the article's blocks joined by a blank line)
- * to b. The entities stage annotates this very string, so mention offsets index `body`. NI_OK or
- * NI_ERR_NOMEM (b keeps what it had). */
-int record_body_append(const article *a, sbuf *b);
-
 /* The tree under construction: strings are copied, or referenced when the tree is printed before
  * the facts and the article go away (ref; long strings are then escaped up front into raw items,
  * through scratch); bytes estimates the printed size beyond the fixed 4 KB (strings, and the
