@@ -84,7 +84,13 @@ Test(tag_cli, missing_model_exits_2_naming_the_file)
 
 Test(tag_cli, malformed_model_exits_2_naming_file_and_line)
 {
-    const char *p = support_write("bad.model", "news-ingest-ner-model 1\nwhat\n", 29);
+    /* The committed model's first line (its format header), then garbage. */
+    char *model = support_read(support_path("models/ner-ar.model"), NULL);
+    model[strcspn(model, "\n")] = '\0';
+    char bad[256];
+    int n = snprintf(bad, sizeof bad, "%.200s\nwhat\n", model);
+    free(model);
+    const char *p = support_write("bad.model", bad, (size_t)n);
     char path[4096], want[4200];
     snprintf(path, sizeof path, "%s", p);
     snprintf(want, sizeof want, "%s:2:", path);
