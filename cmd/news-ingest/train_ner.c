@@ -31,6 +31,8 @@ static void usage(FILE *f)
             "                      on stderr (for choosing the iterations and pruning)\n"
             "  -f, --fold K        hold out the K-th part of that size instead of the last\n"
             "  -l, --lexicon 0|1   features from the names seen in training (default 1)\n"
+            "  -e, --ensemble N    average the weights of N runs with their own seeds\n"
+            "                      (default %d)\n"
             "  -p, --prune N       drop averaged weights below N/10 in magnitude  (default %d)\n"
             "  -r, --dropout P     probability that a feature sits out a training step\n"
             "                      (default %.2f)\n"
@@ -43,8 +45,8 @@ static void usage(FILE *f)
             "  -h, --help          this text\n"
             "\n"
             "exit status: 0 model written, 1 training failed, 2 usage error or unreadable input.\n",
-            NER_DEFAULT_ITERATIONS, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT, NER_DEFAULT_O_BIAS,
-            NER_DEFAULT_GAZ_DROPOUT);
+            NER_DEFAULT_ITERATIONS, NER_DEFAULT_ENSEMBLE, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT,
+            NER_DEFAULT_O_BIAS, NER_DEFAULT_GAZ_DROPOUT);
 }
 
 /* number: strtod of the whole of s into *v; 0 when it is not a number. */
@@ -67,6 +69,7 @@ int cmd_train_ner(int argc, char **argv)
                                           {"kb", required_argument, 0, 'k'},
                                           {"fold", required_argument, 0, 'f'},
                                           {"lexicon", required_argument, 0, 'l'},
+                                          {"ensemble", required_argument, 0, 'e'},
                                           {"gaz-dropout", required_argument, 0, 'g'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
@@ -77,12 +80,13 @@ int cmd_train_ner(int argc, char **argv)
                         .o_bias = NER_DEFAULT_O_BIAS,
                         .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
                         .lexicon = 1,
+                        .ensemble = NER_DEFAULT_ENSEMBLE,
                         .kb_path = "data/kb/entities.tsv",
                         .progress = stderr};
     const char *out = "models/ner-ar.model";
     double v = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:g:l:h", longs, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:g:l:e:h", longs, NULL)) != -1;) {
         int ok = c == 'o' || c == 'k' || c == 'h' || (optarg && number(optarg, &v));
         if (c == 'i')
             ok = ok && v >= 1 && v <= 1000, o.iterations = (int)v;
@@ -98,6 +102,8 @@ int cmd_train_ner(int argc, char **argv)
             ok = ok && v >= -600 && v <= 600, o.o_bias = (int)v;
         else if (c == 'f')
             ok = ok && v >= 0 && v <= 1000, o.dev_fold = (int)v;
+        else if (c == 'e')
+            ok = ok && v >= 1 && v <= 100, o.ensemble = (int)v;
         else if (c == 'l')
             ok = ok && (v == 0 || v == 1), o.lexicon = (int)v;
         else if (c == 'g')

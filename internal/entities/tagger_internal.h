@@ -137,6 +137,7 @@ void ner_span_prf(const ner_span_counts *c, int k, double *p, double *r, double 
 #define NER_DEFAULT_DROPOUT 0.4
 #define NER_DEFAULT_O_BIAS 0
 #define NER_DEFAULT_GAZ_DROPOUT 0.0
+#define NER_DEFAULT_ENSEMBLE 5 /* chosen by 5-fold cross-validation on train.txt */
 
 typedef struct ner_train_opts {
     int iterations;      /* passes over the training sentences */
@@ -148,6 +149,7 @@ typedef struct ner_train_opts {
     double gaz_dropout;  /* probability a training sentence gets no KB hints */
     const char *kb_path; /* knowledge base for the hint features (NULL: no hints) */
     int lexicon;         /* lexicon features (names seen in training, jackknifed) */
+    int ensemble;        /* runs with their own seeds whose averaged weights are averaged */
     int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
     FILE *progress; /* per-pass report (NULL: quiet) */
 } ner_train_opts;

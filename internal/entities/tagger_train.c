@@ -50,7 +50,11 @@ typedef struct trainer {
     uint64_t seed, drop; /* drop: dropout probability times 2^53 */
     uint64_t gaz_drop;   /* hint dropout probability (per sentence) times 2^53 */
     ner_word *ws;        /* every token analyzed, lexicon marks jackknifed */
-    ner_lex lex;         /* the lexicon of all training sentences (the model's) */
+    double *acc;         /* rows x NER_NTAGS sums of the members' averaged weights */
+    size_t acc_rows;
+    double tacc[NER_NTAGS + 1][NER_NTAGS];
+    int members; /* members summed in acc (0: the model is the current run's average) */
+    ner_lex lex; /* the lexicon of all training sentences (the model's) */
     int use_lex;
     int o_bias;
 } trainer;
@@ -430,9 +434,22 @@ static int learn(trainer *t, size_t s, int64_t *e, uint8_t *back, ner_tag *pred)
     return NI_OK;
 }
 
-static int32_t quantize(int32_t w, int64_t u, int64_t step, int prune)
+/* avg_w, avg_t: the averaged weight of row r tag k, of transition p -> k (over the members of an
+ * ensemble once they are summed). */
+static double avg_w(const trainer *t, size_t r, int k)
 {
-    double avg = (double)w - (double)u / (double)step;
+    if (t->members) return r < t->acc_rows ? t->acc[r * NER_NTAGS + k] / t->members : 0;
+    return (double)t->w[r * NER_NTAGS + k] - (double)t->u[r * NER_NTAGS + k] / (double)t->step;
+}
+
+static double avg_t(const trainer *t, int p, int k)
+{
+    if (t->members) return t->tacc[p][k] / t->members;
+    return (double)t->tw[p][k] - (double)t->tu[p][k] / (double)t->step;
+}
+
+static int32_t quantize(double avg, int prune)
+{
     long long q = llround(avg * SCALE);
     if (q > NER_MAX_WEIGHT) q = NER_MAX_WEIGHT;
     if (q < -NER_MAX_WEIGHT) q = -NER_MAX_WEIGHT;
@@ -452,8 +469,7 @@ static ner_model *averaged(const trainer *t, int prune)
             if (!r) continue;
             int any = 0;
             for (int k = 0; k < NER_NTAGS; k++)
-                any |= (q[k] = quantize(t->w[r * NER_NTAGS + k], t->u[r * NER_NTAGS + k], t->step,
-                                        prune)) != 0;
+                any |= (q[k] = quantize(avg_w(t, r, k), prune)) != 0;
             if (t->fkeys[f] == ner_bias_key()) {
                 q[NER_O] -= t->o_bias;
                 if (q[NER_O] < -NER_MAX_WEIGHT) q[NER_O] = -NER_MAX_WEIGHT;
@@ -470,8 +486,7 @@ static ner_model *averaged(const trainer *t, int prune)
         for (size_t i = 0; t->lex.val && i <= t->lex.mask; i++)
             if (t->lex.val[i]) ner_lex_put(&m->lex, t->lex.keys[i], t->lex.val[i]);
         for (int p = 0; p <= NER_NTAGS; p++)
-            for (int k = 0; k < NER_NTAGS; k++)
-                m->trans[p][k] = quantize(t->tw[p][k], t->tu[p][k], t->step, 0);
+            for (int k = 0; k < NER_NTAGS; k++) m->trans[p][k] = quantize(avg_t(t, p, k), 0);
         return m;
     }
     return NULL;
@@ -509,7 +524,10 @@ static void shuffle(size_t *v, size_t n, uint64_t *state)
 static void report(const trainer *t, const ner_train_opts *o, int pass)
 {
     if (!o->progress) return;
-    fprintf(o->progress, "pass %d: %zu features updated", pass, t->rows ? t->rows - 1 : 0);
+    if (pass)
+        fprintf(o->progress, "pass %d: %zu features updated", pass, t->rows ? t->rows - 1 : 0);
+    else
+        fprintf(o->progress, "ensemble of %d: %zu features", t->members, t->rows ? t->rows - 1 : 0);
     ner_model *m = t->dev_lo < t->dev_hi ? averaged(t, o->prune) : NULL;
     ner_span_counts sc;
     if (m && !held_out(t, m, &sc)) {
@@ -524,6 +542,33 @@ static void report(const trainer *t, const ner_train_opts *o, int pass)
     }
     ner_model_destroy(m);
     fputc('\n', o->progress);
+}
+
+/* add_member: adds the current run's averaged weights to the ensemble sums. */
+static int add_member(trainer *t)
+{
+    if (t->rows > t->acc_rows) {
+        double *a = realloc(t->acc, t->rows * NER_NTAGS * sizeof *a);
+        if (!a) return NI_ERR_NOMEM;
+        memset(a + t->acc_rows * NER_NTAGS, 0, (t->rows - t->acc_rows) * NER_NTAGS * sizeof *a);
+        t->acc = a, t->acc_rows = t->rows;
+    }
+    for (size_t r = 1; r < t->rows; r++)
+        for (int k = 0; k < NER_NTAGS; k++) t->acc[r * NER_NTAGS + k] += avg_w(t, r, k);
+    for (int p = 0; p <= NER_NTAGS; p++)
+        for (int k = 0; k < NER_NTAGS; k++) t->tacc[p][k] += avg_t(t, p, k);
+    return NI_OK;
+}
+
+/* restart: zero weights for the next member of an ensemble, with its own seed. */
+static void restart(trainer *t, uint64_t seed, uint64_t *state)
+{
+    if (t->rows) {
+        memset(t->w, 0, t->rows * NER_NTAGS * sizeof *t->w);
+        memset(t->u, 0, t->rows * NER_NTAGS * sizeof *t->u);
+    }
+    memset(t->tw, 0, sizeof t->tw), memset(t->tu, 0, sizeof t->tu);
+    t->seed = seed, *state = seed;
 }
 
 static int run(trainer *t, const ner_train_opts *o, const char *out_path, char *errstr,
@@ -547,12 +592,18 @@ static int run(trainer *t, const ner_train_opts *o, const char *out_path, char *
     if (!rc) rc = extract(t);
     for (size_t s = 0, k = 0; s < c->nsent; s++)
         if (s < t->dev_lo || s >= t->dev_hi) order[k++] = s;
-    t->step = 1;
-    for (int pass = 1; !rc && pass <= o->iterations; pass++) {
-        shuffle(order, t->ntrain, &state);
-        for (size_t s = 0; !rc && s < t->ntrain; s++) rc = learn(t, order[s], e, back, pred);
-        if (!rc) report(t, o, pass);
+    int members = o->ensemble > 1 ? o->ensemble : 1;
+    for (int j = 0; !rc && j < members; j++) {
+        if (j) restart(t, o->seed + (uint64_t)j * 0x632be59bd9b4e019ULL, &state);
+        t->step = 1;
+        for (int pass = 1; !rc && pass <= o->iterations; pass++) {
+            shuffle(order, t->ntrain, &state);
+            for (size_t s = 0; !rc && s < t->ntrain; s++) rc = learn(t, order[s], e, back, pred);
+            if (!rc) report(t, o, pass);
+        }
+        if (!rc && members > 1) rc = add_member(t);
     }
+    if (!rc && members > 1) t->members = members, report(t, o, 0); /* the ensemble */
     free(e), free(back), free(pred), free(order);
     if (rc) return ni_err_set(errstr, errlen, rc, "training: out of memory");
     ner_model *m = averaged(t, o->prune);
@@ -581,7 +632,7 @@ int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *o
         t.ntrain = c.nsent - ndev;
         rc = run(&t, o, out_path, errstr, errlen);
         free(t.fkeys), free(t.frow), free(t.map), free(t.mapv), free(t.toff), free(t.fid);
-        free(t.w), free(t.u), free(t.ws);
+        free(t.w), free(t.u), free(t.ws), free(t.acc);
         ner_lex_free(&t.lex);
     }
     corpus_free(&c);
@@ -598,6 +649,7 @@ int ner_model_train(const char *conll_path, const char *kb_path, int iterations,
                         .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
                         .o_bias = NER_DEFAULT_O_BIAS,
                         .lexicon = 1,
+                        .ensemble = NER_DEFAULT_ENSEMBLE,
                         .kb_path = kb_path};
     return ner_train_run(conll_path, &o, out_path, errstr, errlen);
 }
