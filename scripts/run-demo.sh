@@ -1,6 +1,7 @@
 #!/bin/sh
 # run-demo.sh: the main job: the worker on the embedded broker, the example pages published to
-# it with `news-ingest produce`, the records read back with kcat, /metrics shown, then a drain.
+# it with `news-ingest produce`, the records and the first entity events read back with kcat,
+# /metrics shown, then a drain.
 # RUN_SECONDS=N keeps the worker serving N more seconds (default 20; 0 = until Ctrl-C).
 # PORT sets the HTTP port (default 8080).
 set -eu
@@ -25,8 +26,11 @@ echo "== publishing $n example pages to topic pages"
 "$BIN" produce --brokers "$B" --topic pages examples/*
 echo "== records on topic articles (key = record id, value = news.article/1 JSON):"
 timeout 60 kcat -C -b "$B" -t articles -o beginning -c "$n" -q -f 'key=%k\n%s\n\n'
+echo "== the first entity events on topic entities (key = entity id, one per record and entity):"
+timeout 60 kcat -C -b "$B" -t entities -o beginning -e -q -f 'key=%k %s\n' | head -n 6
 echo "== metrics: http://127.0.0.1:$PORT/metrics   readiness: http://127.0.0.1:$PORT/readyz ($(curl -s "http://127.0.0.1:$PORT/readyz"))"
-curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^news_ingest_(messages_consumed|records_produced|dlq|inflight|assigned|processing_seconds_count)'
+curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^news_ingest_(messages_consumed|records_produced|dlq|inflight|assigned|processing_seconds_count|ner_reloads)'
+echo "== kill -HUP $pid reloads the entity model and knowledge base without stopping consumption"
 echo "== worker log (JSON lines on stderr):"
 cat "$dir/worker.log"
 if [ "$RUN_SECONDS" = 0 ]; then
