@@ -26,8 +26,8 @@ static int fuzz_pipeline(const uint8_t *data, size_t size, page_type type)
 {
     static pipeline *p;
     if (!p && !(p = pipeline_create(NULL, 0))) abort();
-    pipeline_input in = {(const char *)data,     size, {type, NULL, 0}, NULL,
-                         "2021-11-05T10:00:00Z", NULL};
+    pipeline_input in = {
+        (const char *)data, size, {type, NULL, 0}, NULL, "2021-11-05T10:00:00Z", NULL, NULL, 0};
     pipeline_output out;
     pipeline_error err;
     if (pipeline_process(p, &in, &out, &err) == NI_OK) {
@@ -36,7 +36,7 @@ static int fuzz_pipeline(const uint8_t *data, size_t size, page_type type)
         cJSON *body = cJSON_GetObjectItem(rec, "body");
         if (cJSON_IsString(body)) fuzz_normal_forms(body->valuestring, strlen(body->valuestring));
         cJSON_Delete(rec);
-        free(out.json);
+        pipeline_output_free(&out);
     } else if (out.json || !err.stage) {
         abort();
     }
