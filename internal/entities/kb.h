@@ -50,4 +50,11 @@ const ner_kb_entry *ner_kb_lookup(const ner_kb *kb, const char *id);
 int ner_kb_find(const ner_kb *kb, const ner_tokens *toks, ner_kb_match **out, size_t *n,
                 char *errstr, size_t errlen);
 
+/* ner_words_gaz: the knowledge-base hints of one sentence of words (as written, clitics attached:
+ * CoNLL tokens) into gaz[0..n) (NER_GAZ_<type> on every word of a ner_kb_find match over the
+ * words joined by spaces, NER_GAZ_BEGIN on its first), as the annotator computes them over
+ * tokens; for ner_model_tag. NI_OK, or NI_ERR_NOMEM with errstr filled. */
+int ner_words_gaz(const ner_kb *kb, const char *const *words, const size_t *lens, size_t n,
+                  unsigned *gaz, char *errstr, size_t errlen);
+
 #endif

@@ -111,13 +111,6 @@ int ner_tag_allowed(int prev, int cur);
 void ner_viterbi(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS + 1][NER_NTAGS],
                  uint8_t *back, ner_tag *tags);
 
-/* ner_words_gaz: the knowledge-base hints of one sentence of words into gaz[0..n) (NER_GAZ_<type>
- * on every word of a ner_kb_find match over the words joined by spaces, NER_GAZ_BEGIN on its
- * first), as the annotator computes them over tokens. NI_OK, or NI_ERR_NOMEM with errstr filled. */
-struct ner_kb;
-int ner_words_gaz(const struct ner_kb *kb, const char *const *words, const size_t *lens, size_t n,
-                  unsigned *gaz, char *errstr, size_t errlen);
-
 /* ---- spans (tags.c) --------------------------------------------------------------------- */
 
 /* Exact-span counts, CoNLL (conlleval) chunking: [0] all types, [1..4] PER ORG LOC MISC. */
