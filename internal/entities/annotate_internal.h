@@ -57,6 +57,29 @@ const char *ann_type_static(const char *type);
 int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *errstr,
                     size_t errlen);
 
+/* ann_model_span: a model span over tokens [t0, t1) of f (a written article ال kept). */
+ann_span ann_model_span(const ann_field *f, size_t t0, size_t t1, const char *type);
+/* ann_spans_push: appends a copy of sp; NI_OK or NI_ERR_NOMEM (s unchanged). */
+int ann_spans_push(ann_spans *s, const ann_span *sp);
+/* ann_not_a_name: tokens [t0, t1) are clearly not a name: no letter at all, or one word that is
+ * a function, generic or common word, a single letter, an adverb or a noun with a pronoun. */
+int ann_not_a_name(const ann_field *f, size_t t0, size_t t1);
+/* ann_common_word: a normalized word (no article) is a common noun or adjective of news text
+ * that is never a name by itself (نيران، محيط، كبيرة). */
+int ann_common_word(const char *norm);
+/* ann_nationality: a normalized word (no article) is the adjective or people of a place the KB
+ * knows (تركية، العراقي، السوريين: تركيا، العراق، سوريا). */
+int ann_nationality(const ner_kb *kb, const char *norm);
+
+/* ann_trigger_spans: after the model spans of f are merged with its KB spans (kb; both kept
+ * or dropped by their drop flags), completes person spans of the model (عبد/أبو/بن and the
+ * word after; a word another person span of the field has) and adds to model the names the
+ * words around them give: places after a place word (قرية X، بلدتي X وY), before "في ريف Y"
+ * (X is a place when Y is), persons after a title (السيد X Y، مدير ORG X Y). tags and brk are
+ * the model's tag and "punctuation before" of each token. NI_OK or NI_ERR_NOMEM. */
+int ann_trigger_spans(const ann_field *f, const ner_kb *kb, const ner_tag *tags,
+                      const unsigned char *brk, ann_spans *kb_spans, ann_spans *model);
+
 /* ann_corefer: links later partial person mentions (a surname after the full name) to the full
  * name across both fields, unless the previous word says the mention is a place. The spans are
  * in text order, title first. NI_OK or NI_ERR_NOMEM. */

@@ -45,14 +45,15 @@ static size_t ntok(const ann_span *s)
     return s->t1 - s->t0;
 }
 
-/* part_of: the words of s are the last (or, for a person mention, the first) words of the
- * longer name full. */
+/* part_of: the words of s are the last (or, for a person mention or a model span of another
+ * type, the first) words of the longer name full: a model's ORG "إلهام" after "إلهام أحمد" is
+ * the person. */
 static int part_of(const ann_field *fields, const ann_span *s, const ann_span *full)
 {
     size_t k = ntok(s), n = ntok(full);
     if (!k || k >= n) return 0;
     const ner_tokens *ts = &fields[s->field].toks, *tf = &fields[full->field].toks;
-    int suffix = 1, prefix = is_per(s->type);
+    int suffix = 1, prefix = is_per(s->type) || (s->src == ANN_MODEL && !s->kb);
     for (size_t i = 0; i < k; i++) {
         const char *w = ts->v[s->t0 + i].norm;
         suffix &= !strcmp(w, tf->v[full->t1 - k + i].norm);

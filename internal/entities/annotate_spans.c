@@ -62,9 +62,7 @@ static int not_a_noun(const ner_token *t)
     return letters >= 4 && (c == 0x0647 || (c == 0x0645 && prev == 0x0647));
 }
 
-/* not_a_name: a model span that is clearly not a name: no letter at all, or one word that is a
- * function word or a single letter. */
-static int not_a_name(const ann_field *f, size_t t0, size_t t1)
+int ann_not_a_name(const ann_field *f, size_t t0, size_t t1)
 {
     int letters = 0;
     for (size_t i = t0; i < t1 && !letters; i++) {
@@ -83,7 +81,8 @@ static int not_a_name(const ann_field *f, size_t t0, size_t t1)
         U8_FWD_1(norm, k, n);
         cps++;
     }
-    if (cps < 2 || in_words(norm, not_names, sizeof not_names / sizeof not_names[0]) ||
+    if (cps < 2 || ann_common_word(norm) ||
+        in_words(norm, not_names, sizeof not_names / sizeof not_names[0]) ||
         in_words(norm, generic_words, sizeof generic_words / sizeof generic_words[0]))
         return 1;
     return not_a_noun(&f->toks.v[t0]);
@@ -106,7 +105,7 @@ static void tok_begin(const ann_field *f, size_t i, size_t *cp, size_t *byte)
     *byte = (size_t)(t->surface - f->text) + L.at[k - 2];
 }
 
-static int push(ann_spans *s, const ann_span *sp)
+int ann_spans_push(ann_spans *s, const ann_span *sp)
 {
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 32;
@@ -135,8 +134,7 @@ static ann_span kb_span(const ann_field *f, const ner_kb_match *m)
                       .link = ANN_NO_LINK};
 }
 
-/* model_span: the span of tokens [t0, t1) tagged type. */
-static ann_span model_span(const ann_field *f, size_t t0, size_t t1, const char *type)
+ann_span ann_model_span(const ann_field *f, size_t t0, size_t t1, const char *type)
 {
     ann_span sp = {
         .field = f->field, .t0 = t0, .t1 = t1, .type = type, .src = ANN_MODEL, .link = ANN_NO_LINK};
@@ -150,6 +148,7 @@ static ann_span model_span(const ann_field *f, size_t t0, size_t t1, const char 
 /* The work arrays of one field: per token its KB hints, tag and whether punctuation precedes
  * it; the words of the sentence being tagged (tokens and punctuation marks, as in ANERcorp). */
 typedef struct field_work {
+    const ner_kb *kb;
     unsigned *gaz;
     ner_tag *tags;
     unsigned char *brk;
@@ -244,6 +243,7 @@ static int tag_field(const ner_resources *r, const ann_field *f, field_work *w, 
                      size_t errlen)
 {
     size_t n = f->toks.n;
+    w->kb = r->kb;
     w->gaz = calloc(n, sizeof *w->gaz);
     w->tags = calloc(n, sizeof *w->tags);
     w->brk = calloc(n, 1);
@@ -299,6 +299,7 @@ static int trim_model(const ann_field *f, const ann_spans *kb, size_t *t0, size_
                       const char *type)
 {
     int per = !strcmp(type, "PER");
+    while (*t1 - *t0 > 1 && ann_common_word(f->toks.v[*t0].norm)) (*t0)++; /* محيط X */
     while (per && *t1 - *t0 > 1 &&
            in_words(f->toks.v[*t0].norm, per_lead, sizeof per_lead / sizeof per_lead[0]))
         (*t0)++;
@@ -319,7 +320,7 @@ static const char *const place_before[] = {"في", "الي", "من", "نحو", "
 static int name_word(const ann_field *f, const field_work *w, size_t i)
 {
     const ner_token *t = &f->toks.v[i];
-    return !t->prefixes && !w->gaz[i] && w->tags[i] == NER_O && !not_a_name(f, i, i + 1) &&
+    return !t->prefixes && !w->gaz[i] && w->tags[i] == NER_O && !ann_not_a_name(f, i, i + 1) &&
            !in_words(t->norm, per_lead, sizeof per_lead / sizeof per_lead[0]);
 }
 
@@ -351,6 +352,9 @@ static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, 
                         size_t t1, const char *type, ann_spans *out, int *rc)
 {
     if (!trim_model(f, kb, &t0, &t1, type)) return;
+    if (t1 - t0 == 1 && strcmp(type, "MISC") && strcmp(type, "PER") &&
+        ann_nationality(w->kb, f->toks.v[t0].norm))
+        return; /* التركية alone: an adjective (MISC) or a surname (PER: البغدادي) */
     size_t inside = 0, cross = 0, same = 0, last = 0;
     for (size_t k = 0; k < kb->n; k++) {
         ann_span *m = &kb->v[k];
@@ -365,23 +369,23 @@ static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, 
     if (cross == 1 && !inside && person_over_place(f, kb, &t0, t1, type, w)) cross = 0;
     if (cross) return;
     if (!inside) {
-        if (!not_a_name(f, t0, t1)) {
-            ann_span sp = model_span(f, t0, t1, type);
-            if (push(out, &sp)) *rc = NI_ERR_NOMEM;
+        if (!ann_not_a_name(f, t0, t1)) {
+            ann_span sp = ann_model_span(f, t0, t1, type);
+            if (ann_spans_push(out, &sp)) *rc = NI_ERR_NOMEM;
         }
         return;
     }
     ann_span *m = &kb->v[last];
     if (inside == 1 && all_generic(f, t0, t1, m->t0, m->t1)) return; /* قوات قسد: the KB name */
     if (inside == 1 && same == 1 && !strcmp(type, "PER")) { /* the same person, more names */
-        ann_span wide = model_span(f, t0, t1, type);
+        ann_span wide = ann_model_span(f, t0, t1, type);
         m->t0 = wide.t0, m->t1 = wide.t1, m->start = wide.start, m->end = wide.end;
         m->b0 = wide.b0, m->b1 = wide.b1;
         return;
     }
     if (same && !strcmp(type, "PER")) return; /* several people: trust the KB's split */
-    ann_span sp = model_span(f, t0, t1, type);
-    if (push(out, &sp)) *rc = NI_ERR_NOMEM;
+    ann_span sp = ann_model_span(f, t0, t1, type);
+    if (ann_spans_push(out, &sp)) *rc = NI_ERR_NOMEM;
     if (strcmp(type, "PER")) return;   /* an ORG holding a place: both stay (nested) */
     for (size_t k = 0; k < kb->n; k++) /* a person named after a place: حقي كوباني */
         if (kb->v[k].t0 >= t0 && kb->v[k].t1 <= t1) kb->v[k].drop = 1;
@@ -442,7 +446,7 @@ static int rule_spans(const ann_field *f, ann_spans *kb, ann_spans *model, ann_s
         }
         for (size_t k = 0; k < model->n && !sp.drop; k++)
             if (overlaps(&model->v[k], &sp)) model->v[k].drop = 1;
-        if (!sp.drop) rc = push(rules, &sp);
+        if (!sp.drop) rc = ann_spans_push(rules, &sp);
     }
     free(rm);
     return rc;
@@ -467,15 +471,16 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
     if (!rc && f->toks.n) rc = tag_field(r, f, &w, errstr, errlen);
     for (size_t k = 0; !rc && k < w.nm; k++) {
         ann_span sp = kb_span(f, &w.m[k]);
-        rc = push(&kb, &sp);
+        rc = ann_spans_push(&kb, &sp);
     }
     if (!rc) rc = model_spans(f, &w, &kb, &model);
+    if (!rc) rc = ann_trigger_spans(f, r->kb, w.tags, w.brk, &kb, &model);
     if (!rc && f->len) rc = rule_spans(f, &kb, &model, &rules, errstr, errlen);
     for (size_t k = 0; !rc && k < kb.n; k++)
-        if (!kb.v[k].drop) rc = push(out, &kb.v[k]);
+        if (!kb.v[k].drop) rc = ann_spans_push(out, &kb.v[k]);
     for (size_t k = 0; !rc && k < model.n; k++)
-        if (!model.v[k].drop) rc = push(out, &model.v[k]);
-    for (size_t k = 0; !rc && k < rules.n; k++) rc = push(out, &rules.v[k]);
+        if (!model.v[k].drop) rc = ann_spans_push(out, &model.v[k]);
+    for (size_t k = 0; !rc && k < rules.n; k++) rc = ann_spans_push(out, &rules.v[k]);
     if (rc == NI_ERR_NOMEM) ni_err_set(errstr, errlen, rc, "entities: out of memory");
     if (!rc && out->n > n0) qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_span);
     field_work_free(&w);

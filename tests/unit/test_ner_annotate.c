@@ -1,5 +1,6 @@
 /* test_ner_annotate.c: unit tests of ner_annotate: linking, coreference, ids, offsets, salience
  * and bad input, with the committed model and knowledge base. */
+#include "entities/annotate_internal.h"
 #include "entities/entities.h"
 #include "support.h"
 #include "util/err.h"
@@ -330,4 +331,134 @@ Test(ner_annotate, resources_refcount)
     cr_assert_null(ner_resources_load("/nonexistent/model", support_path("data/kb/entities.tsv"),
                                       err, sizeof err));
     cr_assert_not_null(strstr(err, "/nonexistent/model"), "%s", err);
+}
+
+/* typed: the entity of this type with a mention whose text is s, or NULL (asserts the type when
+ * found). */
+static const ner_entity *typed(const ner_entities *e, const char *s, const char *type)
+{
+    const ner_entity *x = with_mention(e, s);
+    cr_assert_not_null(x, "no entity mentioned as %s", s);
+    cr_assert_str_eq(x->type, type, "%s: %s", s, x->type);
+    return x;
+}
+
+/* no_name: no entity has a mention whose text is s. */
+static void no_name(const ner_entities *e, const char *s)
+{
+    const ner_entity *x = with_mention(e, s);
+    cr_assert_null(x, "%s is an entity (%s %s)", s, x ? x->type : "", x ? x->id : "");
+}
+
+Test(ner_annotate, places_after_a_place_word)
+{
+    const char *body = "قصفت الطائرات قرية المزيرعة وبلدتي الصالحية والحويقة في ريف حماة. ودخلت "
+                       "القوات بلدة الشويحة وكفيرية. وسيطرت الفصائل على قرى الدشيشة والمطلة، "
+                       "ليتمكن الأهالي من العودة.";
+    ner_entities e = annotate(NULL, body);
+    typed(&e, "المزيرعة", "LOC");
+    typed(&e, "الصالحية", "LOC");
+    typed(&e, "الحويقة", "LOC");
+    typed(&e, "الشويحة", "LOC");
+    typed(&e, "كفيرية", "LOC"); /* the whole word after و, not ك + فيرية */
+    typed(&e, "الدشيشة", "LOC");
+    typed(&e, "المطلة", "LOC");
+    no_name(&e, "ليتمكن");
+    no_name(&e, "يتمكن");
+    check_offsets(&e, NULL, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, place_before_a_district)
+{
+    const char *body = "انفجرت عبوة ناسفة في تلعيشة في ريف إدلب الجنوبي، وقتل مدني من معرشمارين "
+                       "بريف إدلب.";
+    ner_entities e = annotate(NULL, body);
+    typed(&e, "تلعيشة", "LOC");
+    typed(&e, "معرشمارين", "LOC");
+    check_offsets(&e, NULL, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, place_words_without_a_name)
+{
+    const char *body = "زار الوفد المدينة القديمة وأسواقها، ثم قرية كبيرة في منطقة العمليات. "
+                       "وفتحت القوات نيران رشاشاتها على محيط البلدة.";
+    ner_entities e = annotate(NULL, body);
+    no_name(&e, "القديمة");
+    no_name(&e, "أسواقها");
+    no_name(&e, "كبيرة");
+    no_name(&e, "العمليات");
+    no_name(&e, "نيران");
+    no_name(&e, "محيط");
+    no_name(&e, "محيط البلدة");
+    cr_assert_eq(e.n, 0, "%zu entities, first %s", e.n, e.n ? e.v[0].name : "");
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, person_after_a_title)
+{
+    const char *body = "وقال المتحدث باسم المجلس المحلي كمال حداد، إن الوضع هادئ. وقال السيد سامي "
+                       "نصار إن الطريق مفتوح. وقال رئيس البلدية يجب إعادة الإعمار، وأكد مسؤول محلي "
+                       "كبير أن العمل بدأ.";
+    ner_entities e = annotate(NULL, body);
+    typed(&e, "كمال حداد", "PER");
+    typed(&e, "سامي نصار", "PER");
+    no_name(&e, "يجب إعادة");
+    no_name(&e, "محلي كبير");
+    check_offsets(&e, NULL, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, compound_names_are_not_split)
+{
+    const char *body = "وقال مدير المكتب سامر عبد الرحمن إن الاجتماع تأجل.";
+    ner_entities e = annotate(NULL, body);
+    const ner_entity *x = typed(&e, "سامر عبد الرحمن", "PER");
+    cr_assert_eq(x->nmentions, 1);
+    no_name(&e, "عبد الرحمن");
+    no_name(&e, "الرحمن");
+    check_offsets(&e, NULL, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, name_completed_from_the_document)
+{
+    const char *body = "كتب هشام الحلبي مقالا، ثم رد هشام الحلبي على المنتقدين.";
+    ner_entities e = annotate(NULL, body);
+    const ner_entity *x = typed(&e, "هشام الحلبي", "PER");
+    cr_assert_eq(x->nmentions, 2);
+    for (size_t k = 0; k < x->nmentions; k++) cr_assert_str_eq(x->mentions[k].text, "هشام الحلبي");
+    check_offsets(&e, NULL, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, quoted_and_elided_article_mentions)
+{
+    /* قوات "قسد": the mention is the name inside the quotes. للبيت الأبيض: ل + ال are written
+     * لل, the article's alef is not in the text, so the mention starts after لل ("بيت الأبيض");
+     * the entity's name keeps the article. */
+    const char *body = "وقالت قوات \"قسد\" إن الهجوم فشل، وأكد مصدر أن للبيت الأبيض موقفا واضحا.";
+    ner_entities e = annotate(NULL, body);
+    const ner_entity *sdf = typed(&e, "قسد", "ORG");
+    cr_assert_str_eq(sdf->id, "kb:syrian-democratic-forces");
+    const ner_entity *wh = typed(&e, "بيت الأبيض", "ORG");
+    cr_assert_str_eq(wh->name, "البيت الأبيض");
+    check_offsets(&e, NULL, body);
+    ner_entities_free(&e);
+}
+
+Test(ner_annotate, nationality_and_common_words)
+{
+    const ner_kb *kb = ner_resources_kb(res);
+    cr_assert(ann_nationality(kb, "تركيه"));   /* التركية: تركيا */
+    cr_assert(ann_nationality(kb, "عراقي"));   /* العراقي: العراق */
+    cr_assert(ann_nationality(kb, "سوريين"));  /* السوريين: سوريا */
+    cr_assert(ann_nationality(kb, "لبنانيه")); /* اللبنانية: لبنان */
+    cr_assert_not(ann_nationality(kb, "حمدي"));
+    cr_assert_not(ann_nationality(kb, "تركيا"));
+    cr_assert_not(ann_nationality(kb, "ي"));
+    cr_assert(ann_common_word("نيران"));
+    cr_assert(ann_common_word("محيط"));
+    cr_assert_not(ann_common_word("منبج"));
 }
