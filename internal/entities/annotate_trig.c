@@ -5,20 +5,13 @@
 #include "entities/kb_internal.h"
 #include "util/err.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
-
-static int in_list(const char *w, const char *const *list, size_t n)
-{
-    for (size_t i = 0; w && i < n; i++)
-        if (!strcmp(w, list[i])) return 1;
-    return 0;
-}
-#define IN(w, list) in_list(w, list, sizeof list / sizeof list[0])
 
 /* Common nouns of news text that the model sometimes takes for a name (normalized, no article):
  * fighting, people, places in general, events. Never a name by themselves. */
@@ -78,9 +71,66 @@ static const char *const titles[] = {
 /* Name words that are never a name alone: عبد الرحمن، أبو محمد، محمد بن سلمان. */
 static const char *const name_glue[] = {"عبد", "ابو", "بن", "ابن", "ام", "بنت"};
 
+/* The classes of the listed words, found with one hash lookup per word (the lists are scanned
+ * once, at the first call). */
+enum {
+    W_COMMON = 1 << 0,
+    W_ADJ = 1 << 1,
+    W_PLACE_ONE = 1 << 2,
+    W_PLACE_MANY = 1 << 3,
+    W_HEAD = 1 << 4,
+    W_PREP = 1 << 5,
+    W_AFTER = 1 << 6,
+    W_TITLE = 1 << 7,
+    W_GLUE = 1 << 8,
+};
+#define WSLOTS 1024 /* power of two, over twice the listed words */
+static struct wslot {
+    const char *w;
+    unsigned cls;
+} wtab[WSLOTS];
+static pthread_once_t wtab_once = PTHREAD_ONCE_INIT;
+
+static void wtab_add(const char *const *list, size_t n, unsigned cls)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t h = kb_hash(list[i], strlen(list[i]));; h++) {
+            struct wslot *s = &wtab[h & (WSLOTS - 1)];
+            if (s->w && strcmp(s->w, list[i])) continue;
+            s->w = list[i], s->cls |= cls;
+            break;
+        }
+}
+#define WTAB_ADD(list, cls) wtab_add(list, sizeof list / sizeof list[0], cls)
+
+static void wtab_init(void)
+{
+    WTAB_ADD(common_nouns, W_COMMON);
+    WTAB_ADD(adjectives, W_ADJ);
+    WTAB_ADD(place_one, W_PLACE_ONE);
+    WTAB_ADD(place_many, W_PLACE_MANY);
+    WTAB_ADD(place_heads, W_HEAD);
+    WTAB_ADD(place_preps, W_PREP);
+    WTAB_ADD(place_after, W_AFTER);
+    WTAB_ADD(titles, W_TITLE);
+    WTAB_ADD(name_glue, W_GLUE);
+}
+
+/* wclass: the W_* classes of a normalized word, 0 when it is in no list. */
+static unsigned wclass(const char *w)
+{
+    pthread_once(&wtab_once, wtab_init);
+    for (size_t h = kb_hash(w, strlen(w));; h++) {
+        const struct wslot *s = &wtab[h & (WSLOTS - 1)];
+        if (!s->w) return 0;
+        if (!strcmp(s->w, w)) return s->cls;
+    }
+}
+#define IS(w, cls) ((wclass(w) & (cls)) != 0)
+
 int ann_common_word(const char *norm)
 {
-    return IN(norm, common_nouns) || IN(norm, adjectives);
+    return IS(norm, W_COMMON | W_ADJ);
 }
 
 /* kb_has_place: the KB holds a one-word LOC name key. */
@@ -171,8 +221,8 @@ static int name_word(const trig *t, size_t i)
     if (t->cov[i] || w->len < 4 || (unsigned char)w->text[0] < 0xD8 ||
         (unsigned char)w->text[0] > 0xDB)
         return 0;
-    if (ann_not_a_name(t->f, i, i + 1) || ann_common_word(w->norm) || IN(w->norm, titles) ||
-        IN(w->norm, place_one) || IN(w->norm, place_many))
+    if (ann_not_a_name(t->f, i, i + 1) || ann_common_word(w->norm) || IS(w->norm, W_TITLE) ||
+        IS(w->norm, W_PLACE_ONE) || IS(w->norm, W_PLACE_MANY))
         return 0;
     return !ends_with(w->norm, "ها", 6) && !ends_with(w->norm, "هم", 6);
 }
@@ -184,12 +234,16 @@ static int name_like(const trig *t, size_t i)
 }
 
 /* word_of: the normalized word of token i for the place and title lists: its norm when listed,
- * else its letters with only a leading و or ف taken off (the tokenizer reads بلدتي as ب + لدتي);
+ * else, for a word read as ب + ل..., its letters with only a leading و or ف taken off (the
+ * tokenizer reads بلدتي as ب + لدتي);
  * buf holds at least 4 * NER_MAXL + 1 bytes. */
 static const char *word_of(const trig *t, size_t i, char *buf)
 {
     const ner_token *w = tok(t, i);
-    if (!(w->prefixes & (NER_CLITIC_BI | NER_CLITIC_LI | NER_CLITIC_KA))) return w->norm;
+    const unsigned char *s = (const unsigned char *)w->surface;
+    if (!(w->prefixes & NER_CLITIC_BI) || w->surface_len < 8) return w->norm;
+    if (w->prefixes & (NER_CLITIC_WA | NER_CLITIC_FA)) s += 2;
+    if (s[0] != 0xD8 || s[1] != 0xA8 || s[2] != 0xD9 || s[3] != 0x84) return w->norm; /* بل */
     ner_letters L;
     ner_letters_scan(w->surface, w->surface_len, &L);
     int p = L.m > 3 && (L.f[0] == 0x0648 || L.f[0] == 0x0641);
@@ -232,8 +286,8 @@ static void add(trig *t, size_t t0, size_t t1, const char *type)
 static size_t place_name(const trig *t, size_t i)
 {
     if (i >= t->f->toks.n || !name_like(t, i)) return i;
-    if (IN(tok(t, i)->norm, place_heads) && joined(t, i + 1) && name_like(t, i + 1)) return i + 2;
-    return IN(tok(t, i)->norm, place_heads) || IN(tok(t, i)->norm, name_glue) ? i : i + 1;
+    if (IS(tok(t, i)->norm, W_HEAD) && joined(t, i + 1) && name_like(t, i + 1)) return i + 2;
+    return IS(tok(t, i)->norm, W_HEAD) || IS(tok(t, i)->norm, W_GLUE) ? i : i + 1;
 }
 
 /* conjunct: token i continues a list of places (و X، or after a comma in a plural list); the
@@ -261,8 +315,8 @@ static void after_place_word(trig *t, size_t i)
     char buf[4 * NER_MAXL + 1];
     const ner_token *w = tok(t, i);
     const char *word = word_of(t, i, buf);
-    int many = IN(word, place_many);
-    if ((w->prefixes & NER_CLITIC_AL) || !(many || IN(word, place_one)) || !joined(t, i + 1))
+    int many = IS(word, W_PLACE_MANY);
+    if ((w->prefixes & NER_CLITIC_AL) || !(many || IS(word, W_PLACE_ONE)) || !joined(t, i + 1))
         return;
     ann_span *c = covering(t, i + 1);
     if (c && c->src == ANN_MODEL && c->t0 == i + 1 && !strcmp(c->type, "PER"))
@@ -282,7 +336,7 @@ static void after_place_word(trig *t, size_t i)
 static void before_place_word(trig *t, size_t i)
 {
     size_t n = t->f->toks.n, e;
-    if (!joined(t, i) || !IN(tok(t, i - 1)->norm, place_preps) || tok(t, i - 1)->prefixes ||
+    if (!joined(t, i) || !IS(tok(t, i - 1)->norm, W_PREP) || tok(t, i - 1)->prefixes ||
         (tok(t, i)->prefixes & NER_CLITIC_AL) || (e = place_name(t, i)) == i || !joined(t, e))
         return;
     size_t k = e;
@@ -290,7 +344,7 @@ static void before_place_word(trig *t, size_t i)
         k++;
     else if (tok(t, k)->prefixes & ~(unsigned)NER_CLITIC_BI)
         return;
-    if (!IN(tok(t, k)->norm, place_after) || !joined(t, k + 1) || k + 1 >= n) return;
+    if (!IS(tok(t, k)->norm, W_AFTER) || !joined(t, k + 1) || k + 1 >= n) return;
     const ann_span *y = covering(t, k + 1);
     if (y && y->t0 == k + 1 && !strcmp(y->type, "LOC")) add(t, i, e, "LOC");
 }
@@ -309,7 +363,7 @@ static int person_word(const trig *t, size_t i, size_t k)
 {
     unsigned pre = tok(t, i)->prefixes;
     if (k && !joined(t, i)) return 0;
-    if (pre == NER_CLITIC_AL && k && IN(tok(t, i - 1)->norm, name_glue)) return !t->cov[i];
+    if (pre == NER_CLITIC_AL && k && IS(tok(t, i - 1)->norm, W_GLUE)) return !t->cov[i];
     return !pre && name_like(t, i);
 }
 
@@ -342,7 +396,7 @@ static void after_title(trig *t, size_t i)
     ann_span *c = k < n && k > j && joined(t, k) ? covering(t, k) : NULL;
     if (c && c->t0 == k && c->src == ANN_MODEL && !strcmp(c->type, "PER"))
         reshape(t, c, j, c->t1);
-    else if (k - j >= 2 && !IN(tok(t, k - 1)->norm, name_glue) && (j == i + 1 || clause_end(t, k)))
+    else if (k - j >= 2 && !IS(tok(t, k - 1)->norm, W_GLUE) && (j == i + 1 || clause_end(t, k)))
         add(t, j, k, "PER");
 }
 
@@ -367,11 +421,10 @@ static void complete(trig *t, ann_span *c, const char *const *parts, size_t np)
         size_t a = c->t0, b = c->t1;
         if (b < n && joined(t, b) && !t->cov[b] &&
             !(tok(t, b)->prefixes & ~(unsigned)NER_CLITIC_AL) &&
-            (IN(tok(t, b - 1)->norm, name_glue) ||
-             (name_word(t, b) && known_part(t, parts, np, b))))
+            (IS(tok(t, b - 1)->norm, W_GLUE) || (name_word(t, b) && known_part(t, parts, np, b))))
             b++;
         else if (a > 0 && joined(t, a) && !t->cov[a - 1] && !tok(t, a - 1)->prefixes &&
-                 (IN(tok(t, a - 1)->norm, name_glue) ||
+                 (IS(tok(t, a - 1)->norm, W_GLUE) ||
                   (name_word(t, a - 1) && known_part(t, parts, np, a - 1))))
             a--;
         if (a == c->t0 && b == c->t1) return;
@@ -398,17 +451,17 @@ int ann_trigger_spans(const ann_field *f, const ner_kb *kb, const ner_tag *tags,
         if (m->drop) continue;
         cover(&t, m->t0, m->t1, (k + 1) | COV_MODEL);
         for (size_t i = m->t0; !strcmp(m->type, "PER") && i < m->t1 && np < NAME_PARTS; i++)
-            if (!IN(f->toks.v[i].norm, name_glue)) parts[np++] = f->toks.v[i].norm;
+            if (!IS(f->toks.v[i].norm, W_GLUE)) parts[np++] = f->toks.v[i].norm;
     }
     for (size_t k = 0, m = model->n; k < m; k++)
         if (!model->v[k].drop && !strcmp(model->v[k].type, "PER"))
             complete(&t, &model->v[k], parts, np);
     for (size_t i = 0; i < n && !t.rc; i++) {
         char buf[4 * NER_MAXL + 1];
-        const char *w = word_of(&t, i, buf);
-        if (IN(w, place_one) || IN(w, place_many))
+        unsigned c = wclass(word_of(&t, i, buf));
+        if (c & (W_PLACE_ONE | W_PLACE_MANY))
             after_place_word(&t, i);
-        else if (IN(w, titles))
+        else if (c & W_TITLE)
             after_title(&t, i);
         else if (!t.cov[i] && tags[i] == NER_O)
             before_place_word(&t, i);
