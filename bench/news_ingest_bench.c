@@ -10,7 +10,6 @@
 #include "record/record.h"
 
 #include <glob.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,22 +190,6 @@ static void stage_split(const corpus *c, const ner_resources *ner, double min_se
     extract_ctx_destroy(x);
 }
 
-/* data_path: a project data file: $env when set, else <exe dir>/../rel when readable, else rel;
- * may return buf. */
-static const char *data_path(const char *env, const char *rel, char *buf, size_t len)
-{
-    const char *v = getenv(env);
-    if (v && *v) return v;
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        snprintf(buf, len, "%s/../%s", dirname(exe), rel);
-        if (!access(buf, R_OK)) return buf;
-    }
-    return rel;
-}
-
 /* vm_rss_kb: the process's resident set now (VmRSS), in KB; 0 when unknown. */
 static long vm_rss_kb(void)
 {
@@ -231,8 +214,8 @@ typedef struct ner_figures {
 static ner_resources *load_ner(ner_figures *f)
 {
     char mb[4096], kb[4096], err[512];
-    const char *mp = data_path("NEWS_INGEST_NER_MODEL", "models/ner-ar.model", mb, sizeof mb);
-    const char *kp = data_path("NEWS_INGEST_KB", "data/kb/entities.tsv", kb, sizeof kb);
+    const char *mp = ner_data_path(NER_MODEL_ENV, NER_MODEL_REL, mb, sizeof mb);
+    const char *kp = ner_data_path(NER_KB_ENV, NER_KB_REL, kb, sizeof kb);
     long rss0 = vm_rss_kb();
     double w0 = now(CLOCK_MONOTONIC);
     ner_resources *r = ner_resources_load(mp, kp, err, sizeof err);

@@ -3,6 +3,8 @@
 #ifndef NI_CMD_H
 #define NI_CMD_H
 
+#include "entities/entities.h"
+
 #include <signal.h>
 
 int cmd_parse(int argc, char **argv);     /* page files -> records on stdout */
@@ -18,8 +20,8 @@ volatile sig_atomic_t *cmd_signals_install(void);
 volatile sig_atomic_t *cmd_reload_install(void);
 
 /* Data files the commands load, relative to the project (or install) root. */
-#define CMD_NER_MODEL_REL "models/ner-ar.model"
-#define CMD_KB_REL "data/kb/entities.tsv"
+#define CMD_NER_MODEL_REL NER_MODEL_REL
+#define CMD_KB_REL NER_KB_REL
 
 /* cmd_data_path: where to load a data file from when no option names it: the environment
  * variable env when set and non-empty, else <executable dir>/../rel when readable, else rel

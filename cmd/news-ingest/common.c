@@ -3,11 +3,9 @@
 
 #include "util/err.h"
 
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static volatile sig_atomic_t stop, reload;
 
@@ -48,17 +46,7 @@ volatile sig_atomic_t *cmd_reload_install(void)
 const char *cmd_data_path(const char *env, const char *rel)
 {
     static char path[4096];
-    const char *v = env ? getenv(env) : NULL;
-    if (v && *v) return v;
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        if (snprintf(path, sizeof path, "%s/../%s", dirname(exe), rel) < (int)sizeof path &&
-            !access(path, R_OK))
-            return path;
-    }
-    return rel;
+    return ner_data_path(env, rel, path, sizeof path);
 }
 
 int cmd_bootstrap_file_write(const char *path, const char *list)

@@ -30,6 +30,18 @@ ner_resources *ner_resources_ref(ner_resources *r);
 /* ner_resources_unref: gives a reference back (thread-safe); the last one frees. NULL: no-op. */
 void ner_resources_unref(ner_resources *r);
 const ner_model *ner_resources_model(const ner_resources *r);
+
+/* Where the model and KB live, relative to the project (or install) root, and the variables that
+ * name them. */
+#define NER_MODEL_REL "models/ner-ar.model"
+#define NER_MODEL_ENV "NEWS_INGEST_NER_MODEL"
+#define NER_KB_REL "data/kb/entities.tsv"
+#define NER_KB_ENV "NEWS_INGEST_KB"
+
+/* ner_data_path: where to load a data file from when no option names it: $env when set and
+ * non-empty, else <executable dir>/../rel when readable (built tree or install prefix), else rel
+ * (the working directory). Returns env's value, buf (len bytes, filled) or rel; never NULL. */
+const char *ner_data_path(const char *env, const char *rel, char *buf, size_t len);
 const ner_kb *ner_resources_kb(const ner_resources *r);
 
 typedef enum ner_field { NER_FIELD_TITLE, NER_FIELD_BODY } ner_field;
@@ -43,13 +55,13 @@ typedef struct ner_mention {
 } ner_mention;
 
 typedef struct ner_entity {
-    char *id;           /* KB id ("SY", "kb:sdf"), else "<type lowercase>:<16 hex>" (owned) */
-    const char *type;   /* "PER" "ORG" "LOC" "MISC" "DATE" "TIME" "MONEY" "PERCENT" "QUANTITY"
-                           "URL" "HASHTAG" (static) */
-    char *name;         /* canonical name in the article's language (owned) */
-    char *name_ar;      /* NULL when unknown (owned) */
-    char *name_en;      /* NULL when unknown (owned) */
-    const char *source; /* "kb", "model" or "rule" (static) */
+    char *id;              /* KB id ("SY", "kb:sdf"), else "<type lowercase>:<16 hex>" (owned) */
+    const char *type;      /* "PER" "ORG" "LOC" "MISC" "DATE" "TIME" "MONEY" "PERCENT" "QUANTITY"
+                              "URL" "HASHTAG" (static) */
+    char *name;            /* canonical name in the article's language (owned) */
+    char *name_ar;         /* NULL when unknown (owned) */
+    char *name_en;         /* NULL when unknown (owned) */
+    const char *source;    /* "kb", "model" or "rule" (static) */
     ner_mention *mentions; /* in text order, title first (owned) */
     size_t nmentions;
     double salience; /* 0..1 (see ner_annotate) */
@@ -73,8 +85,7 @@ typedef struct ner_entities {
  * paragraph, frequency). NI_OK, or NI_ERR_NOMEM / NI_ERR_CHARSET with errstr filled and *out
  * empty. */
 int ner_annotate(const ner_resources *r, const char *title, size_t title_len, const char *body,
-                 size_t body_len, const char *lang, ner_entities *out, char *errstr,
-                 size_t errlen);
+                 size_t body_len, const char *lang, ner_entities *out, char *errstr, size_t errlen);
 /* ner_entities_free: NULL-safe; leaves *e empty. */
 void ner_entities_free(ner_entities *e);
 

@@ -2,8 +2,11 @@
 #include "entities/annotate_internal.h"
 #include "util/err.h"
 
+#include <libgen.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 ner_resources *ner_resources_load(const char *model_path, const char *kb_path, char *errstr,
                                   size_t errlen)
@@ -51,4 +54,16 @@ const ner_kb *ner_resources_kb(const ner_resources *r)
 const char *ner_field_name(ner_field f)
 {
     return f == NER_FIELD_TITLE ? "title" : "body";
+}
+
+const char *ner_data_path(const char *env, const char *rel, char *buf, size_t len)
+{
+    const char *v = env ? getenv(env) : NULL;
+    if (v && *v) return v;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return rel;
+    exe[n] = '\0';
+    int w = snprintf(buf, len, "%s/../%s", dirname(exe), rel);
+    return w > 0 && (size_t)w < len && !access(buf, R_OK) ? buf : rel;
 }

@@ -1,4 +1,5 @@
-/* rules.h: pattern rules for DATE, TIME, MONEY, PERCENT, QUANTITY, URL, HASHTAG (Arabic, English). */
+/* rules.h: pattern rules for DATE, TIME, MONEY, PERCENT, QUANTITY, URL, HASHTAG (Arabic, English).
+ */
 #ifndef NI_ENTITIES_RULES_H
 #define NI_ENTITIES_RULES_H
 
@@ -19,9 +20,9 @@ typedef struct ner_rule_match {
     size_t start, end;           /* Unicode code points into the text, [start, end) */
     size_t byte_start, byte_end; /* the same span in bytes */
     int has_number;              /* MONEY, PERCENT, QUANTITY: the value as a number */
-    double number;               /* "25 مليون دولار" -> 25000000; "١١ ألف" -> 11000 */
-    char unit[8];                /* ISO 4217 for MONEY ("USD"), "%" for PERCENT, else "" */
-    char iso[32];                /* DATE "2019-03-23" / "2019-03" / "2019", TIME "14:30", else "" */
+    double number; /* "25 مليون دولار" -> 25000000; "١١ ألف" -> 11000 */
+    char unit[8];  /* ISO 4217 for MONEY ("USD"), "%" for PERCENT, else "" */
+    char iso[32];  /* DATE "2019-03-23" / "2019-03" / "2019", TIME "14:30", else "" */
 } ner_rule_match;
 
 /* ner_rule_type_name: "DATE", "TIME", ... */

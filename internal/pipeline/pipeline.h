@@ -29,7 +29,7 @@ typedef struct pipeline_input {
 typedef struct pipeline_output {
     char *json; /* the record, one line, no trailing newline; caller frees with free() */
     size_t len;
-    char id[33]; /* record id */
+    char id[33];          /* record id */
     record_event *events; /* entity events when in->events (owned) */
     size_t nevents;
 } pipeline_output;
@@ -55,8 +55,8 @@ pipeline *pipeline_create(char *errstr, size_t errlen);
 /* pipeline_destroy: NULL is a no-op. */
 void pipeline_destroy(pipeline *p);
 
-/* pipeline_process: NI_OK and *out filled (caller frees with pipeline_output_free), or a negative NI_ERR_* code
- * with *err saying which stage failed and why (out->json NULL). */
+/* pipeline_process: NI_OK and *out filled (caller frees with pipeline_output_free), or a negative
+ * NI_ERR_* code with *err saying which stage failed and why (out->json NULL). */
 int pipeline_process(pipeline *p, const pipeline_input *in, pipeline_output *out,
                      pipeline_error *err);
 

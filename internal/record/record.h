@@ -29,15 +29,15 @@ typedef struct record_input {
     const page *page;       /* decoded page (quality flags, charset) */
     const char *url;        /* URL given with the input (header, --url); wins over the page's */
     const char *fetched_at; /* ISO 8601 fetch time, NULL when unknown */
-    const record_ingest *ingest; /* NULL: no `ingest` object (the parse command) */
+    const record_ingest *ingest;  /* NULL: no `ingest` object (the parse command) */
     const ner_entities *entities; /* the annotated article's entities; NULL: `entities` is [] */
 } record_input;
 
 /* record_build: the record as a cJSON tree the caller frees with cJSON_Delete. Fills id, url,
  * canonical_url, source, title, author, published_at(+_source), language, direction, body,
- * images, related, keywords, stats, search_text, fingerprint, quality, entities (from in->entities), and ingest
- * when given. Errors: NI_ERR_NOMEM, NI_ERR_CHARSET (normalization failed); *out NULL, errstr
- * filled. */
+ * images, related, keywords, stats, search_text, fingerprint, quality, entities (from
+ * in->entities), and ingest when given. Errors: NI_ERR_NOMEM, NI_ERR_CHARSET (normalization
+ * failed); *out NULL, errstr filled. */
 int record_build(const record_input *in, cJSON **out, char *errstr, size_t errlen);
 
 /* record_json: the same record printed as one line of JSON (cJSON_PrintUnformatted's output)

@@ -57,8 +57,4 @@ void eval_entities_add(eval_ent_counts *total, const eval_ent_counts *c);
 void eval_entities_header(void);
 void eval_entities_row(const char *name, const eval_ent_counts *c);
 
-/* eval_data_path: a project data file: $env when set, else <exe dir>/../rel when readable, else
- * rel; may return buf (len bytes). */
-const char *eval_data_path(const char *env, const char *rel, char *buf, size_t len);
-
 #endif

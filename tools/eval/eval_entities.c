@@ -4,25 +4,9 @@
 
 #include "normalize/normalize.h"
 
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-const char *eval_data_path(const char *env, const char *rel, char *buf, size_t len)
-{
-    const char *v = getenv(env);
-    if (v && *v) return v;
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        snprintf(buf, len, "%s/../%s", dirname(exe), rel);
-        if (!access(buf, R_OK)) return buf;
-    }
-    return rel;
-}
 
 /* key: the matching form of a name: the search text (hamza, taa marbuta, alef maqsura,
  * diacritics, case folded) without a leading article ال, since mention spans leave out attached

@@ -1,11 +1,11 @@
 /* eval_ner.c: the named-entity tagger on ANERcorp's test split: exact-span micro P/R/F1 (CoNLL
  * chunking) overall and per type beside the published numbers, then speed, load time and memory. */
+#include "entities/entities.h"
 #include "entities/kb.h"
 #include "entities/ner.h"
 #include "entities/tagger_internal.h"
 #include "eval.h"
 
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,28 +72,13 @@ static double now(clockid_t id)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* data_path: $env, else <exe dir>/../rel, else ./rel (path: a buffer of 4096). */
-static const char *data_path(const char *env, const char *rel, char *path)
-{
-    const char *v = getenv(env);
-    if (v && *v) return v;
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        snprintf(path, 4096, "%s/../%s", dirname(exe), rel);
-        if (!access(path, R_OK)) return path;
-    }
-    return rel;
-}
-
 /* hints: the knowledge-base hints of every sentence of c (as the annotator gives them to the
  * tagger) into c->gaz; the KB load time in *ms. 0 or -1 with a message on stderr. */
 static int hints(conll *c, double *ms)
 {
     static char path[4096];
     char err[512];
-    const char *kp = data_path("NEWS_INGEST_KB", "data/kb/entities.tsv", path);
+    const char *kp = ner_data_path(NER_KB_ENV, NER_KB_REL, path, sizeof path);
     double t0 = now(CLOCK_MONOTONIC);
     ner_kb *kb = ner_kb_load(kp, err, sizeof err);
     *ms = 1000 * (now(CLOCK_MONOTONIC) - t0);
@@ -177,7 +162,7 @@ int eval_ner(const char *shared_dir, int verbose)
     conll c;
     if (conll_read(path, &c)) return conll_free(&c), 1;
     static char mbuf[4096];
-    const char *mp = data_path("NEWS_INGEST_NER_MODEL", "models/ner-ar.model", mbuf);
+    const char *mp = ner_data_path(NER_MODEL_ENV, NER_MODEL_REL, mbuf, sizeof mbuf);
     double kb_ms = 0;
     if (hints(&c, &kb_ms)) return conll_free(&c), 1;
     long rss0 = rss_kb();

@@ -202,12 +202,12 @@ static void print_totals(const seed_score *t, int n, double min_f1)
     printf("\nTargets: every title right, body F1 >= 0.98, zero boilerplate lines leaked.\n\n");
 }
 
-/* load_ner: the committed model and KB (see eval_data_path); NULL with a message on stderr. */
+/* load_ner: the committed model and KB (see ner_data_path); NULL with a message on stderr. */
 static ner_resources *load_ner(void)
 {
     char mb[4096], kb[4096], err[512];
-    const char *mp = eval_data_path("NEWS_INGEST_NER_MODEL", "models/ner-ar.model", mb, sizeof mb);
-    const char *kp = eval_data_path("NEWS_INGEST_KB", "data/kb/entities.tsv", kb, sizeof kb);
+    const char *mp = ner_data_path(NER_MODEL_ENV, NER_MODEL_REL, mb, sizeof mb);
+    const char *kp = ner_data_path(NER_KB_ENV, NER_KB_REL, kb, sizeof kb);
     ner_resources *r = ner_resources_load(mp, kp, err, sizeof err);
     if (!r) fprintf(stderr, "seeds: entities not scored: %s\n", err);
     return r;
