@@ -12,95 +12,138 @@
 
 #define PROG "news-ingest tag"
 #define MODEL_REL CMD_NER_MODEL_REL
+#define DOCSTART "-DOCSTART-" /* a line starting with it ends a document */
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: news-ingest tag --conll [--model PATH] [--kb PATH] < TOKENS > TAGGED\n"
-               "\n"
-               "Tags CoNLL tokens with the named-entity model: reads one token per line (the\n"
-               "first whitespace-separated column; other columns are ignored), a blank line\n"
-               "between sentences, and writes \"token<TAB>tag\" per token in the same order with\n"
-               "the blank lines kept. Tags are BIO over PER, ORG, LOC, MISC. The words' matches\n"
-               "in the knowledge base are given to the model as hints, as in the worker.\n"
-               "\n"
-               "options:\n"
-               "  --conll           the input and output format (required)\n"
-               "  -m, --model PATH  model file (default: $NEWS_INGEST_NER_MODEL, else\n"
-               "                    <executable dir>/../" MODEL_REL ", else ./" MODEL_REL ")\n"
-               "  -k, --kb PATH     knowledge base (default: $NEWS_INGEST_KB, else <executable\n"
-               "                    dir>/../" CMD_KB_REL ", else ./" CMD_KB_REL ")\n"
-               "  -h, --help        this text\n"
-               "\n"
-               "exit status: 0 ok, 1 read/write failure, 2 usage error or missing/malformed "
-               "model or knowledge base.\n");
+    fprintf(f,
+            "usage: news-ingest tag --conll [--model PATH] [--kb PATH] < TOKENS > TAGGED\n"
+            "\n"
+            "Tags CoNLL tokens with the named-entity model: reads one token per line (the\n"
+            "first whitespace-separated column; other columns are ignored), a blank line\n"
+            "between sentences, and writes \"token<TAB>tag\" per token in the same order with\n"
+            "the blank lines kept. Tags are BIO over PER, ORG, LOC, MISC. The words' matches\n"
+            "in the knowledge base are given to the model as hints, as in the worker. A line\n"
+            "starting with -DOCSTART- ends a document and is copied; a document is held in\n"
+            "memory until its end, and a name the model tagged in it stands for the same\n"
+            "untagged words within %d sentences either side.\n"
+            "\n"
+            "options:\n"
+            "  --conll           the input and output format (required)\n"
+            "  -m, --model PATH  model file (default: $NEWS_INGEST_NER_MODEL, else\n"
+            "                    <executable dir>/../" MODEL_REL ", else ./" MODEL_REL ")\n"
+            "  -k, --kb PATH     knowledge base (default: $NEWS_INGEST_KB, else <executable\n"
+            "                    dir>/../" CMD_KB_REL ", else ./" CMD_KB_REL ")\n"
+            "  -h, --help        this text\n"
+            "\n"
+            "exit status: 0 ok, 1 read/write failure, 2 usage error or missing/malformed "
+            "model or knowledge base.\n",
+            NER_DOC_WINDOW);
 }
 
-/* A sentence being read: tokens (owned copies). */
-typedef struct sentence {
+/* A document being read: its words (owned copies), per-word hints and tags, and its sentences
+ * (sentence k is words [sent[k], sent[k + 1]); the ones before `open` ended with a blank line). */
+typedef struct doc {
     char **words;
     size_t *lens;
     ner_tag *tags;
     unsigned *gaz;
     size_t n, cap;
-} sentence;
+    size_t *sent;
+    size_t nsent, scap;
+} doc;
 
-static int push(sentence *s, const char *w, size_t len)
+static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 64;
-        char **words = realloc(s->words, cap * sizeof *words);
-        if (words) s->words = words;
-        size_t *lens = realloc(s->lens, cap * sizeof *lens);
-        if (lens) s->lens = lens;
-        ner_tag *tags = realloc(s->tags, cap * sizeof *tags);
-        if (tags) s->tags = tags;
-        unsigned *gaz = realloc(s->gaz, cap * sizeof *gaz);
-        if (gaz) s->gaz = gaz;
-        if (!words || !lens || !tags || !gaz) return NI_ERR_NOMEM;
-        s->cap = cap;
-    }
-    if (!(s->words[s->n] = strndup(w, len))) return NI_ERR_NOMEM;
-    s->lens[s->n++] = len;
+    if (need <= *cap) return NI_OK;
+    size_t c = *cap ? 2 * *cap : 64;
+    while (c < need) c *= 2;
+    void *v = realloc(*p, c * size);
+    if (!v) return NI_ERR_NOMEM;
+    *p = v, *cap = c;
     return NI_OK;
 }
 
-/* flush: tags and prints the sentence, then empties it. */
-static int flush(const ner_model *m, const ner_kb *kb, sentence *s)
+static int push(doc *d, const char *w, size_t len)
 {
+    size_t c = d->cap, need = d->n + 1;
+    if (grow((void **)&d->words, &c, need, sizeof *d->words) ||
+        (c = d->cap, grow((void **)&d->lens, &c, need, sizeof *d->lens)) ||
+        (c = d->cap, grow((void **)&d->tags, &c, need, sizeof *d->tags)) ||
+        (c = d->cap, grow((void **)&d->gaz, &c, need, sizeof *d->gaz)))
+        return NI_ERR_NOMEM;
+    d->cap = c;
+    if (!(d->words[d->n] = strndup(w, len))) return NI_ERR_NOMEM;
+    d->lens[d->n++] = len;
+    return NI_OK;
+}
+
+/* end_sentence: closes the sentence being read (words since the last boundary). */
+static int end_sentence(doc *d, const ner_kb *kb)
+{
+    if (grow((void **)&d->sent, &d->scap, d->nsent + 2, sizeof *d->sent)) return NI_ERR_NOMEM;
+    if (!d->nsent) d->sent[0] = 0;
+    size_t a = d->sent[d->nsent];
+    d->sent[++d->nsent] = d->n;
     char err[256];
-    const char *const *w = (const char *const *)s->words;
-    int rc = ner_words_gaz(kb, w, s->lens, s->n, s->gaz, err, sizeof err);
-    if (!rc) rc = ner_model_tag(m, w, s->lens, s->n, s->gaz, s->tags, err, sizeof err);
+    int rc = ner_words_gaz(kb, (const char *const *)d->words + a, d->lens + a, d->n - a, d->gaz + a,
+                           err, sizeof err);
     if (rc) fprintf(stderr, PROG ": %s\n", err);
-    for (size_t i = 0; i < s->n; i++) {
-        if (!rc) printf("%s\t%s\n", s->words[i], ner_tag_name(s->tags[i]));
-        free(s->words[i]);
-    }
-    s->n = 0;
     return rc;
 }
 
-/* tag_stream: every sentence of in to stdout; NI_OK or the first error. */
+/* flush: tags and prints the document (a blank line after each sentence that had one), then
+ * empties it. */
+static int flush(const ner_model *m, const ner_kb *kb, doc *d)
+{
+    size_t blank = d->nsent; /* sentences that ended with a blank line */
+    int rc = d->nsent && d->sent[d->nsent] == d->n ? NI_OK : end_sentence(d, kb);
+    if (rc) return rc;
+    char err[256];
+    rc = ner_model_tag_doc(m, (const char *const *)d->words, d->lens, d->sent, d->nsent, d->gaz,
+                           NER_DOC_WINDOW, d->tags, err, sizeof err);
+    if (rc) fprintf(stderr, PROG ": %s\n", err);
+    for (size_t s = 0; s < d->nsent; s++) {
+        for (size_t i = d->sent[s]; i < d->sent[s + 1]; i++) {
+            if (!rc) printf("%s\t%s\n", d->words[i], ner_tag_name(d->tags[i]));
+            free(d->words[i]);
+        }
+        if (!rc && s < blank) putchar('\n');
+    }
+    d->n = d->nsent = 0;
+    return rc;
+}
+
+static void doc_free(doc *d)
+{
+    for (size_t i = 0; i < d->n; i++) free(d->words[i]);
+    free(d->words), free(d->lens), free(d->tags), free(d->gaz), free(d->sent);
+}
+
+/* tag_stream: every document of in to stdout; NI_OK or the first error. */
 static int tag_stream(const ner_model *m, const ner_kb *kb, FILE *in)
 {
-    sentence s = {0};
+    doc d = {0};
     char *line = NULL;
     size_t cap = 0;
     int rc = NI_OK;
     for (ssize_t len; !rc && (len = getline(&line, &cap, in)) >= 0;) {
         const char *w = line + strspn(line, " \t\r\n");
         size_t wl = strcspn(w, " \t\r\n");
-        if (wl) {
-            rc = push(&s, w, wl);
+        if (wl == sizeof DOCSTART - 1 && !memcmp(w, DOCSTART, wl)) {
+            rc = flush(m, kb, &d);
+            if (!rc) fputs(line, stdout);
         } else {
-            rc = flush(m, kb, &s);
-            putchar('\n');
+            rc = wl ? push(&d, w, wl) : end_sentence(&d, kb);
         }
     }
     if (!rc && ferror(in)) rc = NI_ERR_IO;
-    if (!rc) rc = flush(m, kb, &s);
-    for (size_t i = 0; i < s.n; i++) free(s.words[i]);
-    free(s.words), free(s.lens), free(s.tags), free(s.gaz), free(line);
+    if (!rc && d.n)
+        rc = flush(m, kb, &d);
+    else if (!rc)
+        for (size_t s = 0; s < d.nsent; s++) putchar('\n');
+    doc_free(&d);
+    free(line);
     return rc;
 }
 

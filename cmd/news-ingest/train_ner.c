@@ -42,11 +42,14 @@ static void usage(FILE *f)
             "                      tagging time (default data/kb/entities.tsv; \"\" for none)\n"
             "  -g, --gaz-dropout P probability that a training sentence gets no KB hints\n"
             "                      (default %.2f)\n"
+            "  -w, --window N      held-out scoring: a name the model tagged stands for the\n"
+            "                      same untagged words within N sentences (default %d; 0:\n"
+            "                      the whole held-out part)\n"
             "  -h, --help          this text\n"
             "\n"
             "exit status: 0 model written, 1 training failed, 2 usage error or unreadable input.\n",
             NER_DEFAULT_ITERATIONS, NER_DEFAULT_ENSEMBLE, NER_DEFAULT_PRUNE, NER_DEFAULT_DROPOUT,
-            NER_DEFAULT_O_BIAS, NER_DEFAULT_GAZ_DROPOUT);
+            NER_DEFAULT_O_BIAS, NER_DEFAULT_GAZ_DROPOUT, NER_DOC_WINDOW);
 }
 
 /* number: strtod of the whole of s into *v; 0 when it is not a number. */
@@ -71,6 +74,7 @@ int cmd_train_ner(int argc, char **argv)
                                           {"lexicon", required_argument, 0, 'l'},
                                           {"ensemble", required_argument, 0, 'e'},
                                           {"gaz-dropout", required_argument, 0, 'g'},
+                                          {"window", required_argument, 0, 'w'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     ner_train_opts o = {.iterations = NER_DEFAULT_ITERATIONS,
@@ -80,13 +84,14 @@ int cmd_train_ner(int argc, char **argv)
                         .o_bias = NER_DEFAULT_O_BIAS,
                         .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
                         .lexicon = 1,
+                        .window = NER_DOC_WINDOW,
                         .ensemble = NER_DEFAULT_ENSEMBLE,
                         .kb_path = "data/kb/entities.tsv",
                         .progress = stderr};
     const char *out = "models/ner-ar.model";
     double v = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:g:l:e:h", longs, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:g:l:e:w:h", longs, NULL)) != -1;) {
         int ok = c == 'o' || c == 'k' || c == 'h' || (optarg && number(optarg, &v));
         if (c == 'i')
             ok = ok && v >= 1 && v <= 1000, o.iterations = (int)v;
@@ -108,6 +113,8 @@ int cmd_train_ner(int argc, char **argv)
             ok = ok && (v == 0 || v == 1), o.lexicon = (int)v;
         else if (c == 'g')
             ok = ok && v >= 0 && v <= 1, o.gaz_dropout = v;
+        else if (c == 'w')
+            ok = ok && v >= 0 && v <= 1e6, o.window = (size_t)v;
         else if (c == 'o')
             out = optarg;
         else if (c == 'k')

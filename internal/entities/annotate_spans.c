@@ -238,6 +238,24 @@ static int tag_sentence(const ner_resources *r, const ann_field *f, field_work *
     return rc;
 }
 
+/* consistent: a name the model tagged in the field stands for the same words it left untagged
+ * anywhere in the field (the article is the document: ner_tags_propagate with no window). */
+static int consistent(const ann_field *f, field_work *w, char *errstr, size_t errlen)
+{
+    size_t n = f->toks.n;
+    uint64_t *keys = malloc(2 * n * sizeof *keys);
+    size_t *sentence = malloc(n * sizeof *sentence);
+    int rc = keys && sentence ? NI_OK : NI_ERR_NOMEM;
+    for (size_t i = 0, s = 0; !rc && i < n; i++) {
+        const ner_token *t = &f->toks.v[i];
+        s += i && t->sentence_start;
+        keys[i] = ner_name_key(t->surface, t->surface_len, &keys[n + i]), sentence[i] = s;
+    }
+    if (!rc) rc = ner_tags_propagate(keys, keys + n, sentence, w->tags, n, 0);
+    free(keys), free(sentence);
+    return rc ? ni_err_set(errstr, errlen, rc, "entities: out of memory") : NI_OK;
+}
+
 /* tag_field: KB hints per token, then the model's tags sentence by sentence. */
 static int tag_field(const ner_resources *r, const ann_field *f, field_work *w, char *errstr,
                      size_t errlen)
@@ -266,7 +284,7 @@ static int tag_field(const ner_resources *r, const ann_field *f, field_work *w, 
         rc = tag_sentence(r, f, w, s, e, errstr, errlen);
         s = e;
     }
-    return rc;
+    return rc ? rc : consistent(f, w, errstr, errlen);
 }
 
 /* model_type: the type of tag t (B-X or I-X). */

@@ -356,6 +356,33 @@ void ner_word_analyze(const char *w, size_t len, unsigned gaz, ner_word *out)
     analyze(w, len, gaz, out, 1);
 }
 
+/* bare_start: code points of a leading conjunction/preposition before the rest of c[0..n): [وف]
+ * then [بكل], or one of them alone, when at least three letters remain; لل (ل + ال) keeps ال. */
+static size_t bare_start(const UChar32 *c, size_t n)
+{
+    size_t s = n > 3 && (c[0] == AR_WAW || c[0] == AR_FEH);
+    if (n >= s + 4 && c[s] == AR_LAM && c[s + 1] == AR_LAM) return s + 1;
+    if (n >= s + 4 && (c[s] == AR_BEH || c[s] == AR_KAF || c[s] == AR_LAM)) s++;
+    return s;
+}
+
+uint64_t ner_name_key(const char *w, size_t len, uint64_t *bare)
+{
+    UChar32 cp[MAX_CPS];
+    size_t n = 0;
+    pthread_once(&bmp_once, bmp_init);
+    for (size_t i = 0; i < len && n < MAX_CPS;) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)w, i, len, c);
+        UChar32 f = (UChar32)(cp_facts(c < 0 ? 0xFFFD : c) & 0x1FFFFF);
+        if (f) cp[n++] = f;
+    }
+    size_t b = bare_start(cp, n);
+    *bare = b ? (fnv_cps(cp + b, n - b) & ~3ULL) | 3 : 0;
+    if (n < 2) return 0;
+    return (fnv_cps(cp, n) & ~3ULL) | (n < 3 ? n : 3);
+}
+
 /* Feature templates (their numbers are part of the model file's keys: append only). */
 enum {
     T_BIAS = 1,

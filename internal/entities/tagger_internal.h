@@ -144,6 +144,7 @@ typedef struct ner_train_opts {
     int lexicon;         /* lexicon features (names seen in training, jackknifed) */
     int ensemble;        /* runs with their own seeds whose averaged weights are averaged */
     int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
+    size_t window;  /* held-out scoring: document consistency window (ner_model_tag_doc) */
     FILE *progress; /* per-pass report (NULL: quiet) */
 } ner_train_opts;
 

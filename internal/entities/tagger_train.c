@@ -33,6 +33,7 @@ typedef struct trainer {
     const corpus *c;
     size_t ntrain;         /* sentences trained on */
     size_t dev_lo, dev_hi; /* the held-out sentences [dev_lo, dev_hi) */
+    size_t window;         /* their document consistency window */
     uint64_t *fkeys;       /* key of each feature id */
     uint32_t *frow;        /* weight row of each feature id, 0 = never updated */
     size_t nfeat, fcap;
@@ -499,9 +500,10 @@ static int held_out(const trainer *t, const ner_model *m, ner_span_counts *sc)
     memset(sc, 0, sizeof *sc);
     ner_tag *pred = malloc((c->ntok + 1) * sizeof *pred);
     if (!pred) return NI_ERR_NOMEM;
-    for (size_t s = t->dev_lo; s < t->dev_hi; s++) {
+    int rc = ner_model_tag_doc(m, (const char *const *)c->word, c->len, c->sent + t->dev_lo,
+                               t->dev_hi - t->dev_lo, c->gaz, t->window, pred, NULL, 0);
+    for (size_t s = t->dev_lo; !rc && s < t->dev_hi; s++) {
         size_t a = c->sent[s], n = c->sent[s + 1] - a;
-        ner_model_tag(m, c->word + a, c->len + a, n, c->gaz ? c->gaz + a : NULL, pred + a, NULL, 0);
         ner_spans_score(c->gold + a, pred + a, n, sc);
     }
     free(pred);
@@ -585,6 +587,7 @@ static int run(trainer *t, const ner_train_opts *o, const char *out_path, char *
     uint64_t state = o->seed;
     t->seed = o->seed;
     t->o_bias = o->o_bias;
+    t->window = o->window;
     t->drop = (uint64_t)(o->dropout * 9007199254740992.0);
     t->gaz_drop = (uint64_t)(o->gaz_dropout * 9007199254740992.0);
     t->use_lex = o->lexicon;
@@ -650,6 +653,7 @@ int ner_model_train(const char *conll_path, const char *kb_path, int iterations,
                         .o_bias = NER_DEFAULT_O_BIAS,
                         .lexicon = 1,
                         .ensemble = NER_DEFAULT_ENSEMBLE,
+                        .window = NER_DOC_WINDOW,
                         .kb_path = kb_path};
     return ner_train_run(conll_path, &o, out_path, errstr, errlen);
 }

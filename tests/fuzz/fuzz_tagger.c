@@ -1,6 +1,7 @@
 /* fuzz_tagger.c: libFuzzer target for the entity tagger: arbitrary bytes split into words (ASCII
- * whitespace) tagged by the committed model, with and without gazetteer hints (BIO must hold);
- * a leading 0x01 byte instead feeds the rest to the model file parser. */
+ * whitespace) tagged by the committed model, with and without gazetteer hints, and as a document
+ * of sentences (a newline ends one) with its names spread (BIO must hold); a leading 0x01 byte
+ * instead feeds the rest to the model file parser. */
 #include "entities/ner.h"
 #include "util/err.h"
 
@@ -57,9 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static size_t lens[MAX_WORDS];
     static unsigned gaz[MAX_WORDS];
     static ner_tag tags[MAX_WORDS];
-    size_t n = 0;
+    static size_t sent[MAX_WORDS + 1];
+    size_t n = 0, ns = 0;
     for (size_t i = 0; i < size && n < MAX_WORDS;) {
-        while (i < size && strchr(" \t\n\r", data[i]) && data[i]) i++;
+        while (i < size && strchr(" \t\n\r", data[i]) && data[i])
+            if (data[i++] == '\n' && n > sent[ns]) sent[++ns] = n;
         size_t s = i;
         while (i < size && !(strchr(" \t\n\r", data[i]) && data[i])) i++;
         if (i > s) {
@@ -70,6 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ner_model_tag(model(), words, lens, n, NULL, tags, NULL, 0) != NI_OK) abort();
     check_bio(tags, n);
     if (ner_model_tag(model(), words, lens, n, gaz, tags, NULL, 0) != NI_OK) abort();
+    check_bio(tags, n);
+    if (n > sent[ns]) sent[++ns] = n;
+    if (ner_model_tag_doc(model(), words, lens, sent, ns, gaz, size % 7, tags, NULL, 0) != NI_OK)
+        abort();
     check_bio(tags, n);
     return 0;
 }

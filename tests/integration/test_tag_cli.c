@@ -128,3 +128,37 @@ Test(tag_cli, default_model_is_found_next_to_the_executable)
     check_line(r.out, strcspn(r.out, "\n"), "حلب");
     support_run_result_free(&r);
 }
+
+/* tag_of: the tag printed for the n-th (0-based) line of out that starts with token. */
+static int tag_of(const char *out, const char *token, int n)
+{
+    size_t tl = strlen(token);
+    for (const char *p = out; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len > tl && !memcmp(p, token, tl) && p[tl] == '\t' && n-- == 0)
+            return check_line(p, len, token);
+        p += len + (nl != NULL);
+    }
+    cr_assert_fail("no line %d for %s in: %s", n, token, out);
+    return -1;
+}
+
+Test(tag_cli, a_name_stands_for_its_surname_within_a_document_only)
+{
+    const char *model = support_path("models/ner-ar.model");
+    const char *one = "قال\nوزير\nالدفاع\nدونالد\nرامسفيلد\n\nكان\nرامسفيلد\nهناك\n";
+    const char *two = "قال\nوزير\nالدفاع\nدونالد\nرامسفيلد\n\n-DOCSTART- -X- O\n\nكان\n"
+                      "رامسفيلد\nهناك\n";
+    support_run_result r;
+    run_tag(&r, one, "--conll", "--model", model);
+    cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+    cr_assert_eq(tag_of(r.out, "رامسفيلد", 0), NER_I_PER);
+    cr_assert_eq(tag_of(r.out, "رامسفيلد", 1), NER_B_PER, "%s", r.out);
+    support_run_result_free(&r);
+    run_tag(&r, two, "--conll", "--model", model);
+    cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+    cr_assert_eq(tag_of(r.out, "رامسفيلد", 1), NER_O, "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "\n\n-DOCSTART- -X- O\n\nكان\t"), "%s", r.out);
+    support_run_result_free(&r);
+}

@@ -105,14 +105,14 @@ static long rss_kb(void)
     return res * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* tag_all: tags every sentence of c into pred; 0 or -1. */
+/* tag_all: tags c into pred as `news-ingest tag --conll` does (one document, consistency within
+ * NER_DOC_WINDOW sentences); 0 or -1. */
 static int tag_all(const ner_model *m, const conll *c, ner_tag *pred)
 {
-    for (size_t s = 0; s < c->nsent; s++) {
-        size_t a = c->sent[s], n = c->sent[s + 1] - a;
-        if (ner_model_tag(m, c->word + a, c->len + a, n, c->gaz + a, pred + a, NULL, 0)) return -1;
-    }
-    return 0;
+    return ner_model_tag_doc(m, (const char *const *)c->word, c->len, c->sent, c->nsent, c->gaz,
+                             NER_DOC_WINDOW, pred, NULL, 0)
+               ? -1
+               : 0;
 }
 
 static void print_scores(const conll *c, const ner_tag *pred)
