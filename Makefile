@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test test-asan eval bench bench-worker train-ner format clean
+.PHONY: all setup build run parse test test-asan eval bench bench-worker train-ner ner-curve format clean
 
 all: build
 
@@ -40,6 +40,10 @@ bench: build
 # The entity tagger's committed model, trained on ANERcorp's train split only (deterministic).
 train-ner: build
 	./$(BUILD)/news-ingest train-ner --output models/ner-ar.model ../shared/data/anercorp/train.txt
+
+# ANERcorp test F1 against the share of train.txt trained on (about 25 s).
+ner-curve: build
+	sh scripts/ner-learning-curve.sh $(BUILD) ../shared
 
 # The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark).
 bench-worker: build

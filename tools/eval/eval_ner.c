@@ -139,7 +139,8 @@ static void print_scores(const conll *c, const ner_tag *pred)
            100 * f);
 }
 
-/* print_speed: tokens/s/core of ner_model_tag over repeated passes (thread CPU time). */
+/* print_speed: tokens/s/core of tag_all (tagging and document consistency) over repeated passes
+ * (thread CPU time). */
 static int print_speed(const ner_model *m, const conll *c, ner_tag *pred)
 {
     size_t tokens = 0;
@@ -149,7 +150,8 @@ static int print_speed(const ner_model *m, const conll *c, ner_tag *pred)
         tokens += c->ntok;
     }
     double cpu = now(CLOCK_THREAD_CPUTIME_ID) - t0;
-    printf("| Tagger speed (ner_model_tag, thread CPU time) | %.0f tokens/s/core (%zu tokens in "
+    printf("| Tagger speed (ner_model_tag_doc: tags + document consistency, thread CPU time) | "
+           "%.0f tokens/s/core (%zu tokens in "
            "%.3f s) |\n",
            cpu > 0 ? (double)tokens / cpu : 0, tokens, cpu);
     return 0;
@@ -177,8 +179,9 @@ int eval_ner(const char *shared_dir, int verbose)
         return ner_model_destroy(m), free(pred), conll_free(&c), 1;
     }
     printf("## Named entities: ANERcorp test split (%zu sentences, %zu tokens), model %s, "
-           "knowledge-base hints as in the annotator\n\n",
-           c.nsent, c.ntok, mp);
+           "knowledge-base hints as in the annotator, names spread within %d sentences as by "
+           "`tag --conll`\n\n",
+           c.nsent, c.ntok, mp, NER_DOC_WINDOW);
     int rc = tag_all(m, &c, pred);
     if (!rc) print_scores(&c, pred);
     if (!rc && verbose)
