@@ -24,19 +24,10 @@ typedef struct names {
     size_t mask;
 } names;
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 /* chain: the key of a name extended by a word's key. */
 static uint64_t chain(uint64_t name, uint64_t key)
 {
-    return mix(name * 0x100000001b3ULL ^ key) | 1; /* never 0 */
+    return ner_mix64(name * 0x100000001b3ULL ^ key) | 1; /* never 0 */
 }
 
 static int tag_type(ner_tag t)

@@ -407,8 +407,7 @@ enum {
     T_LEX = T_SPRE + 2,      /* 3: lexicon match at 0, -1, +1 */
 };
 
-/* mix: the splitmix64 finalizer. */
-static uint64_t mix(uint64_t x)
+uint64_t ner_mix64(uint64_t x)
 {
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
@@ -420,7 +419,7 @@ static uint64_t mix(uint64_t x)
 /* key: the 48-bit key of a template and value. */
 static uint64_t key(unsigned tmpl, uint64_t h)
 {
-    return mix(h ^ ((uint64_t)tmpl * 0x9e3779b97f4a7c15ULL)) & NER_KEY_MASK;
+    return ner_mix64(h ^ ((uint64_t)tmpl * 0x9e3779b97f4a7c15ULL)) & NER_KEY_MASK;
 }
 
 uint64_t ner_bias_key(void)
@@ -544,7 +543,7 @@ uint8_t ner_lex_get(const ner_lex *x, uint64_t key)
 
 uint64_t ner_lex_key(uint64_t prev, const ner_word *w, int first)
 {
-    return first ? mix(w->h[NER_H_LSTEM] ^ 0x4c4558ULL) : mix(prev ^ w->h[NER_H_NORM]);
+    return first ? ner_mix64(w->h[NER_H_LSTEM] ^ 0x4c4558ULL) : ner_mix64(prev ^ w->h[NER_H_NORM]);
 }
 
 void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n)

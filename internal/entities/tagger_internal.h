@@ -35,6 +35,9 @@ typedef struct ner_word {
     uint8_t lex;     /* NER_LEX_TYPE | NER_LEX_SURE | NER_LEX_BEGIN of a lexicon match, 0 none */
 } ner_word;
 
+/* ner_mix64: the splitmix64 finalizer (hash mixing for keys). */
+uint64_t ner_mix64(uint64_t x);
+
 #define NER_MAX_FEATS 48
 #define NER_KEY_MASK 0xffffffffffffULL /* feature keys are 48-bit hashes */
 
