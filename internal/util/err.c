@@ -29,6 +29,14 @@ const char *ni_err_reason(int rc)
         return "bad_envelope";
     case NI_ERR_DELIVERY:
         return "delivery_failed";
+    case NI_ERR_HTTP_4XX:
+        return "http_4xx";
+    case NI_ERR_FETCH:
+        return "fetch_failed";
+    case NI_ERR_ROBOTS:
+        return "robots_disallowed";
+    case NI_ERR_CANCELLED:
+        return "cancelled";
     default:
         return "error";
     }

@@ -23,6 +23,10 @@ enum {
     NI_ERR_INVALID = -9,    /* invalid argument or configuration */
     NI_ERR_ENVELOPE = -10,  /* a message's JSON envelope is malformed */
     NI_ERR_DELIVERY = -11,  /* a Kafka delivery failed */
+    NI_ERR_HTTP_4XX = -12,  /* a fetched URL answered a client error (404, 410, ...) */
+    NI_ERR_FETCH = -13,     /* a URL could not be fetched (retries spent, TLS, bad URL) */
+    NI_ERR_ROBOTS = -14,    /* robots.txt disallows fetching the URL */
+    NI_ERR_CANCELLED = -15, /* the work was abandoned because the component stopped */
 };
 
 /* ni_err_reason: the short snake_case code for rc ("too_large"); never NULL. */
