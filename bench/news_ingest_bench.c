@@ -154,7 +154,7 @@ static int run_upto(extract_ctx *x, const ner_resources *ner, const pipeline_inp
     if (!rc && last >= UPTO_NORMALIZE) rc = normalize_article(a, err, sizeof err);
     if (!rc && last >= UPTO_ENTITIES && ner) rc = annotate(ner, a, &e, err, sizeof err);
     if (!rc && last >= UPTO_RECORD) {
-        record_input ri = {a, pg, in->url, in->fetched_at, in->ingest, ner ? &e : NULL};
+        record_input ri = {a, pg, in->url, in->fetched_at, in->ingest, ner ? &e : NULL, NULL, NULL};
         rc = record_json(&ri, &json, &len, id, err, sizeof err);
     }
     free(json);

@@ -582,8 +582,12 @@ static int pipeline_alone(bench *b)
     for (long i = 0; i < b->n && !rc; i++) {
         size_t k = (size_t)i % b->s.n;
         snprintf(url, sizeof url, "https://bench.example/%ld", i);
-        pipeline_input in = {
-            b->s.data[k], b->s.len[k], {PAGE_TYPE_TEXT, NULL, 0}, url, NULL, NULL, ner, 1};
+        pipeline_input in = {.bytes = b->s.data[k],
+                             .len = b->s.len[k],
+                             .hints = {PAGE_TYPE_TEXT, NULL, 0},
+                             .url = url,
+                             .ner = ner,
+                             .events = 1};
         pipeline_output out;
         pipeline_error perr;
         rc = pipeline_process(p, &in, &out, &perr);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define ENV_PREFIX "NEWS_INGEST_"
@@ -22,7 +23,7 @@
 #define MAX_DEFAULT_THREADS 16
 #define MAX_DEFAULT_THREADS_S "16"
 
-typedef enum opt_type { OPT_STRING, OPT_INT, OPT_SIZE } opt_type;
+typedef enum opt_type { OPT_STRING, OPT_INT, OPT_SIZE, OPT_BOOL } opt_type;
 typedef int (*opt_check)(const char *value, char *errstr, size_t errlen);
 
 /* One option: flag "--<name>", variable NEWS_INGEST_<NAME>, file key "<name>". */
@@ -85,6 +86,22 @@ static const opt_def opts[] = {
     {"kb", F(kb), OPT_STRING, NULL,
      "<exe dir>/../data/kb/entities.tsv, else ./data/kb/entities.tsv", 0, 0, NULL, "PATH",
      "entity knowledge base (TSV), loaded at start and again on SIGHUP"},
+    {"fetch", F(fetch), OPT_BOOL, "0", NULL, 0, 1, NULL, "[=0|1]",
+     "fetch the page of a message that carries only its URL (needs egress; off by default)"},
+    {"fetch-concurrency", F(fetch_concurrency), OPT_INT, "16", NULL, 1, 1024, NULL, "N",
+     "fetches running at once in all (one at a time per host)"},
+    {"fetch-host-delay-ms", F(fetch_host_delay_ms), OPT_INT, "1000", NULL, 0, 3600000, NULL, "MS",
+     "pause between the end of one request to a host and the next"},
+    {"fetch-timeout-ms", F(fetch_timeout_ms), OPT_INT, "15000", NULL, 1, 3600000, NULL, "MS",
+     "bound on one whole transfer"},
+    {"fetch-retries", F(fetch_retries), OPT_INT, "3", NULL, 0, 100, NULL, "N",
+     "retries of a 408/429/5xx answer, a timeout or a connection failure (backoff doubles)"},
+    {"fetch-ignore-robots", F(fetch_ignore_robots), OPT_BOOL, "0", NULL, 0, 1, NULL, "[=0|1]",
+     "fetch URLs robots.txt disallows (robots.txt is honoured by default)"},
+    {"fetch-user-agent", F(fetch_user_agent), OPT_STRING, "news-ingest/" NI_VERSION, NULL, 0, 0,
+     NULL, "TEXT", "User-Agent of fetches; its first word is the robots.txt product token"},
+    {"fetch-ca-file", F(fetch_ca_file), OPT_STRING, NULL, "(the system's)", 0, 0, NULL, "PATH",
+     "CA certificates that verify fetched https servers"},
 };
 #undef F
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -131,6 +148,27 @@ static int parse_int(const char *s, int min, int max, int *out, char *errstr, si
         return ni_err_set(errstr, errlen, NI_ERR_INVALID, "out of range %d..%d", min, max);
     *out = (int)v;
     return NI_OK;
+}
+
+static const char *const bool_yes[] = {"1", "true", "yes", "on"};
+static const char *const bool_no[] = {"0", "false", "no", "off"};
+
+/* bool_word: 1 when s is one of the boolean words (any case). */
+static int bool_word(const char *s)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (!strcasecmp(s, bool_yes[i]) || !strcasecmp(s, bool_no[i])) return 1;
+    return 0;
+}
+
+/* parse_bool: 1/0, true/false, yes/no, on/off (any case). */
+static int parse_bool(const char *s, int *out, char *errstr, size_t errlen)
+{
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(s, bool_yes[i])) return *out = 1, NI_OK;
+        if (!strcasecmp(s, bool_no[i])) return *out = 0, NI_OK;
+    }
+    return ni_err_set(errstr, errlen, NI_ERR_INVALID, "not a boolean (1/0, true/false)");
 }
 
 /* parse_size: "16777216", "512k", "5M", "1G" (also "5MB", "5MiB"); must be positive. */
@@ -182,6 +220,8 @@ static int opt_set(config *cfg, const opt_def *o, const char *value, const char 
         rc = parse_int(value, o->min, o->max, field, why, sizeof why);
     } else if (o->type == OPT_SIZE) {
         rc = parse_size(value, field, why, sizeof why);
+    } else if (o->type == OPT_BOOL) {
+        rc = parse_bool(value, field, why, sizeof why);
     } else {
         if (o->check) rc = o->check(value, why, sizeof why);
         char *copy = rc == NI_OK ? strdup(value) : NULL;
@@ -469,7 +509,9 @@ typedef struct flag_scan {
 static void longopts_build(struct option *lo)
 {
     for (size_t i = 0; i < NOPTS; i++)
-        lo[i] = (struct option){opts[i].name, required_argument, NULL, FLAG_OPT + (int)i};
+        lo[i] = (struct option){opts[i].name,
+                                opts[i].type == OPT_BOOL ? optional_argument : required_argument,
+                                NULL, FLAG_OPT + (int)i};
     lo[NOPTS] = (struct option){"config", required_argument, NULL, FLAG_CONFIG};
     lo[NOPTS + 1] = (struct option){"help", no_argument, NULL, FLAG_HELP};
     lo[NOPTS + 2] = (struct option){NULL, 0, NULL, 0};
@@ -498,7 +540,10 @@ static int flags_scan(int argc, char **argv, flag_scan *fs, char *errstr, size_t
         } else if (c == FLAG_CONFIG) {
             fs->config = optarg;
         } else if (c == FLAG_PROP || c >= FLAG_OPT) {
-            fs->v[fs->n++] = (flag_arg){c, optarg};
+            const char *val = optarg;
+            if (!val && c >= FLAG_OPT && optind < argc && bool_word(av[optind]))
+                val = av[optind++]; /* "--fetch 0" as well as "--fetch=0" */
+            fs->v[fs->n++] = (flag_arg){c, val ? val : "1"}; /* a bare boolean flag is on */
         } else if (rc == NI_OK && c == ':') {
             rc = ni_err_set(errstr, errlen, NI_ERR_INVALID, "option %s needs a value", opt);
         } else if (rc == NI_OK && optopt && optopt != '?') {
@@ -545,7 +590,8 @@ static int finish(config *cfg, char *errstr, size_t errlen)
         return ni_err_set(errstr, errlen, NI_ERR_INVALID,
                           "no brokers: set --brokers or NEWS_INGEST_BROKERS (use \"embedded\" for "
                           "the built-in broker)");
-    char **unset_if_empty[] = {&cfg->bootstrap_file, &cfg->ner_model, &cfg->kb};
+    char **unset_if_empty[] = {&cfg->bootstrap_file, &cfg->ner_model, &cfg->kb,
+                               &cfg->fetch_ca_file};
     for (size_t i = 0; i < sizeof unset_if_empty / sizeof *unset_if_empty; i++) {
         if (*unset_if_empty[i] && !**unset_if_empty[i]) {
             free(*unset_if_empty[i]);

@@ -46,6 +46,14 @@ typedef struct config {
     int threads;             /* pipeline threads; default online CPUs, 1..16 */
     char *ner_model;         /* entity model path; NULL: the caller's default (cmd_data_path) */
     char *kb;                /* knowledge base path; NULL: the caller's default */
+    int fetch;               /* 1: messages with only a URL are fetched; default 0 */
+    int fetch_concurrency;   /* default 16 */
+    int fetch_host_delay_ms; /* default 1000 */
+    int fetch_timeout_ms;    /* default 15000 */
+    int fetch_retries;       /* default 3 */
+    int fetch_ignore_robots; /* default 0 */
+    char *fetch_user_agent;  /* default "news-ingest/VERSION" */
+    char *fetch_ca_file;     /* NULL: the system's CA certificates */
     config_props props;      /* librdkafka pass-through: file, then env, then -X flags */
 } config;
 

@@ -301,7 +301,7 @@ int fetcher_submit(fetcher *f, const char *url, fetch_done_fn done, void *opaque
     pthread_mutex_unlock(&f->lock);
     if (stop) {
         fetch_req_free(r);
-        return ni_err_set(errstr, errlen, NI_ERR_INVALID, "the fetcher is stopping");
+        return ni_err_set(errstr, errlen, NI_ERR_CANCELLED, "the fetcher is stopping");
     }
     curl_multi_wakeup(f->multi);
     return NI_OK;
@@ -330,15 +330,23 @@ void fetch_stats_count(fetcher *f, int rc)
     pthread_mutex_unlock(&f->lock);
 }
 
-void fetcher_destroy(fetcher *f)
+void fetcher_stop(fetcher *f)
 {
     if (!f) return;
     pthread_mutex_lock(&f->lock);
-    f->stop = 1;
+    int joined = f->joined;
+    f->stop = f->joined = 1;
     pthread_mutex_unlock(&f->lock);
+    if (joined) return;
     curl_multi_wakeup(f->multi);
     pthread_join(f->thread, NULL);
     take_submitted(f); /* anything submitted while the thread was ending */
+}
+
+void fetcher_destroy(fetcher *f)
+{
+    if (!f) return;
+    fetcher_stop(f);
     curl_multi_cleanup(f->multi);
     pthread_mutex_destroy(&f->lock);
     free((char *)f->o.user_agent);

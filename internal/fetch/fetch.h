@@ -70,15 +70,19 @@ fetcher *fetcher_create(const fetch_options *o, char *errstr, size_t errlen);
 
 /* fetcher_submit: queues url; done(opaque, result) is called exactly once, later, on the
  * fetcher's thread, even when the URL is malformed (rc NI_ERR_FETCH). Thread-safe. NI_OK, or
- * NI_ERR_NOMEM / NI_ERR_INVALID (fetcher stopping; done is not called then). */
+ * NI_ERR_NOMEM / NI_ERR_CANCELLED (fetcher stopped; done is not called then). */
 int fetcher_submit(fetcher *f, const char *url, fetch_done_fn done, void *opaque, char *errstr,
                    size_t errlen);
 
 /* fetcher_stats_get: a consistent copy of the counters. Thread-safe. */
 void fetcher_stats_get(fetcher *f, fetch_stats *out);
 
-/* fetcher_destroy: stops the thread; transfers still queued or running end with
- * NI_ERR_CANCELLED (their callbacks run before this returns). NULL is a no-op. */
+/* fetcher_stop: stops the thread; transfers still queued or running end with NI_ERR_CANCELLED
+ * (their callbacks run before this returns); later submissions are refused. Idempotent;
+ * NULL-safe. The fetcher stays valid until fetcher_destroy. */
+void fetcher_stop(fetcher *f);
+
+/* fetcher_destroy: fetcher_stop, then frees. NULL is a no-op. */
 void fetcher_destroy(fetcher *f);
 
 /* fetch_robots_allowed: whether the robots.txt text allows path (path + query of a URL, starting

@@ -57,6 +57,7 @@ struct fetcher {
     pthread_mutex_t lock; /* submissions, stop, stats */
     fetch_req *sub_head, *sub_tail;
     int stop;
+    int joined;        /* fetcher_stop ran */
     fetch_host *hosts; /* the thread's own */
     fetch_req *active; /* running transfers */
     int running;

@@ -38,6 +38,8 @@ void kafka_page_clear(kafka_page *p)
     free(p->url);
     free(p->fetched_at);
     free(p->charset);
+    free(p->final_url);
+    free(p->date_hint);
     memset(p, 0, sizeof *p);
 }
 
@@ -317,5 +319,75 @@ int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *h
     out->in.fetched_at = out->fetched_at;
     if (!out->fetched_at && timestamp_ms >= 0)
         out->in.fetched_at = kafka_time_iso(timestamp_ms, out->fetched_buf);
+    return NI_OK;
+}
+
+/* ---- URL-only messages (fetched by the worker) ---- */
+
+/* env_url_only: the envelope's "url" when value is a JSON object with a string url and no
+ * body/html/text member; NULL otherwise. */
+static char *env_url_only(const char *v, size_t len)
+{
+    cJSON *root = cJSON_ParseWithLength(v, len);
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(root, "url");
+    char *out = NULL;
+    if (cJSON_IsObject(root) && cJSON_IsString(url) && *url->valuestring &&
+        !cJSON_GetObjectItemCaseSensitive(root, "body") &&
+        !cJSON_GetObjectItemCaseSensitive(root, "html") &&
+        !cJSON_GetObjectItemCaseSensitive(root, "text"))
+        out = strdup(url->valuestring);
+    cJSON_Delete(root);
+    return out;
+}
+
+static int header_true(const rd_kafka_headers_t *hdrs, const char *name)
+{
+    char *v = NULL;
+    header_get(hdrs, name, &v);
+    int yes = v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
+    free(v);
+    return yes;
+}
+
+char *kafka_fetch_url(const void *value, size_t len, const rd_kafka_headers_t *hdrs)
+{
+    const char *v = value;
+    if (!v || !len) {
+        char *url = NULL;
+        if (header_true(hdrs, "fetch")) header_get(hdrs, "url", &url);
+        return url;
+    }
+    char *ct = NULL;
+    header_get(hdrs, "content-type", &ct);
+    size_t skip = first_nonblank(v, len);
+    int json = ct ? media_is(ct, "application/json") : skip < len && v[skip] == '{';
+    free(ct);
+    return json ? env_url_only(v + skip, len - skip) : NULL;
+}
+
+int kafka_page_from_fetch(const fetch_result *r, size_t max_bytes, kafka_page *out, char *errstr,
+                          size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    const char *ct = r->content_type;
+    out->in.bytes = r->body ? r->body : "";
+    out->in.len = r->len;
+    out->in.hints.type = ct_type(ct);
+    out->in.hints.max_bytes = max_bytes;
+    int rc = dup_or_null(r->url, &out->url);
+    if (!rc) rc = dup_or_null(r->final_url, &out->final_url);
+    if (!rc && ct) out->charset = ct_charset(ct); /* a hint: NULL is fine */
+    if (!rc && r->last_modified >= 0)
+        rc =
+            dup_or_null(kafka_time_iso(r->last_modified * 1000, out->fetched_buf), &out->date_hint);
+    if (rc) {
+        kafka_page_clear(out);
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory copying a fetched page");
+    }
+    out->in.hints.charset = out->charset;
+    out->in.url = out->url;
+    out->in.final_url = out->final_url;
+    out->in.date_hint = out->date_hint;
+    out->in.fetched_at = kafka_time_iso((int64_t)time(NULL) * 1000, out->fetched_buf);
     return NI_OK;
 }

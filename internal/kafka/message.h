@@ -2,6 +2,7 @@
 #ifndef NI_KAFKA_MESSAGE_H
 #define NI_KAFKA_MESSAGE_H
 
+#include "fetch/fetch.h"
 #include "pipeline/pipeline.h"
 
 #include <librdkafka/rdkafka.h>
@@ -16,6 +17,8 @@ typedef struct kafka_page {
     char *url;    /* owned copies (NULL when absent) */
     char *fetched_at;
     char *charset;
+    char *final_url;      /* fetched pages: the URL after redirects */
+    char *date_hint;      /* fetched pages: Last-Modified (ISO 8601) */
     char fetched_buf[40]; /* fetched_at from the message timestamp */
 } kafka_page;
 
@@ -45,6 +48,18 @@ int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *h
 
 /* kafka_page_clear: frees what decode allocated; NULL-safe; leaves *p zeroed. */
 void kafka_page_clear(kafka_page *p);
+
+/* kafka_fetch_url: the URL to fetch when the message asks for one, else NULL: an empty or null
+ * value with a "url" header and a "fetch: 1" (or true/yes) header, or a JSON envelope (by the
+ * rules above) with a string "url" and no "body"/"html"/"text". The caller frees the string. */
+char *kafka_fetch_url(const void *value, size_t len, const rd_kafka_headers_t *hdrs);
+
+/* kafka_page_from_fetch: a fetched page (r->rc == NI_OK) as a pipeline input: the body, the
+ * type and charset of its Content-Type, url = the URL asked for, final_url after redirects,
+ * fetched_at = now, date_hint = Last-Modified. r must outlive *out; clear with kafka_page_clear.
+ * NI_OK or NI_ERR_NOMEM (nothing to free then). */
+int kafka_page_from_fetch(const fetch_result *r, size_t max_bytes, kafka_page *out, char *errstr,
+                          size_t errlen);
 
 /* kafka_time_iso: ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ" into buf[32]; returns buf. */
 char *kafka_time_iso(int64_t ms, char buf[32]);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "kafka/worker.h"
 
+#include "fetch/fetch.h"
 #include "kafka/kafka.h"
 #include "kafka/message.h"
 #include "kafka/offsets.h"
@@ -38,6 +39,7 @@ typedef struct retry {
 /* A consumed message from dispatch to its outputs; owns msg and out. Jobs are processed in
  * parallel but their outputs are produced in dispatch order (see emit). */
 typedef struct job {
+    struct kafka_worker *w;
     struct job *next;  /* work queue */
     struct job *onext; /* dispatch order */
     rd_kafka_message_t *msg;
@@ -46,6 +48,7 @@ typedef struct job {
     int dropped; /* discarded: no outputs, the ticket stays open */
     int rc;
     double t0;
+    fetch_result *fetched; /* URL-only message: what the fetcher got (owned) */
     pipeline_output out;
     pipeline_error perr;
 } job;
@@ -79,6 +82,7 @@ struct kafka_worker {
     atomic_int discard;  /* queued jobs are dropped, refused produces not waited out */
     pipe_thread *threads;
     int nthreads;
+    fetcher *fetch; /* NULL unless --fetch */
     /* nmu guards ner (the current model + KB pair, the worker's reference). */
     pthread_mutex_t nmu;
     ner_resources *ner;
@@ -377,42 +381,103 @@ static void ner_swap(kafka_worker *w, ner_resources *r)
     ner_resources_unref(old);
 }
 
-/* to_record: message -> page -> pipeline; NI_OK with *out, or the failure in *perr. */
-static int to_record(kafka_worker *w, pipeline *pipe, const rd_kafka_message_t *msg,
-                     const ner_resources *ner, pipeline_output *out, pipeline_error *perr)
+static const rd_kafka_headers_t *msg_headers(const rd_kafka_message_t *msg)
 {
     rd_kafka_headers_t *hdrs = NULL;
+    return rd_kafka_message_headers(msg, &hdrs) ? NULL : hdrs;
+}
+
+/* page_run: a decoded page through the pipeline (consumes pg); NI_OK with *out, or *perr. */
+static int page_run(kafka_worker *w, pipeline *pipe, const rd_kafka_message_t *msg,
+                    const ner_resources *ner, kafka_page *pg, pipeline_output *out,
+                    pipeline_error *perr);
+
+/* to_record: message (or its fetched page) -> page -> pipeline; NI_OK with *out, or the failure
+ * in *perr. */
+static int to_record(kafka_worker *w, pipeline *pipe, const job *j, const ner_resources *ner,
+                     pipeline_output *out, pipeline_error *perr)
+{
+    const rd_kafka_message_t *msg = j->msg;
     rd_kafka_timestamp_type_t tt;
-    if (rd_kafka_message_headers(msg, &hdrs)) hdrs = NULL;
     kafka_page pg;
-    int rc = kafka_page_decode(msg->payload, msg->len, hdrs, rd_kafka_message_timestamp(msg, &tt),
-                               w->cfg->max_bytes, &pg, perr->message, sizeof perr->message);
+    const char *stage = j->fetched ? "fetch" : "message";
+    int rc = j->fetched ? j->fetched->rc : NI_OK;
+    if (rc)
+        snprintf(perr->message, sizeof perr->message, "%.120s: %.120s", j->fetched->url,
+                 j->fetched->errstr);
+    else if (j->fetched)
+        rc = kafka_page_from_fetch(j->fetched, w->cfg->max_bytes, &pg, perr->message,
+                                   sizeof perr->message);
+    else
+        rc = kafka_page_decode(msg->payload, msg->len, msg_headers(msg),
+                               rd_kafka_message_timestamp(msg, &tt), w->cfg->max_bytes, &pg,
+                               perr->message, sizeof perr->message);
     if (rc) {
-        perr->stage = "message";
+        perr->stage = stage;
         perr->code = rc;
         return rc;
     }
+    return page_run(w, pipe, msg, ner, &pg, out, perr);
+}
+
+static int page_run(kafka_worker *w, pipeline *pipe, const rd_kafka_message_t *msg,
+                    const ner_resources *ner, kafka_page *pg, pipeline_output *out,
+                    pipeline_error *perr)
+{
     char received[32], processed[32];
     kafka_time_iso(wall_ms(), received);
     record_ingest g = {
         rd_kafka_topic_name(msg->rkt),        (int)msg->partition, (long long)msg->offset, received,
         kafka_time_iso(wall_ms(), processed), NI_VERSION,          w->cfg->worker_id};
-    pg.in.ingest = &g;
-    pg.in.ner = ner;
-    pg.in.events = ner && w->cfg->entities_topic && *w->cfg->entities_topic;
-    rc = pipeline_process(pipe, &pg.in, out, perr);
-    kafka_page_clear(&pg);
+    pg->in.ingest = &g;
+    pg->in.ner = ner;
+    pg->in.events = ner && w->cfg->entities_topic && *w->cfg->entities_topic;
+    int rc = pipeline_process(pipe, &pg->in, out, perr);
+    kafka_page_clear(pg);
     return rc;
 }
 
-/* job_process: one message through the pipeline into j->out, or the failure into j->perr. */
-static void job_process(pipe_thread *pt, job *j)
+static void job_queue(kafka_worker *w, job *j);
+
+/* on_fetched: the fetcher's answer for a job (fetcher thread): back to the pipeline threads. A
+ * fetch cancelled by a stopping worker drops the job (its offset stays uncommitted). */
+static void on_fetched(void *opaque, fetch_result *r)
+{
+    job *j = opaque;
+    j->fetched = r;
+    if (r->rc == NI_ERR_CANCELLED)
+        j->dropped = 1;
+    else
+        metrics_fetch_observe(j->w->m, ni_err_reason(r->rc), r->seconds);
+    job_queue(j->w, j);
+}
+
+/* fetch_begin: a URL-only message goes to the fetcher; 1 when the job now waits for it (or was
+ * dropped because the fetcher stopped), 0 when the message is processed as it is. */
+static int fetch_begin(kafka_worker *w, job *j)
+{
+    if (!w->fetch || j->fetched) return 0;
+    char *url = kafka_fetch_url(j->msg->payload, j->msg->len, msg_headers(j->msg));
+    if (!url) return 0;
+    int rc = fetcher_submit(w->fetch, url, on_fetched, j, NULL, 0);
+    free(url);
+    if (rc == NI_OK) return 1;
+    j->dropped = 1; /* stopping (or out of memory): the input is not committed */
+    return 0;
+}
+
+/* job_process: one message through the pipeline into j->out, or the failure into j->perr; 1
+ * when the job waits for a fetch (on_fetched queues it again). */
+static int job_process(pipe_thread *pt, job *j)
 {
     kafka_worker *w = pt->w;
-    j->t0 = mono_s();
+    if (!j->fetched) j->t0 = mono_s();
+    if (fetch_begin(w, j)) return 1;
+    if (j->dropped) return 0;
     ner_resources *ner = ner_take(w);
-    j->rc = to_record(w, pt->pipe, j->msg, ner, &j->out, &j->perr);
+    j->rc = to_record(w, pt->pipe, j, ner, &j->out, &j->perr);
     ner_resources_unref(ner);
+    return 0;
 }
 
 /* job_emit: the outputs of a processed job; gives back the job's ticket reference. */
@@ -432,6 +497,7 @@ static void job_emit(kafka_worker *w, job *j)
 static void job_free(kafka_worker *w, job *j)
 {
     pipeline_output_free(&j->out);
+    fetch_result_destroy(j->fetched);
     rd_kafka_message_destroy(j->msg);
     free(j);
     atomic_fetch_sub(&w->pending, 1);
@@ -483,8 +549,8 @@ static void *pipe_main(void *arg)
     while ((j = job_pop(w))) {
         if (atomic_load(&w->discard))
             j->dropped = 1;
-        else
-            job_process(pt, j);
+        else if (job_process(pt, j))
+            continue; /* waits for its page: the fetcher queues it again */
         emit(w, j);
     }
     return NULL;
@@ -507,6 +573,7 @@ static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
         return;
     }
     memset(j, 0, sizeof *j);
+    j->w = w;
     j->msg = msg;
     j->ticket = t;
     atomic_fetch_add(&w->pending, 1);
@@ -521,6 +588,20 @@ static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
     else
         w->ohead = j;
     w->otail = j;
+    pthread_cond_signal(&w->qcond);
+    pthread_mutex_unlock(&w->qmu);
+}
+
+/* job_queue: j (already in the dispatch order) back on the work queue (any thread). */
+static void job_queue(kafka_worker *w, job *j)
+{
+    pthread_mutex_lock(&w->qmu);
+    j->next = NULL;
+    if (w->tail)
+        w->tail->next = j;
+    else
+        w->head = j;
+    w->tail = j;
     pthread_cond_signal(&w->qcond);
     pthread_mutex_unlock(&w->qmu);
 }
@@ -816,6 +897,25 @@ static int threads_start(kafka_worker *w, char *errstr, size_t errlen)
     return NI_OK;
 }
 
+/* fetch_start: the fetcher when --fetch is on. */
+static int fetch_start(kafka_worker *w, char *errstr, size_t errlen)
+{
+    const config *c = w->cfg;
+    if (!c->fetch) return NI_OK;
+    fetch_options o;
+    fetch_options_default(&o);
+    o.concurrency = c->fetch_concurrency;
+    o.host_delay_ms = c->fetch_host_delay_ms;
+    o.timeout_ms = c->fetch_timeout_ms;
+    o.retries = c->fetch_retries;
+    o.ignore_robots = c->fetch_ignore_robots;
+    o.max_bytes = c->max_bytes ? c->max_bytes : PAGE_DEFAULT_MAX_BYTES;
+    if (c->fetch_user_agent && *c->fetch_user_agent) o.user_agent = c->fetch_user_agent;
+    o.ca_file = c->fetch_ca_file;
+    w->fetch = fetcher_create(&o, errstr, errlen);
+    return w->fetch ? NI_OK : NI_ERR_INVALID;
+}
+
 kafka_worker *kafka_worker_create(const config *cfg, ner_resources *ner, metrics *m, health *h,
                                   char *errstr, size_t errlen)
 {
@@ -837,6 +937,7 @@ kafka_worker *kafka_worker_create(const config *cfg, ner_resources *ner, metrics
     if (!ok) ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
     ok = ok && (w->producer = client(w, CONFIG_SCOPE_PRODUCER, errstr, errlen));
     ok = ok && (w->consumer = client(w, CONFIG_SCOPE_CONSUMER, errstr, errlen));
+    ok = ok && !fetch_start(w, errstr, errlen);
     ok = ok && !threads_start(w, errstr, errlen) && !subscribe(w, errstr, errlen);
     if (!ok) {
         kafka_worker_destroy(w);
@@ -853,6 +954,11 @@ static void gauges(kafka_worker *w)
     pthread_mutex_unlock(&w->mu);
     metrics_inflight_set(w->m, n);
     metrics_stuck_set(w->m, stuck);
+    if (w->fetch) {
+        fetch_stats st;
+        fetcher_stats_get(w->fetch, &st);
+        metrics_fetch_set(w->m, st.inflight, st.bytes);
+    }
     health_stuck_set(w->h, stuck);
 }
 
@@ -929,6 +1035,7 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
         log_warn("final commit failed", "error", rd_kafka_err2str(err));
     atomic_store(&w->discard, 1);
+    fetcher_stop(w->fetch); /* fetches still running are cancelled: their jobs are dropped */
     jobs_wait(w, mono_ms() + grace / 10); /* dropped jobs give their messages back */
     rd_kafka_consumer_close(w->consumer);
     gauges(w);
@@ -975,7 +1082,9 @@ static void threads_stop(kafka_worker *w)
 void kafka_worker_destroy(kafka_worker *w)
 {
     if (!w) return;
+    fetcher_stop(w->fetch); /* before the threads: cancelled jobs come back to them */
     threads_stop(w);
+    fetcher_destroy(w->fetch);
     if (atomic_load(&w->loading)) pthread_join(w->loader, NULL);
     if (w->consumer) rd_kafka_destroy(w->consumer);
     if (w->producer) {

@@ -35,6 +35,9 @@ enum {
     F_ASSIGNED,
     F_REBALANCES,
     F_NER_RELOADS,
+    F_FETCH_REQUESTS,
+    F_FETCH_INFLIGHT,
+    F_FETCH_BYTES,
     F_READY,
     F_BUILD,
     F_COUNT
@@ -63,22 +66,47 @@ static const family_def defs[F_COUNT] = {
     {"news_ingest_rebalances_total", "counter", NULL, "Consumer group rebalances seen."},
     {"news_ingest_ner_reloads_total", "counter", "result",
      "Reloads of the entity model and knowledge base (SIGHUP), by result (ok, error)."},
+    {"news_ingest_fetch_requests_total", "counter", "result",
+     "URLs fetched for URL-only messages, by outcome (ok, http_4xx, fetch_failed, too_large, "
+     "robots_disallowed)."},
+    {"news_ingest_fetch_inflight", "gauge", NULL, "Fetches running now."},
+    {"news_ingest_fetch_bytes_total", "counter", NULL, "Decoded bytes received by fetches."},
     {"news_ingest_ready", "gauge", NULL, "1 when the worker is ready (what /readyz answers)."},
     {"news_ingest_build_info", "gauge", "version", "Build information; always 1."},
 };
 
-#define HIST_NAME "news_ingest_processing_seconds"
-#define HIST_HELP "Processing time per message in seconds."
-static const double bounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
-#define NBOUNDS (sizeof bounds / sizeof bounds[0])
+#define NBOUNDS 16
+/* A histogram's fixed part: name, help and bucket bounds (ascending). */
+typedef struct hist_def {
+    const char *name, *help;
+    double bounds[NBOUNDS];
+    int after; /* rendered after this family */
+} hist_def;
+
+enum { H_PROCESSING, H_FETCH, H_COUNT };
+static const hist_def hdefs[H_COUNT] = {
+    {"news_ingest_processing_seconds",
+     "Processing time per message in seconds.",
+     {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+      10},
+     F_DELIVERY_ERRORS},
+    {"news_ingest_fetch_seconds",
+     "Time per fetched URL in seconds, from submission to the end (queueing and retries "
+     "included).",
+     {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 120, 300},
+     F_FETCH_REQUESTS},
+};
+
+typedef struct hist {
+    unsigned long long b[NBOUNDS + 1]; /* per bucket, not cumulative; last = above the top */
+    unsigned long long count;
+    double sum;
+} hist;
 
 struct metrics {
     pthread_mutex_t lock;
     family f[F_COUNT];
-    unsigned long long hist[NBOUNDS + 1]; /* per bucket, not cumulative; last = above 10 s */
-    unsigned long long hist_count;
-    double hist_sum;
+    hist h[H_COUNT];
 };
 
 /* series_find: the sample with this label (NULL = none) and partition; created when asked.
@@ -199,17 +227,34 @@ void metrics_ready_set(metrics *m, int ready)
     update(m, F_READY, NULL, ready ? 1 : 0, 0);
 }
 
-void metrics_processing_observe(metrics *m, double seconds)
+static void hist_observe(metrics *m, int which, double seconds)
 {
     if (!m || isnan(seconds)) return;
     if (seconds < 0) seconds = 0;
     size_t b = 0;
-    while (b < NBOUNDS && seconds > bounds[b]) b++;
+    while (b < NBOUNDS && seconds > hdefs[which].bounds[b]) b++;
     pthread_mutex_lock(&m->lock);
-    m->hist[b]++;
-    m->hist_count++;
-    m->hist_sum += seconds;
+    m->h[which].b[b]++;
+    m->h[which].count++;
+    m->h[which].sum += seconds;
     pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_processing_observe(metrics *m, double seconds)
+{
+    hist_observe(m, H_PROCESSING, seconds);
+}
+
+void metrics_fetch_observe(metrics *m, const char *result, double seconds)
+{
+    update(m, F_FETCH_REQUESTS, result, 1, 1);
+    hist_observe(m, H_FETCH, seconds);
+}
+
+void metrics_fetch_set(metrics *m, long inflight, unsigned long long bytes)
+{
+    update(m, F_FETCH_INFLIGHT, NULL, (double)inflight, 0);
+    update(m, F_FETCH_BYTES, NULL, (double)bytes, 0);
 }
 
 void metrics_lag_set(metrics *m, const char *topic, int partition, long long lag)
@@ -325,7 +370,6 @@ double metrics_value(metrics *m, const char *name, const char *label)
 {
     if (!m || !name) return 0;
     double v = 0;
-    size_t hl = strlen(HIST_NAME);
     int fam = family_index(name);
     const char *l = fam >= 0 && defs[fam].label ? (label ? label : "") : NULL;
     const char *colon = fam == F_LAG ? strrchr(l, ':') : NULL;
@@ -335,10 +379,12 @@ double metrics_value(metrics *m, const char *name, const char *label)
         l = topic;
     }
     pthread_mutex_lock(&m->lock);
-    if (strncmp(name, HIST_NAME, hl) == 0 && (!name[hl] || !strcmp(name + hl, "_count")))
-        v = (double)m->hist_count;
-    else if (strncmp(name, HIST_NAME, hl) == 0 && !strcmp(name + hl, "_sum"))
-        v = m->hist_sum;
+    for (int h = 0; h < H_COUNT; h++) {
+        size_t hl = strlen(hdefs[h].name);
+        if (strncmp(name, hdefs[h].name, hl)) continue;
+        if (!name[hl] || !strcmp(name + hl, "_count")) v = (double)m->h[h].count;
+        if (!strcmp(name + hl, "_sum")) v = m->h[h].sum;
+    }
     series *s = fam >= 0 ? series_find(&m->f[fam], l, colon ? atoi(colon + 1) : 0, 0) : NULL;
     if (s) v = s->v;
     pthread_mutex_unlock(&m->lock);
@@ -397,19 +443,18 @@ static int family_render(const family_def *d, const family *f, sbuf *out)
     return rc;
 }
 
-static int histogram_render(const metrics *m, sbuf *out)
+static int histogram_render(const hist_def *d, const hist *h, sbuf *out)
 {
-    int rc = header_append(out, HIST_NAME, "histogram", HIST_HELP);
+    int rc = header_append(out, d->name, "histogram", d->help);
     unsigned long long cum = 0;
     for (size_t b = 0; b < NBOUNDS && rc == NI_OK; b++) {
-        cum += m->hist[b];
-        rc = sbuf_printf(out, HIST_NAME "_bucket{le=\"%g\"} %llu\n", bounds[b], cum);
+        cum += h->b[b];
+        rc = sbuf_printf(out, "%s_bucket{le=\"%g\"} %llu\n", d->name, d->bounds[b], cum);
     }
     if (rc == NI_OK)
-        rc = sbuf_printf(out, HIST_NAME "_bucket{le=\"+Inf\"} %llu\n" HIST_NAME "_sum ",
-                         m->hist_count);
-    if (rc == NI_OK) rc = value_append(out, m->hist_sum);
-    if (rc == NI_OK) rc = sbuf_printf(out, "\n" HIST_NAME "_count %llu\n", m->hist_count);
+        rc = sbuf_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum ", d->name, h->count, d->name);
+    if (rc == NI_OK) rc = value_append(out, h->sum);
+    if (rc == NI_OK) rc = sbuf_printf(out, "\n%s_count %llu\n", d->name, h->count);
     return rc;
 }
 
@@ -419,7 +464,8 @@ int metrics_render(metrics *m, sbuf *out)
     pthread_mutex_lock(&m->lock);
     for (int i = 0; i < F_COUNT && rc == NI_OK; i++) {
         rc = family_render(&defs[i], &m->f[i], out);
-        if (rc == NI_OK && i == F_DELIVERY_ERRORS) rc = histogram_render(m, out);
+        for (int h = 0; h < H_COUNT && rc == NI_OK; h++)
+            if (hdefs[h].after == i) rc = histogram_render(&hdefs[h], &m->h[h], out);
     }
     pthread_mutex_unlock(&m->lock);
     return rc;

@@ -23,6 +23,11 @@
  *   news_ingest_assigned_partitions                gauge
  *   news_ingest_rebalances_total                   counter
  *   news_ingest_ner_reloads_total{result}          counter (SIGHUP reloads: "ok", "error")
+ *   news_ingest_fetch_requests_total{result}       counter (URL-only messages fetched, by
+ *                                                  outcome)
+ *   news_ingest_fetch_seconds                      histogram, per fetched URL
+ *   news_ingest_fetch_inflight                     gauge
+ *   news_ingest_fetch_bytes_total                  counter
  *   news_ingest_ready                              gauge 0/1 (what /readyz answers)
  *   news_ingest_build_info{version}                gauge 1
  */
@@ -41,6 +46,10 @@ void metrics_rebalances_inc(metrics *m);
 /* metrics_ner_reload_inc: one reload of the model and KB, ok or not. */
 void metrics_ner_reload_inc(metrics *m, int ok);
 void metrics_processing_observe(metrics *m, double seconds);
+/* metrics_fetch_observe: one fetched URL's outcome ("ok", "http_4xx", ...) and duration. */
+void metrics_fetch_observe(metrics *m, const char *result, double seconds);
+/* metrics_fetch_set: the fetcher's running transfers and bytes received so far. */
+void metrics_fetch_set(metrics *m, long inflight, unsigned long long bytes);
 void metrics_inflight_set(metrics *m, long n);
 void metrics_stuck_set(metrics *m, long n);
 void metrics_assigned_set(metrics *m, long n);

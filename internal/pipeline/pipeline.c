@@ -114,7 +114,14 @@ static int to_record(pipeline *p, const pipeline_input *in, const page *pg, arti
     ner_entities ents = {0};
     if (in->ner && (rc = annotate(in, a, &ents, err->message, sizeof err->message)))
         return fail(p, err, STAGE_ENTITIES, rc);
-    record_input ri = {a, pg, in->url, in->fetched_at, in->ingest, in->ner ? &ents : NULL};
+    record_input ri = {a,
+                       pg,
+                       in->url,
+                       in->fetched_at,
+                       in->ingest,
+                       in->ner ? &ents : NULL,
+                       in->final_url,
+                       in->date_hint};
     rc = to_output(p, in, &ri, out, err);
     ner_entities_free(&ents);
     return rc;

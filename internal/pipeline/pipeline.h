@@ -24,6 +24,9 @@ typedef struct pipeline_input {
     const record_ingest *ingest; /* optional: the worker's transport facts */
     const ner_resources *ner;    /* model + KB for the entities stage; NULL: `entities` is [] */
     int events;                  /* non-zero: also build one entity event per entity */
+    const char *final_url;       /* optional: where a fetch ended after redirects */
+    const char *date_hint;       /* optional ISO 8601 (HTTP Last-Modified): used as
+                                    published_at only when the page states no date */
 } pipeline_input;
 
 typedef struct pipeline_output {

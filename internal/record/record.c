@@ -55,9 +55,10 @@ static const char *record_url(const record_input *in)
 static int urls(const record_input *in, facts *f, char *errstr, size_t errlen)
 {
     const char *url = record_url(in);
-    const char *cands[2] = {
-        is_absolute(in->article->canonical_url) ? in->article->canonical_url : NULL, url};
-    for (int i = 0; i < 2 && !f->canonical; i++) {
+    const char *cands[3] = {is_absolute(in->article->canonical_url) ? in->article->canonical_url
+                                                                    : NULL,
+                            is_absolute(in->final_url) ? in->final_url : NULL, url};
+    for (int i = 0; i < 3 && !f->canonical; i++) {
         if (!cands[i]) continue;
         int rc = normalize_url_canonical(cands[i], &f->canonical, errstr, errlen);
         if (rc && rc != NI_ERR_INVALID) return rc;
@@ -75,6 +76,9 @@ static void published(const record_input *in, facts *f)
     const article *a = in->article;
     article_datetime dt = a->published;
     const char *source = a->published_origin == ARTICLE_TIME_METADATA ? "metadata" : "page";
+    if (!dt.year && dt.hour < 0 && in->date_hint &&
+        !extract_datetime_parse_iso(in->date_hint, strlen(in->date_hint), &dt))
+        source = "http_last_modified";
     if (!dt.year && dt.hour >= 0 && in->fetched_at) {
         article_datetime fetched = ARTICLE_DATETIME_NONE;
         if (extract_datetime_parse_iso(in->fetched_at, strlen(in->fetched_at), &fetched) ||

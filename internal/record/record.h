@@ -31,6 +31,10 @@ typedef struct record_input {
     const char *fetched_at; /* ISO 8601 fetch time, NULL when unknown */
     const record_ingest *ingest;  /* NULL: no `ingest` object (the parse command) */
     const ner_entities *entities; /* the annotated article's entities; NULL: `entities` is [] */
+    const char
+        *final_url; /* where a fetch ended (redirects): canonical unless the page names one */
+    const char *date_hint; /* ISO 8601 (HTTP Last-Modified): published_at when the page has none,
+                              source "http_last_modified" */
 } record_input;
 
 /* record_build: the record as a cJSON tree the caller frees with cJSON_Delete. Fills id, url,

@@ -151,6 +151,14 @@ static const opt_case cases[] = {
     {"threads", "3", "3"},
     {"ner-model", "/opt/m/ner.model", "/opt/m/ner.model"},
     {"kb", "/opt/kb/e.tsv", "/opt/kb/e.tsv"},
+    {"fetch", "true", "1"},
+    {"fetch-concurrency", "5", "5"},
+    {"fetch-host-delay-ms", "250", "250"},
+    {"fetch-timeout-ms", "9000", "9000"},
+    {"fetch-retries", "2", "2"},
+    {"fetch-ignore-robots", "1", "1"},
+    {"fetch-user-agent", "crawler/2 (+ops)", "crawler/2 (+ops)"},
+    {"fetch-ca-file", "/etc/ca.pem", "/etc/ca.pem"},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -181,7 +189,15 @@ static const char *field_text(const char *name)
              {"stats-interval-ms", NULL, cfg.stats_interval_ms},
              {"threads", NULL, cfg.threads},
              {"ner-model", cfg.ner_model, 0},
-             {"kb", cfg.kb, 0}};
+             {"kb", cfg.kb, 0},
+             {"fetch", NULL, cfg.fetch},
+             {"fetch-concurrency", NULL, cfg.fetch_concurrency},
+             {"fetch-host-delay-ms", NULL, cfg.fetch_host_delay_ms},
+             {"fetch-timeout-ms", NULL, cfg.fetch_timeout_ms},
+             {"fetch-retries", NULL, cfg.fetch_retries},
+             {"fetch-ignore-robots", NULL, cfg.fetch_ignore_robots},
+             {"fetch-user-agent", cfg.fetch_user_agent, 0},
+             {"fetch-ca-file", cfg.fetch_ca_file, 0}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         if (strcmp(f[i].name, name) != 0) continue;
         if (f[i].s) return f[i].s;
@@ -565,4 +581,26 @@ Test(config, no_arguments_at_all)
     char *envp[] = {"NEWS_INGEST_BROKERS=embedded", NULL};
     cr_assert_eq(config_load(&cfg, 0, NULL, envp, err, sizeof err), NI_OK, "%s", err);
     cr_assert_str_eq(cfg.brokers, "embedded");
+}
+
+Test(config, boolean_flags)
+{
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1"), NOENV), NI_OK, "%s", err);
+    cr_assert_eq(cfg.fetch, 0, "fetching is off by default");
+    config_free(&cfg);
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--fetch"), NOENV), NI_OK, "%s", err);
+    cr_assert_eq(cfg.fetch, 1);
+    config_free(&cfg);
+    cr_assert_eq(load_v(ARGS("--fetch=off", "--brokers", "x:1"), NOENV), NI_OK, "%s", err);
+    cr_assert_eq(cfg.fetch, 0);
+    config_free(&cfg);
+    cr_assert_eq(load_v(ARGS("--fetch", "--brokers", "x:1"), NOENV), NI_OK, "%s", err);
+    cr_assert_eq(cfg.fetch, 1, "a bare flag followed by another option");
+    config_free(&cfg);
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--fetch=maybe"), NOENV), NI_ERR_INVALID);
+    cr_assert(strstr(err, "--fetch=maybe"), "%s", err);
+    const char *env[] = {"NEWS_INGEST_BROKERS=x:1", "NEWS_INGEST_FETCH=yes", NULL};
+    cr_assert_eq(load_v(NULL, env), NI_OK, "%s", err);
+    cr_assert_eq(cfg.fetch, 1);
+    config_free(&cfg);
 }

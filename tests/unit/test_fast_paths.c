@@ -112,7 +112,7 @@ static void same_record(const char *rel, const char *url)
     char *text = support_read(support_path(rel), NULL), err[256], id[33], *json = NULL;
     page pg;
     article *a = article_of(text, &pg);
-    record_input in = {a, &pg, url, "2026-11-21T10:00:00Z", NULL, NULL};
+    record_input in = {a, &pg, url, "2026-11-21T10:00:00Z", NULL, NULL, NULL, NULL};
     cJSON *tree = NULL;
     size_t len = 0;
     cr_assert_eq(record_build(&in, &tree, err, sizeof err), NI_OK, "%s", err);
@@ -209,7 +209,7 @@ static int same_record_of_page(extract_ctx *x, const char *path)
              extract_article(x, pg, &a, err, sizeof err) == NI_OK &&
              normalize_article(a, err, sizeof err) == NI_OK;
     if (ok) {
-        record_input in = {a, pg, NULL, "2026-11-21T10:00:00Z", NULL, NULL};
+        record_input in = {a, pg, NULL, "2026-11-21T10:00:00Z", NULL, NULL, NULL, NULL};
         cJSON *tree = NULL;
         size_t len = 0;
         cr_assert_eq(record_build(&in, &tree, err, sizeof err), NI_OK, "%s", err);

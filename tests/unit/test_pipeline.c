@@ -60,14 +60,12 @@ TestSuite(pipeline, .init = setup, .fini = teardown);
 /* run: the test page through the engine; the parsed record (caller deletes), *out kept. */
 static cJSON *run(const ner_resources *r, int events, pipeline_output *out)
 {
-    pipeline_input in = {page_text,
-                         strlen(page_text),
-                         {PAGE_TYPE_TEXT, NULL, 0},
-                         NULL,
-                         "2023-05-03T12:00:00Z",
-                         NULL,
-                         r,
-                         events};
+    pipeline_input in = {.bytes = page_text,
+                         .len = strlen(page_text),
+                         .hints = {PAGE_TYPE_TEXT, NULL, 0},
+                         .fetched_at = "2023-05-03T12:00:00Z",
+                         .ner = r,
+                         .events = events};
     pipeline_error err;
     int rc = pipeline_process(pl, &in, out, &err);
     cr_assert_eq(rc, NI_OK, "%s: %s", err.stage, err.message);
@@ -216,7 +214,11 @@ Test(pipeline, failures_counted_per_stage)
 {
     char junk[512];
     for (size_t i = 0; i < sizeof junk; i++) junk[i] = (char)(i * 7 % 9); /* NULs and controls */
-    pipeline_input in = {junk, sizeof junk, {PAGE_TYPE_AUTO, NULL, 0}, NULL, NULL, NULL, res, 1};
+    pipeline_input in = {.bytes = junk,
+                         .len = sizeof junk,
+                         .hints = {PAGE_TYPE_AUTO, NULL, 0},
+                         .ner = res,
+                         .events = 1};
     pipeline_output out;
     pipeline_error err;
     int rc = pipeline_process(pl, &in, &out, &err);

@@ -25,7 +25,7 @@ typedef struct built {
 
 static built build(const article *a, const page *pg, const char *url, const char *fetched_at)
 {
-    record_input in = {a, pg, url, fetched_at, NULL, NULL};
+    record_input in = {a, pg, url, fetched_at, NULL, NULL, NULL, NULL};
     built b = {NULL, NULL};
     char err[256] = "";
     int rc = record_build(&in, &b.rec, err, sizeof err);
@@ -412,7 +412,7 @@ Test(record, ingest_object_when_given_absent_otherwise)
     record_ingest g = {
         "pages", 3,         1234567890123LL, "2026-11-21T10:00:00.125Z", "2026-11-21T10:00:00.250Z",
         "0.1.0", "worker-7"};
-    record_input in = {a, &pg, NULL, NULL, &g, NULL};
+    record_input in = {a, &pg, NULL, NULL, &g, NULL, NULL, NULL};
     char *json = NULL, id[33], err[256] = "";
     size_t len = 0;
     cr_assert_eq(record_json(&in, &json, &len, id, err, sizeof err), NI_OK, "%s", err);
@@ -528,7 +528,7 @@ Test(record, entities_fields_as_given)
     article *a = sample();
     ner_entity v[6];
     ner_entities ents = hand_entities(v);
-    record_input in = {a, NULL, NULL, NULL, NULL, &ents};
+    record_input in = {a, NULL, NULL, NULL, NULL, &ents, NULL, NULL};
     cJSON *rec = NULL;
     char err[256] = "";
     cr_assert_eq(record_build(&in, &rec, err, sizeof err), NI_OK, "%s", err);
@@ -604,7 +604,7 @@ Test(record, record_json_equals_record_build_with_entities)
     article *a = sample();
     ner_entity v[6];
     ner_entities ents = hand_entities(v);
-    record_input in = {a, NULL, NULL, "2026-11-21T10:00:00Z", NULL, &ents};
+    record_input in = {a, NULL, NULL, "2026-11-21T10:00:00Z", NULL, &ents, NULL, NULL};
     same_json(&in);
     /* Many entities with many short mentions: far more structure than text. */
     enum { NE = 400, NM = 40 };
@@ -635,7 +635,7 @@ Test(record, schema_rejects_broken_entities)
     article *a = sample();
     ner_entity v[6];
     ner_entities ents = hand_entities(v);
-    record_input in = {a, NULL, NULL, NULL, NULL, &ents};
+    record_input in = {a, NULL, NULL, NULL, NULL, &ents, NULL, NULL};
     cJSON *rec = NULL;
     char err[256] = "";
     cr_assert_eq(record_build(&in, &rec, err, sizeof err), NI_OK, "%s", err);
@@ -685,7 +685,7 @@ Test(record, one_event_per_entity)
     article *a = sample();
     ner_entity v[6];
     ner_entities ents = hand_entities(v);
-    record_input in = {a, NULL, "https://coast.example/bridge", NULL, NULL, &ents};
+    record_input in = {a, NULL, "https://coast.example/bridge", NULL, NULL, &ents, NULL, NULL};
     char *json = NULL, id[33], err[256] = "";
     size_t len = 0, n = 0;
     cr_assert_eq(record_json(&in, &json, &len, id, err, sizeof err), NI_OK, "%s", err);

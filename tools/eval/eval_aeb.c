@@ -54,7 +54,7 @@ static char *body_of(pipeline *p, const char *path, const char *url, double *sec
         fprintf(stderr, "aeb: cannot read %s\n", path);
         return strdup("");
     }
-    pipeline_input in = {html, len, {PAGE_TYPE_HTML, NULL, 0}, url, NULL, NULL, NULL, 0};
+    pipeline_input in = {.bytes = html, .len = len, .hints = {PAGE_TYPE_HTML, NULL, 0}, .url = url};
     pipeline_output out;
     pipeline_error err;
     double t0 = now();

@@ -112,7 +112,7 @@ static int one_page(pipeline *p, myhtml_t *mh, const char *dir, const char *sub,
         free(src), free(exp);
         return 0;
     }
-    pipeline_input in = {src, len, {PAGE_TYPE_HTML, NULL, 0}, NULL, NULL, NULL, NULL, 0};
+    pipeline_input in = {.bytes = src, .len = len, .hints = {PAGE_TYPE_HTML, NULL, 0}};
     pipeline_output out;
     pipeline_error err;
     cJSON *rec = NULL;

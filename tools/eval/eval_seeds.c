@@ -122,8 +122,11 @@ static int score_seed(pipeline *p, const ner_resources *ner, const char *txt, co
     size_t len = 0;
     char *bytes = eval_read_gz(txt, &len);
     if (!bytes) return fprintf(stderr, "seeds: cannot read %s\n", txt), 1;
-    pipeline_input in = {bytes, len, {PAGE_TYPE_TEXT, NULL, 0}, NULL, SEEDS_FETCHED_AT, NULL,
-                         ner,   0};
+    pipeline_input in = {.bytes = bytes,
+                         .len = len,
+                         .hints = {PAGE_TYPE_TEXT, NULL, 0},
+                         .fetched_at = SEEDS_FETCHED_AT,
+                         .ner = ner};
     pipeline_output out;
     pipeline_error err;
     int rc = pipeline_process(p, &in, &out, &err);
