@@ -3,6 +3,7 @@
 #include "fetch/fetch.h"
 #include "page/page.h"
 #include "support.h"
+#include "support_http.h"
 #include "support_proc.h"
 #include "support_spawn.h"
 #include "util/err.h"
@@ -14,37 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static support_proc *server;
 static int port;
-static char log_path[512];
 
 static void server_start(void)
 {
-    char root[512], port_file[512], script[512];
-    snprintf(root, sizeof root, "%s", support_path("examples"));
-    snprintf(script, sizeof script, "%s", support_path("tests/support/http_fixture.py"));
-    snprintf(log_path, sizeof log_path, "%s/http.log", support_tmpdir());
-    snprintf(port_file, sizeof port_file, "%s/http.port", support_tmpdir());
-    char *argv[] = {"/usr/bin/python3", script,    "--root",  root, "--log", log_path,
-                    "--port-file",      port_file, "--hosts", "4",  NULL};
-    server = support_spawn(argv, NULL);
-    cr_assert(support_wait_file(port_file, 30000), "the HTTP fixture did not start: %s",
-              support_proc_stderr(server));
-    char *s = support_read(port_file, NULL);
-    port = atoi(s);
-    free(s);
-    cr_assert_gt(port, 0);
+    port = support_http_start(4);
 }
 
-static void server_stop(void)
-{
-    support_proc_signal(server, SIGTERM);
-    support_proc_wait(server, 10000);
-    support_proc_free(server);
-    server = NULL;
-}
-
-TestSuite(fetch, .init = server_start, .fini = server_stop, .timeout = 120);
+TestSuite(fetch, .init = server_start, .fini = support_http_stop, .timeout = 120);
 
 /* ---- one fetch, waited for ---- */
 
@@ -103,13 +81,9 @@ static fetch_options quick(void)
     return o;
 }
 
-static char *url_of(int host, const char *path)
+static const char *url_of(int host, const char *path)
 {
-    static char buf[4][512];
-    static int next;
-    char *u = buf[next++ % 4];
-    snprintf(u, 512, "http://127.0.0.%d:%d%s", host, port, path);
-    return u;
+    return support_http_url(host, path);
 }
 
 /* fetch_one: fetches url with o and returns the result (caller destroys it). */
@@ -127,17 +101,6 @@ static fetch_result *fetch_one(const fetch_options *o, const char *url)
     w.slots[0] = NULL;
     waiter_free(&w);
     return r;
-}
-
-/* log_count: requests (begin lines) in the server log whose path contains needle. */
-static int log_count(const char *needle)
-{
-    char *log = support_read(log_path, NULL);
-    int n = 0;
-    for (char *l = strtok(log, "\n"); l; l = strtok(NULL, "\n"))
-        if (strstr(l, " begin ") && strstr(l, needle)) n++;
-    free(log);
-    return n;
 }
 
 Test(fetch, page_bytes_type_date_and_final_url)
@@ -191,7 +154,7 @@ Test(fetch, not_found_and_gone_are_client_errors_at_once)
         cr_assert_str_eq(ni_err_reason(r->rc), "http_4xx");
         fetch_result_destroy(r);
     }
-    cr_assert_eq(log_count("/status/404"), 1);
+    cr_assert_eq(support_http_count("/status/404"), 1);
 }
 
 Test(fetch, unavailable_twice_then_one_page)
@@ -200,7 +163,7 @@ Test(fetch, unavailable_twice_then_one_page)
     fetch_result *r = fetch_one(&o, url_of(1, "/flaky/a/2/page/en-text-library.txt"));
     cr_assert_eq(r->rc, NI_OK, "%s", r->errstr);
     cr_assert_eq(r->attempts, 3);
-    cr_assert_eq(log_count("/flaky/a/"), 3);
+    cr_assert_eq(support_http_count("/flaky/a/"), 3);
     /* Retry-After: 1 wins over the 50 ms backoff: two waits of a second at least */
     cr_assert_geq(r->seconds, 2.0, "retried after %.3f s", r->seconds);
     fetch_result_destroy(r);
@@ -215,7 +178,7 @@ Test(fetch, retries_spent_end_as_fetch_failed_with_the_status)
     cr_assert_eq(r->attempts, 2);
     cr_assert_eq(r->http_status, 503);
     cr_assert_not_null(strstr(r->errstr, "HTTP 503"), "%s", r->errstr);
-    cr_assert_eq(log_count("/flaky/b/"), 2);
+    cr_assert_eq(support_http_count("/flaky/b/"), 2);
     fetch_result_destroy(r);
 }
 
@@ -296,13 +259,13 @@ Test(fetch, robots_disallow_is_honoured_unless_ignored)
     cr_assert_eq(r->rc, NI_ERR_ROBOTS, "rc %d %s", r->rc, r->errstr);
     cr_assert_str_eq(ni_err_reason(r->rc), "robots_disallowed");
     cr_assert_eq(r->attempts, 0);
-    cr_assert_eq(log_count("/private/"), 0, "a disallowed URL was requested");
-    cr_assert_geq(log_count("/robots.txt"), 1);
+    cr_assert_eq(support_http_count("/private/"), 0, "a disallowed URL was requested");
+    cr_assert_geq(support_http_count("/robots.txt"), 1);
     fetch_result_destroy(r);
     o.ignore_robots = 1;
     r = fetch_one(&o, url_of(2, "/private/en-text-library.txt"));
     cr_assert_eq(r->rc, NI_OK, "%s", r->errstr);
-    cr_assert_eq(log_count("/private/"), 1);
+    cr_assert_eq(support_http_count("/private/"), 1);
     fetch_result_destroy(r);
 }
 
@@ -321,7 +284,7 @@ Test(fetch, not_http_or_malformed)
 /* begins: monotonic ms of every begin line for host (ip:port) and a path containing needle. */
 static size_t begins(const char *host, const char *needle, long long *out, size_t cap)
 {
-    char *log = support_read(log_path, NULL);
+    char *log = support_read(support_http_log(), NULL);
     size_t n = 0;
     for (char *l = strtok(log, "\n"); l; l = strtok(NULL, "\n")) {
         long long t;
@@ -377,7 +340,7 @@ Test(fetch, concurrency_limits_transfers_in_all)
     for (int h = 1; h <= 4; h++) fetcher_submit(f, url_of(h, "/slow/1"), on_done, &w, err, 256);
     waiter_wait(&w);
     fetcher_destroy(f);
-    char *log = support_read(log_path, NULL);
+    char *log = support_read(support_http_log(), NULL);
     int open = 0, most = 0;
     for (char *l = strtok(log, "\n"); l; l = strtok(NULL, "\n")) {
         if (!strstr(l, "/slow/1")) continue;
@@ -399,7 +362,7 @@ Test(fetch, destroy_cancels_what_is_running_and_queued)
     waiter_init(&w, 2);
     fetcher_submit(f, url_of(1, "/slow/30"), on_done, &w, err, sizeof err);
     fetcher_submit(f, url_of(1, "/slow/30?queued"), on_done, &w, err, sizeof err);
-    while (log_count("/slow/30") < 1) support_sleep_ms(20);
+    while (support_http_count("/slow/30") < 1) support_sleep_ms(20);
     fetcher_destroy(f);
     cr_assert_eq(w.done, 2, "every callback ran before destroy returned");
     for (int i = 0; i < 2; i++) cr_assert_eq(w.slots[i]->rc, NI_ERR_CANCELLED);

@@ -15,6 +15,7 @@ Routes (all GET):
   /redirect/N/REST            302 to /redirect/N-1/REST ... /redirect/0/REST -> 302 to /REST
   /status/CODE                an empty answer with that status
   /flaky/KEY/N/REST           503 (Retry-After: 1) the first N times KEY is asked, then /REST
+  /nodate                     a small HTML article that states no date (Last-Modified only)
   /slow/SECONDS               waits (at most 60 s), then a small page
   /big/BYTES[/length]         BYTES bytes of text, chunked (or with Content-Length)
 """
@@ -28,6 +29,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ARGS = None
+NODATE = ("<!doctype html><html lang=en><head><title>Harbour ferry returns to the island route</title>"
+          "</head><body><article><h1>Harbour ferry returns to the island route</h1>"
+          "<p>The harbour ferry resumed its island crossings on Monday after a month in dry dock, "
+          "the operator said, with four sailings a day in each direction.</p>"
+          "<p>Repairs to the hull and a new engine control system were completed ahead of "
+          "schedule, according to the port authority, which paid for half of the work.</p>"
+          "<p>Residents had relied on a smaller launch during the closure, and several said the "
+          "return of the larger vessel would ease the morning commute to the mainland.</p>"
+          "</article></body></html>").encode()
 LOG_LOCK = threading.Lock()
 FLAKY = {}
 
@@ -80,6 +90,9 @@ class Handler(BaseHTTPRequestHandler):
         elif head in ("page", "private"):
             self.reply(200, self.read_root(parts[1]), [("Content-Type", content_type(parts[1])),
                                                       ("Last-Modified", "Tue, 03 Nov 2026 08:00:00 GMT")])
+        elif head == "nodate":
+            self.reply(200, NODATE, [("Content-Type", "text/html; charset=utf-8"),
+                                     ("Last-Modified", "Tue, 03 Nov 2026 08:00:00 GMT")])
         elif head == "gzip":
             body = gzip.compress(self.read_root(parts[1]))
             self.reply(200, body, [("Content-Type", content_type(parts[1])), ("Content-Encoding", "gzip")])
