@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test test-asan eval bench bench-worker train-ner ner-curve format clean
+.PHONY: all setup build run parse test test-asan eval bench bench-worker bench-fetch train-ner ner-curve format clean
 
 all: build
 
@@ -48,6 +48,10 @@ ner-curve: build
 # The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark).
 bench-worker: build
 	./$(BUILD)/news-ingest-worker-bench ../shared
+
+# The fetcher against a local nginx on 50 loopback addresses: 1,000 URLs, throughput, latency, RSS.
+bench-fetch: build
+	sh scripts/fetch-bench.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
