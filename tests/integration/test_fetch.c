@@ -393,3 +393,55 @@ Test(fetch_robots, empty_and_tie)
     cr_assert_eq(fetch_robots_allowed("User-agent: *\nDisallow: /x\nAllow: /x\n", "a", "/x"), 1);
     cr_assert_eq(fetch_robots_allowed("Disallow: /\n", "a", "/x"), 1, "a rule outside any group");
 }
+
+/* ---- TLS ---- */
+
+static char tls_dir[512];
+
+/* tls_start: a CA and a certificate for 127.0.0.1 it signs (openssl), then the fixture with
+ * https. */
+static void tls_start(void)
+{
+    snprintf(tls_dir, sizeof tls_dir, "%s", support_tmpdir());
+    char script[2048];
+    snprintf(
+        script, sizeof script,
+        "set -e; cd '%s'; ec='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';"
+        "openssl req -x509 $ec -keyout ca.key -out ca.pem -days 2 -subj /CN=news-ingest-test-ca;"
+        "openssl req $ec -keyout srv.key -out srv.csr -subj /CN=127.0.0.1;"
+        "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext;"
+        "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+        "-extfile san.ext -out srv.pem",
+        tls_dir);
+    char *argv[] = {"/bin/sh", "-c", script, NULL};
+    support_run_result r;
+    support_run(argv, NULL, 0, 0, &r);
+    cr_assert_eq(r.status, 0, "openssl: %s", r.err);
+    support_run_result_free(&r);
+    char cert[600], key[600];
+    snprintf(cert, sizeof cert, "%s/srv.pem", tls_dir);
+    snprintf(key, sizeof key, "%s/srv.key", tls_dir);
+    port = support_http_start_tls(1, cert, key);
+}
+
+TestSuite(fetch_tls, .init = tls_start, .fini = support_http_stop, .timeout = 120);
+
+Test(fetch_tls, verified_with_the_ca_refused_without)
+{
+    char url[512], ca[600];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/page/en-text-library.txt",
+             support_http_tls_port());
+    snprintf(ca, sizeof ca, "%s/ca.pem", tls_dir);
+    fetch_options o = quick();
+    o.ca_file = ca;
+    fetch_result *r = fetch_one(&o, url);
+    cr_assert_eq(r->rc, NI_OK, "%s", r->errstr);
+    cr_assert_str_eq(r->content_type, "text/plain; charset=utf-8");
+    fetch_result_destroy(r);
+    o.ca_file = NULL; /* the system's CAs do not know this one */
+    r = fetch_one(&o, url);
+    cr_assert_eq(r->rc, NI_ERR_FETCH, "rc %d: %s", r->rc, r->errstr);
+    cr_assert_eq(r->attempts, 1, "a certificate failure is not retried");
+    cr_assert_null(r->body);
+    fetch_result_destroy(r);
+}

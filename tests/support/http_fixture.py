@@ -23,6 +23,7 @@ import argparse
 import gzip
 import os
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -148,6 +149,8 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--hosts", type=int, default=3, help="listen on 127.0.0.1 .. 127.0.0.N")
     p.add_argument("--lifetime", type=float, default=600)
+    p.add_argument("--tls-cert", help="also serve https on 127.0.0.1 (port on the file's 2nd line)")
+    p.add_argument("--tls-key")
     ARGS = p.parse_args()
     open(ARGS.log, "a").close()
     first = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -157,9 +160,18 @@ def main():
     for s in servers:
         s.daemon_threads = True
         threading.Thread(target=s.serve_forever, daemon=True).start()
+    ports = [port]
+    if ARGS.tls_cert:
+        tls = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+        tls.daemon_threads = True
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        ports.append(tls.server_address[1])
     tmp = ARGS.port_file + ".tmp"
     with open(tmp, "w") as f:
-        f.write("%d\n" % port)
+        f.write("".join("%d\n" % p for p in ports))
     os.rename(tmp, ARGS.port_file)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

@@ -12,10 +12,15 @@
 #include <string.h>
 
 static support_proc *server;
-static int port;
+static int port, tls_port;
 static char log_path[512];
 
 int support_http_start(int hosts)
+{
+    return support_http_start_tls(hosts, NULL, NULL);
+}
+
+int support_http_start_tls(int hosts, const char *cert, const char *key)
 {
     char root[512], port_file[512], script[512], nhosts[16];
     snprintf(root, sizeof root, "%s", support_path("examples"));
@@ -23,13 +28,19 @@ int support_http_start(int hosts)
     snprintf(log_path, sizeof log_path, "%s/http.log", support_tmpdir());
     snprintf(port_file, sizeof port_file, "%s/http.port", support_tmpdir());
     snprintf(nhosts, sizeof nhosts, "%d", hosts);
-    char *argv[] = {"/usr/bin/python3", script,    "--root",  root,   "--log", log_path,
-                    "--port-file",      port_file, "--hosts", nhosts, NULL};
+    char *argv[16] = {"/usr/bin/python3", script,    "--root",  root,   "--log", log_path,
+                      "--port-file",      port_file, "--hosts", nhosts, NULL};
+    if (cert) {
+        argv[10] = "--tls-cert", argv[11] = (char *)cert;
+        argv[12] = "--tls-key", argv[13] = (char *)key, argv[14] = NULL;
+    }
     server = support_spawn(argv, NULL);
     cr_assert(support_wait_file(port_file, 30000), "the HTTP fixture did not start: %s",
               support_proc_stderr(server));
     char *s = support_read(port_file, NULL);
     port = atoi(s);
+    const char *nl = strchr(s, '\n');
+    tls_port = nl ? atoi(nl + 1) : 0;
     free(s);
     cr_assert_gt(port, 0);
     return port;
@@ -50,6 +61,11 @@ const char *support_http_url(int host, const char *path)
     char *u = buf[next++ % 4];
     snprintf(u, 512, "http://127.0.0.%d:%d%s", host, port, path);
     return u;
+}
+
+int support_http_tls_port(void)
+{
+    return tls_port;
 }
 
 const char *support_http_log(void)

@@ -5,6 +5,10 @@
 /* support_http_start: starts the fixture on 127.0.0.1 .. 127.0.0.<hosts> (one port) serving
  * examples/; returns the port. Aborts the test when it does not start. One per test process. */
 int support_http_start(int hosts);
+/* support_http_start_tls: the same, plus https on 127.0.0.1 with cert/key (PEM files) on the
+ * port support_http_tls_port gives. */
+int support_http_start_tls(int hosts, const char *cert, const char *key);
+int support_http_tls_port(void);
 /* support_http_stop: SIGTERM, reap. */
 void support_http_stop(void);
 /* support_http_url: "http://127.0.0.<host>:<port><path>"; one of four rotating static buffers. */
