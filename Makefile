@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test test-asan eval bench bench-worker bench-fetch train-ner ner-curve format clean
+.PHONY: all setup build run parse test check format-check test-asan eval bench bench-worker bench-fetch train-ner ner-curve format clean
 
 all: build
 
@@ -21,10 +21,19 @@ run: build
 parse: build
 	./$(BUILD)/news-ingest parse --fetched-at 2026-11-21T10:00:00Z examples/*
 
-# The tests: normal build, then the whole suite again under ASan/UBSan (fuzzers included).
-test: build
+# The tests: formatting, normal build, then the whole suite again under ASan/UBSan (fuzzers
+# included).
+test: build format-check
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) test-asan
+
+# The fast unit tests only (ctest label unit; the others are integration and fuzz).
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# Every C file as .clang-format says (clang-format 14 from Debian).
+format-check: setup
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 test-asan: setup
 	CC=clang cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=address,undefined -DFUZZ=ON >/dev/null

@@ -1,7 +1,7 @@
 #!/bin/sh
 # setup.sh: installs the Debian 12 packages news-ingest builds, tests and runs with (idempotent).
 set -eu
-PKGS="make build-essential cmake pkg-config clang libclang-rt-14-dev libicu-dev libcjson-dev \
+PKGS="make build-essential cmake pkg-config clang clang-format libclang-rt-14-dev libicu-dev libcjson-dev \
 libcriterion-dev libmodest-dev libxml2-dev libgumbo-dev libssl-dev libxxhash-dev zlib1g-dev \
 librdkafka-dev libmicrohttpd-dev libcurl4-openssl-dev kcat curl openssl python3 python3-jsonschema python3-yaml"
 missing=""
