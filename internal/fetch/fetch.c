@@ -90,7 +90,7 @@ static fetch_host *host_find(fetcher *f, const char *key)
     return h;
 }
 
-static void host_push(fetch_host *h, fetch_req *r)
+void fetch_host_push(fetch_host *h, fetch_req *r)
 {
     r->next = NULL;
     r->host = h;
@@ -132,7 +132,7 @@ static void place(fetcher *f, fetch_req *r)
         fetch_req_finish(f, r, NI_ERR_NOMEM, "out of memory");
         return;
     }
-    host_push(h, r);
+    fetch_host_push(h, r);
 }
 
 /* ---- scheduling ---- */

@@ -70,6 +70,8 @@ void fetch_req_free(fetch_req *r);
 /* fetch_req_finish: result to the submitter (counted), r freed. */
 void fetch_req_finish(fetcher *f, fetch_req *r, int rc, const char *reason);
 void fetch_stats_count(fetcher *f, int rc);
+/* fetch_host_push: r at the end of h's queue. */
+void fetch_host_push(fetch_host *h, fetch_req *r);
 
 /* transfer.c */
 /* fetch_strcat3: a + b + c in a fresh string the caller frees; NULL when out of memory. */

@@ -213,13 +213,7 @@ static void retry_later(fetcher *f, fetch_req *r)
     r->not_before = now + delay;
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
-    fetch_host *h = r->host;
-    r->next = NULL;
-    if (h->tail)
-        h->tail->next = r;
-    else
-        h->head = r;
-    h->tail = r;
+    fetch_host_push(r->host, r);
     pthread_mutex_lock(&f->lock);
     f->st.retries++;
     pthread_mutex_unlock(&f->lock);

@@ -556,6 +556,18 @@ static void *pipe_main(void *arg)
     return NULL;
 }
 
+/* work_push: j at the end of the work queue, a thread woken; the caller holds qmu. */
+static void work_push(kafka_worker *w, job *j)
+{
+    j->next = NULL;
+    if (w->tail)
+        w->tail->next = j;
+    else
+        w->head = j;
+    w->tail = j;
+    pthread_cond_signal(&w->qcond);
+}
+
 /* dispatch: a consumed message gets a ticket and goes to the pipeline threads (main thread). */
 static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
 {
@@ -578,17 +590,12 @@ static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
     j->ticket = t;
     atomic_fetch_add(&w->pending, 1);
     pthread_mutex_lock(&w->qmu);
-    if (w->tail)
-        w->tail->next = j;
-    else
-        w->head = j;
-    w->tail = j;
+    work_push(w, j);
     if (w->otail)
         w->otail->onext = j;
     else
         w->ohead = j;
     w->otail = j;
-    pthread_cond_signal(&w->qcond);
     pthread_mutex_unlock(&w->qmu);
 }
 
@@ -596,13 +603,7 @@ static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
 static void job_queue(kafka_worker *w, job *j)
 {
     pthread_mutex_lock(&w->qmu);
-    j->next = NULL;
-    if (w->tail)
-        w->tail->next = j;
-    else
-        w->head = j;
-    w->tail = j;
-    pthread_cond_signal(&w->qcond);
+    work_push(w, j);
     pthread_mutex_unlock(&w->qmu);
 }
 
