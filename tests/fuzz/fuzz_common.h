@@ -26,8 +26,10 @@ static int fuzz_pipeline(const uint8_t *data, size_t size, page_type type)
 {
     static pipeline *p;
     if (!p && !(p = pipeline_create(NULL, 0))) abort();
-    pipeline_input in = {
-        (const char *)data, size, {type, NULL, 0}, NULL, "2021-11-05T10:00:00Z", NULL, NULL, 0};
+    pipeline_input in = {.bytes = (const char *)data,
+                         .len = size,
+                         .hints = {type, NULL, 0},
+                         .fetched_at = "2021-11-05T10:00:00Z"};
     pipeline_output out;
     pipeline_error err;
     if (pipeline_process(p, &in, &out, &err) == NI_OK) {
