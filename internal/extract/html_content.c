@@ -14,6 +14,9 @@
 /* Flags inherited by every descendant once resolved. */
 #define HE_INHERIT (HE_DROP | HE_CAPTION | HE_FIGURE | HE_SEL)
 
+/* Prose characters that outweigh a weak chrome class word. */
+#define HTML_PROSE_MIN 300
+
 /* sum_up: adds each element's counter into its parent (children come after parents). */
 static void sum_up(html_doc *d, size_t field)
 {
@@ -25,13 +28,32 @@ static void sum_up(html_doc *d, size_t field)
     }
 }
 
+/* class_word_outweighed: a chrome class word does not drop an element that holds most of the
+ * page's prose, nor (a weak word) one whose text is mostly prose paragraphs; its prior is
+ * cleared. */
+static int class_word_outweighed(html_elem *e, int page_prose)
+{
+    int most = page_prose > 0 && e->prose * 2 >= page_prose;
+    int reads = (e->flags & HE_WEAK) && e->prose >= HTML_PROSE_MIN && e->prose * 3 >= e->raw * 2;
+    if (!most && !reads) return 0;
+    e->flags &= ~(unsigned)(HE_NEG | HE_WEAK);
+    e->weight += 25;
+    return 1;
+}
+
 /* resolve_flags: chrome (structural or by class, unless it holds half of the page's text) and
  * caption areas, inherited down the tree. */
 static void resolve_flags(html_doc *d)
 {
-    for (size_t i = 0; i < d->nblocks; i++) d->elems[d->blocks[i].elem].raw += d->blocks[i].chars;
+    for (size_t i = 0; i < d->nblocks; i++) {
+        const html_block *b = &d->blocks[i];
+        d->elems[b->elem].raw += b->chars;
+        if (b->kind == HB_PARA && b->chars >= 80 && b->link * 4 < b->chars)
+            d->elems[b->elem].prose += b->chars;
+    }
     sum_up(d, offsetof(html_elem, raw));
-    int total = d->elems[0].raw;
+    sum_up(d, offsetof(html_elem, prose));
+    int total = d->elems[0].raw, prose = d->elems[0].prose;
     /* HE_STRONG: holds an <article> or itemprop=articleBody with a quarter of the text; scope:
      * the text of the nearest such article element above */
     for (size_t i = d->nelems; i-- > 1;) {
@@ -45,7 +67,8 @@ static void resolve_flags(html_doc *d)
         if (!e->scope && e->parent >= 0) e->scope = d->elems[e->parent].scope;
         int main_part = e->raw * 2 >= total || (e->scope && e->raw * 2 >= e->scope);
         int chrome = (e->flags & HE_BOILER) && !main_part && !(e->flags & HE_STRONG);
-        chrome |= (e->flags & HE_NEG) && !main_part && !(e->flags & HE_STRONG);
+        chrome |= (e->flags & HE_NEG) && !main_part && !(e->flags & HE_STRONG) &&
+                  !class_word_outweighed(e, prose);
         if (chrome) e->flags |= HE_DROP;
         if (e->raw > 400)
             e->flags &= ~(unsigned)(HE_CAPTION | HE_FIGURE); /* a wrapper, not a caption */
@@ -70,7 +93,10 @@ static void totals(html_doc *d)
         if (!block_counts(d, b)) continue;
         d->elems[b->elem].text += b->chars;
         d->elems[b->elem].link += b->link;
+        if (b->kind == HB_PARA && b->chars >= 80 && b->link * 4 < b->chars)
+            d->elems[b->elem].kprose += b->chars;
     }
+    sum_up(d, offsetof(html_elem, kprose));
     sum_up(d, offsetof(html_elem, text));
     sum_up(d, offsetof(html_elem, link));
 }

@@ -1,0 +1,116 @@
+/* test_extract_classes.c: the HTML extractor's failure classes on unseen news sites (issue 10),
+ * each on a small page written for this test: class words matched as whole words, negations,
+ * prose outweighing a weak class word, and the class-word splitter itself. */
+#include "extract/extract.h"
+#include "extract/html_internal.h"
+#include "util/err.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static extract_ctx *ctx;
+
+static void setup(void)
+{
+    char err[256];
+    ctx = extract_ctx_create(err, sizeof err);
+    cr_assert_not_null(ctx, "%s", err);
+}
+
+static void teardown(void)
+{
+    extract_ctx_destroy(ctx);
+}
+
+TestSuite(extract_classes, .init = setup, .fini = teardown);
+
+static article *run(const char *html)
+{
+    page pg = {0};
+    pg.text = (char *)html;
+    pg.len = strlen(html);
+    pg.type = PAGE_TYPE_HTML;
+    article *a = NULL;
+    char err[256] = "";
+    int rc = extract_html(ctx, &pg, &a, err, sizeof err);
+    cr_assert_eq(rc, NI_OK, "extract_html: %d %s", rc, err);
+    cr_assert_not_null(a);
+    return a;
+}
+
+static const char *body(const article *a)
+{
+    static char buf[65536];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < a->nblocks; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "\n\n" : "", a->blocks[i].text);
+    return buf;
+}
+
+#define Q1                                                                                         \
+    "The valley's orchard growers gathered in the school hall on Thursday to decide whether the "  \
+    "cooperative should buy a second cold store before the apple harvest begins."
+#define Q2                                                                                         \
+    "Members who spoke in favour said last year's crop had rotted on pallets while trucks waited " \
+    "for space, and that the loan would be repaid within four seasons."
+#define Q3                                                                                         \
+    "Those against the purchase, mostly smaller growers, argued that renting space in the town "   \
+    "depot would cost less and leave the cooperative free of debt for now."
+#define Q4                                                                                         \
+    "The vote was carried by a narrow margin, and the board said it would publish the tender "     \
+    "for the building in the regional bulletin within the month."
+
+Test(extract_classes, chrome_words_inside_other_words_do_not_drop_text)
+{
+    /* each paragraph in a container whose class holds a chrome word only inside another word or
+     * after a negation; none of them holds half of the page's text */
+    const char *html =
+        "<html class=\"no-js cookie-consent\"><body class=\"no-sidebars\">"
+        "<nav><a href=\"/\">Home</a> <a href=\"/farming\">Farming</a></nav>"
+        "<div class=\"page\"><h1>Growers vote for a cold store</h1>"
+        "<div class=\"commentary-column\"><p class=\"selectionShareable\">" Q1 "</p></div>"
+        "<div class=\"has-ads\"><p>" Q2 "</p></div>"
+        "<div class=\"no-print\"><p>" Q3 "</p></div>"
+        "<div class=\"node-promoted\"><p>" Q4 "</p></div>"
+        "<div class=\"share-buttons\"><a href=\"#\">Share this story with a friend</a></div>"
+        "</div></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_not_null(strstr(b, Q1), "selectionShareable/commentary dropped: %s", b);
+    cr_expect_not_null(strstr(b, Q2), "has-ads dropped: %s", b);
+    cr_expect_not_null(strstr(b, Q3), "no-print dropped: %s", b);
+    cr_expect_not_null(strstr(b, Q4), "node-promoted dropped: %s", b);
+    cr_expect_null(strstr(b, "Share this story"), "share widget kept: %s", b);
+    article_destroy(a);
+}
+
+static unsigned what(const char *s)
+{
+    return extract_html_class_what(s, strlen(s));
+}
+
+Test(extract_classes, class_words_split_and_negated)
+{
+    cr_expect(what("share-buttons") & HC_NEG_STRONG);
+    cr_expect(what("shareBar") & HC_NEG_STRONG);
+    cr_expect(what("sharebar") & HC_NEG_STRONG, "a known part joins a class word");
+    cr_expect_eq(what("selectionShareable") & (HC_NEG | HC_NEG_STRONG), 0);
+    cr_expect_eq(what("commentary") & (HC_NEG | HC_NEG_STRONG), 0);
+    cr_expect(what("comments-list") & HC_NEG_STRONG);
+    cr_expect_eq(what("has-ads"), 0);
+    cr_expect_eq(what("no-print"), 0);
+    cr_expect_eq(what("noPrint"), 0);
+    cr_expect(what("print-only") & HC_NEG);
+    cr_expect_eq(what("non-paywall") & HC_NEG, 0);
+    cr_expect(what("paywall") & HC_NEG);
+    cr_expect_eq(what("node-promoted"), 0);
+    cr_expect_eq(what("header-adjust"), 0, "ad inside a word");
+    cr_expect(what("top-ad ad-slot") & HC_NEG);
+    cr_expect(what("articleBody") & HC_POS);
+    cr_expect(what("story_content") & HC_POS);
+    cr_expect(what("writeBy") == 0 || (what("writeBy") & HC_BYLINE));
+    cr_expect(what("author-name") & HC_BYLINE);
+}
