@@ -16,6 +16,10 @@
 
 /* Prose characters that outweigh a weak chrome class word. */
 #define HTML_PROSE_MIN 300
+/* An ancestor holding this many times the chosen container's prose, with at most this link
+ * density, becomes the container (climb_to_prose). */
+#define HTML_CLIMB_GAIN 1.5f
+#define HTML_CLIMB_LINKS 0.35f
 
 /* sum_up: adds each element's counter into its parent (children come after parents). */
 static void sum_up(html_doc *d, size_t field)
@@ -231,6 +235,20 @@ static int best_by_score(html_doc *d)
     return top;
 }
 
+/* climb_to_prose: moves top up to an ancestor holding clearly more of the page's kept prose (the
+ * article's sections each in a wrapper of their own), while that ancestor is not mostly links
+ * and stays below <body>. */
+static int climb_to_prose(const html_doc *d, int top)
+{
+    for (int p = d->elems[top].parent; p > 0; p = d->elems[p].parent) {
+        const html_elem *e = &d->elems[p];
+        if (e->tag == MyHTML_TAG_BODY || e->tag == MyHTML_TAG_HTML || (e->flags & HE_DROP)) break;
+        if (link_density(e) > HTML_CLIMB_LINKS) break;
+        if ((float)e->kprose >= HTML_CLIMB_GAIN * (float)d->elems[top].kprose) top = p;
+    }
+    return top;
+}
+
 /* best_by_ld: when the JSON-LD articleBody is found in the page, the deepest element holding
  * 90% of the matched text; -1 otherwise. */
 static int best_by_ld(html_doc *d)
@@ -416,6 +434,7 @@ int extract_html_content_select(html_doc *d)
     score_blocks(d);
     /* the JSON-LD container wins unless it lies inside the scored one (a partial articleBody) */
     int ld = best_by_ld(d), top = best_by_score(d);
+    if (top >= 0) top = climb_to_prose(d, top);
     if (ld >= 0 && (top < 0 || !is_ancestor(d, top, ld)))
         top = ld, d->elems[top].flags |= HE_SEL;
     else if (top >= 0)

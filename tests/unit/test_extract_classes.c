@@ -87,6 +87,29 @@ Test(extract_classes, chrome_words_inside_other_words_do_not_drop_text)
     article_destroy(a);
 }
 
+Test(extract_classes, prose_outweighs_weak_class_word)
+{
+    /* a layout grid named after a sidebar and a page-builder widget wrapper around the article's
+     * sections; a real sidebar of links beside them */
+    const char *html =
+        "<html><body><main><article><h1>Growers vote for a cold store</h1>"
+        "<div class=\"sidebar-grid\"><div class=\"sidebar-grid__content\"><p>" Q1 "</p><p>" Q2
+        "</p></div></div>"
+        "<div class=\"sidebar-grid\"><div class=\"elementor-widget-container\"><p>" Q3 "</p><p>" Q4
+        "</p></div></div>"
+        "</article><div class=\"sidebar\"><ul><li><a href=\"/1\">Market prices for the week "
+        "ahead</a></li><li><a href=\"/2\">Weather warning for the valley tonight</a></li></ul>"
+        "</div></main></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_not_null(strstr(b, Q1), "body: %s", b);
+    cr_expect_not_null(strstr(b, Q2), "body: %s", b);
+    cr_expect_not_null(strstr(b, Q3), "body: %s", b);
+    cr_expect_not_null(strstr(b, Q4), "body: %s", b);
+    cr_expect_null(strstr(b, "Market prices"), "sidebar kept: %s", b);
+    article_destroy(a);
+}
+
 static unsigned what(const char *s)
 {
     return extract_html_class_what(s, strlen(s));
