@@ -503,6 +503,40 @@ static int set_opt(char **field, const char *s)
     return s ? extract_html_set(field, s, strlen(s)) : NI_OK;
 }
 
+/* has_char_ref: s holds "&name;" or "&#digits;" (a character reference left undecoded: in
+ * JSON-LD strings, which are script text, or in doubly encoded attributes). */
+static int has_char_ref(const char *s)
+{
+    for (const char *p = s; (p = strchr(p, '&')) != NULL; p++) {
+        size_t n = 1;
+        while (n < 12 && (isalnum((unsigned char)p[n]) || (n == 1 && p[n] == '#'))) n++;
+        if (n > 2 && p[n] == ';') return 1;
+    }
+    return 0;
+}
+
+/* decode_refs: *field with its character references decoded once, the way a browser decodes a
+ * <title> (myhtml's RCDATA fragment parse, every HTML5 named reference), white space collapsed.
+ * NI_OK (unchanged when nothing to decode) or NI_ERR_NOMEM. */
+static int decode_refs(html_doc *d, char **field)
+{
+    if (!*field || !has_char_ref(*field)) return NI_OK;
+    myhtml_tree_t *t = myhtml_tree_create();
+    if (!t || myhtml_tree_init(t, myhtml_tree_get_myhtml(d->tree)) != MyHTML_STATUS_OK) {
+        if (t) myhtml_tree_destroy(t);
+        return NI_ERR_NOMEM;
+    }
+    char *text = NULL;
+    if (myhtml_parse_fragment_single(t, MyENCODING_UTF_8, *field, strlen(*field), MyHTML_TAG_TITLE,
+                                     MyHTML_NAMESPACE_HTML) == MyHTML_STATUS_OK) {
+        myhtml_tree_node_t *root = myhtml_tree_get_node_html(t);
+        text = root ? extract_html_node_text(root, 4096) : NULL;
+    }
+    myhtml_tree_destroy(t);
+    if (text) free(*field), *field = text;
+    return NI_OK;
+}
+
 int extract_html_meta_finish(html_doc *d)
 {
     html_meta *m = &d->meta;
@@ -521,6 +555,9 @@ int extract_html_meta_finish(html_doc *d)
                        (char)tolower((unsigned char)m->dir[2]), 0};
         rc = extract_html_set(&a->direction, dir, 3);
     }
+    rc = rc ? rc : decode_refs(d, &a->title);
+    rc = rc ? rc : decode_refs(d, &a->author);
+    rc = rc ? rc : decode_refs(d, &a->site_name);
     choose_date(d);
     return rc || d->nomem ? NI_ERR_NOMEM : NI_OK;
 }

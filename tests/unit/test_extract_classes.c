@@ -137,3 +137,22 @@ Test(extract_classes, class_words_split_and_negated)
     cr_expect(what("writeBy") == 0 || (what("writeBy") & HC_BYLINE));
     cr_expect(what("author-name") & HC_BYLINE);
 }
+
+Test(extract_classes, character_references_in_jsonld_and_meta_decoded)
+{
+    const char *html =
+        "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"headline\":\"Growers say &quot;yes&quot; to a &#8216;second&#8217; store\","
+        "\"author\":{\"@type\":\"Person\",\"name\":\"J&ouml;rg M&uuml;ller\"}}</script>"
+        "</head><body><p>" Q1 "</p></body></html>";
+    article *a = run(html);
+    cr_expect_str_eq(a->title, "Growers say \"yes\" to a \xe2\x80\x98second\xe2\x80\x99 store");
+    cr_expect_str_eq(a->author, "J\xc3\xb6rg M\xc3\xbcller");
+    article_destroy(a);
+    const char *meta =
+        "<html><head><meta property=\"og:title\" content=\"K&amp;uuml;hlt&amp;uuml;rme "
+        "gesprengt\"></head><body><p>" Q2 "</p></body></html>";
+    a = run(meta);
+    cr_expect_str_eq(a->title, "K\xc3\xbchlt\xc3\xbcrme gesprengt", "doubly encoded: %s", a->title);
+    article_destroy(a);
+}
