@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -36,9 +37,19 @@ static int date_valid(int y, int m, int d)
     return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
-/* iso_offset: "Z", "+03:00", "+0300", "+03" at s[*i]; NI_OK or NI_ERR_PARSE. */
+/* iso_offset: "Z", "+03:00", "+0300", "+03", " UTC", " GMT" at s[*i] (a space before it
+ * allowed); NI_OK or NI_ERR_PARSE. */
 static int iso_offset(const char *s, size_t len, size_t *i, article_datetime *dt)
 {
+    if (*i + 1 < len && s[*i] == ' ' && strchr("+-ZzUG", s[*i + 1])) (*i)++;
+    if (*i + 3 <= len && (!strncasecmp(s + *i, "UTC", 3) || !strncasecmp(s + *i, "GMT", 3))) {
+        *i += 3;
+        if (*i == len) {
+            dt->has_offset = 1;
+            dt->offset_minutes = 0;
+            return NI_OK;
+        }
+    }
     if (*i < len && (s[*i] == 'Z' || s[*i] == 'z')) {
         (*i)++;
         dt->has_offset = 1;

@@ -78,7 +78,7 @@ typedef struct html_meta {
     int title_rank, author_rank;
     char *ld_author, *meta_author, *rel_author, *byline;
     char *og_site, *ld_publisher;
-    char *ld_date, *meta_date, *time_date;
+    char *ld_date, *meta_date, *time_date, *ld_any_date;
     int meta_date_rank;
     char *og_url, *canonical, *ld_url;
     char *lang, *dir, *meta_lang, *ld_lang;

@@ -13,11 +13,12 @@
 
 void extract_html_meta_free(html_meta *m)
 {
-    char **f[] = {&m->title_tag,    &m->ld_name,     &m->meta_title, &m->ld_headline, &m->h1,
-                  &m->ld_author,    &m->meta_author, &m->rel_author, &m->byline,      &m->og_site,
-                  &m->ld_publisher, &m->ld_date,     &m->meta_date,  &m->time_date,   &m->og_url,
-                  &m->canonical,    &m->ld_url,      &m->lang,       &m->dir,         &m->meta_lang,
-                  &m->ld_lang,      &m->description, &m->ld_body};
+    char **f[] = {&m->title_tag, &m->ld_name,     &m->meta_title,   &m->ld_headline,
+                  &m->h1,        &m->ld_author,   &m->meta_author,  &m->rel_author,
+                  &m->byline,    &m->og_site,     &m->ld_publisher, &m->ld_date,
+                  &m->meta_date, &m->ld_any_date, &m->time_date,    &m->og_url,
+                  &m->canonical, &m->ld_url,      &m->lang,         &m->dir,
+                  &m->meta_lang, &m->ld_lang,     &m->description,  &m->ld_body};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
         free(*f[i]);
         *f[i] = NULL;
@@ -88,6 +89,18 @@ static const char *const date_keys[] = {
     "dcterm:date",
     "dcterm:created",
     "date",
+    "article:published:time",
+    "og:published_time",
+    "article:published",
+    "published_date",
+    "publish_date",
+    "publication_date",
+    "date.published",
+    "date.available",
+    "date.created",
+    "dc:date.created",
+    "datecreated",
+    "release_date",
 };
 
 static int key_in(const char *key, const char *const *list, size_t n)
@@ -255,7 +268,11 @@ static void ld_visit(html_doc *d, const cJSON *j, int depth)
     }
     if (!cJSON_IsObject(j)) return;
     ld_visit(d, cJSON_GetObjectItemCaseSensitive(j, "@graph"), depth + 1);
-    if (ld_is_article(j)) ld_article(d, j);
+    const char *s;
+    if (ld_is_article(j))
+        ld_article(d, j);
+    else if ((s = ld_str(j, "datePublished"))) /* a WebPage, a review, a video ... */
+        set_first(d, &d->meta.ld_any_date, s, strlen(s));
 }
 
 static void on_ldjson(html_doc *d, myhtml_tree_node_t *node)
@@ -482,7 +499,7 @@ static int choose_author(html_doc *d)
 
 static void choose_date(html_doc *d)
 {
-    const char *c[] = {d->meta.ld_date, d->meta.meta_date, d->meta.time_date};
+    const char *c[] = {d->meta.ld_date, d->meta.meta_date, d->meta.time_date, d->meta.ld_any_date};
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
         article_datetime dt = ARTICLE_DATETIME_NONE;
         if (c[i] && extract_datetime_parse_iso(c[i], strlen(c[i]), &dt) == NI_OK && dt.year) {

@@ -171,3 +171,16 @@ Test(datetime_line, rejects_other_lines)
     not_line("31/02/2021");
     not_line("");
 }
+
+Test(datetime_iso, space_before_offset_or_utc_suffix)
+{
+    article_datetime dt;
+    cr_assert_eq(extract_datetime_parse_iso("2026-01-06 14:02:09 +01:00", 26, &dt), NI_OK);
+    cr_expect_eq(dt.offset_minutes, 60);
+    cr_expect_eq(dt.has_offset, 1);
+    cr_assert_eq(extract_datetime_parse_iso("2020-01-05 10:00:00 UTC", 23, &dt), NI_OK);
+    cr_expect_eq(dt.hour, 10);
+    cr_expect_eq(dt.has_offset, 1);
+    cr_expect_eq(dt.offset_minutes, 0);
+    cr_expect_neq(extract_datetime_parse_iso("2020-01-05 10:00:00 UTCX", 24, &dt), NI_OK);
+}

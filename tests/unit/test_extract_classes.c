@@ -156,3 +156,33 @@ Test(extract_classes, character_references_in_jsonld_and_meta_decoded)
     cr_expect_str_eq(a->title, "K\xc3\xbchlt\xc3\xbcrme gesprengt", "doubly encoded: %s", a->title);
     article_destroy(a);
 }
+
+/* date_of: the published date of a page as "YYYY-MM-DD" (static buffer, "" when none). */
+static const char *date_of(const char *html)
+{
+    static char buf[16];
+    article *a = run(html);
+    buf[0] = '\0';
+    if (a->published.year)
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d", a->published.year, a->published.month,
+                 a->published.day);
+    article_destroy(a);
+    return buf;
+}
+
+Test(extract_classes, dates_in_more_metadata_shapes)
+{
+    /* a meta name with colons, a space before the offset */
+    cr_expect_str_eq(date_of("<html><head><meta name=\"article:published:time\" "
+                             "content=\"2024-10-23T15:48:15+00:00\"></head><body><p>" Q1
+                             "</p></body></html>"),
+                     "2024-10-23");
+    cr_expect_str_eq(date_of("<html><head><meta name=\"date.available\" content=\"2026-01-06 "
+                             "14:02:09 +01:00\"></head><body><p>" Q1 "</p></body></html>"),
+                     "2026-01-06");
+    /* JSON-LD datePublished on a type that is not an article, with a UTC suffix */
+    cr_expect_str_eq(date_of("<html><head><script type=\"application/ld+json\">{\"@type\":"
+                             "\"ClaimReview\",\"datePublished\":\"2020-01-05 10:00:00 UTC\"}"
+                             "</script></head><body><p>" Q1 "</p></body></html>"),
+                     "2020-01-05");
+}
