@@ -114,6 +114,9 @@ static const char *const prefixes[] = {
     "left", "right", "social",  "user",  "global", "sub",  "header", "footer",
 };
 
+/* Words that make a following "by" a byline ("writeBy", "posted-by"). */
+static const char *const by_verbs[] = {"write", "written", "posted", "authored", "words"};
+
 /* Words that negate the word after them within one class token. */
 static const char *const negations[] = {"no", "non", "not", "has", "without", "hide", "disable"};
 
@@ -160,7 +163,7 @@ unsigned extract_html_class_what(const char *s, size_t len)
     unsigned what = 0;
     char w[64];
     size_t n = 0;
-    int negated = 0, next_negated = 0;
+    int negated = 0, next_negated = 0, by_verb = 0;
     for (size_t i = 0; i <= len; i++) {
         char c = i < len ? s[i] : ' ';
         int letter = is_lower(c) || is_upper(c);
@@ -168,11 +171,13 @@ unsigned extract_html_class_what(const char *s, size_t len)
         if ((!letter || hump) && n) {
             if (n < sizeof w) {
                 if (!negated) what |= word_what(w, n);
+                if (by_verb && n == 2 && !memcmp(w, "by", 2)) what |= HC_BYLINE;
                 next_negated = in_list(negations, NLIST(negations), w, n);
+                by_verb = in_list(by_verbs, NLIST(by_verbs), w, n);
             }
             n = 0;
         }
-        if (c == ' ' || c == '\t' || c == '\n') next_negated = 0; /* a new class token */
+        if (c == ' ' || c == '\t' || c == '\n') next_negated = by_verb = 0; /* a new class token */
         if (!letter) {
             negated = next_negated;
             continue;

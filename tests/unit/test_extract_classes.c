@@ -134,7 +134,8 @@ Test(extract_classes, class_words_split_and_negated)
     cr_expect(what("top-ad ad-slot") & HC_NEG);
     cr_expect(what("articleBody") & HC_POS);
     cr_expect(what("story_content") & HC_POS);
-    cr_expect(what("writeBy") == 0 || (what("writeBy") & HC_BYLINE));
+    cr_expect(what("writeBy") & HC_BYLINE);
+    cr_expect_eq(what("powered-by") & HC_BYLINE, 0);
     cr_expect(what("author-name") & HC_BYLINE);
 }
 
@@ -185,4 +186,45 @@ Test(extract_classes, dates_in_more_metadata_shapes)
                              "\"ClaimReview\",\"datePublished\":\"2020-01-05 10:00:00 UTC\"}"
                              "</script></head><body><p>" Q1 "</p></body></html>"),
                      "2020-01-05");
+}
+
+/* author_of: the author of a page (static buffer, "" when none). */
+static const char *author_of(const char *html)
+{
+    static char buf[256];
+    article *a = run(html);
+    snprintf(buf, sizeof buf, "%s", a->author ? a->author : "");
+    article_destroy(a);
+    return buf;
+}
+
+Test(extract_classes, bylines_cleaned_and_non_names_rejected)
+{
+    /* byline prefixes in other languages, a trailing dateline */
+    cr_expect_str_eq(author_of("<html><body><div class=\"author\">Von: Nadia Kessler</div><p>" Q1
+                               "</p></body></html>"),
+                     "Nadia Kessler");
+    cr_expect_str_eq(author_of("<html><body><div class=\"byline\">Por Lucía Ortega</div><p>" Q1
+                               "</p></body></html>"),
+                     "Lucía Ortega");
+    cr_expect_str_eq(
+        author_of("<html><body><div class=\"writeBy\">Autor: Ben Adler und Lea Sommer, "
+                  "Basel 05.01.2025, 15:23</div><p>" Q1 "</p></body></html>"),
+        "Ben Adler und Lea Sommer, Basel");
+    /* an e-mail address is not a name; the byline element is */
+    cr_expect_str_eq(
+        author_of("<html><head><meta name=\"author\" content=\"n.kessler@news.example\">"
+                  "</head><body><span class=\"author-name\">Nadia Kessler</span><p>" Q1
+                  "</p></body></html>"),
+        "Nadia Kessler");
+    /* the site named as author gives way to a person's byline, and stays when it is all there is */
+    const char *site_and_person =
+        "<html><head><meta property=\"og:site_name\" content=\"Valley Courier\">"
+        "<meta name=\"author\" content=\"Valley Courier\"></head><body>"
+        "<p class=\"byline\">By Tom Reyes</p><p>" Q1 "</p></body></html>";
+    cr_expect_str_eq(author_of(site_and_person), "Tom Reyes");
+    cr_expect_str_eq(author_of("<html><head><meta property=\"og:site_name\" content=\"Valley "
+                               "Courier\"><meta name=\"author\" content=\"Valley Courier\"></head>"
+                               "<body><p>" Q1 "</p></body></html>"),
+                     "Valley Courier");
 }
