@@ -20,6 +20,9 @@
  * density, becomes the container (climb_to_prose). */
 #define HTML_CLIMB_GAIN 1.5f
 #define HTML_CLIMB_LINKS 0.35f
+/* Paragraph score from which a container's class/tag prior counts in full (3, 5, 8, 12, 20
+ * compared on both folds: 8). */
+#define HTML_PRIOR_FULL 8.f
 
 /* sum_up: adds each element's counter into its parent (children come after parents). */
 static void sum_up(html_doc *d, size_t field)
@@ -186,8 +189,9 @@ static float final_score(const html_doc *d, int i)
 {
     const html_elem *e = &d->elems[i];
     if (e->score <= 0 || (e->flags & HE_DROP)) return 0;
-    /* class/tag priors count in full only for containers holding about a paragraph or more */
-    float prior = (e->weight + tag_weight(e->tag)) * (e->score >= 3 ? 1.f : e->score / 3);
+    /* class/tag priors count in full only for containers holding a few paragraphs */
+    float prior = (e->weight + tag_weight(e->tag)) *
+                  (e->score >= HTML_PRIOR_FULL ? 1.f : e->score / HTML_PRIOR_FULL);
     return (e->score + prior) * (1.f - link_density(e));
 }
 

@@ -228,3 +228,30 @@ Test(extract_classes, bylines_cleaned_and_non_names_rejected)
                                "<body><p>" Q1 "</p></body></html>"),
                      "Valley Courier");
 }
+
+#define S1 "The council opened the new ferry landing on Monday after two years of work on the pier"
+#define S2 "Passengers can now board from the south side where the water stays deep at low tide"
+#define S3 "The operator said the first boats would run every hour until the end of the summer"
+#define S4 "Residents who had asked for a shelter at the landing will get one before the winter"
+#define S5 "The old landing will close next month and the land will become a small public garden"
+
+Test(extract_classes, short_block_with_content_class_loses_to_article_prose)
+{
+    /* the article's paragraphs (no class words, a few links) against one short block whose class
+     * says content (a newsletter call) */
+    const char *html =
+        "<html><body><main><div><section>"
+        "<p>" S1 " (<a href=\"/a\">map</a>).</p><p>" S2 ".</p><p>" S3
+        " (<a href=\"/t\">times</a>).</p>"
+        "<p>" S4 ".</p><p>" S5 ".</p></section></div>"
+        "<div class=\"story-content\"><div><p>Sign up to our free morning newsletter to keep "
+        "reading "
+        "every story about the harbour and the ferries and the island towns</p></div></div>"
+        "</main></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_not_null(strstr(b, S1), "body: %s", b);
+    cr_expect_not_null(strstr(b, S5), "body: %s", b);
+    cr_expect_null(strstr(b, "newsletter"), "the short block won: %s", b);
+    article_destroy(a);
+}
