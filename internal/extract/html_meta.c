@@ -494,7 +494,7 @@ static size_t compact(const char *s, size_t len, char *out, size_t cap)
     return n;
 }
 
-/* names_site: the author's compact form contains the site's name or host label (3+ bytes). */
+/* names_site: s's compact form contains the site's name or host label (3+ bytes). */
 static int names_site(const author_site *as, const char *s, size_t len)
 {
     char a[512], b[256];
@@ -533,6 +533,8 @@ static int is_slug(const char *s, size_t len)
  * first digit ("James Akinaka • 8h"). */
 static size_t cut_dateline(const char *s, size_t len)
 {
+    article_datetime whole;
+    if (extract_datetime_parse_line(s, len, &whole) == NI_OK) return 0; /* a dateline, no name */
     size_t first_digit = len;
     for (size_t i = 1; i < len; i++) {
         if (isdigit((unsigned char)s[i]) && first_digit == len) first_digit = i;
@@ -574,7 +576,13 @@ static const char *clean_author(const char *s, const author_site *as, int person
     size_t len = strlen(s), p = vocab_prefix(s, len, VOCAB_AUTHOR);
     s += p, len -= p;
     while (len && (isspace((unsigned char)*s) || *s == ':')) s++, len--;
+    size_t whole = len;
     len = cut_dateline(s, len);
+    for (size_t i = len; len < whole && i-- > 1;) /* "Name, Site <date>": the site's part goes */
+        if (s[i] == ',' && names_site(as, s + i + 1, len - i - 1)) {
+            len = i;
+            break;
+        }
     if (!len || len > 120 || word_count(s, len) > 12 || !has_letter(s, len)) return NULL;
     if (has_digit(s, len) || memchr(s, '@', len) || is_url(s) || is_slug(s, len)) return NULL;
     if (person && names_site(as, s, len)) return NULL;

@@ -184,3 +184,17 @@ Test(datetime_iso, space_before_offset_or_utc_suffix)
     cr_expect_eq(dt.offset_minutes, 0);
     cr_expect_neq(extract_datetime_parse_iso("2020-01-05 10:00:00 UTCX", 24, &dt), NI_OK);
 }
+
+Test(datetime_line, european_languages_labels_and_zones)
+{
+    ymdhm(line("16.05.2024, 11:26 Uhr"), 2024, 5, 16, 11, 26);
+    ymdhm(line("Veröffentlicht am 27.04.24 um 07:39 Uhr"), 2024, 4, 27, 7, 39);
+    ymdhm(line("Stand: 28. April 2023, 05:00 Uhr"), 2023, 4, 28, 5, 0);
+    ymdhm(line("mardi 3 septembre 2024"), 2024, 9, 3, -1, 0);
+    ymdhm(line("5 de mayo de 2024"), 2024, 5, 5, -1, 0);
+    ymdhm(line("14 października 2025"), 2025, 10, 14, -1, 0);
+    ymdhm(line("October 23, 2025 5:50 pm CET"), 2025, 10, 23, 17, 50);
+    ymdhm(line("2 Şubat 2025 Pazar"), 2025, 2, 2, -1, 0);
+    /* a time before "am" still reads it as the English am */
+    ymdhm(line("5 Nov 2021 10:04 am"), 2021, 11, 5, 10, 4);
+}

@@ -255,3 +255,15 @@ Test(extract_classes, short_block_with_content_class_loses_to_article_prose)
     cr_expect_null(strstr(b, "newsletter"), "the short block won: %s", b);
     article_destroy(a);
 }
+
+Test(extract_classes, byline_with_site_and_dateline_keeps_the_person)
+{
+    cr_expect_str_eq(author_of("<html><head><meta property=\"og:site_name\" content=\"Valley "
+                               "Courier\"></head><body><div class=\"byline\">von Tom Reyes, "
+                               "Valley Courier Stand: 28. April 2023, 05:00 Uhr</div><p>" Q1
+                               "</p></body></html>"),
+                     "Tom Reyes");
+    cr_expect_str_eq(author_of("<html><body><div class=\"author\">Veröffentlicht am 27.04.24 um "
+                               "07:39 Uhr</div><p>" Q1 "</p></body></html>"),
+                     "", "a dateline is no name");
+}
