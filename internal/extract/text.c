@@ -121,6 +121,24 @@ static int repeated(const reader *r, size_t i)
     return 0;
 }
 
+/* ends_run: line i of 4+ words closes its run of short lines: what follows is a paragraph, a
+ * dateline or byline, or nothing. */
+static int ends_run(const reader *r, size_t i)
+{
+    size_t n = next_line(r, i);
+    return r->t.v[i].words >= 4 && (n == NONE || !is_text(r, n) || para_like(&r->t.v[n]));
+}
+
+/* byline_or_date_after: a byline or dateline among the next 4 lines before the first paragraph. */
+static int byline_or_date_after(const reader *r, size_t i)
+{
+    for (int k = 0; k < 4 && (i = next_line(r, i)) != NONE && i < r->anchor; k++) {
+        text_line_kind kind = r->t.v[i].kind;
+        if (kind == TEXT_LINE_BYLINE || kind == TEXT_LINE_DATE) return 1;
+    }
+    return 0;
+}
+
 /* title_score: how much line i looks like the article title (< 1: not a title). */
 static int title_score(const reader *r, size_t i)
 {
@@ -129,10 +147,14 @@ static int title_score(const reader *r, size_t i)
     size_t p = prev_line(r, i), n = next_line(r, i);
     int s = 1;
     if (repeated(r, i)) s += 4;
-    if (is_meta(r, n)) s += 2;
+    if (is_meta(r, n) && r->t.v[n].kind != TEXT_LINE_LABEL) s += 2; /* a label next: navigation */
     if (p == NONE || is_meta(r, p) || r->t.v[p].block != l->block) s += 1;
     if (n != NONE && r->t.v[n].block == l->block && !is_meta(r, n)) s -= 1;
-    if (in_run(r, i)) s -= 4;
+    if (!is_meta(r, n) && byline_or_date_after(r, i)) s += 2;
+    if (ends_run(r, i))
+        s += 1;
+    else if (in_run(r, i))
+        s -= 4;
     if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;
     return s;
 }
@@ -152,16 +174,28 @@ static void find_title(reader *r)
     r->title_len = suffix_at(l->s, l->len);
 }
 
-/* find_anchors: first and last paragraph-like lines. */
+/* prose_follows: another paragraph-like line within the next 6 lines. */
+static int prose_follows(const reader *r, size_t i)
+{
+    for (int k = 0; k < 6 && (i = next_line(r, i)) != NONE; k++)
+        if (para_like(&r->t.v[i])) return 1;
+    return 0;
+}
+
+/* find_anchors: the first paragraph-like line that another one soon follows (the body, not a
+ * notice above it), and the last paragraph-like line. */
 static void find_anchors(reader *r)
 {
     r->anchor = r->t.n;
     r->last_para = 0;
+    size_t first = r->t.n;
     for (size_t i = 0; i < r->t.n; i++) {
         if (!para_like(&r->t.v[i])) continue;
-        if (r->anchor == r->t.n) r->anchor = i;
+        if (first == r->t.n) first = i;
+        if (r->anchor == r->t.n && prose_follows(r, i)) r->anchor = i;
         r->last_para = i;
     }
+    if (r->anchor == r->t.n) r->anchor = first; /* a lone paragraph (a notice) is no anchor */
     if (r->anchor == r->t.n) /* no paragraph: the last text line bounds the header */
         for (size_t i = 0; i < r->t.n; i++)
             if (is_text(r, i)) r->last_para = i;

@@ -1,0 +1,49 @@
+/* test_extract_renderings.c: the text-page extractor on browser renderings of news pages
+ * (issue 10): pages written for this test in the shape of a browser's innerText: navigation and
+ * breadcrumbs without blank lines, a notice above the article, the headline followed by a
+ * standfirst, a byline and a dateline in other languages. */
+#include "extract/extract.h"
+#include "util/err.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+static article *extract_str(const char *s)
+{
+    page pg = {.text = (char *)s, .len = strlen(s), .type = PAGE_TYPE_TEXT};
+    article *a = NULL;
+    char err[128];
+    cr_assert_eq(extract_text(&pg, &a, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_not_null(a);
+    return a;
+}
+
+#define NOTICE                                                                                     \
+    "We use cookies and similar tools to give you the best experience on our pages, and you can "  \
+    "change your choice at any time in the settings of this page.\n"
+#define B1                                                                                         \
+    "The harbour board agreed on Tuesday to rebuild the old stone pier, ending a debate that had " \
+    "run for more than six years in the town.\n"
+#define B2                                                                                         \
+    "Engineers said the new pier would rest on the original foundations, which had survived two "  \
+    "storms, and would open to walkers next spring.\n"
+
+Test(extract_renderings, headline_after_breadcrumbs_before_byline)
+{
+    const char *text =
+        "Home\nNews\nRegion\nSport\nWeather\n" NOTICE
+        "Politics\nBusiness\nCulture\nTravel\nNews\nRegion\n"
+        "Harbour board votes to rebuild the old stone pier\n"
+        "The decision ends six years of debate in the town, and the work on the pier will start "
+        "before the winter storms.\n"
+        "By Mara Quill\n"
+        "November 5, 2021 10:04 AM\n" B1 B2
+        "Most read\nLighthouse keeper retires\nFerry timetable changes\n";
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    cr_expect_eq(a->published.year, 2021);
+    cr_expect_eq(a->published.day, 5);
+    article_destroy(a);
+}
