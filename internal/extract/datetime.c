@@ -690,3 +690,55 @@ int extract_datetime_parse_line(const char *s, size_t len, article_datetime *dt)
     *dt = r;
     return NI_OK;
 }
+
+/* try_from: parse_line on s[from..len) trimmed, a date with a year only. */
+static int try_from(const char *s, size_t from, size_t len, article_datetime *dt)
+{
+    while (from < len && (s[from] == ' ' || s[from] == ':' || s[from] == ',')) from++;
+    while (len > from && (s[len - 1] == ' ' || s[len - 1] == ',')) len--;
+    article_datetime r;
+    if (len <= from || extract_datetime_parse_line(s + from, len - from, &r) != NI_OK || !r.year)
+        return NI_ERR_PARSE;
+    *dt = r;
+    return NI_OK;
+}
+
+/* segment_date: the date of one segment: whole, after its first ':', from its first digit (a
+ * label glued to the date), after one to three leading words (a name or place before it), or
+ * without one to three trailing words. */
+static int segment_date(const char *s, size_t len, article_datetime *dt)
+{
+    if (try_from(s, 0, len, dt) == NI_OK) return NI_OK;
+    const char *colon = memchr(s, ':', len);
+    if (colon && try_from(s, (size_t)(colon - s) + 1, len, dt) == NI_OK) return NI_OK;
+    for (size_t i = 1; i < len; i++)
+        if (isdigit((unsigned char)s[i]) && !isdigit((unsigned char)s[i - 1]) && s[i - 1] != ' ') {
+            if (try_from(s, i, len, dt) == NI_OK) return NI_OK;
+            break;
+        }
+    for (size_t i = 0, words = 0; i < len && words < 3; i++)
+        if (s[i] == ' ' && ++words && try_from(s, i + 1, len, dt) == NI_OK) return NI_OK;
+    for (size_t i = len, words = 0; i-- > 1 && words < 3;) /* a date, then other words */
+        if (s[i] == ' ' && ++words && try_from(s, 0, i, dt) == NI_OK) return NI_OK;
+    return NI_ERR_PARSE;
+}
+
+int extract_datetime_find(const char *s, size_t len, article_datetime *dt)
+{
+    static const char *const seps[] = {"|", "\xe2\x80\xa2", "\xc2\xb7", " / ", ";"};
+    if (len == 0 || len > 240) return NI_ERR_PARSE;
+    size_t b = 0;
+    while (b < len) {
+        size_t e = len, n = 0;
+        for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+            const char *hit = NULL;
+            size_t m = strlen(seps[k]);
+            for (size_t i = b; i + m <= len && !hit; i++)
+                if (!memcmp(s + i, seps[k], m)) hit = s + i;
+            if (hit && (size_t)(hit - s) < e) e = (size_t)(hit - s), n = m;
+        }
+        if (e - b <= 120 && segment_date(s + b, e - b, dt) == NI_OK) return NI_OK;
+        b = e + n;
+    }
+    return NI_ERR_PARSE;
+}

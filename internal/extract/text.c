@@ -308,10 +308,41 @@ static void views_near(reader *r, size_t i)
         r->a->views = v[i].number;
 }
 
-/* read_meta: datelines, URL, view counter and byline, the first of each. */
+/* date_in: the first dated dateline among lines [from, to), whole or inside a line that holds
+ * more (a byline, a reading time); 0 when none. */
+static int date_in(reader *r, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const text_line *l = &r->t.v[i];
+        article_datetime dt;
+        if (l->kind == TEXT_LINE_DATE && l->dt.year)
+            dt = l->dt;
+        else if (!(l->kind == TEXT_LINE_TEXT || l->kind == TEXT_LINE_BYLINE) || l->words > 25 ||
+                 extract_datetime_find(l->s, l->len, &dt) != NI_OK)
+            continue;
+        r->a->published = dt;
+        r->a->published_origin = ARTICLE_TIME_PAGE;
+        return 1;
+    }
+    return 0;
+}
+
+/* date_near_title: a dated dateline from the title to a few lines into the body, else in the
+ * three lines above the title. */
+static int date_near_title(reader *r)
+{
+    size_t from = r->title != r->t.n ? r->title : r->anchor, to = r->anchor;
+    for (int k = 0; k < 8 && to != NONE && to < r->t.n; k++) to = next_line(r, to);
+    if (to == NONE || to > r->t.n) to = r->t.n;
+    return date_in(r, from, to) || date_in(r, from > 3 ? from - 3 : 0, from);
+}
+
+/* read_meta: datelines, URL, view counter and byline, the first of each (the date near the title
+ * first). */
 static int read_meta(reader *r)
 {
     article *a = r->a;
+    date_near_title(r);
     for (size_t i = 0; i < r->t.n; i++) {
         const text_line *l = &r->t.v[i];
         int rc = NI_OK;

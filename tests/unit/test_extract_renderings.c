@@ -47,3 +47,17 @@ Test(extract_renderings, headline_after_breadcrumbs_before_byline)
     cr_expect_eq(a->published.day, 5);
     article_destroy(a);
 }
+
+Test(extract_renderings, dateline_inside_a_byline_line_near_the_headline)
+{
+    const char *text =
+        "Home\nNews\nRegion\nMonday, 3 March 2025\n"
+        "Harbour board votes to rebuild the old stone pier\n"
+        "Mara Quill \xc2\xb7 Coast Gazette \xc2\xb7 Posted: Nov 05, 2021 10:04 AM | 4 "
+        "minute read\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_eq(a->published.year, 2021, "the page's date, not today's in the header");
+    cr_expect_eq(a->published.month, 11);
+    cr_expect_eq(a->published.day, 5);
+    article_destroy(a);
+}
