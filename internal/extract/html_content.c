@@ -1,5 +1,6 @@
 /* html_content.c: main-content detection over the collected blocks (text and link density,
  * class/tag priors, JSON-LD articleBody as a strong signal) and boilerplate filtering. */
+#include "extract/datetime.h"
 #include "extract/html_internal.h"
 #include "extract/vocab.h"
 #include "util/err.h"
@@ -430,6 +431,51 @@ static int emit_ld_body(html_doc *d)
     return NI_OK;
 }
 
+/* first_block_of: index of the first block owned by top or below it, d->nblocks when none. */
+static size_t first_block_of(const html_doc *d, int top)
+{
+    for (size_t i = 0; i < d->nblocks; i++)
+        if (is_ancestor(d, top, d->blocks[i].elem)) return i;
+    return d->nblocks;
+}
+
+/* in_navigation: element i lies in a <nav>, <aside>, <footer> or <menu> (dates there belong to
+ * other pages or to today). */
+static int in_navigation(const html_doc *d, int i)
+{
+    for (; i >= 0; i = d->elems[i].parent) {
+        int t = d->elems[i].tag;
+        if (t == MyHTML_TAG_NAV || t == MyHTML_TAG_ASIDE || t == MyHTML_TAG_FOOTER ||
+            t == MyHTML_TAG_MENU)
+            return 1;
+    }
+    return 0;
+}
+
+/* date_from_text: when the metadata gives no date, the first dated dateline in a short block
+ * outside navigation, from the <h1> (else 10 blocks before the content) to 10 blocks into the
+ * content, a dateline inside a longer line included ("Von X, 05.01.2025, 15:23 Uhr"). */
+static void date_from_text(html_doc *d, int top)
+{
+    if (d->out->published_origin != ARTICLE_TIME_NONE || top < 0) return;
+    size_t body = first_block_of(d, top), from = body > 10 ? body - 10 : 0;
+    for (size_t i = from; i < body; i++)
+        if (d->blocks[i].kind == HB_HEADING && d->blocks[i].level == 1) {
+            from = i;
+            break;
+        }
+    for (size_t i = from; i < d->nblocks && i < body + 10; i++) {
+        const html_block *b = &d->blocks[i];
+        article_datetime dt;
+        if (b->chars > 200 || b->kind == HB_CAPTION || in_navigation(d, b->elem) ||
+            extract_datetime_find(BLOCK_TEXT(d, b), b->len, &dt) != NI_OK)
+            continue;
+        d->out->published = dt;
+        d->out->published_origin = ARTICLE_TIME_PAGE;
+        return;
+    }
+}
+
 int extract_html_content_select(html_doc *d)
 {
     if (!d->nelems) return NI_OK;
@@ -447,6 +493,7 @@ int extract_html_content_select(html_doc *d)
     int rc = emit(d, top < 0);
     if (!rc && top >= 0) rc = harvest_extras(d, top);
     if (rc) return rc;
+    date_from_text(d, top);
     size_t ldn = d->meta.ld_body ? strlen(d->meta.ld_body) : 0;
     if (ldn >= 200 && body_chars(d->out) * 2 < ldn) rc = emit_ld_body(d);
     return rc;

@@ -267,3 +267,12 @@ Test(extract_classes, byline_with_site_and_dateline_keeps_the_person)
                                "07:39 Uhr</div><p>" Q1 "</p></body></html>"),
                      "", "a dateline is no name");
 }
+
+Test(extract_classes, dateline_in_the_page_when_metadata_has_none)
+{
+    const char *html = "<html><body><nav><a href=\"/\">Home</a> 3 March 2025</nav><main>"
+                       "<h1>Growers vote for a cold store</h1>"
+                       "<div class=\"info\">erstellt: 01. April 2025, 15:25 in: Region | 0</div>"
+                       "<p>" Q1 "</p><p>" Q2 "</p></main></body></html>";
+    cr_expect_str_eq(date_of(html), "2025-04-01");
+}
