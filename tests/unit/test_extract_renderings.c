@@ -61,3 +61,20 @@ Test(extract_renderings, dateline_inside_a_byline_line_near_the_headline)
     cr_expect_eq(a->published.day, 5);
     article_destroy(a);
 }
+
+#define JA1                                                                                        \
+    "港の委員会は火曜日、古い石の桟橋を建て直すことを決めた。六年以上続いた議論に区切りがついた。"
+#define JA2                                                                                                                                      \
+    "技術者によると、新しい桟橋は二度の嵐に耐えた元の基礎の上に築かれ、来年の春には歩行者に開放さ" \
+    "れる予定だという。"
+
+Test(extract_renderings, paragraphs_without_spaces_are_prose)
+{
+    const char *text =
+        "ホーム\nニュース\n地域\n港の委員会、古い桟橋の建て直しを決定\n" JA1 "\n" JA2 "\n";
+    article *a = extract_str(text);
+    cr_assert_geq(a->nblocks, 2, "body blocks: %zu", a->nblocks);
+    cr_expect_str_eq(a->blocks[0].text, JA1);
+    cr_expect_str_eq(a->title ? a->title : "", "港の委員会、古い桟橋の建て直しを決定");
+    article_destroy(a);
+}
