@@ -22,11 +22,16 @@ typedef struct reader {
     size_t title;     /* title line (t.n when none) */
     size_t title_len; /* bytes of the title without a " - Site" suffix */
     size_t last_para; /* last paragraph-like line */
+    size_t body_end;  /* first line after the article's prose (t.n when it runs to the end) */
     size_t *run;      /* per line: length of its run of short text lines */
     article *a;
 } reader;
 
 #define NONE ((size_t)-1)
+
+/* Lines without a paragraph that end the article's prose (find_body_end; 6, 8, 12, 15, 20, 25,
+ * 30, 40, 50, 60, 80 and none compared on both folds: 40). */
+#define TEXT_BODY_GAP 40
 
 static int is_text(const reader *r, size_t i)
 {
@@ -452,6 +457,27 @@ static int label_role(reader *r, const text_line *l, mode *m)
     return NI_OK;
 }
 
+/* find_body_end: the article's prose ends before the first stretch of TEXT_BODY_GAP lines after
+ * the anchor that holds no paragraph (navigation, related headlines, author boxes, footers,
+ * then reader comments); everything from there on is dropped. */
+static void find_body_end(reader *r)
+{
+    size_t gap = 0, last = r->anchor;
+    r->body_end = r->t.n;
+    for (size_t i = r->anchor; i < r->t.n; i++) {
+        const text_line *l = &r->t.v[i];
+        if (l->kind == TEXT_LINE_BLANK) continue;
+        if (para_like(l)) {
+            gap = 0, last = i;
+            continue;
+        }
+        if (++gap >= TEXT_BODY_GAP) {
+            r->body_end = last + 1;
+            return;
+        }
+    }
+}
+
 /* read_body: the article part: everything after the title, line by line. */
 static int read_body(reader *r)
 {
@@ -460,7 +486,7 @@ static int read_body(reader *r)
     mode m = MODE_BODY;
     article *a = r->a;
     int rc = NI_OK;
-    for (size_t i = r->title == r->t.n ? 0 : r->title + 1; i < r->t.n && !rc; i++) {
+    for (size_t i = r->title == r->t.n ? 0 : r->title + 1; i < r->body_end && !rc; i++) {
         const text_line *l = &r->t.v[i];
         if (l->kind == TEXT_LINE_TEXT)
             rc = text_role(r, i, &m, skip);
@@ -510,6 +536,7 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     }
     find_anchors(&r);
     find_title(&r);
+    find_body_end(&r);
     int rc = set_title(&r);
     if (!rc) rc = read_meta(&r);
     if (!rc) rc = read_body(&r);

@@ -78,3 +78,23 @@ Test(extract_renderings, paragraphs_without_spaces_are_prose)
     cr_expect_str_eq(a->title ? a->title : "", "港の委員会、古い桟橋の建て直しを決定");
     article_destroy(a);
 }
+
+Test(extract_renderings, reader_comments_after_a_long_stretch_of_chrome_are_not_body)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(
+        text, sizeof text, "Home\nNews\nHarbour board votes to rebuild the old stone pier\n" B1 B2);
+    for (int i = 0; i < 45; i++) /* related headlines, author box, footer links */
+        n += (size_t)snprintf(text + n, sizeof text - n, "Ferry timetable story %d\n", i);
+    snprintf(text + n, sizeof text - n,
+             "I have walked on that pier every morning for thirty years and I think the board is "
+             "wasting money that the town needs for the school and the library.\n"
+             "The foundations were never the problem, the problem was the ferry company that "
+             "refused to pay for the repairs when they were cheap.\n");
+    article *a = extract_str(text);
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "thirty years"), "comment kept: %s",
+                       a->blocks[i].text);
+    cr_expect_eq(a->nblocks, 2);
+    article_destroy(a);
+}
