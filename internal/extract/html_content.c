@@ -485,7 +485,9 @@ int extract_html_content_select(html_doc *d)
     /* the JSON-LD container wins unless it lies inside the scored one (a partial articleBody) */
     int ld = best_by_ld(d), top = best_by_score(d);
     if (top >= 0) top = climb_to_prose(d, top);
-    if (ld >= 0 && (top < 0 || !is_ancestor(d, top, ld)))
+    /* ... nor when it holds much less prose than the scored one (a summary as articleBody) */
+    if (ld >= 0 &&
+        (top < 0 || (!is_ancestor(d, top, ld) && d->elems[ld].kprose * 2 >= d->elems[top].kprose)))
         top = ld, d->elems[top].flags |= HE_SEL;
     else if (top >= 0)
         select_siblings(d, top);

@@ -276,3 +276,23 @@ Test(extract_classes, dateline_in_the_page_when_metadata_has_none)
                        "<p>" Q1 "</p><p>" Q2 "</p></main></body></html>";
     cr_expect_str_eq(date_of(html), "2025-04-01");
 }
+
+Test(extract_classes, summary_given_as_jsonld_article_body_does_not_replace_the_body)
+{
+    /* the JSON-LD articleBody is only the summary bullets above the article */
+    const char *html =
+        "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"articleBody\":\"Growers in the valley voted to buy a second cold store for the apple "
+        "harvest. The loan is to be repaid within four seasons, the board said. Smaller growers "
+        "wanted to rent space in the town depot instead.\"}</script></head><body><div>"
+        "<ul class=\"bullets\"><li>Growers in the valley voted to buy a second cold store for the "
+        "apple harvest.</li><li>The loan is to be repaid within four seasons, the board said.</li>"
+        "<li>Smaller growers wanted to rent space in the town depot instead.</li></ul>"
+        "<div class=\"story\"><p>" Q1 "</p><p>" Q2 "</p><p>" Q3 "</p><p>" Q4
+        "</p></div></div></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_not_null(strstr(b, Q1), "body: %s", b);
+    cr_expect_not_null(strstr(b, Q4), "body: %s", b);
+    article_destroy(a);
+}
