@@ -158,13 +158,38 @@ static int is_upper(char c)
     return c >= 'A' && c <= 'Z';
 }
 
+/* is_sep: what separates the segments of a class token ('-', '_') and the tokens (white space). */
+static int is_sep(char c)
+{
+    return c == '-' || c == '_' || c == ' ' || c == '\t' || c == '\n';
+}
+
+/* is_hash: the segment at s is a generated name (CSS modules "qSR5N", "pqUbH"): letters mixed
+ * with digits, or two capitals after the first letter in at most 8 characters. */
+static int is_hash(const char *s, size_t len)
+{
+    size_t n = 0, upper = 0;
+    int digit = 0, letter = 0;
+    for (; n < len && !is_sep(s[n]); n++) {
+        digit |= s[n] >= '0' && s[n] <= '9';
+        letter |= is_lower(s[n]) || is_upper(s[n]);
+        upper += n > 0 && is_upper(s[n]);
+    }
+    return (digit && letter) || (upper >= 2 && n <= 8);
+}
+
 unsigned extract_html_class_what(const char *s, size_t len)
 {
     unsigned what = 0;
     char w[64];
     size_t n = 0;
     int negated = 0, next_negated = 0, by_verb = 0;
+    size_t hash_end = 0;
     for (size_t i = 0; i <= len; i++) {
+        if (i >= hash_end && i < len && (i == 0 || is_sep(s[i - 1])) && is_hash(s + i, len - i)) {
+            while (i < len && !is_sep(s[i])) i++; /* a generated name says nothing */
+            hash_end = i;
+        }
         char c = i < len ? s[i] : ' ';
         int letter = is_lower(c) || is_upper(c);
         int hump = n && is_upper(c) && i && is_lower(s[i - 1]);

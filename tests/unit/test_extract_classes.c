@@ -137,6 +137,10 @@ Test(extract_classes, class_words_split_and_negated)
     cr_expect(what("writeBy") & HC_BYLINE);
     cr_expect_eq(what("powered-by") & HC_BYLINE, 0);
     cr_expect(what("author-name") & HC_BYLINE);
+    /* generated names (CSS modules) say nothing, however their letters fall */
+    cr_expect_eq(what("Typography_text__P3otY storyline_paragraph_p__qSR5N") & HC_NEG_STRONG, 0);
+    cr_expect_eq(what("Story_body__pqAdH") & (HC_NEG | HC_NEG_STRONG), 0);
+    cr_expect(what("sr-only") & HC_NEG_STRONG);
 }
 
 Test(extract_classes, character_references_in_jsonld_and_meta_decoded)
