@@ -33,6 +33,10 @@ typedef struct reader {
  * 30, 40, 50, 60, 80 and none compared on both folds: 40). */
 #define TEXT_BODY_GAP 40
 
+/* Words from which a line has a headline's length (4, 5, 6, 7, 8 words and +1..+4 compared on
+ * both folds: 6 words, +3). */
+#define TEXT_TITLE_WORDS 6
+
 static int is_text(const reader *r, size_t i)
 {
     return r->t.v[i].kind == TEXT_LINE_TEXT;
@@ -161,6 +165,7 @@ static int title_score(const reader *r, size_t i)
     else if (in_run(r, i))
         s -= 4;
     if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;
+    if (l->words >= TEXT_TITLE_WORDS) s += 3; /* a headline's length, not a label's or a name's */
     return s;
 }
 

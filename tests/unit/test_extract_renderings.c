@@ -98,3 +98,13 @@ Test(extract_renderings, reader_comments_after_a_long_stretch_of_chrome_are_not_
     cr_expect_eq(a->nblocks, 2);
     article_destroy(a);
 }
+
+Test(extract_renderings, headline_length_beats_a_name_above_a_dateline)
+{
+    /* a section name and an author line compete; the headline has a headline's length */
+    const char *text = "Home\nNews\nCoast\nHarbour board votes to rebuild the old stone pier\n"
+                       "Photo: Coast Gazette\nMara Quill\nNovember 5, 2021 10:04 AM\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    article_destroy(a);
+}
