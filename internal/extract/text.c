@@ -280,12 +280,23 @@ static size_t name_span(const char *s, size_t len)
     return end;
 }
 
+/* name_shaped: a name starts with a letter, a capital in Latin script, and holds no brackets
+ * ("in your social network", "(opens in a new window)" are not names). */
+static int name_shaped(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80 && !isupper(c)) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strchr("()[]{}", s[i])) return 0;
+    return 1;
+}
+
 /* set_author: the name at s (and a dateline after it, "By X | Nov 5, 2021"). */
 static int set_author(reader *r, const char *s, size_t len)
 {
     while (len && (*s == ' ' || *s == ':')) s++, len--;
     size_t n = name_span(s, len);
-    if (!n || vocab_classify(s, n) != VOCAB_NONE) return NI_OK;
+    if (!n || vocab_classify(s, n) != VOCAB_NONE || !name_shaped(s, n)) return NI_OK;
     if (!r->a->author && article_field_set(&r->a->author, s, n)) return NI_ERR_NOMEM;
     const char *d = s + n;
     size_t dl = len - n;
@@ -345,6 +356,41 @@ static int date_near_title(reader *r)
     for (int k = 0; k < 8 && to != NONE && to < r->t.n; k++) to = next_line(r, to);
     if (to == NONE || to > r->t.n) to = r->t.n;
     return date_in(r, from, to) || date_in(r, from > 3 ? from - 3 : 0, from);
+}
+
+/* dated: line i is a dateline or holds one. */
+static int dated(const reader *r, size_t i)
+{
+    article_datetime dt;
+    const text_line *l = &r->t.v[i];
+    return l->kind == TEXT_LINE_DATE ||
+           (l->kind == TEXT_LINE_TEXT && extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+}
+
+/* looks_like_name: 2-4 words, each starting with a capital in Latin script, no digit, no
+ * sentence end, no chrome word. */
+static int looks_like_name(const text_line *l)
+{
+    if (l->kind != TEXT_LINE_TEXT || l->words < 2 || l->words > 4 || l->end_punct) return 0;
+    for (size_t i = 0; i < l->len; i++) {
+        unsigned char c = (unsigned char)l->s[i];
+        if (isdigit(c) || ((i == 0 || l->s[i - 1] == ' ') && c < 0x80 && !isupper(c))) return 0;
+    }
+    return name_shaped(l->s, l->len) && vocab_classify(l->s, l->len) == VOCAB_NONE;
+}
+
+/* name_near_date: without a byline, a name-shaped line between the title and the body next to a
+ * dateline (the byline block of a rendering: "Anna Roth" / "5 May 2024, 10:00"). */
+static int name_near_date(reader *r)
+{
+    if (r->a->author || r->title == r->t.n) return NI_OK;
+    for (size_t i = next_line(r, r->title); i != NONE && i < r->anchor; i = next_line(r, i)) {
+        if (!looks_like_name(&r->t.v[i])) continue;
+        size_t p = prev_line(r, i), n = next_line(r, i);
+        if ((p != NONE && p != r->title && dated(r, p)) || (n != NONE && dated(r, n)))
+            return article_field_set(&r->a->author, r->t.v[i].s, r->t.v[i].len);
+    }
+    return NI_OK;
 }
 
 /* read_meta: datelines, URL, view counter and byline, the first of each (the date near the title
@@ -544,6 +590,7 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     find_body_end(&r);
     int rc = set_title(&r);
     if (!rc) rc = read_meta(&r);
+    if (!rc) rc = name_near_date(&r);
     if (!rc) rc = read_body(&r);
     text_lines_free(&r.t);
     free(r.run);

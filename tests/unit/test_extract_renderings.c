@@ -108,3 +108,13 @@ Test(extract_renderings, headline_length_beats_a_name_above_a_dateline)
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
     article_destroy(a);
 }
+
+Test(extract_renderings, byline_block_without_prefix_and_widget_text_not_a_name)
+{
+    const char *text = "Home\nNews\nCoast\nHarbour board votes to rebuild the old stone pier\n"
+                       "Share this article in your social network\n"
+                       "Mara Quill\nNovember 5, 2021 10:04 AM\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    article_destroy(a);
+}
