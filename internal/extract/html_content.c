@@ -431,11 +431,12 @@ static int emit_ld_body(html_doc *d)
     return NI_OK;
 }
 
-/* first_block_of: index of the first block owned by top or below it, d->nblocks when none. */
-static size_t first_block_of(const html_doc *d, int top)
+/* first_block_of: index of the first block of the selected content (HE_SEL, set on top and
+ * everything below it), d->nblocks when none. */
+static size_t first_block_of(const html_doc *d)
 {
     for (size_t i = 0; i < d->nblocks; i++)
-        if (is_ancestor(d, top, d->blocks[i].elem)) return i;
+        if (d->elems[d->blocks[i].elem].flags & HE_SEL) return i;
     return d->nblocks;
 }
 
@@ -458,7 +459,7 @@ static int in_navigation(const html_doc *d, int i)
 static void date_from_text(html_doc *d, int top)
 {
     if (d->out->published_origin != ARTICLE_TIME_NONE || top < 0) return;
-    size_t body = first_block_of(d, top), from = body > 10 ? body - 10 : 0;
+    size_t body = first_block_of(d), from = body > 10 ? body - 10 : 0;
     for (size_t i = from; i < body; i++)
         if (d->blocks[i].kind == HB_HEADING && d->blocks[i].level == 1) {
             from = i;

@@ -8,8 +8,10 @@
 #include "util/sbuf.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* What a line becomes in the article. */
 typedef enum role { ROLE_DROP = 0, ROLE_BODY, ROLE_HEADING } role;
@@ -24,6 +26,7 @@ typedef struct reader {
     size_t last_para; /* last paragraph-like line */
     size_t body_end;  /* first line after the article's prose (t.n when it runs to the end) */
     size_t *run;      /* per line: length of its run of short text lines */
+    char *twice;      /* per line: the page says it twice (mark_twice) */
     article *a;
 } reader;
 
@@ -472,10 +475,46 @@ static int is_repeat(const reader *r, const text_line *l)
 }
 
 /* text_role: what a TEXT line in the article part becomes; updates the block mode. */
+/* A text line's folded form for finding repeats. */
+typedef struct fold_key {
+    uint64_t h;
+    size_t i;
+} fold_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const fold_key *x = a, *y = b;
+    return x->h < y->h ? -1 : x->h > y->h;
+}
+
+/* mark_twice: twice[i] = 1 for every text line (20+ bytes folded) that another text line of the
+ * page says exactly the same (a notice or teaser repeated in the page: "This advertisement has not
+ * loaded yet, but your article continues below."); all copies go (keeping the first was compared
+ * on both folds and lost on both). Hash and sort: O(n log n). NI_OK or NI_ERR_NOMEM. */
+static int mark_twice(reader *r)
+{
+    r->twice = calloc(r->t.n + 1, 1);
+    fold_key *k = malloc((r->t.n + 1) * sizeof *k);
+    if (!r->twice || !k) return free(k), NI_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < r->t.n; i++)
+        if (is_text(r, i) && r->t.v[i].fold_len >= 20)
+            k[n++] = (fold_key){XXH3_64bits(r->t.v[i].fold, r->t.v[i].fold_len), i};
+    qsort(k, n, sizeof *k, cmp_key);
+    for (size_t j = 1; j < n; j++) {
+        const text_line *a = &r->t.v[k[j - 1].i], *b = &r->t.v[k[j].i];
+        if (k[j].h == k[j - 1].h && a->fold_len == b->fold_len &&
+            !memcmp(a->fold, b->fold, a->fold_len))
+            r->twice[k[j].i] = r->twice[k[j - 1].i] = 1;
+    }
+    free(k);
+    return NI_OK;
+}
+
 static int text_role(reader *r, size_t i, mode *m, char *skip)
 {
     const text_line *l = &r->t.v[i];
-    if (skip[i] || is_repeat(r, l)) return NI_OK;
+    if (skip[i] || is_repeat(r, l) || r->twice[i]) return NI_OK;
     if (*m == MODE_RELATED && !para_like(l)) return add_related(r->a, l->s, l->len);
     if (*m == MODE_KEYWORDS && !para_like(l) && l->words <= 6)
         return add_keywords(r->a, l->s, l->len);
@@ -580,8 +619,10 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     reader r = {0};
     *out = NULL;
     r.a = article_create();
-    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r)) {
+    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r) || mark_twice(&r)) {
         text_lines_free(&r.t);
+        free(r.run);
+        free(r.twice);
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory reading a text page");
     }
@@ -594,6 +635,7 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     if (!rc) rc = read_body(&r);
     text_lines_free(&r.t);
     free(r.run);
+    free(r.twice);
     if (rc) {
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, rc, "out of memory reading a text page");

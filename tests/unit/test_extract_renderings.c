@@ -118,3 +118,16 @@ Test(extract_renderings, byline_block_without_prefix_and_widget_text_not_a_name)
     cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
     article_destroy(a);
 }
+
+Test(extract_renderings, a_notice_repeated_in_the_page_is_not_body)
+{
+    const char *text =
+        "Home\nNews\nHarbour board votes to rebuild the old stone pier\n" B1
+        "This advertisement has not loaded yet, but your article continues below.\n" B2
+        "This advertisement has not loaded yet, but your article continues below.\n";
+    article *a = extract_str(text);
+    cr_expect_eq(a->nblocks, 2);
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "advertisement"), "%s", a->blocks[i].text);
+    article_destroy(a);
+}
