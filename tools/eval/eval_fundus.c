@@ -264,11 +264,13 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* split_names: an author string cut at , ; & | / and the words "and", "und", "y", "et", "e",
- * "и" between spaces; each piece normalized (NFC, white space, case fold), empty pieces dropped;
- * sorted, duplicates dropped. Returns the count; caller frees names[i] and names. */
+ * "og", "och", "ve", "и" between spaces; each piece normalized (NFC, white space, case fold), empty
+ * pieces dropped; sorted, duplicates dropped. Returns the count; caller frees names[i] and names.
+ */
 static size_t split_names(const char *s, char ***names)
 {
-    static const char *const words[] = {" and ", " und ", " y ", " et ", " e ", " и "};
+    static const char *const words[] = {" and ", " und ", " y ",  " et ", " e ",
+                                        " og ",  " och ", " ve ", " и "};
     char *f = norm_text(s ? s : "", 1);
     size_t n = 0, cap = 8;
     char **out = malloc(cap * sizeof *out);
