@@ -40,8 +40,10 @@ test-asan: setup
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 
+# trafilatura (pip install trafilatura) is the peer: run on the same pages when installed.
 eval: build
-	./$(BUILD)/news-ingest-eval all ../shared
+	-python3 tools/eval/peer_trafilatura.py ../shared $(BUILD)/peer
+	./$(BUILD)/news-ingest-eval --peer $(BUILD)/peer all ../shared
 
 bench: build
 	./$(BUILD)/news-ingest-bench ../shared

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -36,9 +37,19 @@ static int date_valid(int y, int m, int d)
     return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
-/* iso_offset: "Z", "+03:00", "+0300", "+03" at s[*i]; NI_OK or NI_ERR_PARSE. */
+/* iso_offset: "Z", "+03:00", "+0300", "+03", " UTC", " GMT" at s[*i] (a space before it
+ * allowed); NI_OK or NI_ERR_PARSE. */
 static int iso_offset(const char *s, size_t len, size_t *i, article_datetime *dt)
 {
+    if (*i + 1 < len && s[*i] == ' ' && strchr("+-ZzUG", s[*i + 1])) (*i)++;
+    if (*i + 3 <= len && (!strncasecmp(s + *i, "UTC", 3) || !strncasecmp(s + *i, "GMT", 3))) {
+        *i += 3;
+        if (*i == len) {
+            dt->has_offset = 1;
+            dt->offset_minutes = 0;
+            return NI_OK;
+        }
+    }
     if (*i < len && (s[*i] == 'Z' || s[*i] == 'z')) {
         (*i)++;
         dt->has_offset = 1;
@@ -122,8 +133,9 @@ typedef struct date_word {
     int value; /* month number */
 } date_word;
 
-/* Month names (Egyptian/Gulf, Levantine, Maghrebi, English), weekdays, am/pm and the labels that
- * may precede a dateline. Compared in the vocab_fold form. */
+/* Month names (Egyptian/Gulf, Levantine, Maghrebi, English, and the main European languages,
+ * Turkish, Indonesian), weekdays, am/pm and the labels that may precede a dateline. Compared in
+ * the vocab_fold form. */
 static const date_word date_words[] = {
     {"يناير", W_MONTH, 1},
     {"فبراير", W_MONTH, 2},
@@ -235,6 +247,228 @@ static const date_word date_words[] = {
     {"يوم", W_FILLER, 0},
     {"الساعة", W_FILLER, 0},
     {"التاريخ", W_FILLER, 0},
+    /* other languages: months (genitive forms where dates use them), weekdays, labels and
+       time-zone names read as labels (the time stays local) */
+    {"januar", W_MONTH, 1},
+    {"jänner", W_MONTH, 1},
+    {"jän", W_MONTH, 1},
+    {"janvier", W_MONTH, 1},
+    {"janv", W_MONTH, 1},
+    {"enero", W_MONTH, 1},
+    {"gennaio", W_MONTH, 1},
+    {"janeiro", W_MONTH, 1},
+    {"januari", W_MONTH, 1},
+    {"stycznia", W_MONTH, 1},
+    {"ledna", W_MONTH, 1},
+    {"ocak", W_MONTH, 1},
+    {"februar", W_MONTH, 2},
+    {"feber", W_MONTH, 2},
+    {"février", W_MONTH, 2},
+    {"févr", W_MONTH, 2},
+    {"febrero", W_MONTH, 2},
+    {"febbraio", W_MONTH, 2},
+    {"fevereiro", W_MONTH, 2},
+    {"februari", W_MONTH, 2},
+    {"lutego", W_MONTH, 2},
+    {"února", W_MONTH, 2},
+    {"şubat", W_MONTH, 2},
+    {"märz", W_MONTH, 3},
+    {"mär", W_MONTH, 3},
+    {"mrz", W_MONTH, 3},
+    {"mars", W_MONTH, 3},
+    {"marzo", W_MONTH, 3},
+    {"março", W_MONTH, 3},
+    {"maart", W_MONTH, 3},
+    {"marca", W_MONTH, 3},
+    {"března", W_MONTH, 3},
+    {"mart", W_MONTH, 3},
+    {"maret", W_MONTH, 3},
+    {"avril", W_MONTH, 4},
+    {"abril", W_MONTH, 4},
+    {"aprile", W_MONTH, 4},
+    {"kwietnia", W_MONTH, 4},
+    {"dubna", W_MONTH, 4},
+    {"nisan", W_MONTH, 4},
+    {"mai", W_MONTH, 5},
+    {"mayo", W_MONTH, 5},
+    {"maggio", W_MONTH, 5},
+    {"maio", W_MONTH, 5},
+    {"mei", W_MONTH, 5},
+    {"maj", W_MONTH, 5},
+    {"maja", W_MONTH, 5},
+    {"května", W_MONTH, 5},
+    {"mayıs", W_MONTH, 5},
+    {"juni", W_MONTH, 6},
+    {"juin", W_MONTH, 6},
+    {"junio", W_MONTH, 6},
+    {"giugno", W_MONTH, 6},
+    {"junho", W_MONTH, 6},
+    {"czerwca", W_MONTH, 6},
+    {"června", W_MONTH, 6},
+    {"haziran", W_MONTH, 6},
+    {"juli", W_MONTH, 7},
+    {"juillet", W_MONTH, 7},
+    {"juil", W_MONTH, 7},
+    {"julio", W_MONTH, 7},
+    {"luglio", W_MONTH, 7},
+    {"julho", W_MONTH, 7},
+    {"lipca", W_MONTH, 7},
+    {"července", W_MONTH, 7},
+    {"temmuz", W_MONTH, 7},
+    {"augusti", W_MONTH, 8},
+    {"augustus", W_MONTH, 8},
+    {"août", W_MONTH, 8},
+    {"agosto", W_MONTH, 8},
+    {"sierpnia", W_MONTH, 8},
+    {"srpna", W_MONTH, 8},
+    {"ağustos", W_MONTH, 8},
+    {"agustus", W_MONTH, 8},
+    {"septembre", W_MONTH, 9},
+    {"septiembre", W_MONTH, 9},
+    {"setiembre", W_MONTH, 9},
+    {"settembre", W_MONTH, 9},
+    {"setembro", W_MONTH, 9},
+    {"września", W_MONTH, 9},
+    {"září", W_MONTH, 9},
+    {"eylül", W_MONTH, 9},
+    {"oktober", W_MONTH, 10},
+    {"okt", W_MONTH, 10},
+    {"octobre", W_MONTH, 10},
+    {"octubre", W_MONTH, 10},
+    {"ottobre", W_MONTH, 10},
+    {"outubro", W_MONTH, 10},
+    {"października", W_MONTH, 10},
+    {"října", W_MONTH, 10},
+    {"ekim", W_MONTH, 10},
+    {"novembre", W_MONTH, 11},
+    {"noviembre", W_MONTH, 11},
+    {"novembro", W_MONTH, 11},
+    {"listopada", W_MONTH, 11},
+    {"listopadu", W_MONTH, 11},
+    {"kasım", W_MONTH, 11},
+    {"dezember", W_MONTH, 12},
+    {"dez", W_MONTH, 12},
+    {"décembre", W_MONTH, 12},
+    {"déc", W_MONTH, 12},
+    {"diciembre", W_MONTH, 12},
+    {"dicembre", W_MONTH, 12},
+    {"dezembro", W_MONTH, 12},
+    {"desember", W_MONTH, 12},
+    {"grudnia", W_MONTH, 12},
+    {"prosince", W_MONTH, 12},
+    {"aralık", W_MONTH, 12},
+    {"montag", W_WEEKDAY, 0},
+    {"dienstag", W_WEEKDAY, 0},
+    {"mittwoch", W_WEEKDAY, 0},
+    {"donnerstag", W_WEEKDAY, 0},
+    {"freitag", W_WEEKDAY, 0},
+    {"samstag", W_WEEKDAY, 0},
+    {"sonnabend", W_WEEKDAY, 0},
+    {"sonntag", W_WEEKDAY, 0},
+    {"mo", W_WEEKDAY, 0},
+    {"di", W_WEEKDAY, 0},
+    {"mi", W_WEEKDAY, 0},
+    {"do", W_WEEKDAY, 0},
+    {"fr", W_WEEKDAY, 0},
+    {"sa", W_WEEKDAY, 0},
+    {"so", W_WEEKDAY, 0},
+    {"lundi", W_WEEKDAY, 0},
+    {"mardi", W_WEEKDAY, 0},
+    {"mercredi", W_WEEKDAY, 0},
+    {"jeudi", W_WEEKDAY, 0},
+    {"vendredi", W_WEEKDAY, 0},
+    {"samedi", W_WEEKDAY, 0},
+    {"dimanche", W_WEEKDAY, 0},
+    {"lunes", W_WEEKDAY, 0},
+    {"martes", W_WEEKDAY, 0},
+    {"miércoles", W_WEEKDAY, 0},
+    {"jueves", W_WEEKDAY, 0},
+    {"viernes", W_WEEKDAY, 0},
+    {"sábado", W_WEEKDAY, 0},
+    {"domingo", W_WEEKDAY, 0},
+    {"lunedì", W_WEEKDAY, 0},
+    {"martedì", W_WEEKDAY, 0},
+    {"mercoledì", W_WEEKDAY, 0},
+    {"giovedì", W_WEEKDAY, 0},
+    {"venerdì", W_WEEKDAY, 0},
+    {"sabato", W_WEEKDAY, 0},
+    {"domenica", W_WEEKDAY, 0},
+    {"segunda", W_WEEKDAY, 0},
+    {"terça", W_WEEKDAY, 0},
+    {"quarta", W_WEEKDAY, 0},
+    {"quinta", W_WEEKDAY, 0},
+    {"sexta", W_WEEKDAY, 0},
+    {"feira", W_WEEKDAY, 0},
+    {"maandag", W_WEEKDAY, 0},
+    {"dinsdag", W_WEEKDAY, 0},
+    {"woensdag", W_WEEKDAY, 0},
+    {"donderdag", W_WEEKDAY, 0},
+    {"vrijdag", W_WEEKDAY, 0},
+    {"zaterdag", W_WEEKDAY, 0},
+    {"zondag", W_WEEKDAY, 0},
+    {"pazartesi", W_WEEKDAY, 0},
+    {"salı", W_WEEKDAY, 0},
+    {"çarşamba", W_WEEKDAY, 0},
+    {"perşembe", W_WEEKDAY, 0},
+    {"cuma", W_WEEKDAY, 0},
+    {"cumartesi", W_WEEKDAY, 0},
+    {"pazar", W_WEEKDAY, 0},
+    {"uhr", W_FILLER, 0},
+    {"um", W_FILLER, 0},
+    {"stand", W_FILLER, 0},
+    {"veröffentlicht", W_FILLER, 0},
+    {"aktualisiert", W_FILLER, 0},
+    {"erstellt", W_FILLER, 0},
+    {"datum", W_FILLER, 0},
+    {"vom", W_FILLER, 0},
+    {"zuletzt", W_FILLER, 0},
+    {"publié", W_FILLER, 0},
+    {"mis", W_FILLER, 0},
+    {"à", W_FILLER, 0},
+    {"jour", W_FILLER, 0},
+    {"le", W_FILLER, 0},
+    {"publicado", W_FILLER, 0},
+    {"actualizado", W_FILLER, 0},
+    {"el", W_FILLER, 0},
+    {"de", W_FILLER, 0},
+    {"del", W_FILLER, 0},
+    {"las", W_FILLER, 0},
+    {"pubblicato", W_FILLER, 0},
+    {"aggiornato", W_FILLER, 0},
+    {"il", W_FILLER, 0},
+    {"alle", W_FILLER, 0},
+    {"ore", W_FILLER, 0},
+    {"em", W_FILLER, 0},
+    {"às", W_FILLER, 0},
+    {"atualizado", W_FILLER, 0},
+    {"op", W_FILLER, 0},
+    {"om", W_FILLER, 0},
+    {"gepubliceerd", W_FILLER, 0},
+    {"bijgewerkt", W_FILLER, 0},
+    {"publisert", W_FILLER, 0},
+    {"oppdatert", W_FILLER, 0},
+    {"publicerad", W_FILLER, 0},
+    {"uppdaterad", W_FILLER, 0},
+    {"kl", W_FILLER, 0},
+    {"güncelleme", W_FILLER, 0},
+    {"güncellenme", W_FILLER, 0},
+    {"yayınlanma", W_FILLER, 0},
+    {"tarihi", W_FILLER, 0},
+    {"aktualizováno", W_FILLER, 0},
+    {"opublikowano", W_FILLER, 0},
+    {"aktualizacja", W_FILLER, 0},
+    {"edt", W_FILLER, 0},
+    {"est", W_FILLER, 0},
+    {"cdt", W_FILLER, 0},
+    {"cst", W_FILLER, 0},
+    {"pdt", W_FILLER, 0},
+    {"pst", W_FILLER, 0},
+    {"cet", W_FILLER, 0},
+    {"cest", W_FILLER, 0},
+    {"mez", W_FILLER, 0},
+    {"mesz", W_FILLER, 0},
+    {"bst", W_FILLER, 0},
+    {"ist", W_FILLER, 0},
     {"gmt", W_UTC, 0},
     {"utc", W_UTC, 0},
     {"غرينتش", W_UTC, 0},
@@ -421,7 +655,10 @@ static int collect_parts(const tok *t, int nt, part *p, int *np)
     for (int i = 0; i < nt; i++) {
         if (t[i].used || t[i].kind == T_SEP) continue;
         if (t[i].kind == T_WORD && t[i].dw->kind != W_MONTH) {
-            if (t[i].dw->kind == W_AM || t[i].dw->kind == W_UTC) return NI_ERR_PARSE;
+            /* an "am" that no time precedes is the German "am" (on) before a date */
+            int german_am = t[i].dw->kind == W_AM && *np == 0 && !strcmp(t[i].dw->text, "am");
+            if ((t[i].dw->kind == W_AM && !german_am) || t[i].dw->kind == W_UTC)
+                return NI_ERR_PARSE;
             continue; /* weekday, label, era ("م" after a date) */
         }
         if (*np == 3) return NI_ERR_PARSE;
@@ -452,4 +689,56 @@ int extract_datetime_parse_line(const char *s, size_t len, article_datetime *dt)
     if (np == 0 && r.hour < 0) return NI_ERR_PARSE;
     *dt = r;
     return NI_OK;
+}
+
+/* try_from: parse_line on s[from..len) trimmed, a date with a year only. */
+static int try_from(const char *s, size_t from, size_t len, article_datetime *dt)
+{
+    while (from < len && (s[from] == ' ' || s[from] == ':' || s[from] == ',')) from++;
+    while (len > from && (s[len - 1] == ' ' || s[len - 1] == ',')) len--;
+    article_datetime r;
+    if (len <= from || extract_datetime_parse_line(s + from, len - from, &r) != NI_OK || !r.year)
+        return NI_ERR_PARSE;
+    *dt = r;
+    return NI_OK;
+}
+
+/* segment_date: the date of one segment: whole, after its first ':', from its first digit (a
+ * label glued to the date), after one to three leading words (a name or place before it), or
+ * without one to three trailing words. */
+static int segment_date(const char *s, size_t len, article_datetime *dt)
+{
+    if (try_from(s, 0, len, dt) == NI_OK) return NI_OK;
+    const char *colon = memchr(s, ':', len);
+    if (colon && try_from(s, (size_t)(colon - s) + 1, len, dt) == NI_OK) return NI_OK;
+    for (size_t i = 1; i < len; i++)
+        if (isdigit((unsigned char)s[i]) && !isdigit((unsigned char)s[i - 1]) && s[i - 1] != ' ') {
+            if (try_from(s, i, len, dt) == NI_OK) return NI_OK;
+            break;
+        }
+    for (size_t i = 0, words = 0; i < len && words < 3; i++)
+        if (s[i] == ' ' && ++words && try_from(s, i + 1, len, dt) == NI_OK) return NI_OK;
+    for (size_t i = len, words = 0; i-- > 1 && words < 3;) /* a date, then other words */
+        if (s[i] == ' ' && ++words && try_from(s, 0, i, dt) == NI_OK) return NI_OK;
+    return NI_ERR_PARSE;
+}
+
+int extract_datetime_find(const char *s, size_t len, article_datetime *dt)
+{
+    static const char *const seps[] = {"|", "\xe2\x80\xa2", "\xc2\xb7", " / ", ";"};
+    if (len == 0 || len > 240) return NI_ERR_PARSE;
+    size_t b = 0;
+    while (b < len) {
+        size_t e = len, n = 0;
+        for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+            const char *hit = NULL;
+            size_t m = strlen(seps[k]);
+            for (size_t i = b; i + m <= len && !hit; i++)
+                if (!memcmp(s + i, seps[k], m)) hit = s + i;
+            if (hit && (size_t)(hit - s) < e) e = (size_t)(hit - s), n = m;
+        }
+        if (e - b <= 120 && segment_date(s + b, e - b, dt) == NI_OK) return NI_OK;
+        b = e + n;
+    }
+    return NI_ERR_PARSE;
 }

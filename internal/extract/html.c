@@ -85,76 +85,19 @@ char *extract_html_node_text(myhtml_tree_node_t *root, size_t max)
     return sbuf_steal(&b);
 }
 
-/* ---- class/id hints (language-neutral structural cues) ---- */
+/* ---- class/id hints (language-neutral structural cues, html_class.c) ---- */
 
-typedef struct hint {
-    const char *word;
-    int whole; /* must be a whole token of the class/id (split at space, '-', '_') */
-} hint;
-
-static const hint neg_hints[] = {
-    {"comment", 0},    {"share", 0},      {"sharing", 0},    {"social", 0},       {"related", 0},
-    {"sidebar", 0},    {"footer", 0},     {"masthead", 0},   {"breadcrumb", 0},   {"newsletter", 0},
-    {"subscribe", 0},  {"advert", 0},     {"sponsor", 0},    {"promo", 0},        {"cookie", 0},
-    {"popup", 0},      {"modal", 0},      {"widget", 0},     {"outbrain", 0},     {"taboola", 0},
-    {"recommend", 0},  {"trending", 0},   {"popular", 0},    {"disqus", 0},       {"signup", 0},
-    {"login", 0},      {"toolbar", 0},    {"pagination", 0}, {"pager", 0},        {"banner", 0},
-    {"skyscraper", 0}, {"shoutbox", 0},   {"rss", 1},        {"menu", 1},         {"nav", 1},
-    {"navbar", 0},     {"navigation", 0}, {"ad", 1},         {"ads", 1},          {"tags", 1},
-    {"tag", 1},        {"print", 1},      {"meta", 1},       {"more", 1},         {"readmore", 0},
-    {"byline", 0},     {"author", 1},     {"dateline", 0},   {"timestamp", 0},    {"sr", 1},
-    {"tools", 1},      {"tool", 1},       {"nocontent", 0},  {"subscription", 0}, {"paywall", 0},
-    {"gallery", 0},    {"slideshow", 0},  {"carousel", 0},
-};
-
-static const hint pos_hints[] = {
-    {"article", 0}, {"body", 0}, {"content", 0}, {"entry", 0}, {"main", 0},
-    {"post", 1},    {"text", 1}, {"story", 0},   {"blog", 0},  {"prose", 0},
-};
-
-static const hint caption_hints[] = {
-    {"caption", 0}, {"credit", 0}, {"figcaption", 0}, {"photo", 1}, {"image", 1}, {"img", 1},
-};
-
-static const hint byline_hints[] = {
-    {"byline", 0},
-    {"author", 0},
-    {"writer", 0},
-};
-
-/* token_at: s[i..i+n) is a whole token (bounded by start/end, space, '-' or '_'). */
-static int token_at(const char *s, size_t len, size_t i, size_t n)
+/* class_what: HC_* bits of node's class and id. */
+static unsigned class_what(myhtml_tree_node_t *node)
 {
-    int before = i == 0 || s[i - 1] == ' ' || s[i - 1] == '-' || s[i - 1] == '_';
-    int after = i + n == len || s[i + n] == ' ' || s[i + n] == '-' || s[i + n] == '_';
-    return before && after;
-}
-
-static int hints_match(const hint *h, size_t nh, const char *s, size_t len)
-{
-    for (size_t k = 0; k < nh; k++) {
-        size_t n = strlen(h[k].word);
-        for (const char *p = s; (p = strstr(p, h[k].word)) != NULL; p++)
-            if (!h[k].whole || token_at(s, len, (size_t)(p - s), n)) return 1;
-    }
-    return 0;
-}
-
-#define NHINTS(a) (sizeof a / sizeof a[0])
-
-/* lower_attrs: class and id of node, lower-cased, into buf ("" when none). */
-static size_t lower_attrs(myhtml_tree_node_t *node, char *buf, size_t cap)
-{
-    size_t n = 0, l;
+    unsigned what = 0;
+    size_t l;
     const char *keys[] = {"class", "id"};
     for (int k = 0; k < 2; k++) {
         const char *v = extract_html_attr(node, keys[k], &l);
-        for (size_t i = 0; v && i < l && n + 2 < cap; i++)
-            buf[n++] = (char)tolower((unsigned char)v[i]);
-        if (v && n + 2 < cap) buf[n++] = ' ';
+        if (v) what |= extract_html_class_what(v, l);
     }
-    buf[n] = '\0';
-    return n;
+    return what;
 }
 
 static int attr_is(myhtml_tree_node_t *node, const char *key, const char *value)
@@ -261,13 +204,6 @@ static int is_boiler_tag(int tag)
            tag == MyHTML_TAG_HEADER || tag == MyHTML_TAG_MENU || tag == MyHTML_TAG_DIALOG;
 }
 
-/* strong_neg: chrome words that win even when a content word is also present. */
-static const hint strong_neg[] = {
-    {"comment", 0}, {"disqus", 0},    {"outbrain", 0}, {"taboola", 0},    {"related", 0},
-    {"share", 0},   {"sharing", 0},   {"social", 0},   {"newsletter", 0}, {"cookie", 0},
-    {"promo", 0},   {"recommend", 0}, {"sr", 1},
-};
-
 static int is_hidden(myhtml_tree_node_t *node)
 {
     size_t l;
@@ -286,24 +222,22 @@ static int is_hidden(myhtml_tree_node_t *node)
 static unsigned classify(myhtml_tree_node_t *node, int tag, float *weight)
 {
     unsigned f = is_block_tag(tag) ? HE_BLOCK : 0;
-    char buf[512];
-    size_t n = lower_attrs(node, buf, sizeof buf);
     *weight = 0;
     if (is_boiler_tag(tag)) f |= HE_BOILER;
     if (tag == MyHTML_TAG_FIGCAPTION) f |= HE_CAPTION;
     if (tag == MyHTML_TAG_FIGURE) f |= HE_FIGURE;
     if (tag == MyHTML_TAG_ARTICLE) *weight += 10;
-    if (n) {
-        int neg = hints_match(neg_hints, NHINTS(neg_hints), buf, n);
-        int pos = hints_match(pos_hints, NHINTS(pos_hints), buf, n);
-        if (neg && (!pos || hints_match(strong_neg, NHINTS(strong_neg), buf, n)))
-            f |= HE_NEG;
-        else if (pos)
-            f |= HE_POS;
-        if (hints_match(caption_hints, NHINTS(caption_hints), buf, n)) f |= HE_CAPTION;
-        if (hints_match(byline_hints, NHINTS(byline_hints), buf, n)) f |= HE_BYLINE;
-        *weight += (f & HE_NEG) ? -25 : (f & HE_POS) ? 25 : 0;
-    }
+    /* the classes of <html> and <body> describe the page (no-sidebars, cookie-open), not text */
+    unsigned what = tag == MyHTML_TAG_HTML || tag == MyHTML_TAG_BODY ? 0 : class_what(node);
+    if (what & HC_NEG_STRONG)
+        f |= HE_NEG;
+    else if ((what & HC_NEG) && !(what & HC_POS))
+        f |= HE_NEG | HE_WEAK;
+    else if (what & HC_POS)
+        f |= HE_POS;
+    if (what & HC_CAPTION) f |= HE_CAPTION;
+    if (what & HC_BYLINE) f |= HE_BYLINE;
+    *weight += (f & HE_NEG) ? -25 : (f & HE_POS) ? 25 : 0;
     if (attr_is(node, "itemprop", "articleBody")) f |= HE_ABODY | HE_POS, *weight += 50;
     if (attr_is(node, "itemprop", "author") || attr_is(node, "rel", "author")) f |= HE_BYLINE;
     const char *roles[] = {"navigation", "complementary", "contentinfo", "banner",

@@ -1,5 +1,6 @@
 /* html_content.c: main-content detection over the collected blocks (text and link density,
  * class/tag priors, JSON-LD articleBody as a strong signal) and boilerplate filtering. */
+#include "extract/datetime.h"
 #include "extract/html_internal.h"
 #include "extract/vocab.h"
 #include "util/err.h"
@@ -14,6 +15,16 @@
 /* Flags inherited by every descendant once resolved. */
 #define HE_INHERIT (HE_DROP | HE_CAPTION | HE_FIGURE | HE_SEL)
 
+/* Prose characters that outweigh a weak chrome class word. */
+#define HTML_PROSE_MIN 300
+/* An ancestor holding this many times the chosen container's prose, with at most this link
+ * density, becomes the container (climb_to_prose). */
+#define HTML_CLIMB_GAIN 1.5f
+#define HTML_CLIMB_LINKS 0.35f
+/* Paragraph score from which a container's class/tag prior counts in full (3, 5, 8, 12, 20
+ * compared on both folds: 8). */
+#define HTML_PRIOR_FULL 8.f
+
 /* sum_up: adds each element's counter into its parent (children come after parents). */
 static void sum_up(html_doc *d, size_t field)
 {
@@ -25,13 +36,32 @@ static void sum_up(html_doc *d, size_t field)
     }
 }
 
+/* class_word_outweighed: a chrome class word does not drop an element that holds most of the
+ * page's prose, nor (a weak word) one whose text is mostly prose paragraphs; its prior is
+ * cleared. */
+static int class_word_outweighed(html_elem *e, int page_prose)
+{
+    int most = page_prose > 0 && e->prose * 2 >= page_prose;
+    int reads = (e->flags & HE_WEAK) && e->prose >= HTML_PROSE_MIN && e->prose * 3 >= e->raw * 2;
+    if (!most && !reads) return 0;
+    e->flags &= ~(unsigned)(HE_NEG | HE_WEAK);
+    e->weight += 25;
+    return 1;
+}
+
 /* resolve_flags: chrome (structural or by class, unless it holds half of the page's text) and
  * caption areas, inherited down the tree. */
 static void resolve_flags(html_doc *d)
 {
-    for (size_t i = 0; i < d->nblocks; i++) d->elems[d->blocks[i].elem].raw += d->blocks[i].chars;
+    for (size_t i = 0; i < d->nblocks; i++) {
+        const html_block *b = &d->blocks[i];
+        d->elems[b->elem].raw += b->chars;
+        if (b->kind == HB_PARA && b->chars >= 80 && b->link * 4 < b->chars)
+            d->elems[b->elem].prose += b->chars;
+    }
     sum_up(d, offsetof(html_elem, raw));
-    int total = d->elems[0].raw;
+    sum_up(d, offsetof(html_elem, prose));
+    int total = d->elems[0].raw, prose = d->elems[0].prose;
     /* HE_STRONG: holds an <article> or itemprop=articleBody with a quarter of the text; scope:
      * the text of the nearest such article element above */
     for (size_t i = d->nelems; i-- > 1;) {
@@ -45,7 +75,8 @@ static void resolve_flags(html_doc *d)
         if (!e->scope && e->parent >= 0) e->scope = d->elems[e->parent].scope;
         int main_part = e->raw * 2 >= total || (e->scope && e->raw * 2 >= e->scope);
         int chrome = (e->flags & HE_BOILER) && !main_part && !(e->flags & HE_STRONG);
-        chrome |= (e->flags & HE_NEG) && !main_part && !(e->flags & HE_STRONG);
+        chrome |= (e->flags & HE_NEG) && !main_part && !(e->flags & HE_STRONG) &&
+                  !class_word_outweighed(e, prose);
         if (chrome) e->flags |= HE_DROP;
         if (e->raw > 400)
             e->flags &= ~(unsigned)(HE_CAPTION | HE_FIGURE); /* a wrapper, not a caption */
@@ -70,7 +101,10 @@ static void totals(html_doc *d)
         if (!block_counts(d, b)) continue;
         d->elems[b->elem].text += b->chars;
         d->elems[b->elem].link += b->link;
+        if (b->kind == HB_PARA && b->chars >= 80 && b->link * 4 < b->chars)
+            d->elems[b->elem].kprose += b->chars;
     }
+    sum_up(d, offsetof(html_elem, kprose));
     sum_up(d, offsetof(html_elem, text));
     sum_up(d, offsetof(html_elem, link));
 }
@@ -156,8 +190,9 @@ static float final_score(const html_doc *d, int i)
 {
     const html_elem *e = &d->elems[i];
     if (e->score <= 0 || (e->flags & HE_DROP)) return 0;
-    /* class/tag priors count in full only for containers holding about a paragraph or more */
-    float prior = (e->weight + tag_weight(e->tag)) * (e->score >= 3 ? 1.f : e->score / 3);
+    /* class/tag priors count in full only for containers holding a few paragraphs */
+    float prior = (e->weight + tag_weight(e->tag)) *
+                  (e->score >= HTML_PRIOR_FULL ? 1.f : e->score / HTML_PRIOR_FULL);
     return (e->score + prior) * (1.f - link_density(e));
 }
 
@@ -201,6 +236,20 @@ static int best_by_score(html_doc *d)
             break;
         }
         last = f;
+    }
+    return top;
+}
+
+/* climb_to_prose: moves top up to an ancestor holding clearly more of the page's kept prose (the
+ * article's sections each in a wrapper of their own), while that ancestor is not mostly links
+ * and stays below <body>. */
+static int climb_to_prose(const html_doc *d, int top)
+{
+    for (int p = d->elems[top].parent; p > 0; p = d->elems[p].parent) {
+        const html_elem *e = &d->elems[p];
+        if (e->tag == MyHTML_TAG_BODY || e->tag == MyHTML_TAG_HTML || (e->flags & HE_DROP)) break;
+        if (link_density(e) > HTML_CLIMB_LINKS) break;
+        if ((float)e->kprose >= HTML_CLIMB_GAIN * (float)d->elems[top].kprose) top = p;
     }
     return top;
 }
@@ -382,6 +431,52 @@ static int emit_ld_body(html_doc *d)
     return NI_OK;
 }
 
+/* first_block_of: index of the first block of the selected content (HE_SEL, set on top and
+ * everything below it), d->nblocks when none. */
+static size_t first_block_of(const html_doc *d)
+{
+    for (size_t i = 0; i < d->nblocks; i++)
+        if (d->elems[d->blocks[i].elem].flags & HE_SEL) return i;
+    return d->nblocks;
+}
+
+/* in_navigation: element i lies in a <nav>, <aside>, <footer> or <menu> (dates there belong to
+ * other pages or to today). */
+static int in_navigation(const html_doc *d, int i)
+{
+    for (; i >= 0; i = d->elems[i].parent) {
+        int t = d->elems[i].tag;
+        if (t == MyHTML_TAG_NAV || t == MyHTML_TAG_ASIDE || t == MyHTML_TAG_FOOTER ||
+            t == MyHTML_TAG_MENU)
+            return 1;
+    }
+    return 0;
+}
+
+/* date_from_text: when the metadata gives no date, the first dated dateline in a short block
+ * outside navigation, from the <h1> (else 10 blocks before the content) to 10 blocks into the
+ * content, a dateline inside a longer line included ("Von X, 05.01.2025, 15:23 Uhr"). */
+static void date_from_text(html_doc *d, int top)
+{
+    if (d->out->published_origin != ARTICLE_TIME_NONE || top < 0) return;
+    size_t body = first_block_of(d), from = body > 10 ? body - 10 : 0;
+    for (size_t i = from; i < body; i++)
+        if (d->blocks[i].kind == HB_HEADING && d->blocks[i].level == 1) {
+            from = i;
+            break;
+        }
+    for (size_t i = from; i < d->nblocks && i < body + 10; i++) {
+        const html_block *b = &d->blocks[i];
+        article_datetime dt;
+        if (b->chars > 200 || b->kind == HB_CAPTION || in_navigation(d, b->elem) ||
+            extract_datetime_find(BLOCK_TEXT(d, b), b->len, &dt) != NI_OK)
+            continue;
+        d->out->published = dt;
+        d->out->published_origin = ARTICLE_TIME_PAGE;
+        return;
+    }
+}
+
 int extract_html_content_select(html_doc *d)
 {
     if (!d->nelems) return NI_OK;
@@ -390,7 +485,10 @@ int extract_html_content_select(html_doc *d)
     score_blocks(d);
     /* the JSON-LD container wins unless it lies inside the scored one (a partial articleBody) */
     int ld = best_by_ld(d), top = best_by_score(d);
-    if (ld >= 0 && (top < 0 || !is_ancestor(d, top, ld)))
+    if (top >= 0) top = climb_to_prose(d, top);
+    /* ... nor when it holds much less prose than the scored one (a summary as articleBody) */
+    if (ld >= 0 &&
+        (top < 0 || (!is_ancestor(d, top, ld) && d->elems[ld].kprose * 2 >= d->elems[top].kprose)))
         top = ld, d->elems[top].flags |= HE_SEL;
     else if (top >= 0)
         select_siblings(d, top);
@@ -398,6 +496,7 @@ int extract_html_content_select(html_doc *d)
     int rc = emit(d, top < 0);
     if (!rc && top >= 0) rc = harvest_extras(d, top);
     if (rc) return rc;
+    date_from_text(d, top);
     size_t ldn = d->meta.ld_body ? strlen(d->meta.ld_body) : 0;
     if (ldn >= 200 && body_chars(d->out) * 2 < ldn) rc = emit_ld_body(d);
     return rc;

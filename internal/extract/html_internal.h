@@ -26,7 +26,22 @@ enum {
     HE_SEL = 1u << 8,     /* effective: inside the selected content (computed) */
     HE_FIGURE = 1u << 9,  /* <figure>: text inside is caption unless it is a paragraph */
     HE_STRONG = 1u << 10, /* holds the page's <article>/articleBody (never dropped as chrome) */
+    HE_WEAK = 1u << 11,   /* HE_NEG by a weak chrome word only: kept when its text reads as prose */
 };
+
+/* What the words of a class/id say (extract_html_class_what). */
+enum {
+    HC_NEG_STRONG = 1u << 0, /* chrome even beside a content word, even when it reads as prose */
+    HC_NEG = 1u << 1,        /* chrome unless a content word is beside it or the text is prose */
+    HC_POS = 1u << 2,        /* content */
+    HC_CAPTION = 1u << 3,    /* caption or credit */
+    HC_BYLINE = 1u << 4,     /* author/byline */
+};
+
+/* extract_html_class_what: HC_* bits of a class or id value s[0..len): its words (cut at
+ * non-letters and camelCase humps, lower-cased) looked up whole, or joined with a known part
+ * ("sharebar", "topnav"); a word after no/non/not/has/without... is ignored. Never fails. */
+unsigned extract_html_class_what(const char *s, size_t len);
 
 typedef struct html_elem {
     int parent; /* index into html_doc.elems, -1 for the root */
@@ -38,6 +53,8 @@ typedef struct html_elem {
     int text;     /* characters of block text below (not counting dropped text) */
     int link;     /* of which inside links */
     int raw;      /* characters of block text below, all of it */
+    int prose;    /* of which in paragraphs of 80+ characters with few links */
+    int kprose;   /* prose below that is not dropped as chrome */
     int matched;  /* characters of blocks found in the JSON-LD articleBody */
     int scope;    /* raw text of the nearest <article>/articleBody element at or above, or 0 */
 } html_elem;
@@ -61,7 +78,7 @@ typedef struct html_meta {
     int title_rank, author_rank;
     char *ld_author, *meta_author, *rel_author, *byline;
     char *og_site, *ld_publisher;
-    char *ld_date, *meta_date, *time_date;
+    char *ld_date, *meta_date, *time_date, *ld_any_date;
     int meta_date_rank;
     char *og_url, *canonical, *ld_url;
     char *lang, *dir, *meta_lang, *ld_lang;

@@ -13,11 +13,12 @@
 
 void extract_html_meta_free(html_meta *m)
 {
-    char **f[] = {&m->title_tag,    &m->ld_name,     &m->meta_title, &m->ld_headline, &m->h1,
-                  &m->ld_author,    &m->meta_author, &m->rel_author, &m->byline,      &m->og_site,
-                  &m->ld_publisher, &m->ld_date,     &m->meta_date,  &m->time_date,   &m->og_url,
-                  &m->canonical,    &m->ld_url,      &m->lang,       &m->dir,         &m->meta_lang,
-                  &m->ld_lang,      &m->description, &m->ld_body};
+    char **f[] = {&m->title_tag, &m->ld_name,     &m->meta_title,   &m->ld_headline,
+                  &m->h1,        &m->ld_author,   &m->meta_author,  &m->rel_author,
+                  &m->byline,    &m->og_site,     &m->ld_publisher, &m->ld_date,
+                  &m->meta_date, &m->ld_any_date, &m->time_date,    &m->og_url,
+                  &m->canonical, &m->ld_url,      &m->lang,         &m->dir,
+                  &m->meta_lang, &m->ld_lang,     &m->description,  &m->ld_body};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
         free(*f[i]);
         *f[i] = NULL;
@@ -88,6 +89,18 @@ static const char *const date_keys[] = {
     "dcterm:date",
     "dcterm:created",
     "date",
+    "article:published:time",
+    "og:published_time",
+    "article:published",
+    "published_date",
+    "publish_date",
+    "publication_date",
+    "date.published",
+    "date.available",
+    "date.created",
+    "dc:date.created",
+    "datecreated",
+    "release_date",
 };
 
 static int key_in(const char *key, const char *const *list, size_t n)
@@ -255,7 +268,11 @@ static void ld_visit(html_doc *d, const cJSON *j, int depth)
     }
     if (!cJSON_IsObject(j)) return;
     ld_visit(d, cJSON_GetObjectItemCaseSensitive(j, "@graph"), depth + 1);
-    if (ld_is_article(j)) ld_article(d, j);
+    const char *s;
+    if (ld_is_article(j))
+        ld_article(d, j);
+    else if ((s = ld_str(j, "datePublished"))) /* a WebPage, a review, a video ... */
+        set_first(d, &d->meta.ld_any_date, s, strlen(s));
 }
 
 static void on_ldjson(html_doc *d, myhtml_tree_node_t *node)
@@ -458,31 +475,151 @@ static int choose_title(html_doc *d, const char *site)
     return rc;
 }
 
-/* clean_author: a byline without its "By"-style prefix; NULL when it does not look like a name. */
-static const char *clean_author(const char *s)
+/* author_site: what names the site rather than a person: the stated site or publisher name and
+ * the first label of the page's host. */
+typedef struct author_site {
+    const char *names[2];
+    char label[64];
+} author_site;
+
+/* compact: the ASCII letters and digits of s lower-cased, other bytes as they are, into out. */
+static size_t compact(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || isalnum(c)) out[n++] = (char)tolower(c);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* names_site: s's compact form contains the site's name or host label (3+ bytes). */
+static int names_site(const author_site *as, const char *s, size_t len)
+{
+    char a[512], b[256];
+    if (!compact(s, len, a, sizeof a)) return 0;
+    for (int i = 0; i < 2; i++)
+        if (as->names[i] && compact(as->names[i], strlen(as->names[i]), b, sizeof b) >= 3 &&
+            strstr(a, b))
+            return 1;
+    return strlen(as->label) >= 3 && strstr(a, as->label) != NULL;
+}
+
+/* has_letter: s holds a letter (any script). */
+static int has_letter(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80 || isalpha((unsigned char)s[i])) return 1;
+    return 0;
+}
+
+/* slug: "chuck-ross": lower-case ASCII words joined by '-' without a space. */
+static int is_slug(const char *s, size_t len)
+{
+    int dash = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '-')
+            dash = 1;
+        else if (!islower(c) && !isdigit(c))
+            return 0;
+    }
+    return dash;
+}
+
+/* cut_dateline: the length of s without a trailing date/time ("Anna Roth 05.01.2025, 15:23",
+ * "Joshua Sokol May 20, 2019") or, failing that, without everything from the separator before its
+ * first digit ("James Akinaka • 8h"). */
+static size_t cut_dateline(const char *s, size_t len)
+{
+    article_datetime whole;
+    if (extract_datetime_parse_line(s, len, &whole) == NI_OK) return 0; /* a dateline, no name */
+    size_t first_digit = len;
+    for (size_t i = 1; i < len; i++) {
+        if (isdigit((unsigned char)s[i]) && first_digit == len) first_digit = i;
+        if (s[i - 1] != ' ' || s[i] == ' ') continue;
+        article_datetime dt;
+        if (extract_datetime_parse_line(s + i, len - i, &dt) != NI_OK) continue;
+        while (i && strchr(" ,;|-", s[i - 1])) i--;
+        return i;
+    }
+    static const char *const seps[] = {
+        ",", "|", "\xe2\x80\xa2", "\xc2\xb7", " - ", "\xe2\x80\x93", "\xe2\x80\x94"};
+    size_t cut = 0;
+    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+        size_t n = strlen(seps[k]);
+        for (size_t i = 1; i + n <= first_digit; i++)
+            if (!memcmp(s + i, seps[k], n) && i > cut) cut = i;
+    }
+    if (first_digit < len && cut) {
+        while (cut && s[cut - 1] == ' ') cut--;
+        return cut;
+    }
+    return len;
+}
+
+/* has_digit: s[0..len) holds an ASCII digit. */
+static int has_digit(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (isdigit((unsigned char)s[i])) return 1;
+    return 0;
+}
+
+/* clean_author: a byline without its "By"/"Von:"-style prefix and a trailing dateline, in *len;
+ * NULL when it does not look like a name (too long, no letter, a digit, an e-mail address, a URL,
+ * a slug) or, with person set, when it names the site itself. */
+static const char *clean_author(const char *s, const author_site *as, int person, size_t *out_len)
 {
     if (!s) return NULL;
     size_t len = strlen(s), p = vocab_prefix(s, len, VOCAB_AUTHOR);
     s += p, len -= p;
-    while (len && isspace((unsigned char)*s)) s++, len--;
-    if (!len || len > 120 || word_count(s, len) > 12) return NULL;
+    while (len && (isspace((unsigned char)*s) || *s == ':')) s++, len--;
+    size_t whole = len;
+    len = cut_dateline(s, len);
+    for (size_t i = len; len < whole && i-- > 1;) /* "Name, Site <date>": the site's part goes */
+        if (s[i] == ',' && names_site(as, s + i + 1, len - i - 1)) {
+            len = i;
+            break;
+        }
+    if (!len || len > 120 || word_count(s, len) > 12 || !has_letter(s, len)) return NULL;
+    if (has_digit(s, len) || memchr(s, '@', len) || is_url(s) || is_slug(s, len)) return NULL;
+    if (person && names_site(as, s, len)) return NULL;
+    *out_len = len;
     return s;
 }
 
-static int choose_author(html_doc *d)
+static int choose_author(html_doc *d, const char *host)
 {
     html_meta *m = &d->meta;
+    author_site as = {{m->og_site, m->ld_publisher}, ""};
+    size_t hl = host ? strcspn(host, ".") : 0;
+    if (hl < sizeof as.label) compact(host, hl, as.label, sizeof as.label);
     const char *c[] = {m->ld_author, m->meta_author, m->rel_author, m->byline};
-    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
-        const char *s = clean_author(c[i]);
-        if (s) return extract_html_set(&d->out->author, s, strlen(s));
-    }
+    /* a person's name first; the site named as its own author when nothing else is stated */
+    for (int person = 1; person >= 0; person--)
+        for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+            size_t len = 0;
+            const char *s = clean_author(c[i], &as, person, &len);
+            if (s) return extract_html_set(&d->out->author, s, len);
+        }
     return NI_OK;
+}
+
+/* page_host: the host of the page's canonical/og/JSON-LD URL without "www.", or NULL. */
+static const char *page_host(const html_meta *m)
+{
+    const char *url = m->canonical ? m->canonical : m->og_url ? m->og_url : m->ld_url;
+    const char *p = url ? strstr(url, "://") : NULL;
+    if (!p) return NULL;
+    p += 3;
+    return strncasecmp(p, "www.", 4) ? p : p + 4;
 }
 
 static void choose_date(html_doc *d)
 {
-    const char *c[] = {d->meta.ld_date, d->meta.meta_date, d->meta.time_date};
+    const char *c[] = {d->meta.ld_date, d->meta.meta_date, d->meta.time_date, d->meta.ld_any_date};
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
         article_datetime dt = ARTICLE_DATETIME_NONE;
         if (c[i] && extract_datetime_parse_iso(c[i], strlen(c[i]), &dt) == NI_OK && dt.year) {
@@ -503,13 +640,47 @@ static int set_opt(char **field, const char *s)
     return s ? extract_html_set(field, s, strlen(s)) : NI_OK;
 }
 
+/* has_char_ref: s holds "&name;" or "&#digits;" (a character reference left undecoded: in
+ * JSON-LD strings, which are script text, or in doubly encoded attributes). */
+static int has_char_ref(const char *s)
+{
+    for (const char *p = s; (p = strchr(p, '&')) != NULL; p++) {
+        size_t n = 1;
+        while (n < 12 && (isalnum((unsigned char)p[n]) || (n == 1 && p[n] == '#'))) n++;
+        if (n > 2 && p[n] == ';') return 1;
+    }
+    return 0;
+}
+
+/* decode_refs: *field with its character references decoded once, the way a browser decodes a
+ * <title> (myhtml's RCDATA fragment parse, every HTML5 named reference), white space collapsed.
+ * NI_OK (unchanged when nothing to decode) or NI_ERR_NOMEM. */
+static int decode_refs(html_doc *d, char **field)
+{
+    if (!*field || !has_char_ref(*field)) return NI_OK;
+    myhtml_tree_t *t = myhtml_tree_create();
+    if (!t || myhtml_tree_init(t, myhtml_tree_get_myhtml(d->tree)) != MyHTML_STATUS_OK) {
+        if (t) myhtml_tree_destroy(t);
+        return NI_ERR_NOMEM;
+    }
+    char *text = NULL;
+    if (myhtml_parse_fragment_single(t, MyENCODING_UTF_8, *field, strlen(*field), MyHTML_TAG_TITLE,
+                                     MyHTML_NAMESPACE_HTML) == MyHTML_STATUS_OK) {
+        myhtml_tree_node_t *root = myhtml_tree_get_node_html(t);
+        text = root ? extract_html_node_text(root, 4096) : NULL;
+    }
+    myhtml_tree_destroy(t);
+    if (text) free(*field), *field = text;
+    return NI_OK;
+}
+
 int extract_html_meta_finish(html_doc *d)
 {
     html_meta *m = &d->meta;
     article *a = d->out;
     const char *site = first_of(m->ld_publisher, m->og_site, NULL);
     int rc = choose_title(d, site);
-    rc = rc ? rc : choose_author(d);
+    rc = rc ? rc : choose_author(d, page_host(m));
     rc = rc ? rc : set_opt(&a->site_name, site);
     rc = rc ? rc : set_opt(&a->url, first_of(m->og_url, m->ld_url, NULL));
     rc = rc ? rc : set_opt(&a->canonical_url, m->canonical);
@@ -521,6 +692,9 @@ int extract_html_meta_finish(html_doc *d)
                        (char)tolower((unsigned char)m->dir[2]), 0};
         rc = extract_html_set(&a->direction, dir, 3);
     }
+    rc = rc ? rc : decode_refs(d, &a->title);
+    rc = rc ? rc : decode_refs(d, &a->author);
+    rc = rc ? rc : decode_refs(d, &a->site_name);
     choose_date(d);
     return rc || d->nomem ? NI_ERR_NOMEM : NI_OK;
 }

@@ -8,8 +8,10 @@
 #include "util/sbuf.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* What a line becomes in the article. */
 typedef enum role { ROLE_DROP = 0, ROLE_BODY, ROLE_HEADING } role;
@@ -22,11 +24,21 @@ typedef struct reader {
     size_t title;     /* title line (t.n when none) */
     size_t title_len; /* bytes of the title without a " - Site" suffix */
     size_t last_para; /* last paragraph-like line */
+    size_t body_end;  /* first line after the article's prose (t.n when it runs to the end) */
     size_t *run;      /* per line: length of its run of short text lines */
+    char *twice;      /* per line: the page says it twice (mark_twice) */
     article *a;
 } reader;
 
 #define NONE ((size_t)-1)
+
+/* Lines without a paragraph that end the article's prose (find_body_end; 6, 8, 12, 15, 20, 25,
+ * 30, 40, 50, 60, 80 and none compared on both folds: 40). */
+#define TEXT_BODY_GAP 40
+
+/* Words from which a line has a headline's length (4, 5, 6, 7, 8 words and +1..+4 compared on
+ * both folds: 6 words, +3). */
+#define TEXT_TITLE_WORDS 6
 
 static int is_text(const reader *r, size_t i)
 {
@@ -121,6 +133,24 @@ static int repeated(const reader *r, size_t i)
     return 0;
 }
 
+/* ends_run: line i of 4+ words closes its run of short lines: what follows is a paragraph, a
+ * dateline or byline, or nothing. */
+static int ends_run(const reader *r, size_t i)
+{
+    size_t n = next_line(r, i);
+    return r->t.v[i].words >= 4 && (n == NONE || !is_text(r, n) || para_like(&r->t.v[n]));
+}
+
+/* byline_or_date_after: a byline or dateline among the next 4 lines before the first paragraph. */
+static int byline_or_date_after(const reader *r, size_t i)
+{
+    for (int k = 0; k < 4 && (i = next_line(r, i)) != NONE && i < r->anchor; k++) {
+        text_line_kind kind = r->t.v[i].kind;
+        if (kind == TEXT_LINE_BYLINE || kind == TEXT_LINE_DATE) return 1;
+    }
+    return 0;
+}
+
 /* title_score: how much line i looks like the article title (< 1: not a title). */
 static int title_score(const reader *r, size_t i)
 {
@@ -129,11 +159,16 @@ static int title_score(const reader *r, size_t i)
     size_t p = prev_line(r, i), n = next_line(r, i);
     int s = 1;
     if (repeated(r, i)) s += 4;
-    if (is_meta(r, n)) s += 2;
+    if (is_meta(r, n) && r->t.v[n].kind != TEXT_LINE_LABEL) s += 2; /* a label next: navigation */
     if (p == NONE || is_meta(r, p) || r->t.v[p].block != l->block) s += 1;
     if (n != NONE && r->t.v[n].block == l->block && !is_meta(r, n)) s -= 1;
-    if (in_run(r, i)) s -= 4;
+    if (!is_meta(r, n) && byline_or_date_after(r, i)) s += 2;
+    if (ends_run(r, i))
+        s += 1;
+    else if (in_run(r, i))
+        s -= 4;
     if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;
+    if (l->words >= TEXT_TITLE_WORDS) s += 3; /* a headline's length, not a label's or a name's */
     return s;
 }
 
@@ -152,16 +187,28 @@ static void find_title(reader *r)
     r->title_len = suffix_at(l->s, l->len);
 }
 
-/* find_anchors: first and last paragraph-like lines. */
+/* prose_follows: another paragraph-like line within the next 6 lines. */
+static int prose_follows(const reader *r, size_t i)
+{
+    for (int k = 0; k < 6 && (i = next_line(r, i)) != NONE; k++)
+        if (para_like(&r->t.v[i])) return 1;
+    return 0;
+}
+
+/* find_anchors: the first paragraph-like line that another one soon follows (the body, not a
+ * notice above it), and the last paragraph-like line. */
 static void find_anchors(reader *r)
 {
     r->anchor = r->t.n;
     r->last_para = 0;
+    size_t first = r->t.n;
     for (size_t i = 0; i < r->t.n; i++) {
         if (!para_like(&r->t.v[i])) continue;
-        if (r->anchor == r->t.n) r->anchor = i;
+        if (first == r->t.n) first = i;
+        if (r->anchor == r->t.n && prose_follows(r, i)) r->anchor = i;
         r->last_para = i;
     }
+    if (r->anchor == r->t.n) r->anchor = first; /* a lone paragraph (a notice) is no anchor */
     if (r->anchor == r->t.n) /* no paragraph: the last text line bounds the header */
         for (size_t i = 0; i < r->t.n; i++)
             if (is_text(r, i)) r->last_para = i;
@@ -236,12 +283,23 @@ static size_t name_span(const char *s, size_t len)
     return end;
 }
 
+/* name_shaped: a name starts with a letter, a capital in Latin script, and holds no brackets
+ * ("in your social network", "(opens in a new window)" are not names). */
+static int name_shaped(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80 && !isupper(c)) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strchr("()[]{}", s[i])) return 0;
+    return 1;
+}
+
 /* set_author: the name at s (and a dateline after it, "By X | Nov 5, 2021"). */
 static int set_author(reader *r, const char *s, size_t len)
 {
     while (len && (*s == ' ' || *s == ':')) s++, len--;
     size_t n = name_span(s, len);
-    if (!n || vocab_classify(s, n) != VOCAB_NONE) return NI_OK;
+    if (!n || vocab_classify(s, n) != VOCAB_NONE || !name_shaped(s, n)) return NI_OK;
     if (!r->a->author && article_field_set(&r->a->author, s, n)) return NI_ERR_NOMEM;
     const char *d = s + n;
     size_t dl = len - n;
@@ -274,10 +332,76 @@ static void views_near(reader *r, size_t i)
         r->a->views = v[i].number;
 }
 
-/* read_meta: datelines, URL, view counter and byline, the first of each. */
+/* date_in: the first dated dateline among lines [from, to), whole or inside a line that holds
+ * more (a byline, a reading time); 0 when none. */
+static int date_in(reader *r, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const text_line *l = &r->t.v[i];
+        article_datetime dt;
+        if (l->kind == TEXT_LINE_DATE && l->dt.year)
+            dt = l->dt;
+        else if (!(l->kind == TEXT_LINE_TEXT || l->kind == TEXT_LINE_BYLINE) || l->words > 25 ||
+                 extract_datetime_find(l->s, l->len, &dt) != NI_OK)
+            continue;
+        r->a->published = dt;
+        r->a->published_origin = ARTICLE_TIME_PAGE;
+        return 1;
+    }
+    return 0;
+}
+
+/* date_near_title: a dated dateline from the title to a few lines into the body, else in the
+ * three lines above the title. */
+static int date_near_title(reader *r)
+{
+    size_t from = r->title != r->t.n ? r->title : r->anchor, to = r->anchor;
+    for (int k = 0; k < 8 && to != NONE && to < r->t.n; k++) to = next_line(r, to);
+    if (to == NONE || to > r->t.n) to = r->t.n;
+    return date_in(r, from, to) || date_in(r, from > 3 ? from - 3 : 0, from);
+}
+
+/* dated: line i is a dateline or holds one. */
+static int dated(const reader *r, size_t i)
+{
+    article_datetime dt;
+    const text_line *l = &r->t.v[i];
+    return l->kind == TEXT_LINE_DATE ||
+           (l->kind == TEXT_LINE_TEXT && extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+}
+
+/* looks_like_name: 2-4 words, each starting with a capital in Latin script, no digit, no
+ * sentence end, no chrome word. */
+static int looks_like_name(const text_line *l)
+{
+    if (l->kind != TEXT_LINE_TEXT || l->words < 2 || l->words > 4 || l->end_punct) return 0;
+    for (size_t i = 0; i < l->len; i++) {
+        unsigned char c = (unsigned char)l->s[i];
+        if (isdigit(c) || ((i == 0 || l->s[i - 1] == ' ') && c < 0x80 && !isupper(c))) return 0;
+    }
+    return name_shaped(l->s, l->len) && vocab_classify(l->s, l->len) == VOCAB_NONE;
+}
+
+/* name_near_date: without a byline, a name-shaped line between the title and the body next to a
+ * dateline (the byline block of a rendering: "Anna Roth" / "5 May 2024, 10:00"). */
+static int name_near_date(reader *r)
+{
+    if (r->a->author || r->title == r->t.n) return NI_OK;
+    for (size_t i = next_line(r, r->title); i != NONE && i < r->anchor; i = next_line(r, i)) {
+        if (!looks_like_name(&r->t.v[i])) continue;
+        size_t p = prev_line(r, i), n = next_line(r, i);
+        if ((p != NONE && p != r->title && dated(r, p)) || (n != NONE && dated(r, n)))
+            return article_field_set(&r->a->author, r->t.v[i].s, r->t.v[i].len);
+    }
+    return NI_OK;
+}
+
+/* read_meta: datelines, URL, view counter and byline, the first of each (the date near the title
+ * first). */
 static int read_meta(reader *r)
 {
     article *a = r->a;
+    date_near_title(r);
     for (size_t i = 0; i < r->t.n; i++) {
         const text_line *l = &r->t.v[i];
         int rc = NI_OK;
@@ -351,10 +475,46 @@ static int is_repeat(const reader *r, const text_line *l)
 }
 
 /* text_role: what a TEXT line in the article part becomes; updates the block mode. */
+/* A text line's folded form for finding repeats. */
+typedef struct fold_key {
+    uint64_t h;
+    size_t i;
+} fold_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const fold_key *x = a, *y = b;
+    return x->h < y->h ? -1 : x->h > y->h;
+}
+
+/* mark_twice: twice[i] = 1 for every text line (20+ bytes folded) that another text line of the
+ * page says exactly the same (a notice or teaser repeated in the page: "This advertisement has not
+ * loaded yet, but your article continues below."); all copies go (keeping the first was compared
+ * on both folds and lost on both). Hash and sort: O(n log n). NI_OK or NI_ERR_NOMEM. */
+static int mark_twice(reader *r)
+{
+    r->twice = calloc(r->t.n + 1, 1);
+    fold_key *k = malloc((r->t.n + 1) * sizeof *k);
+    if (!r->twice || !k) return free(k), NI_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < r->t.n; i++)
+        if (is_text(r, i) && r->t.v[i].fold_len >= 20)
+            k[n++] = (fold_key){XXH3_64bits(r->t.v[i].fold, r->t.v[i].fold_len), i};
+    qsort(k, n, sizeof *k, cmp_key);
+    for (size_t j = 1; j < n; j++) {
+        const text_line *a = &r->t.v[k[j - 1].i], *b = &r->t.v[k[j].i];
+        if (k[j].h == k[j - 1].h && a->fold_len == b->fold_len &&
+            !memcmp(a->fold, b->fold, a->fold_len))
+            r->twice[k[j].i] = r->twice[k[j - 1].i] = 1;
+    }
+    free(k);
+    return NI_OK;
+}
+
 static int text_role(reader *r, size_t i, mode *m, char *skip)
 {
     const text_line *l = &r->t.v[i];
-    if (skip[i] || is_repeat(r, l)) return NI_OK;
+    if (skip[i] || is_repeat(r, l) || r->twice[i]) return NI_OK;
     if (*m == MODE_RELATED && !para_like(l)) return add_related(r->a, l->s, l->len);
     if (*m == MODE_KEYWORDS && !para_like(l) && l->words <= 6)
         return add_keywords(r->a, l->s, l->len);
@@ -387,6 +547,27 @@ static int label_role(reader *r, const text_line *l, mode *m)
     return NI_OK;
 }
 
+/* find_body_end: the article's prose ends before the first stretch of TEXT_BODY_GAP lines after
+ * the anchor that holds no paragraph (navigation, related headlines, author boxes, footers,
+ * then reader comments); everything from there on is dropped. */
+static void find_body_end(reader *r)
+{
+    size_t gap = 0, last = r->anchor;
+    r->body_end = r->t.n;
+    for (size_t i = r->anchor; i < r->t.n; i++) {
+        const text_line *l = &r->t.v[i];
+        if (l->kind == TEXT_LINE_BLANK) continue;
+        if (para_like(l)) {
+            gap = 0, last = i;
+            continue;
+        }
+        if (++gap >= TEXT_BODY_GAP) {
+            r->body_end = last + 1;
+            return;
+        }
+    }
+}
+
 /* read_body: the article part: everything after the title, line by line. */
 static int read_body(reader *r)
 {
@@ -395,7 +576,7 @@ static int read_body(reader *r)
     mode m = MODE_BODY;
     article *a = r->a;
     int rc = NI_OK;
-    for (size_t i = r->title == r->t.n ? 0 : r->title + 1; i < r->t.n && !rc; i++) {
+    for (size_t i = r->title == r->t.n ? 0 : r->title + 1; i < r->body_end && !rc; i++) {
         const text_line *l = &r->t.v[i];
         if (l->kind == TEXT_LINE_TEXT)
             rc = text_role(r, i, &m, skip);
@@ -438,18 +619,23 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     reader r = {0};
     *out = NULL;
     r.a = article_create();
-    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r)) {
+    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r) || mark_twice(&r)) {
         text_lines_free(&r.t);
+        free(r.run);
+        free(r.twice);
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory reading a text page");
     }
     find_anchors(&r);
     find_title(&r);
+    find_body_end(&r);
     int rc = set_title(&r);
     if (!rc) rc = read_meta(&r);
+    if (!rc) rc = name_near_date(&r);
     if (!rc) rc = read_body(&r);
     text_lines_free(&r.t);
     free(r.run);
+    free(r.twice);
     if (rc) {
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, rc, "out of memory reading a text page");

@@ -53,7 +53,7 @@ static int ends_punct(const vocab_chars *t, const char *s, size_t len)
             c == 0x201D || c == 0x2019 || c == 0x00AB)
             continue;
         return c == '.' || c == '!' || c == '?' || c == 0x061F || c == 0x2026 || c == ':' ||
-               c == 0x06D4 || c == ';' || c == 0x061B;
+               c == 0x06D4 || c == ';' || c == 0x061B || c == 0x3002 || c == 0xFF01 || c == 0xFF1F;
     }
     return 0;
 }
@@ -166,12 +166,29 @@ static void classify(const vocab_chars *t, text_line *l)
         l->kind = TEXT_LINE_TEXT;
 }
 
+/* unspaced_words: words of scripts written without spaces (Han, kana): one per two characters,
+ * the run's first character already counted as a token. */
+static int unspaced_words(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i + 2 < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* U+3040..U+30FF (kana), U+3400..U+9FFF (Han): lead bytes E3 81..E3 83, E3 90..E9 BF */
+        if (c == 0xE3 && (unsigned char)s[i + 1] >= 0x81 && (unsigned char)s[i + 1] <= 0x83)
+            n++;
+        else if ((c == 0xE3 && (unsigned char)s[i + 1] >= 0x90) || (c >= 0xE4 && c <= 0xE9))
+            n++;
+    }
+    return n / 2;
+}
+
 /* fold_classify: folds line l into fold (2 * l->len + 1 bytes) and classifies it; only TEXT
  * lines keep their fold. Returns the bytes of fold used (0 when released). */
 static size_t fold_classify(const vocab_chars *t, text_line *l, char *fold)
 {
     l->fold = fold;
     l->fold_len = vocab_fold_words(l->s, l->len, fold, 2 * l->len + 1, &l->words);
+    l->words += unspaced_words(l->s, l->len);
     classify(t, l);
     if (l->kind == TEXT_LINE_TEXT) return l->fold_len + 1;
     l->fold = NULL;

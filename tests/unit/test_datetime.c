@@ -171,3 +171,52 @@ Test(datetime_line, rejects_other_lines)
     not_line("31/02/2021");
     not_line("");
 }
+
+Test(datetime_iso, space_before_offset_or_utc_suffix)
+{
+    article_datetime dt;
+    cr_assert_eq(extract_datetime_parse_iso("2026-01-06 14:02:09 +01:00", 26, &dt), NI_OK);
+    cr_expect_eq(dt.offset_minutes, 60);
+    cr_expect_eq(dt.has_offset, 1);
+    cr_assert_eq(extract_datetime_parse_iso("2020-01-05 10:00:00 UTC", 23, &dt), NI_OK);
+    cr_expect_eq(dt.hour, 10);
+    cr_expect_eq(dt.has_offset, 1);
+    cr_expect_eq(dt.offset_minutes, 0);
+    cr_expect_neq(extract_datetime_parse_iso("2020-01-05 10:00:00 UTCX", 24, &dt), NI_OK);
+}
+
+Test(datetime_line, european_languages_labels_and_zones)
+{
+    ymdhm(line("16.05.2024, 11:26 Uhr"), 2024, 5, 16, 11, 26);
+    ymdhm(line("Veröffentlicht am 27.04.24 um 07:39 Uhr"), 2024, 4, 27, 7, 39);
+    ymdhm(line("Stand: 28. April 2023, 05:00 Uhr"), 2023, 4, 28, 5, 0);
+    ymdhm(line("mardi 3 septembre 2024"), 2024, 9, 3, -1, 0);
+    ymdhm(line("5 de mayo de 2024"), 2024, 5, 5, -1, 0);
+    ymdhm(line("14 października 2025"), 2025, 10, 14, -1, 0);
+    ymdhm(line("October 23, 2025 5:50 pm CET"), 2025, 10, 23, 17, 50);
+    ymdhm(line("2 Şubat 2025 Pazar"), 2025, 2, 2, -1, 0);
+    /* a time before "am" still reads it as the English am */
+    ymdhm(line("5 Nov 2021 10:04 am"), 2021, 11, 5, 10, 4);
+}
+
+/* found: extract_datetime_find on s (must succeed). */
+static article_datetime found(const char *s)
+{
+    article_datetime dt = ARTICLE_DATETIME_NONE;
+    cr_assert_eq(extract_datetime_find(s, strlen(s), &dt), NI_OK, "no date in [%s]", s);
+    return dt;
+}
+
+Test(datetime_find, dateline_inside_a_longer_line)
+{
+    ymdhm(found("Anna Roth \xc2\xb7 Valley News \xc2\xb7 Posted: Aug 08, 2024 4:00 AM EDT | Last "
+                "Updated: August 8"),
+          2024, 8, 8, 4, 0);
+    ymdhm(found("16.05.2024, 11:26 Uhr \xe2\x80\xa2 Lesezeit: 5 Minuten"), 2024, 5, 16, 11, 26);
+    ymdhm(found("Publiziert17. Dezember 2024, 12:17"), 2024, 12, 17, 12, 17);
+    ymdhm(found("22.11.2024 07.57"), 2024, 11, 22, -1, 0);
+    ymdhm(found("9. September 2025 um 15:46 Uhr / Frank Hall"), 2025, 9, 9, 15, 46);
+    article_datetime dt;
+    cr_expect_neq(extract_datetime_find("Read 5 stories about 2024", 25, &dt), NI_OK);
+    cr_expect_neq(extract_datetime_find("11:20 | Sport", 13, &dt), NI_OK, "a time is no date");
+}

@@ -10,6 +10,12 @@ int eval_seeds(const char *shared_dir, int verbose);
 int eval_aeb(const char *shared_dir, int verbose);
 int eval_readability(const char *shared_dir, int verbose);
 int eval_ner(const char *shared_dir, int verbose); /* ANERcorp test split, tagger speed */
+/* fundus pages (HTML and text renderings), two folds of publishers; trafilatura's output from
+ * eval_peer_dir scored beside ours when present. */
+int eval_fundus(const char *shared_dir, int verbose);
+
+/* eval_peer_dir: the folder tools/eval/peer_trafilatura.py wrote (--peer), or NULL. */
+extern const char *eval_peer_dir;
 
 /* Shingle/token matching counts of one page. */
 typedef struct eval_counts {

@@ -73,6 +73,35 @@ static char *body_of(pipeline *p, const char *path, const char *url, double *sec
     return s;
 }
 
+/* peer_score: trafilatura's bodies (eval_peer_dir/trafilatura-aeb.json) scored as ours; counts is
+ * reused as scratch. Leaves label empty when the file is missing. */
+static void peer_score(const cJSON *gt, eval_counts *counts, size_t n, eval_prf *m, char *label,
+                       size_t cap)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/trafilatura-aeb.json", eval_peer_dir);
+    char *text = eval_read_gz(path, NULL);
+    cJSON *peer = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (!peer) {
+        fprintf(stderr, "aeb: no peer output %s\n", path);
+        return;
+    }
+    size_t k = 0;
+    for (const cJSON *e = gt->child; e && k < n; e = e->next, k++) {
+        const cJSON *truth = cJSON_GetObjectItemCaseSensitive(e, "articleBody");
+        const cJSON *body = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(peer, e->string), "body");
+        counts[k] = eval_shingles(cJSON_IsString(truth) ? truth->valuestring : "",
+                                  cJSON_IsString(body) ? body->valuestring : "", 4);
+    }
+    *m = eval_prf_mean(counts, n);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(peer, "_meta"), "version");
+    snprintf(label, cap, "trafilatura %s", cJSON_IsString(v) ? v->valuestring : "");
+    cJSON_Delete(peer);
+}
+
 int eval_aeb(const char *shared_dir, int verbose)
 {
     char path[4096];
@@ -100,10 +129,15 @@ int eval_aeb(const char *shared_dir, int verbose)
         scores[k] = (page_score){e->string, page_f1(counts[k])};
         free(body);
     }
-    eval_prf m = eval_prf_mean(counts, n);
+    eval_prf m = eval_prf_mean(counts, n), pm = {0, 0, 0};
+    char peer_label[64] = "";
+    if (eval_peer_dir) peer_score(gt, counts, n, &pm, peer_label, sizeof peer_label);
     printf("\n## AEB (%zu pages, word 4-gram shingles)\n\n", n);
     printf("| extractor | precision | recall | F1 |\n|---|---|---|---|\n");
     printf("| **news-ingest** | %.3f | %.3f | **%.3f** |\n", m.precision, m.recall, m.f1);
+    if (peer_label[0])
+        printf("| %s (run here) | %.3f | %.3f | %.3f |\n", peer_label, pm.precision, pm.recall,
+               pm.f1);
     for (size_t i = 0; i < sizeof peers / sizeof *peers; i++)
         printf("| %s (published) | | | %.3f |\n", peers[i].name, peers[i].f1);
     if (verbose) {

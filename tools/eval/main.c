@@ -1,17 +1,27 @@
-/* main.c: news-ingest-eval entry point: `news-ingest-eval [-v] all|seeds|aeb|readability|ner
- * SHARED`.
+/* main.c: news-ingest-eval entry point: `news-ingest-eval [-v] [--peer DIR]
+ * all|seeds|aeb|readability|ner|fundus SHARED`.
  */
 #include "eval.h"
 
 #include <stdio.h>
 #include <string.h>
 
+const char *eval_peer_dir = NULL;
+
 int main(int argc, char **argv)
 {
     int verbose = 0, i = 1;
-    if (i < argc && !strcmp(argv[i], "-v")) verbose = 1, i++;
+    for (;;) {
+        if (i < argc && !strcmp(argv[i], "-v"))
+            verbose = 1, i++;
+        else if (i + 1 < argc && !strcmp(argv[i], "--peer"))
+            eval_peer_dir = argv[i + 1], i += 2;
+        else
+            break;
+    }
     if (argc - i != 2) {
-        fprintf(stderr, "usage: news-ingest-eval [-v] all|seeds|aeb|readability|ner SHARED_DIR\n");
+        fprintf(stderr, "usage: news-ingest-eval [-v] [--peer DIR] "
+                        "all|seeds|aeb|readability|ner|fundus SHARED_DIR\n");
         return 2;
     }
     const char *what = argv[i], *dir = argv[i + 1];
@@ -20,5 +30,6 @@ int main(int argc, char **argv)
     if (all || !strcmp(what, "aeb")) rc |= eval_aeb(dir, verbose);
     if (all || !strcmp(what, "readability")) rc |= eval_readability(dir, verbose);
     if (all || !strcmp(what, "ner")) rc |= eval_ner(dir, verbose);
+    if (all || !strcmp(what, "fundus")) rc |= eval_fundus(dir, verbose);
     return rc;
 }

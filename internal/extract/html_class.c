@@ -1,0 +1,215 @@
+/* html_class.c: what an element's class and id say: the attribute values cut into words (at
+ * spaces, punctuation, digits and camelCase humps), each word looked up in the tables of
+ * structural class words below; a word after a negation ("no-print", "has-ads", "non-paywall")
+ * says nothing. */
+#include "extract/html_internal.h"
+
+#include <string.h>
+
+typedef struct class_word {
+    const char *word;
+    unsigned what; /* HC_* */
+    int compounds; /* also inside one word: with a suffix ("sharebar") or prefix ("topnav") */
+} class_word;
+
+/* The tables. Strong chrome wins over a content word in the same class and is dropped even when
+ * it reads as prose (comments, cookie notices, newsletter calls are prose too); weak chrome is
+ * weighed against the text inside. */
+static const class_word words[] = {
+    {"comment", HC_NEG_STRONG, 1},
+    {"disqus", HC_NEG_STRONG, 1},
+    {"outbrain", HC_NEG_STRONG, 1},
+    {"taboola", HC_NEG_STRONG, 1},
+    {"related", HC_NEG_STRONG, 1},
+    {"share", HC_NEG_STRONG, 1},
+    {"sharing", HC_NEG_STRONG, 1},
+    {"social", HC_NEG_STRONG, 1},
+    {"newsletter", HC_NEG_STRONG, 1},
+    {"cookie", HC_NEG_STRONG, 1},
+    {"recommend", HC_NEG_STRONG, 1},
+    {"recommended", HC_NEG_STRONG, 1},
+    {"recommendation", HC_NEG_STRONG, 1},
+    {"sr", HC_NEG_STRONG, 0},
+    {"promo", HC_NEG_STRONG, 1},
+    {"sidebar", HC_NEG, 1},
+    {"footer", HC_NEG, 1},
+    {"masthead", HC_NEG, 1},
+    {"breadcrumb", HC_NEG, 1},
+    {"breadcrumbs", HC_NEG, 1},
+    {"subscribe", HC_NEG, 1},
+    {"advert", HC_NEG, 1},
+    {"advertisement", HC_NEG, 1},
+    {"advertising", HC_NEG, 1},
+    {"sponsor", HC_NEG, 1},
+    {"sponsored", HC_NEG, 1},
+    {"popup", HC_NEG, 1},
+    {"modal", HC_NEG, 1},
+    {"widget", HC_NEG, 1},
+    {"trending", HC_NEG, 1},
+    {"popular", HC_NEG, 1},
+    {"signup", HC_NEG, 1},
+    {"login", HC_NEG, 1},
+    {"toolbar", HC_NEG, 1},
+    {"pagination", HC_NEG, 1},
+    {"pager", HC_NEG, 1},
+    {"banner", HC_NEG, 1},
+    {"skyscraper", HC_NEG, 1},
+    {"shoutbox", HC_NEG, 1},
+    {"rss", HC_NEG, 0},
+    {"menu", HC_NEG, 0},
+    {"nav", HC_NEG, 1},
+    {"navbar", HC_NEG, 1},
+    {"navigation", HC_NEG, 1},
+    {"ad", HC_NEG, 0},
+    {"ads", HC_NEG, 0},
+    {"tags", HC_NEG, 0},
+    {"tag", HC_NEG, 0},
+    {"print", HC_NEG, 0},
+    {"meta", HC_NEG, 0},
+    {"more", HC_NEG, 0},
+    {"readmore", HC_NEG, 1},
+    {"byline", HC_NEG | HC_BYLINE, 1},
+    {"author", HC_NEG | HC_BYLINE, 1},
+    {"authors", HC_BYLINE, 0},
+    {"writer", HC_BYLINE, 1},
+    {"dateline", HC_NEG, 1},
+    {"timestamp", HC_NEG, 1},
+    {"tools", HC_NEG, 0},
+    {"tool", HC_NEG, 0},
+    {"nocontent", HC_NEG, 1},
+    {"subscription", HC_NEG, 1},
+    {"paywall", HC_NEG, 1},
+    {"gallery", HC_NEG, 1},
+    {"slideshow", HC_NEG, 1},
+    {"carousel", HC_NEG, 1},
+    {"article", HC_POS, 1},
+    {"body", HC_POS, 1},
+    {"content", HC_POS, 1},
+    {"entry", HC_POS, 1},
+    {"main", HC_POS, 1},
+    {"post", HC_POS, 0},
+    {"text", HC_POS, 0},
+    {"story", HC_POS, 1},
+    {"blog", HC_POS, 1},
+    {"prose", HC_POS, 1},
+    {"caption", HC_CAPTION, 1},
+    {"credit", HC_CAPTION, 1},
+    {"credits", HC_CAPTION, 1},
+    {"figcaption", HC_CAPTION, 1},
+    {"photo", HC_CAPTION, 0},
+    {"image", HC_CAPTION, 0},
+    {"img", HC_CAPTION, 0},
+};
+
+/* Parts that join a class word into one word: "sharebar", "commentlist", "topnav". */
+static const char *const suffixes[] = {
+    "s",     "bar",       "box",     "list",   "links", "link",     "buttons", "button",
+    "btn",   "container", "wrapper", "wrap",   "block", "area",     "section", "icons",
+    "icon",  "tools",     "widget",  "module", "posts", "articles", "stories", "news",
+    "items", "item",      "content", "body",   "text",  "count",    "form",    "panel",
+    "line",  "info",      "name",    "tag",    "tags",  "area",
+};
+static const char *const prefixes[] = {
+    "main", "post",  "article", "story", "entry",  "page", "site",   "top",    "bottom",
+    "left", "right", "social",  "user",  "global", "sub",  "header", "footer",
+};
+
+/* Words that make a following "by" a byline ("writeBy", "posted-by"). */
+static const char *const by_verbs[] = {"write", "written", "posted", "authored", "words"};
+
+/* Words that negate the word after them within one class token. */
+static const char *const negations[] = {"no", "non", "not", "has", "without", "hide", "disable"};
+
+static int in_list(const char *const *list, size_t n, const char *w, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && !memcmp(list[i], w, len)) return 1;
+    return 0;
+}
+
+#define NLIST(a) (sizeof a / sizeof a[0])
+
+/* word_what: the HC_* bits of one lower-case word. */
+static unsigned word_what(const char *w, size_t len)
+{
+    unsigned what = 0;
+    for (size_t i = 0; i < NLIST(words); i++) {
+        size_t n = strlen(words[i].word);
+        if (n == len && !memcmp(words[i].word, w, len)) {
+            what |= words[i].what;
+            continue;
+        }
+        if (!words[i].compounds || len <= n) continue;
+        if (!memcmp(words[i].word, w, n) && in_list(suffixes, NLIST(suffixes), w + n, len - n))
+            what |= words[i].what;
+        else if (!memcmp(words[i].word, w + len - n, n) &&
+                 in_list(prefixes, NLIST(prefixes), w, len - n))
+            what |= words[i].what;
+    }
+    return what;
+}
+
+static int is_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static int is_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* is_sep: what separates the segments of a class token ('-', '_') and the tokens (white space). */
+static int is_sep(char c)
+{
+    return c == '-' || c == '_' || c == ' ' || c == '\t' || c == '\n';
+}
+
+/* is_hash: the segment at s is a generated name (CSS modules "qSR5N", "pqUbH"): letters mixed
+ * with digits, or two capitals after the first letter in at most 8 characters. */
+static int is_hash(const char *s, size_t len)
+{
+    size_t n = 0, upper = 0;
+    int digit = 0, letter = 0;
+    for (; n < len && !is_sep(s[n]); n++) {
+        digit |= s[n] >= '0' && s[n] <= '9';
+        letter |= is_lower(s[n]) || is_upper(s[n]);
+        upper += n > 0 && is_upper(s[n]);
+    }
+    return (digit && letter) || (upper >= 2 && n <= 8);
+}
+
+unsigned extract_html_class_what(const char *s, size_t len)
+{
+    unsigned what = 0;
+    char w[64];
+    size_t n = 0;
+    int negated = 0, next_negated = 0, by_verb = 0;
+    size_t hash_end = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i >= hash_end && i < len && (i == 0 || is_sep(s[i - 1])) && is_hash(s + i, len - i)) {
+            while (i < len && !is_sep(s[i])) i++; /* a generated name says nothing */
+            hash_end = i;
+        }
+        char c = i < len ? s[i] : ' ';
+        int letter = is_lower(c) || is_upper(c);
+        int hump = n && is_upper(c) && i && is_lower(s[i - 1]);
+        if ((!letter || hump) && n) {
+            if (n < sizeof w) {
+                if (!negated) what |= word_what(w, n);
+                if (by_verb && n == 2 && !memcmp(w, "by", 2)) what |= HC_BYLINE;
+                next_negated = in_list(negations, NLIST(negations), w, n);
+                by_verb = in_list(by_verbs, NLIST(by_verbs), w, n);
+            }
+            n = 0;
+        }
+        if (c == ' ' || c == '\t' || c == '\n') next_negated = by_verb = 0; /* a new class token */
+        if (!letter) {
+            negated = next_negated;
+            continue;
+        }
+        if (hump) negated = next_negated;
+        if (n < sizeof w) w[n] = (char)(c | 0x20);
+        n++;
+    }
+    return what;
+}

@@ -1,0 +1,133 @@
+/* test_extract_renderings.c: the text-page extractor on browser renderings of news pages
+ * (issue 10): pages written for this test in the shape of a browser's innerText: navigation and
+ * breadcrumbs without blank lines, a notice above the article, the headline followed by a
+ * standfirst, a byline and a dateline in other languages. */
+#include "extract/extract.h"
+#include "util/err.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+static article *extract_str(const char *s)
+{
+    page pg = {.text = (char *)s, .len = strlen(s), .type = PAGE_TYPE_TEXT};
+    article *a = NULL;
+    char err[128];
+    cr_assert_eq(extract_text(&pg, &a, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_not_null(a);
+    return a;
+}
+
+#define NOTICE                                                                                     \
+    "We use cookies and similar tools to give you the best experience on our pages, and you can "  \
+    "change your choice at any time in the settings of this page.\n"
+#define B1                                                                                         \
+    "The harbour board agreed on Tuesday to rebuild the old stone pier, ending a debate that had " \
+    "run for more than six years in the town.\n"
+#define B2                                                                                         \
+    "Engineers said the new pier would rest on the original foundations, which had survived two "  \
+    "storms, and would open to walkers next spring.\n"
+
+Test(extract_renderings, headline_after_breadcrumbs_before_byline)
+{
+    const char *text =
+        "Home\nNews\nRegion\nSport\nWeather\n" NOTICE
+        "Politics\nBusiness\nCulture\nTravel\nNews\nRegion\n"
+        "Harbour board votes to rebuild the old stone pier\n"
+        "The decision ends six years of debate in the town, and the work on the pier will start "
+        "before the winter storms.\n"
+        "By Mara Quill\n"
+        "November 5, 2021 10:04 AM\n" B1 B2
+        "Most read\nLighthouse keeper retires\nFerry timetable changes\n";
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    cr_expect_eq(a->published.year, 2021);
+    cr_expect_eq(a->published.day, 5);
+    article_destroy(a);
+}
+
+Test(extract_renderings, dateline_inside_a_byline_line_near_the_headline)
+{
+    const char *text =
+        "Home\nNews\nRegion\nMonday, 3 March 2025\n"
+        "Harbour board votes to rebuild the old stone pier\n"
+        "Mara Quill \xc2\xb7 Coast Gazette \xc2\xb7 Posted: Nov 05, 2021 10:04 AM | 4 "
+        "minute read\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_eq(a->published.year, 2021, "the page's date, not today's in the header");
+    cr_expect_eq(a->published.month, 11);
+    cr_expect_eq(a->published.day, 5);
+    article_destroy(a);
+}
+
+#define JA1                                                                                        \
+    "港の委員会は火曜日、古い石の桟橋を建て直すことを決めた。六年以上続いた議論に区切りがついた。"
+#define JA2                                                                                                                                      \
+    "技術者によると、新しい桟橋は二度の嵐に耐えた元の基礎の上に築かれ、来年の春には歩行者に開放さ" \
+    "れる予定だという。"
+
+Test(extract_renderings, paragraphs_without_spaces_are_prose)
+{
+    const char *text =
+        "ホーム\nニュース\n地域\n港の委員会、古い桟橋の建て直しを決定\n" JA1 "\n" JA2 "\n";
+    article *a = extract_str(text);
+    cr_assert_geq(a->nblocks, 2, "body blocks: %zu", a->nblocks);
+    cr_expect_str_eq(a->blocks[0].text, JA1);
+    cr_expect_str_eq(a->title ? a->title : "", "港の委員会、古い桟橋の建て直しを決定");
+    article_destroy(a);
+}
+
+Test(extract_renderings, reader_comments_after_a_long_stretch_of_chrome_are_not_body)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(
+        text, sizeof text, "Home\nNews\nHarbour board votes to rebuild the old stone pier\n" B1 B2);
+    for (int i = 0; i < 45; i++) /* related headlines, author box, footer links */
+        n += (size_t)snprintf(text + n, sizeof text - n, "Ferry timetable story %d\n", i);
+    snprintf(text + n, sizeof text - n,
+             "I have walked on that pier every morning for thirty years and I think the board is "
+             "wasting money that the town needs for the school and the library.\n"
+             "The foundations were never the problem, the problem was the ferry company that "
+             "refused to pay for the repairs when they were cheap.\n");
+    article *a = extract_str(text);
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "thirty years"), "comment kept: %s",
+                       a->blocks[i].text);
+    cr_expect_eq(a->nblocks, 2);
+    article_destroy(a);
+}
+
+Test(extract_renderings, headline_length_beats_a_name_above_a_dateline)
+{
+    /* a section name and an author line compete; the headline has a headline's length */
+    const char *text = "Home\nNews\nCoast\nHarbour board votes to rebuild the old stone pier\n"
+                       "Photo: Coast Gazette\nMara Quill\nNovember 5, 2021 10:04 AM\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    article_destroy(a);
+}
+
+Test(extract_renderings, byline_block_without_prefix_and_widget_text_not_a_name)
+{
+    const char *text = "Home\nNews\nCoast\nHarbour board votes to rebuild the old stone pier\n"
+                       "Share this article in your social network\n"
+                       "Mara Quill\nNovember 5, 2021 10:04 AM\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    article_destroy(a);
+}
+
+Test(extract_renderings, a_notice_repeated_in_the_page_is_not_body)
+{
+    const char *text =
+        "Home\nNews\nHarbour board votes to rebuild the old stone pier\n" B1
+        "This advertisement has not loaded yet, but your article continues below.\n" B2
+        "This advertisement has not loaded yet, but your article continues below.\n";
+    article *a = extract_str(text);
+    cr_expect_eq(a->nblocks, 2);
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "advertisement"), "%s", a->blocks[i].text);
+    article_destroy(a);
+}
