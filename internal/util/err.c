@@ -29,6 +29,8 @@ const char *ni_err_reason(int rc)
         return "bad_envelope";
     case NI_ERR_DELIVERY:
         return "delivery_failed";
+    case NI_ERR_TOMBSTONE:
+        return "tombstone";
     default:
         return "error";
     }

@@ -23,6 +23,7 @@ enum {
     NI_ERR_INVALID = -9,    /* invalid argument or configuration */
     NI_ERR_ENVELOPE = -10,  /* a message's JSON envelope is malformed */
     NI_ERR_DELIVERY = -11,  /* a Kafka delivery failed */
+    NI_ERR_TOMBSTONE = -20, /* a Kafka message with a null value (nothing to process) */
 };
 
 /* ni_err_reason: the short snake_case code for rc ("too_large"); never NULL. */
