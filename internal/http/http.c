@@ -56,7 +56,7 @@ static enum MHD_Result reply_verdict(struct MHD_Connection *c, int ok, const cha
                                      const char *why)
 {
     if (ok) return reply_text(c, MHD_HTTP_OK, ok_text);
-    char body[300];
+    char body[520];
     snprintf(body, sizeof body, "%s\n", why);
     return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, body);
 }
@@ -79,7 +79,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_data_size, void **con_cls)
 {
     http_server *s = cls;
-    char why[256];
+    char why[512];
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
         const char *body = "method not allowed\n";
         return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, TEXT_PLAIN, body, strlen(body), 1);
