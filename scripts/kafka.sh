@@ -123,22 +123,37 @@ answers() {
         grep -q '1 brokers' "$1/metadata.txt"
 }
 
+# missing_topics: the worker's topics the metadata does not list with 4 partitions yet.
+missing_topics() {
+    kcat -L -b "127.0.0.1:$PLAINTEXT" -m 10 >"$1/metadata.txt" 2>/dev/null || true
+    for t in $TOPICS; do
+        grep -q "topic \"$t\" with 4 partitions" "$1/metadata.txt" || printf '%s ' "$t"
+    done
+}
+
+# create_topics: creates the missing topics (in parallel), then waits until the metadata lists
+# them; three rounds at most.
 create_topics() {
     d=$1
-    pids=""
-    for t in $TOPICS; do
-        grep -q "topic \"$t\"" "$d/metadata.txt" && continue
-        java_run org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PLAINTEXT" \
-            --create --if-not-exists --topic "$t" --partitions 4 --replication-factor 1 \
-            >>"$d/topics.log" 2>&1 &
-        pids="$pids $!"
+    for round in 1 2 3; do
+        missing=$(missing_topics "$d")
+        [ -z "$missing" ] && return 0
+        pids=""
+        for t in $missing; do
+            java_run org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PLAINTEXT" \
+                --create --if-not-exists --topic "$t" --partitions 4 --replication-factor 1 \
+                >>"$d/topics.log" 2>&1 &
+            pids="$pids $!"
+        done
+        for p in $pids; do wait "$p" || true; done
+        i=0
+        while [ $i -lt 40 ] && [ -n "$(missing_topics "$d")" ]; do
+            i=$((i + 1))
+            sleep 0.5
+        done
     done
-    for p in $pids; do wait "$p" || true; done
-    kcat -L -b "127.0.0.1:$PLAINTEXT" -m 10 >"$d/metadata.txt" 2>/dev/null
-    for t in $TOPICS; do
-        grep -q "topic \"$t\" with 4 partitions" "$d/metadata.txt" ||
-            die "topic $t missing: $(tail -3 "$d/topics.log")"
-    done
+    missing=$(missing_topics "$d")
+    [ -z "$missing" ] || die "topics missing: $missing(see $d/topics.log)"
 }
 
 start() {
