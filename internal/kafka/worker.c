@@ -686,7 +686,8 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
      * debug; a failed login is an error: it will not heal without a configuration change */
     char text[200];
     snprintf(text, sizeof text, "%s: %s", rd_kafka_err2str((rd_kafka_resp_err_t)err), reason);
-    int is_new = health_client_error_set(w->h, err, text);
+    int is_new =
+        health_client_error_set(w->h, err, text, err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
     log_level l = !is_new                                    ? LOG_DEBUG
                   : err == RD_KAFKA_RESP_ERR__AUTHENTICATION ? LOG_ERROR
                                                              : LOG_WARN;

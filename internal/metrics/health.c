@@ -48,9 +48,13 @@ void health_destroy(health *h)
     free(h);
 }
 
-int health_client_error_set(health *h, int code, const char *text)
+int health_client_error_set(health *h, int code, const char *text, int symptom)
 {
     pthread_mutex_lock(&h->lock);
+    if (symptom && text && h->error_code) {
+        pthread_mutex_unlock(&h->lock);
+        return 0;
+    }
     int changed = code != h->error_code;
     h->error_code = text ? code : 0;
     snprintf(h->error, sizeof h->error, "%s", text ? text : "");
@@ -61,13 +65,13 @@ int health_client_error_set(health *h, int code, const char *text)
 void health_assigned_set(health *h, int partitions)
 {
     atomic_store(&h->assigned, partitions < 0 ? 0 : partitions);
-    if (partitions > 0) health_client_error_set(h, 0, NULL);
+    if (partitions > 0) health_client_error_set(h, 0, NULL, 0);
 }
 
 void health_producer_up_set(health *h, int up)
 {
     atomic_store(&h->producer_up, up != 0);
-    if (up) health_client_error_set(h, 0, NULL);
+    if (up) health_client_error_set(h, 0, NULL, 0);
 }
 
 void health_stuck_set(health *h, int partitions)

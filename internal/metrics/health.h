@@ -25,9 +25,10 @@ void health_beat(health *h);                         /* worker loop alive (for /
 
 /* health_client_error_set: the Kafka clients' last error (code != 0 and its text, e.g. "Local:
  * Authentication failure: SASL authentication error: ..."), shown after the reason while not
- * ready; NULL text clears it (so does reaching a broker or getting partitions). Returns 1 when
- * code differs from the stored one (the caller logs a new cause once, repeats quietly). */
-int health_client_error_set(health *h, int code, const char *text);
+ * ready; NULL text clears it (so does reaching a broker or getting partitions). A symptom
+ * (e.g. "all brokers down" after a failed login) does not replace a stored cause. Returns 1
+ * when the stored code changed (the caller logs a new cause once, its repeats quietly). */
+int health_client_error_set(health *h, int code, const char *text, int symptom);
 
 /* health_ready: 1 when ready; else 0 and why (one short sentence, e.g. "draining: shutdown in
  * progress", "not joined: waiting to join the consumer group", "not assigned: waiting for a
