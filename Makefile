@@ -45,9 +45,11 @@ train-ner: build
 ner-curve: build
 	sh scripts/ner-learning-curve.sh $(BUILD) ../shared
 
-# The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark).
+# The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark), then
+# through Apache Kafka next to Kafka's own perf tools (scripts/bench-real-kafka.sh).
 bench-worker: build
 	./$(BUILD)/news-ingest-worker-bench ../shared
+	sh scripts/bench-real-kafka.sh $(BUILD) ../shared
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
