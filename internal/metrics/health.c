@@ -17,6 +17,7 @@ struct health {
     pthread_mutex_t lock; /* guards the last client error */
     int error_code;       /* 0: none */
     char error[200];
+    int seen[8], nseen; /* codes reported since the last clear (each logged once) */
 };
 
 static long long now_ms(void)
@@ -38,6 +39,7 @@ health *health_create(void)
     pthread_mutex_init(&h->lock, NULL);
     h->error_code = 0;
     h->error[0] = '\0';
+    h->nseen = 0;
     return h;
 }
 
@@ -55,7 +57,14 @@ int health_client_error_set(health *h, int code, const char *text, int symptom)
         pthread_mutex_unlock(&h->lock);
         return 0;
     }
-    int changed = code != h->error_code;
+    int changed = 0;
+    if (text) {
+        changed = 1;
+        for (int i = 0; i < h->nseen && changed; i++) changed = h->seen[i] != code;
+        if (changed && h->nseen < 8) h->seen[h->nseen++] = code;
+    } else {
+        h->nseen = 0;
+    }
     h->error_code = text ? code : 0;
     snprintf(h->error, sizeof h->error, "%s", text ? text : "");
     pthread_mutex_unlock(&h->lock);

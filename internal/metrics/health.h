@@ -27,7 +27,8 @@ void health_beat(health *h);                         /* worker loop alive (for /
  * Authentication failure: SASL authentication error: ..."), shown after the reason while not
  * ready; NULL text clears it (so does reaching a broker or getting partitions). A symptom
  * (e.g. "all brokers down" after a failed login) does not replace a stored cause. Returns 1
- * when the stored code changed (the caller logs a new cause once, its repeats quietly). */
+ * when code was not reported since the last clear (the caller logs each cause once, its
+ * repeats quietly, even when two causes alternate). */
 int health_client_error_set(health *h, int code, const char *text, int symptom);
 
 /* health_ready: 1 when ready; else 0 and why (one short sentence, e.g. "draining: shutdown in

@@ -128,6 +128,9 @@ Test(health, last_client_error_follows_the_reason_until_a_broker_answers)
                  "a symptom does not replace the cause");
     cr_assert_eq(health_client_error_set(x, -169, "Local: Authentication failure: again", 0), 0,
                  "the same cause again is not new");
+    cr_assert_eq(health_client_error_set(x, -195, "Local: Broker transport failure", 0), 1);
+    cr_assert_eq(health_client_error_set(x, -169, "Local: Authentication failure: again", 0), 0,
+                 "alternating causes are each new once");
     cr_assert_eq(health_ready(x, r, sizeof r), 0);
     cr_assert_str_eq(r, "not joined: waiting to join the consumer group; last Kafka error: "
                         "Local: Authentication failure: again");
