@@ -49,8 +49,19 @@ java_run() {
         -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LIBS/*" "$@"
 }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# free_ports: three distinct free ports on 127.0.0.1, below Linux's ephemeral range (32768 and
+# up) so that no client connection takes one while the node is down for a restart.
+free_ports() {
+    python3 -c 'import random, socket
+ss = []
+while len(ss) < 3:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", random.randrange(20000, 32700)))
+        ss.append(s)
+    except OSError:
+        s.close()
+print(" ".join(str(s.getsockname()[1]) for s in ss))'
 }
 
 # certs: a CA and a broker certificate for 127.0.0.1/localhost signed by it (PKCS12 keystore).
@@ -71,8 +82,8 @@ certs() {
 format() {
     d=$1
     mkdir -p "$d"
-    printf 'PLAINTEXT=%s\nSASL_SSL=%s\nCONTROLLER=%s\n' "$(free_port)" "$(free_port)" \
-        "$(free_port)" >"$d/ports"
+    set -- $(free_ports)
+    printf 'PLAINTEXT=%s\nSASL_SSL=%s\nCONTROLLER=%s\n' "$1" "$2" "$3" >"$d/ports"
     od -An -N12 -tx1 /dev/urandom | tr -d ' \n' >"$d/keystore.password"
     sasl_pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
     printf 'username=%s\npassword=%s\n' "$SASL_USER" "$sasl_pw" >"$d/sasl.properties"
