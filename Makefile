@@ -36,7 +36,7 @@ format-check: setup
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 test-asan: setup
-	CC=clang cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=address,undefined -DFUZZ=ON >/dev/null
+	CC=clang cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=address,undefined -DFUZZ=ON -DNI_REAL_KAFKA=OFF >/dev/null
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 
@@ -56,9 +56,11 @@ train-ner: build
 ner-curve: build
 	sh scripts/ner-learning-curve.sh $(BUILD) ../shared
 
-# The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark).
+# The worker through the embedded broker vs a pass-through copy loop (issue 3's benchmark), then
+# through Apache Kafka next to Kafka's own perf tools (scripts/bench-real-kafka.sh).
 bench-worker: build
 	./$(BUILD)/news-ingest-worker-bench ../shared
+	sh scripts/bench-real-kafka.sh $(BUILD) ../shared
 
 # The fetcher against a local nginx on 50 loopback addresses: 1,000 URLs, throughput, latency, RSS.
 bench-fetch: build

@@ -2,7 +2,10 @@
  * `news-ingest run` through the embedded (mock) broker, next to a pass-through copy loop on the
  * same broker in the same run. Not a test: it prints figures.
  * Usage: news-ingest-worker-bench [SHARED_DIR] [-n MESSAGES] [-l LATENCY_MESSAGES] [-r RATE]
- *        [-t THREADS] [-X PROP=VALUE]... (defaults ../shared, 12000, 3000, 1000/s or half the
+ *        [-t THREADS] [-X PROP=VALUE]... [-b BROKERS [-p BROKER_PID]]
+ *        (-b: an outside broker, e.g. Apache Kafka from scripts/kafka.sh, holding empty topics
+ *        pages, articles, pages.dlq, entities and copy; -p its process for the CPU figures)
+ *        (defaults ../shared, 12000, 3000, 1000/s or half the
  *        measured worker rate when lower, online CPUs at most 16; THREADS goes to the worker as
  *        --threads, each -X as -X PROP=VALUE). The worker and the pipeline alone both annotate
  *        entities with the committed model and KB (models/, data/kb/ above the executable's
@@ -86,6 +89,8 @@ typedef struct bench {
     int nx;
     int worker_status;
     char load0[64], load1[64];
+    const char *outside; /* -b: an outside broker's bootstrap list (NULL: the mock) */
+    pid_t outside_pid;   /* -p: its process (0: unknown) */
 } bench;
 
 static pid_t broker_pid, worker_pid; /* 0 once reaped */
@@ -187,6 +192,10 @@ static int wait_bootstrap(bench *b)
 
 static int broker_start(bench *b)
 {
+    if (b->outside) { /* not ours: never signalled, only its CPU time read */
+        snprintf(b->brokers, sizeof b->brokers, "%s", b->outside);
+        return 0;
+    }
     if (!mkdtemp(strcpy(b->dir, "/tmp/ni-worker-bench-XXXXXX"))) return -1;
     snprintf(b->bsfile, sizeof b->bsfile, "%s/bootstrap", b->dir);
     char *argv[] = {b->bin,    "broker",     "--partitions",     PARTITIONS, "--topic", INPUT_TOPIC,
@@ -282,7 +291,8 @@ static void threads_cpu(pid_t pid, double out[4])
 /* cpu_mark: CPU seconds of the client side (pid) and of the broker, now. */
 static cpu_use cpu_mark(pid_t client)
 {
-    return (cpu_use){cpu_s(client), cpu_s(broker_pid)};
+    pid_t broker = current && current->outside ? current->outside_pid : broker_pid;
+    return (cpu_use){cpu_s(client), broker > 0 ? cpu_s(broker) : 0};
 }
 
 /* cpu_since: the CPU used since m. */
@@ -923,8 +933,9 @@ static void report(bench *b)
     cpu_model(cpu, sizeof cpu);
     qsort(b->lat, (size_t)b->lat_got, sizeof *b->lat, cmp_double);
     printf("\nworker benchmark: %ld seed text pages (%zu files cycled, %.1f MB, %.0f B/page), "
-           "embedded broker, %s partitions\n",
-           b->n, b->s.n, b->bytes / 1e6, b->bytes / (double)b->n, PARTITIONS);
+           "%s broker, %s partitions\n",
+           b->n, b->s.n, b->bytes / 1e6, b->bytes / (double)b->n,
+           b->outside ? "outside (-b)" : "embedded", b->outside ? "its own" : PARTITIONS);
     printf("machine: %ld cores (%s), shared by the broker, the worker and this bench; "
            "load average %s at start, %s at end\n\n| measure | value |\n|---|---|\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, b->load0, b->load1);
@@ -956,7 +967,7 @@ static int options(bench *b, int argc, char **argv)
 {
     int c;
     while (optind < argc) {
-        if ((c = getopt(argc, argv, "n:l:r:t:X:h")) == -1) {
+        if ((c = getopt(argc, argv, "n:l:r:t:X:b:p:h")) == -1) {
             b->shared = argv[optind++];
             continue;
         }
@@ -970,6 +981,10 @@ static int options(bench *b, int argc, char **argv)
             b->nthreads = atoi(optarg);
         else if (c == 'X' && b->nx < MAX_X)
             b->x[b->nx++] = optarg;
+        else if (c == 'b')
+            b->outside = optarg;
+        else if (c == 'p')
+            b->outside_pid = (pid_t)atoi(optarg);
         else
             return -1;
     }
@@ -1035,7 +1050,8 @@ int main(int argc, char **argv)
     if (options(&b, argc, argv)) {
         fprintf(stderr,
                 "usage: news-ingest-worker-bench [SHARED_DIR] [-n MESSAGES] "
-                "[-l LATENCY_MESSAGES] [-r RATE] [-t THREADS] [-X WORKER_PROPERTY=VALUE]...\n");
+                "[-l LATENCY_MESSAGES] [-r RATE] [-t THREADS] [-X WORKER_PROPERTY=VALUE]... "
+                "[-b BROKERS [-p BROKER_PID]]\n");
         return 2;
     }
     if (locate(&b) || seeds_load(&b)) {

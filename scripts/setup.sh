@@ -3,7 +3,8 @@
 set -eu
 PKGS="make build-essential cmake pkg-config clang clang-format libclang-rt-14-dev libicu-dev libcjson-dev \
 libcriterion-dev libmodest-dev libxml2-dev libgumbo-dev libssl-dev libxxhash-dev zlib1g-dev \
-librdkafka-dev libmicrohttpd-dev libcurl4-openssl-dev kcat curl openssl python3 python3-jsonschema python3-yaml"
+librdkafka-dev libmicrohttpd-dev libcurl4-openssl-dev kcat curl python3 python3-jsonschema python3-yaml \
+openjdk-17-jre-headless maven openssl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

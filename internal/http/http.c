@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #define LIVE_STALE_MS 30000
@@ -55,7 +56,7 @@ static enum MHD_Result reply_verdict(struct MHD_Connection *c, int ok, const cha
                                      const char *why)
 {
     if (ok) return reply_text(c, MHD_HTTP_OK, ok_text);
-    char body[300];
+    char body[520];
     snprintf(body, sizeof body, "%s\n", why);
     return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, body);
 }
@@ -78,7 +79,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_data_size, void **con_cls)
 {
     http_server *s = cls;
-    char why[256];
+    char why[512];
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
         const char *body = "method not allowed\n";
         return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, TEXT_PLAIN, body, strlen(body), 1);
@@ -188,9 +189,35 @@ static int addr_parse(const char *listen, listen_addr *a, char *errstr, size_t e
 
 /* ---- server ---- */
 
+/* Connections: the probes must keep answering while many clients sit idle or send slowly.
+ * libmicrohttpd runs epoll in a pool of HTTP_THREADS threads (an idle or slow connection costs
+ * no thread), closes a connection after HTTP_IDLE_S seconds without a byte, and accepts up to
+ * the process's file-descriptor limit (its soft limit raised to the hard one) less
+ * HTTP_FD_RESERVE for Kafka's sockets and files, at most HTTP_MAX_CONNECTIONS. No per-address
+ * limit: behind a node-local proxy or on loopback the probes share the abuser's address. */
+#define HTTP_THREADS 2
+#define HTTP_IDLE_S 10
+#define HTTP_FD_RESERVE 256
+#define HTTP_MAX_CONNECTIONS 16384
+
+/* connection_limit: see above; raises the soft RLIMIT_NOFILE to the hard limit first. */
+static unsigned int connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 64;
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit up = {rl.rlim_max, rl.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &up) == 0) rl.rlim_cur = rl.rlim_max;
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > HTTP_MAX_CONNECTIONS + HTTP_FD_RESERVE)
+        return HTTP_MAX_CONNECTIONS;
+    return rl.rlim_cur > 2 * HTTP_FD_RESERVE ? (unsigned int)(rl.rlim_cur - HTTP_FD_RESERVE)
+                                             : (unsigned int)(rl.rlim_cur / 2);
+}
+
 static struct MHD_Daemon *daemon_start(http_server *s, const listen_addr *a)
 {
-    unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     const struct sockaddr *sa = (const struct sockaddr *)&a->sa;
     uint16_t port = ntohs(sa->sa_family == AF_INET6 ? ((const struct sockaddr_in6 *)sa)->sin6_port
                                                     : ((const struct sockaddr_in *)sa)->sin_port);
@@ -198,8 +225,9 @@ static struct MHD_Daemon *daemon_start(http_server *s, const listen_addr *a)
     /* the port argument only names the port in libmicrohttpd's messages: SOCK_ADDR binds */
     return MHD_start_daemon(
         flags | a->flags, port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)64, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_END);
+        s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S, MHD_OPTION_CONNECTION_LIMIT,
+        connection_limit(), MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS,
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_END);
 }
 
 http_server *http_server_create(const char *listen, metrics *m, health *h, char *errstr,

@@ -36,6 +36,10 @@ static int defaults(const config *cfg, config_scope role, rd_kafka_conf_t *c, ch
     } else if (!rc) {
         rc = set(c, "linger.ms", "5", errstr, errlen);
         if (!rc) rc = set(c, "compression.type", "lz4", errstr, errlen);
+        /* murmur2_random: the Java client's partitioner (Kafka Streams and kafkajs too), so a key
+         * lands where a Java producer puts it; a topic-level property librdkafka takes on the
+         * global configuration, overridden by a later -X producer.partitioner= */
+        if (!rc) rc = set(c, "partitioner", "murmur2_random", errstr, errlen);
     }
     return rc;
 }

@@ -291,8 +291,10 @@ int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *h
 {
     memset(out, 0, sizeof *out);
     size_t limit = max_bytes ? max_bytes : PAGE_DEFAULT_MAX_BYTES;
-    const char *v = value ? value : "";
-    if (!value) len = 0;
+    if (!value) /* never a record: an empty one would replace the article on a compacted topic */
+        return ni_err_set(errstr, errlen, NI_ERR_TOMBSTONE,
+                          "null value (a tombstone): there is no page to process");
+    const char *v = value;
     char *ct = NULL;
     int rc = header_get(hdrs, "content-type", &ct);
     if (rc) return ni_err_set(errstr, errlen, rc, "out of memory copying message headers");

@@ -37,7 +37,8 @@ typedef struct kafka_page {
  * The fetch time falls back to the message timestamp (ISO 8601 UTC with milliseconds).
  * in.hints.max_bytes is set to max_bytes (0: PAGE_DEFAULT_MAX_BYTES applies); a raw value or an
  * envelope's decoded body over it is NI_ERR_TOO_LARGE (an envelope value may be 4/3 of it +
- * 64 KiB: base64 and fields). An empty value is a raw page.
+ * 64 KiB: base64 and fields). An empty value is a raw page; a null value (value NULL, a
+ * tombstone) is NI_ERR_TOMBSTONE: it goes to the dead-letter topic, never becomes a record.
  * On error *out holds nothing to free. On success the caller calls kafka_page_clear; value must
  * outlive *out (raw pages are not copied); *out must not be moved (in.fetched_at may point
  * into fetched_buf).

@@ -764,8 +764,20 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
         w->producer_up = 0;
         health_producer_up_set(w->h, 0);
     }
-    log_warn("kafka client error", "client", rd_kafka_name(rk), "error",
-             rd_kafka_err2str((rd_kafka_resp_err_t)err), "reason", reason);
+    /* the cause goes to /readyz; a new cause is logged once, its repeats (every reconnect) at
+     * debug; a failed login is an error: it will not heal without a configuration change */
+    char text[200];
+    snprintf(text, sizeof text, "%s: %s", rd_kafka_err2str((rd_kafka_resp_err_t)err), reason);
+    int is_new =
+        health_client_error_set(w->h, err, text, err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
+    log_level l = !is_new                                    ? LOG_DEBUG
+                  : err == RD_KAFKA_RESP_ERR__AUTHENTICATION ? LOG_ERROR
+                                                             : LOG_WARN;
+    log_write(l,
+              err == RD_KAFKA_RESP_ERR__AUTHENTICATION ? "kafka authentication failed"
+                                                       : "kafka client error",
+              "client", rd_kafka_name(rk), "error", rd_kafka_err2str((rd_kafka_resp_err_t)err),
+              "reason", reason, (const char *)NULL);
 }
 
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)

@@ -1,9 +1,11 @@
 /* health.c: readiness facts in C11 atomics, the /readyz verdict and the /livez heartbeat. */
 #include "metrics/health.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 struct health {
@@ -12,6 +14,10 @@ struct health {
     atomic_int stuck;
     atomic_int draining;
     atomic_llong beat_ms; /* CLOCK_MONOTONIC milliseconds of the last beat */
+    pthread_mutex_t lock; /* guards the last client error */
+    int error_code;       /* 0: none */
+    char error[200];
+    int seen[8], nseen; /* codes reported since the last clear (each logged once) */
 };
 
 static long long now_ms(void)
@@ -30,22 +36,51 @@ health *health_create(void)
     atomic_init(&h->stuck, 0);
     atomic_init(&h->draining, 0);
     atomic_init(&h->beat_ms, now_ms()); /* creation counts as the first beat */
+    pthread_mutex_init(&h->lock, NULL);
+    h->error_code = 0;
+    h->error[0] = '\0';
+    h->nseen = 0;
     return h;
 }
 
 void health_destroy(health *h)
 {
+    if (!h) return;
+    pthread_mutex_destroy(&h->lock);
     free(h);
+}
+
+int health_client_error_set(health *h, int code, const char *text, int symptom)
+{
+    pthread_mutex_lock(&h->lock);
+    if (symptom && text && h->error_code) {
+        pthread_mutex_unlock(&h->lock);
+        return 0;
+    }
+    int changed = 0;
+    if (text) {
+        changed = 1;
+        for (int i = 0; i < h->nseen && changed; i++) changed = h->seen[i] != code;
+        if (changed && h->nseen < 8) h->seen[h->nseen++] = code;
+    } else {
+        h->nseen = 0;
+    }
+    h->error_code = text ? code : 0;
+    snprintf(h->error, sizeof h->error, "%s", text ? text : "");
+    pthread_mutex_unlock(&h->lock);
+    return changed;
 }
 
 void health_assigned_set(health *h, int partitions)
 {
     atomic_store(&h->assigned, partitions < 0 ? 0 : partitions);
+    if (partitions > 0) health_client_error_set(h, 0, NULL, 0);
 }
 
 void health_producer_up_set(health *h, int up)
 {
     atomic_store(&h->producer_up, up != 0);
+    if (up) health_client_error_set(h, 0, NULL, 0);
 }
 
 void health_stuck_set(health *h, int partitions)
@@ -70,7 +105,22 @@ static int not_ready(char *why, size_t whylen, const char *reason)
     return 0;
 }
 
+/* verdict: ready's answer with the last client error appended to a reason for not being ready. */
+static int verdict(health *h, char *why, size_t whylen);
+
 int health_ready(health *h, char *why, size_t whylen)
+{
+    if (verdict(h, why, whylen)) return 1;
+    if (!why || !whylen) return 0;
+    pthread_mutex_lock(&h->lock);
+    size_t n = strlen(why);
+    if (h->error[0] && n < whylen)
+        snprintf(why + n, whylen - n, "; last Kafka error: %s", h->error);
+    pthread_mutex_unlock(&h->lock);
+    return 0;
+}
+
+static int verdict(health *h, char *why, size_t whylen)
 {
     int assigned = atomic_load(&h->assigned), stuck = atomic_load(&h->stuck);
     if (atomic_load(&h->draining)) return not_ready(why, whylen, "draining: shutdown in progress");

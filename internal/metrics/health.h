@@ -23,6 +23,14 @@ void health_stuck_set(health *h, int partitions);    /* partitions that cannot a
 void health_draining_set(health *h, int draining);   /* shutdown started */
 void health_beat(health *h);                         /* worker loop alive (for /livez) */
 
+/* health_client_error_set: the Kafka clients' last error (code != 0 and its text, e.g. "Local:
+ * Authentication failure: SASL authentication error: ..."), shown after the reason while not
+ * ready; NULL text clears it (so does reaching a broker or getting partitions). A symptom
+ * (e.g. "all brokers down" after a failed login) does not replace a stored cause. Returns 1
+ * when code was not reported since the last clear (the caller logs each cause once, its
+ * repeats quietly, even when two causes alternate). */
+int health_client_error_set(health *h, int code, const char *text, int symptom);
+
 /* health_ready: 1 when ready; else 0 and why (one short sentence, e.g. "draining: shutdown in
  * progress", "not joined: waiting to join the consumer group", "not assigned: waiting for a
  * partition assignment", "stuck: 1 partition cannot commit (delivery failed)", "producer: no broker

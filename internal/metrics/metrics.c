@@ -276,8 +276,32 @@ typedef struct lag_entry {
     double lag;
 } lag_entry;
 
-/* stats_collect: every partition id >= 0 with consumer_lag >= 0 of the "topics" object into a
- * fresh array (*n entries); NI_ERR_PARSE when "topics" is not an object. */
+/* num: a number field of o, or -1 when absent. */
+static double num(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* partition_lag: end offset (ls_offset under read_committed, else hi_offset) minus the committed
+ * offset; while nothing is committed, minus the position (app_offset), else the low watermark,
+ * so a partition stuck before its first commit still shows its lag. librdkafka's consumer_lag
+ * when the offsets are absent; -1 for a partition not assigned here or without an end offset. */
+static double partition_lag(const cJSON *p)
+{
+    const cJSON *desired = cJSON_GetObjectItemCaseSensitive(p, "desired");
+    if (cJSON_IsFalse(desired)) return -1;
+    double end = num(p, "ls_offset") >= 0 ? num(p, "ls_offset") : num(p, "hi_offset");
+    if (end < 0) return num(p, "consumer_lag");
+    double from = num(p, "committed_offset");
+    if (from < 0) from = num(p, "app_offset");
+    if (from < 0) from = num(p, "lo_offset");
+    if (from < 0) from = 0;
+    return end > from ? end - from : 0;
+}
+
+/* stats_collect: every partition id >= 0 with a lag >= 0 (partition_lag) of the "topics" object
+ * into a fresh array (*n entries); NI_ERR_PARSE when "topics" is not an object. */
 static int stats_collect(const cJSON *root, lag_entry **out, size_t *n)
 {
     const cJSON *topics = cJSON_GetObjectItemCaseSensitive(root, "topics"), *t, *p;
@@ -293,16 +317,16 @@ static int stats_collect(const cJSON *root, lag_entry **out, size_t *n)
         cJSON_ArrayForEach(p, parts)
         {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "partition");
-            const cJSON *lag = cJSON_GetObjectItemCaseSensitive(p, "consumer_lag");
             int pid = cJSON_IsNumber(id) ? id->valueint : atoi(p->string ? p->string : "-1");
-            if (pid < 0 || !cJSON_IsNumber(lag) || lag->valuedouble < 0) continue;
+            double lag = pid < 0 ? -1 : partition_lag(p);
+            if (lag < 0) continue;
             if (*n == cap) {
                 cap = cap ? cap * 2 : 16;
                 lag_entry *v = realloc(*out, cap * sizeof *v);
                 if (!v) return NI_ERR_NOMEM;
                 *out = v;
             }
-            (*out)[(*n)++] = (lag_entry){t->string, pid, lag->valuedouble};
+            (*out)[(*n)++] = (lag_entry){t->string, pid, lag};
         }
     }
     return NI_OK;

@@ -37,6 +37,8 @@ const char *ni_err_reason(int rc)
         return "robots_disallowed";
     case NI_ERR_CANCELLED:
         return "cancelled";
+    case NI_ERR_TOMBSTONE:
+        return "tombstone";
     default:
         return "error";
     }

@@ -27,6 +27,7 @@ enum {
     NI_ERR_FETCH = -13,     /* a URL could not be fetched (retries spent, TLS, bad URL) */
     NI_ERR_ROBOTS = -14,    /* robots.txt disallows fetching the URL */
     NI_ERR_CANCELLED = -15, /* the work was abandoned because the component stopped */
+    NI_ERR_TOMBSTONE = -20, /* a Kafka message with a null value (nothing to process) */
 };
 
 /* ni_err_reason: the short snake_case code for rc ("too_large"); never NULL. */

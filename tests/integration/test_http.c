@@ -4,10 +4,19 @@
 #include "metrics/metrics.h"
 #include "util/sbuf.h"
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 static metrics *m;
 static health *h;
@@ -213,4 +222,116 @@ Test(http, destroy_null_is_noop)
 {
     http_server_destroy(NULL);
     cr_assert_eq(http_server_port(NULL), 0);
+}
+
+/* ---- raw sockets: methods curl would not send as-is, idle and slow clients ---- */
+
+/* tcp_open: a blocking TCP connection to the test server; -1 when refused. */
+static int tcp_open(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    a.sin_port = htons((uint16_t)http_server_port(srv));
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0) return fd;
+    if (fd >= 0) close(fd);
+    return -1;
+}
+
+/* raw: sends req on a new connection, reads until the server closes it or 10 s pass; the bytes
+ * received (static, NUL-terminated). */
+static const char *raw(const char *req)
+{
+    static char buf[8192];
+    size_t n = 0;
+    buf[0] = '\0';
+    int fd = tcp_open();
+    cr_assert_geq(fd, 0, "connect: %s", strerror(errno));
+    cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+    struct pollfd p = {fd, POLLIN, 0};
+    while (n < sizeof buf - 1 && poll(&p, 1, 10000) > 0) {
+        ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
+        if (r <= 0) break;
+        n += (size_t)r;
+        buf[n] = '\0';
+        if (strstr(buf, "\r\n\r\n") && strstr(buf, "method not allowed\n")) break;
+    }
+    close(fd);
+    return buf;
+}
+
+Test(http, every_method_but_get_and_head_is_405_on_every_path)
+{
+    const char *methods[] = {"PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "POST", "BREW"};
+    const char *paths[] = {"/livez", "/healthz", "/readyz", "/metrics", "/nope"};
+    const char *bodies[] = {"", "Content-Length: 5\r\n\r\nhello"};
+    for (size_t m_ = 0; m_ < sizeof methods / sizeof *methods; m_++)
+        for (size_t p = 0; p < sizeof paths / sizeof *paths; p++)
+            for (size_t b = 0; b < 2; b++) {
+                char req[512];
+                snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: x\r\n%s", methods[m_], paths[p],
+                         b ? bodies[1] : "\r\n");
+                const char *resp = raw(req);
+                cr_assert(!strncmp(resp, "HTTP/1.1 405 ", 13), "%s %s (body %zu): \"%.80s\"",
+                          methods[m_], paths[p], b, resp);
+                cr_assert(strstr(resp, "Allow: GET, HEAD\r\n"), "%s %s: no Allow: %s", methods[m_],
+                          paths[p], resp);
+            }
+}
+
+#define IDLE_CONNECTIONS 500
+#define SLOW_CONNECTIONS 200
+#define PROBES 10
+
+/* probe_livez: GET /livez with a generous 10 s bound (a busy machine is no failure; a server
+ * that stopped answering is); the status, 0 without an answer. */
+static long probe_livez(void)
+{
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/livez", http_server_port(srv));
+    CURL *c = curl_easy_init();
+    cr_assert_not_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    return status;
+}
+
+Test(http, probes_answer_with_500_idle_and_200_slow_connections_open, .timeout = 120)
+{
+    struct rlimit rl;
+    cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    cr_assert_geq(rl.rlim_cur, IDLE_CONNECTIONS + SLOW_CONNECTIONS + 64, "fd limit too low");
+    int *fds = malloc((IDLE_CONNECTIONS + SLOW_CONNECTIONS) * sizeof *fds);
+    cr_assert_not_null(fds);
+    for (int i = 0; i < IDLE_CONNECTIONS + SLOW_CONNECTIONS; i++) {
+        fds[i] = tcp_open();
+        cr_assert_geq(fds[i], 0, "connection %d refused: %s", i, strerror(errno));
+        if (i >= IDLE_CONNECTIONS) { /* slowloris: a request that never ends */
+            const char *start = "GET /livez HTTP/1.1\r\nHost: x\r\n";
+            cr_assert_eq(write(fds[i], start, strlen(start)), (ssize_t)strlen(start));
+        }
+    }
+    int ok = 0, closed = 0;
+    for (int k = 0; k < PROBES; k++) {
+        for (int i = IDLE_CONNECTIONS; i < IDLE_CONNECTIONS + SLOW_CONNECTIONS; i++) {
+            char hdr[32]; /* one more header line each round: never idle, never complete */
+            int n = snprintf(hdr, sizeof hdr, "X-Slow-%d: %d\r\n", k, i);
+            if (send(fds[i], hdr, (size_t)n, MSG_NOSIGNAL) != n) closed++;
+        }
+        long st = probe_livez();
+        cr_log_info("probe %d with %d idle and %d slow connections opened (%d sends refused "
+                    "so far): %ld",
+                    k, IDLE_CONNECTIONS, SLOW_CONNECTIONS, closed, st);
+        ok += st == 200;
+        struct timespec pause = {0, 200 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    for (int i = 0; i < IDLE_CONNECTIONS + SLOW_CONNECTIONS; i++) close(fds[i]);
+    free(fds);
+    cr_assert_eq(ok, PROBES, "only %d of %d probes answered 200", ok, PROBES);
 }

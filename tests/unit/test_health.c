@@ -117,3 +117,34 @@ Test(health, destroy_null_is_noop)
     health_destroy(NULL);
     cr_assert_not_null(h);
 }
+
+Test(health, last_client_error_follows_the_reason_until_a_broker_answers)
+{
+    health *x = health_create();
+    char r[512];
+    cr_assert_eq(health_client_error_set(x, -169, "Local: Authentication failure: bad login", 0),
+                 1);
+    cr_assert_eq(health_client_error_set(x, -187, "Local: All broker connections are down", 1), 0,
+                 "a symptom does not replace the cause");
+    cr_assert_eq(health_client_error_set(x, -169, "Local: Authentication failure: again", 0), 0,
+                 "the same cause again is not new");
+    cr_assert_eq(health_client_error_set(x, -195, "Local: Broker transport failure", 0), 1);
+    cr_assert_eq(health_client_error_set(x, -169, "Local: Authentication failure: again", 0), 0,
+                 "alternating causes are each new once");
+    cr_assert_eq(health_ready(x, r, sizeof r), 0);
+    cr_assert_str_eq(r, "not joined: waiting to join the consumer group; last Kafka error: "
+                        "Local: Authentication failure: again");
+    health_producer_up_set(x, 1); /* a broker answered: the error is history */
+    cr_assert_eq(health_ready(x, r, sizeof r), 0);
+    cr_assert_str_eq(r, "not joined: waiting to join the consumer group");
+    health_assigned_set(x, 2);
+    cr_assert_eq(health_ready(x, r, sizeof r), 1);
+    cr_assert_eq(health_client_error_set(x, -187, "Local: All broker connections are down", 1), 1,
+                 "a symptom is shown when no cause is known");
+    health_producer_up_set(x, 0);
+    cr_assert_eq(health_ready(x, r, sizeof r), 0);
+    cr_assert(strstr(r, "producer: no broker reached yet; last Kafka error: Local: All broker"),
+              "%s", r);
+    health_destroy(x);
+    health_destroy(NULL);
+}

@@ -232,9 +232,16 @@ Test(kafka_message, empty_value_is_a_raw_page)
     cr_assert_eq(p.envelope, 0);
     cr_assert_eq(p.in.len, 0);
     kafka_page_clear(&p);
-    dec(&p, NULL, 0, NULL, -1, 0);
-    cr_assert_eq(p.in.len, 0);
-    kafka_page_clear(&p);
+}
+
+/* a null value (tombstone) never becomes a record, whatever the headers say */
+Test(kafka_message, null_value_is_a_tombstone_error)
+{
+    dec_err(NULL, 0, NULL, 0, NI_ERR_TOMBSTONE, "tombstone");
+    rd_kafka_headers_t *h = hdrs("content-type", "text/plain", "url", "https://x.example/a", NULL);
+    dec_err(NULL, 0, h, 0, NI_ERR_TOMBSTONE, "null value");
+    rd_kafka_headers_destroy(h);
+    cr_assert_str_eq(ni_err_reason(NI_ERR_TOMBSTONE), "tombstone");
 }
 
 Test(kafka_message, brace_under_a_page_content_type_is_raw)

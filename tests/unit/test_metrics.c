@@ -177,10 +177,11 @@ static const char *stats_v1 =
     "\"batchsize\":{\"min\":0,\"max\":0},\"partitions\":{"
     "\"0\":{\"partition\":0,\"broker\":1,\"leader\":1,\"desired\":true,\"unknown\":false,"
     "\"fetch_state\":\"active\",\"query_offset\":-1001,\"next_offset\":120,\"app_offset\":118,"
-    "\"stored_offset\":118,\"committed_offset\":100,\"lo_offset\":0,\"hi_offset\":170,"
+    "\"stored_offset\":118,\"committed_offset\":120,\"lo_offset\":0,\"hi_offset\":170,"
     "\"ls_offset\":170,\"consumer_lag\":50,\"consumer_lag_stored\":70,\"rxmsgs\":120},"
     "\"1\":{\"partition\":1,\"broker\":2,\"leader\":2,\"desired\":true,\"unknown\":false,"
-    "\"fetch_state\":\"active\",\"hi_offset\":30,\"ls_offset\":30,\"consumer_lag\":0,"
+    "\"fetch_state\":\"active\",\"committed_offset\":30,\"hi_offset\":30,\"ls_offset\":30,"
+    "\"consumer_lag\":0,"
     "\"consumer_lag_stored\":0},"
     "\"2\":{\"partition\":2,\"broker\":3,\"leader\":3,\"desired\":false,\"unknown\":false,"
     "\"fetch_state\":\"none\",\"hi_offset\":-1,\"consumer_lag\":-1,\"consumer_lag_stored\":-1},"
@@ -222,6 +223,28 @@ Test(metrics, stats_apply_sets_and_removes_lag)
     cr_assert(has_line(text, "news_ingest_consumer_lag{topic=\"pages\",partition=\"1\"} 9"));
     cr_assert(has_line(text, "news_ingest_consumer_lag{topic=\"side\",partition=\"3\"} 4"));
     cr_assert_eq(metrics_value(m, "news_ingest_consumer_lag", "pages:0"), 0);
+}
+
+/* nothing committed yet (librdkafka's consumer_lag is -1): lag from the position, else from the
+ * low watermark; an end offset under read_committed is the last stable offset */
+static const char *stats_uncommitted =
+    "{\"type\":\"consumer\",\"topics\":{\"pages\":{\"partitions\":{"
+    "\"0\":{\"partition\":0,\"desired\":true,\"committed_offset\":-1001,\"app_offset\":12,"
+    "\"lo_offset\":0,\"hi_offset\":40,\"ls_offset\":-1,\"consumer_lag\":-1},"
+    "\"1\":{\"partition\":1,\"desired\":true,\"committed_offset\":-1001,\"app_offset\":-1001,"
+    "\"lo_offset\":5,\"hi_offset\":25,\"ls_offset\":-1,\"consumer_lag\":-1},"
+    "\"2\":{\"partition\":2,\"desired\":true,\"committed_offset\":3,\"lo_offset\":0,"
+    "\"hi_offset\":10,\"ls_offset\":8,\"consumer_lag\":5}}}}}";
+
+Test(metrics, stats_lag_before_the_first_commit)
+{
+    char err[256] = "";
+    cr_assert_eq(
+        metrics_stats_apply(m, stats_uncommitted, strlen(stats_uncommitted), err, sizeof err),
+        NI_OK, "%s", err);
+    cr_assert_eq(metrics_value(m, "news_ingest_consumer_lag", "pages:0"), 28, "from the position");
+    cr_assert_eq(metrics_value(m, "news_ingest_consumer_lag", "pages:1"), 20, "from the low mark");
+    cr_assert_eq(metrics_value(m, "news_ingest_consumer_lag", "pages:2"), 5, "ls_offset - commit");
 }
 
 Test(metrics, stats_bad_json_leaves_gauges)
