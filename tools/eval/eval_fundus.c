@@ -388,9 +388,11 @@ static cJSON *record_of(pipeline *p, const char *path, page_type type, const cJS
     const char *crawl = str_of(gold, "crawl_date");
     if (crawl && strlen(crawl) >= 19)
         snprintf(fetched, sizeof fetched, "%.10sT%.8sZ", crawl, crawl + 11);
-    pipeline_input in = {
-        bytes, len, {type, NULL, 0}, str_of(gold, "url"), fetched[0] ? fetched : NULL, NULL,
-        NULL,  0};
+    pipeline_input in = {.bytes = bytes,
+                         .len = len,
+                         .hints = {type, NULL, 0},
+                         .url = str_of(gold, "url"),
+                         .fetched_at = fetched[0] ? fetched : NULL};
     pipeline_output out;
     pipeline_error err;
     cJSON *rec = NULL;
