@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test test-asan eval bench bench-worker train-ner ner-curve format clean
+.PHONY: all setup build run parse test test-asan image-check eval bench bench-worker train-ner ner-curve format clean
 
 all: build
 
@@ -25,11 +25,17 @@ parse: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) test-asan
+	$(MAKE) image-check
 
 test-asan: setup
 	CC=clang cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=address,undefined -DFUZZ=ON >/dev/null
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+# The Dockerfile built by podman on a debootstrapped Debian 12 base and its worker run as uid
+# 10001 from the image's root filesystem (scripts/image-check.sh; needs root).
+image-check: setup
+	sh scripts/image-check.sh
 
 eval: build
 	./$(BUILD)/news-ingest-eval all ../shared
