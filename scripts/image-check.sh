@@ -11,7 +11,7 @@ BASE=docker.io/library/debian
 IMAGE=news-ingest:check
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 URL=https://image-check.example/news/desalination
-WAIT_S=120
+WAIT_S="${IMAGE_CHECK_WAIT_S:-120}"
 
 t0=$(date +%s)
 step() { echo "image-check: $* ($(($(date +%s) - t0)) s)"; }
