@@ -18,7 +18,7 @@ if [ -n "$missing" ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends $missing
 fi
-# librdkafka >= 2.8.0 (Debian 13's source package built on Debian 12, see README "librdkafka
-# backport"); NEWS_INGEST_RDKAFKA_BACKPORT=0 keeps Debian 12's 2.0.2.
+# librdkafka >= 2.8.0: Debian 13's source package built on Debian 12 (README, "librdkafka: Debian
+# 13's 2.8.0, built on Debian 12"); NEWS_INGEST_RDKAFKA_BACKPORT=0 keeps Debian 12's 2.0.2.
 [ "${NEWS_INGEST_RDKAFKA_BACKPORT:-1}" = 0 ] && exit 0
 exec sh "$(dirname "$0")/librdkafka-backport.sh"
