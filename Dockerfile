@@ -11,6 +11,12 @@ RUN apt-get update \
         libicu-dev libcjson-dev libmodest-dev libssl-dev libxxhash-dev zlib1g-dev \
         librdkafka-dev libmicrohttpd-dev libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
+# librdkafka 2.8.0 built from Debian 13's source package (Debian 12's 2.0.2 aborts when a
+# cooperative-sticky consumer closes before its first assignment); the same script as
+# scripts/setup.sh, its .debs kept in /debs for the runtime stage. A layer of its own: cached.
+COPY scripts/librdkafka-backport.sh /usr/local/sbin/librdkafka-backport.sh
+RUN RDKAFKA_CACHE=/debs RDKAFKA_JOBS="$(nproc)" sh /usr/local/sbin/librdkafka-backport.sh \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DTESTS=OFF \
@@ -19,12 +25,14 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DTESTS=OFF \
 
 FROM debian:12-slim
 # Runtime libraries only: the packages owning the shared objects `ldd news-ingest` lists
-# (tests/support/check_deploy.py checks this list against the built binary).
+# (tests/support/check_deploy.py checks this list against the built binary); librdkafka1 is the
+# build stage's backport.
+COPY --from=build /debs/librdkafka1_*.deb /tmp/
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libicu72 libcjson1 libmodest0 libssl3 libxxhash0 librdkafka1 libmicrohttpd12 \
+        libicu72 libcjson1 libmodest0 libssl3 libxxhash0 /tmp/librdkafka1_*.deb libmicrohttpd12 \
         ca-certificates \
-    && rm -rf /var/lib/apt/lists/* \
+    && rm -rf /var/lib/apt/lists/* /tmp/librdkafka1_*.deb \
     && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin \
         news-ingest
 COPY --from=build /build/news-ingest /usr/local/bin/news-ingest

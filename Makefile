@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test check format-check test-asan eval bench bench-worker bench-fetch train-ner ner-curve format clean
+.PHONY: all setup build run parse test check format-check test-asan image-check eval bench bench-worker bench-fetch train-ner ner-curve format clean
 
 all: build
 
@@ -26,6 +26,7 @@ parse: build
 test: build format-check
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) test-asan
+	$(MAKE) image-check
 
 # The fast unit tests only (ctest label unit; the others are integration and fuzz).
 check: build
@@ -39,6 +40,11 @@ test-asan: setup
 	CC=clang cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=address,undefined -DFUZZ=ON -DNI_REAL_KAFKA=OFF >/dev/null
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+# The Dockerfile built by podman on a debootstrapped Debian 12 base and its worker run as uid
+# 10001 from the image's root filesystem (scripts/image-check.sh; needs root).
+image-check: setup
+	sh scripts/image-check.sh
 
 # trafilatura (pip install trafilatura) is the peer: run on the same pages when installed.
 eval: build

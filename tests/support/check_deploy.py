@@ -466,7 +466,8 @@ def apt_packages(instrs):
         for cmd in re.split(r"&&|;|\|\|", args):
             words = shlex.split(cmd)
             if "apt-get" in words and "install" in words:
-                pkgs += [w for w in words[words.index("install") + 1:] if not w.startswith("-")]
+                pkgs += [os.path.basename(w).split("_")[0] if w.endswith(".deb") else w
+                         for w in words[words.index("install") + 1:] if not w.startswith("-")]
     return pkgs
 
 
