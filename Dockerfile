@@ -4,7 +4,7 @@
 # NEWS_INGEST_* environment (see `news-ingest run --help` and deploy/README.md).
 
 FROM debian:12 AS build
-# What CMake requires at configure time (libcurl: the worker benchmark); not the test tools.
+# What CMake requires at configure time (libcurl: fetching pages by URL); not the test tools.
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         build-essential cmake make pkg-config \
@@ -31,6 +31,7 @@ COPY --from=build /debs/librdkafka1_*.deb /tmp/
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libicu72 libcjson1 libmodest0 libssl3 libxxhash0 /tmp/librdkafka1_*.deb libmicrohttpd12 \
+        libcurl4 \
         ca-certificates \
     && rm -rf /var/lib/apt/lists/* /tmp/librdkafka1_*.deb \
     && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin \
