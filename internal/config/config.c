@@ -85,6 +85,8 @@ static const opt_def opts[] = {
     {"kb", F(kb), OPT_STRING, NULL,
      "<exe dir>/../data/kb/entities.tsv, else ./data/kb/entities.tsv", 0, 0, NULL, "PATH",
      "entity knowledge base (TSV), loaded at start and again on SIGHUP"},
+    {"commit-interval-ms", F(commit_interval_ms), OPT_INT, "250", NULL, 10, 600000, NULL, "MS",
+     "commit the offsets of delivered inputs this often (and on revoke and shutdown)"},
 };
 #undef F
 #define NOPTS (sizeof opts / sizeof opts[0])

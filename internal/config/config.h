@@ -44,6 +44,7 @@ typedef struct config {
     int embedded_partitions; /* default 4 */
     int stats_interval_ms;   /* librdkafka statistics (consumer lag); default 5000 */
     int threads;             /* pipeline threads; default online CPUs, 1..16 */
+    int commit_interval_ms;  /* auto-commit interval of stored offsets; default 250 */
     char *ner_model;         /* entity model path; NULL: the caller's default (cmd_data_path) */
     char *kb;                /* knowledge base path; NULL: the caller's default */
     config_props props;      /* librdkafka pass-through: file, then env, then -X flags */

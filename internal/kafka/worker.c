@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "kafka/worker.h"
 
+#include "kafka/commit.h"
 #include "kafka/kafka.h"
 #include "kafka/message.h"
 #include "kafka/offsets.h"
@@ -66,6 +67,9 @@ struct kafka_worker {
      * reports (wherever rd_kafka_poll runs) all take and give back ticket references. */
     pthread_mutex_t mu;
     kafka_offsets *offsets;
+    kafka_commits *commits; /* main thread only (dispatch, store, commit and rebalance callbacks) */
+    long commit_lost;       /* inputs delivered whose commit failed before their partition left */
+    long long commit_nudge; /* earliest next commit asked by backpressure (monotonic ms) */
     retry *retries;
     char fatal[512]; /* non-empty: stop with this error */
     /* qmu guards the job queue and the dispatch-order list. */
@@ -500,6 +504,7 @@ static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
     kafka_ticket *t =
         j ? kafka_offsets_track(w->offsets, topic, msg->partition, msg->offset) : NULL;
     pthread_mutex_unlock(&w->mu);
+    if (t && kafka_commits_consumed(w->commits, topic, msg->partition, msg->offset)) t = NULL;
     if (!t) {
         set_fatal(w, "out of memory tracking an offset");
         free(j);
@@ -578,6 +583,7 @@ static void store_offsets(kafka_worker *w, int all)
     rd_kafka_resp_err_t err = rd_kafka_offsets_store(w->consumer, l);
     if (err && err != RD_KAFKA_RESP_ERR__STATE)
         log_warn("offsets not stored", "error", rd_kafka_err2str(err));
+    kafka_commits_asked(w->commits, l); /* the elements librdkafka took */
     rd_kafka_topic_partition_list_destroy(l);
 }
 
@@ -605,6 +611,63 @@ static void assignment_changed(kafka_worker *w)
     metrics_assigned_set(w->m, n);
 }
 
+/* ---- commits ------------------------------------------------------------------------------ */
+
+/* on_commit: every commit's outcome (auto-commits, and the synchronous ones of commit_sync):
+ * acknowledged offsets move, the result is counted, a refusal is logged. */
+static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                      rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+    kafka_worker *w = opaque;
+    int ok = kafka_commits_result(w->commits, err, offsets);
+    if (ok < 0) return; /* nothing to commit */
+    metrics_commit_inc(w->m, ok);
+    if (ok) return;
+    const char *why = rd_kafka_err2str(err);
+    for (int i = 0; !err && offsets && i < offsets->cnt; i++)
+        if (offsets->elems[i].err) why = rd_kafka_err2str(offsets->elems[i].err);
+    log_warn("offset commit failed", "error", why);
+}
+
+/* commit_sync: commits the stored offsets of the assignment now, serving its result through
+ * on_commit; librdkafka's code (_NO_OFFSET when there was nothing new). */
+static rd_kafka_resp_err_t commit_sync(kafka_worker *w, const char *when)
+{
+    rd_kafka_resp_err_t err = rd_kafka_commit_queue(w->consumer, NULL, NULL, on_commit, w);
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        log_warn("commit failed", "when", when, "error", rd_kafka_err2str(err));
+    return err;
+}
+
+/* commits_forget: the revoked partitions leave the commit view; what they delivered but could
+ * not commit is logged and kept for the drain's verdict. */
+static void commits_forget(kafka_worker *w, const rd_kafka_topic_partition_list_t *parts)
+{
+    for (int i = 0; i < parts->cnt; i++) {
+        const rd_kafka_topic_partition_t *p = &parts->elems[i];
+        long lost = kafka_commits_forget(w->commits, p->topic, p->partition);
+        if (!lost) continue;
+        w->commit_lost += lost;
+        char n[32], part[16];
+        snprintf(n, sizeof n, "%ld", lost);
+        snprintf(part, sizeof part, "%d", (int)p->partition);
+        log_error("partition given up with delivered inputs not committed; the next owner "
+                  "processes them again",
+                  "topic", p->topic, "partition", part, "inputs", n);
+    }
+}
+
+/* commit_nudge: an immediate asynchronous commit when backpressure waits for commits (at most
+ * one per RETRY_BACKOFF_MS / 10). */
+static void commit_nudge(kafka_worker *w)
+{
+    long long now = mono_ms();
+    if (now < w->commit_nudge) return;
+    w->commit_nudge = now + RETRY_BACKOFF_MS / 10;
+    store_offsets(w, 0);
+    rd_kafka_commit(w->consumer, NULL, 1); /* the result comes to on_commit */
+}
+
 /* partitions_revoke: wait for the jobs in the pipeline threads, flush (both bounded), commit what
  * is complete, forget the partitions. */
 static void partitions_revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *parts)
@@ -616,14 +679,13 @@ static void partitions_revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *
         long long left = end - mono_ms();
         rd_kafka_flush(w->producer, left > 0 ? (int)left : 0);
         store_offsets(w, 1);
-        rd_kafka_resp_err_t err = rd_kafka_commit(w->consumer, NULL, 0);
-        if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-            log_warn("commit at revoke failed", "error", rd_kafka_err2str(err));
+        commit_sync(w, "revoke"); /* before the partitions are given up */
     }
     pthread_mutex_lock(&w->mu);
     for (int i = 0; i < parts->cnt; i++)
         kafka_offsets_forget(w->offsets, parts->elems[i].topic, parts->elems[i].partition);
     pthread_mutex_unlock(&w->mu);
+    commits_forget(w, parts);
 }
 
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
@@ -769,6 +831,7 @@ static rd_kafka_t *client(kafka_worker *w, config_scope role, char *errstr, size
     if (role == CONFIG_SCOPE_CONSUMER) {
         rd_kafka_conf_set_rebalance_cb(c, on_rebalance);
         rd_kafka_conf_set_stats_cb(c, on_stats);
+        rd_kafka_conf_set_offset_commit_cb(c, on_commit);
     } else {
         rd_kafka_conf_set_dr_msg_cb(c, on_delivery);
     }
@@ -833,7 +896,8 @@ kafka_worker *kafka_worker_create(const config *cfg, ner_resources *ner, metrics
     pthread_cond_init(&w->qcond, NULL);
     w->ner = ner ? ner_resources_ref(ner) : NULL;
     w->offsets = kafka_offsets_create();
-    int ok = w->offsets != NULL;
+    w->commits = kafka_commits_create();
+    int ok = w->offsets && w->commits;
     if (!ok) ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
     ok = ok && (w->producer = client(w, CONFIG_SCOPE_PRODUCER, errstr, errlen));
     ok = ok && (w->consumer = client(w, CONFIG_SCOPE_CONSUMER, errstr, errlen));
@@ -856,9 +920,13 @@ static void gauges(kafka_worker *w)
     health_stuck_set(w->h, stuck);
 }
 
-/* backpressure: pause the assignment above max_inflight, resume at half of it. */
+/* backpressure: pause the assignment while more than max_inflight messages are in flight or
+ * consumed and not yet committed (what a crash would replay), resume at half of it. */
 static void backpressure(kafka_worker *w, long n)
 {
+    long uncommitted = kafka_commits_uncommitted(w->commits);
+    if (uncommitted >= w->cfg->max_inflight / 2) commit_nudge(w);
+    if (uncommitted > n) n = uncommitted;
     if (!w->paused && n >= w->cfg->max_inflight) {
         set_paused(w, 1);
         log_debug("paused: too many messages in flight");
@@ -907,6 +975,45 @@ static void step(kafka_worker *w, volatile sig_atomic_t *reload)
     dispatch(w, msg);
 }
 
+/* final_commit: commits what is stored until the coordinator acknowledges it or until deadline;
+ * a refusal while the group rebalances is retried after serving the consumer (its rebalance
+ * callbacks: partitions leaving are committed by partitions_revoke, new ones stay paused). */
+static void final_commit(kafka_worker *w, long long deadline)
+{
+    for (;;) {
+        rd_kafka_resp_err_t err = commit_sync(w, "drain");
+        if (!err || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
+            if (!kafka_commits_behind(w->commits, NULL, 0)) return;
+        }
+        if (mono_ms() >= deadline) return;
+        health_beat(w->h);
+        rd_kafka_message_t *msg = rd_kafka_consumer_poll(w->consumer, 100);
+        if (msg) rd_kafka_message_destroy(msg); /* not tracked: never committed by this worker */
+        store_offsets(w, 1);
+    }
+}
+
+/* drain_verdict: NI_OK only when every delivered input's offset was acknowledged; else the
+ * failed final commit, logged and in errstr. */
+static int drain_verdict(kafka_worker *w, char *errstr, size_t errlen)
+{
+    char desc[256];
+    long behind = kafka_commits_behind(w->commits, desc, sizeof desc);
+    long lost = w->commit_lost + behind;
+    if (!lost) {
+        log_info("drained: every consumed message delivered and committed");
+        return NI_OK;
+    }
+    char n[32];
+    snprintf(n, sizeof n, "%ld", lost);
+    log_error("final commit failed: delivered inputs not committed; they will be processed again",
+              "inputs", n, "partitions", desc);
+    return ni_err_set(errstr, errlen, NI_ERR,
+                      "final commit failed: %ld delivered inputs not committed (processed again "
+                      "after restart)",
+                      lost);
+}
+
 /* drain: no more consuming; finish the jobs, deliver what is in flight, commit, leave. */
 static int drain(kafka_worker *w, char *errstr, size_t errlen)
 {
@@ -925,12 +1032,10 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
     long long left = w->deadline - mono_ms();
     rd_kafka_flush(w->producer, left > 0 ? (int)left : 0);
     store_offsets(w, 1);
-    rd_kafka_resp_err_t err = rd_kafka_commit(w->consumer, NULL, 0);
-    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-        log_warn("final commit failed", "error", rd_kafka_err2str(err));
+    final_commit(w, w->deadline + grace / 10);
     atomic_store(&w->discard, 1);
     jobs_wait(w, mono_ms() + grace / 10); /* dropped jobs give their messages back */
-    rd_kafka_consumer_close(w->consumer);
+    rd_kafka_consumer_close(w->consumer); /* revokes what is left: commit_sync again */
     gauges(w);
     long pending = inflight(w);
     if (pending)
@@ -938,8 +1043,7 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
                           "grace period ran out with %ld messages undelivered; their offsets "
                           "stay uncommitted",
                           pending);
-    log_info("drained: every consumed message delivered and committed");
-    return NI_OK;
+    return drain_verdict(w, errstr, errlen);
 }
 
 int kafka_worker_run(kafka_worker *w, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
@@ -990,6 +1094,7 @@ void kafka_worker_destroy(kafka_worker *w)
         retry_free(r);
     }
     kafka_offsets_destroy(w->offsets);
+    kafka_commits_destroy(w->commits);
     ner_resources_unref(w->ner);
     pthread_cond_destroy(&w->qcond);
     pthread_mutex_destroy(&w->nmu);

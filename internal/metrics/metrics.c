@@ -37,6 +37,7 @@ enum {
     F_NER_RELOADS,
     F_READY,
     F_BUILD,
+    F_COMMITS,
     F_COUNT
 };
 
@@ -65,6 +66,8 @@ static const family_def defs[F_COUNT] = {
      "Reloads of the entity model and knowledge base (SIGHUP), by result (ok, error)."},
     {"news_ingest_ready", "gauge", NULL, "1 when the worker is ready (what /readyz answers)."},
     {"news_ingest_build_info", "gauge", "version", "Build information; always 1."},
+    {"news_ingest_commits_total", "counter", "result",
+     "Offset commits acknowledged (ok) or refused (error) by the group coordinator."},
 };
 
 #define HIST_NAME "news_ingest_processing_seconds"
@@ -177,6 +180,11 @@ void metrics_rebalances_inc(metrics *m)
 void metrics_ner_reload_inc(metrics *m, int ok)
 {
     update(m, F_NER_RELOADS, ok ? "ok" : "error", 1, 1);
+}
+
+void metrics_commit_inc(metrics *m, int ok)
+{
+    update(m, F_COMMITS, ok ? "ok" : "error", 1, 1);
 }
 
 void metrics_inflight_set(metrics *m, long n)

@@ -25,6 +25,7 @@
  *   news_ingest_ner_reloads_total{result}          counter (SIGHUP reloads: "ok", "error")
  *   news_ingest_ready                              gauge 0/1 (what /readyz answers)
  *   news_ingest_build_info{version}                gauge 1
+ *   news_ingest_commits_total{result}              counter (offset commits: "ok", "error")
  */
 typedef struct metrics metrics;
 
@@ -40,6 +41,8 @@ void metrics_delivery_error_inc(metrics *m, const char *topic);
 void metrics_rebalances_inc(metrics *m);
 /* metrics_ner_reload_inc: one reload of the model and KB, ok or not. */
 void metrics_ner_reload_inc(metrics *m, int ok);
+/* metrics_commit_inc: one offset commit acknowledged (ok) or refused. */
+void metrics_commit_inc(metrics *m, int ok);
 void metrics_processing_observe(metrics *m, double seconds);
 void metrics_inflight_set(metrics *m, long n);
 void metrics_stuck_set(metrics *m, long n);

@@ -392,6 +392,72 @@ Test(worker_e2e, sigterm_under_load_exits_0_within_grace_then_nothing_missing, .
     cr_assert_eq(stop(broker, 10000), 0);
 }
 
+/* ---- 6b. SIGTERM while a rebalance is in progress ---- */
+
+/* rebalance_seen: w's consumer has learnt that its group is rebalancing (librdkafka's cgrp
+ * debug line), or its rebalance callback ran; a copy of the line or NULL. */
+static const char *rebalance_seen(support_proc *w, int timeout_ms)
+{
+    const char *line = support_proc_wait_line(w, "is rebalancing", timeout_ms);
+    return line ? line : support_proc_wait_line(w, "\"partitions revoked\"", 0);
+}
+
+Test(worker_e2e, sigterm_during_a_rebalance_reports_the_drain_truthfully, .timeout = 240)
+{
+    const int n = 1500, chunk = 50;
+    char bs[512];
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int p1, p2;
+    char *debug[] = {"--log-level", "debug", "-X", "consumer.debug=cgrp", NULL};
+    support_proc *w1 = worker_start_with(bs, "e2e-rebal", "w1", &p1, debug);
+    cr_assert(wait_ready(p1, 30000), "w1 never ready: %s", support_proc_stderr(w1));
+    int next = 0;
+    produce(bs, next, chunk);
+    next += chunk;
+    support_proc *w2 = worker_start(bs, "e2e-rebal", "w2", &p2);
+    /* input keeps arriving until w1 sees the rebalance begin; then SIGTERM, in the middle of it */
+    const char *seen = NULL;
+    while (!seen && next < n) {
+        produce(bs, next, chunk);
+        next += chunk;
+        seen = rebalance_seen(w1, 0);
+    }
+    if (!seen) seen = rebalance_seen(w1, 30000);
+    cr_assert_not_null(seen, "w1 never saw the rebalance: %s", support_proc_stderr(w1));
+    cr_assert_eq(support_proc_signal(w1, SIGTERM), 0);
+    int sent = next;
+    if (next < n) produce(bs, next, n - next);
+    int st = support_proc_wait(w1, GRACE_MS + 10000);
+    const char *err1 = support_proc_stderr(w1);
+    int clean = strstr(err1, "drained: every consumed message delivered and committed") != NULL;
+    int failed = strstr(err1, "final commit failed") != NULL;
+    cr_log_info("SIGTERM after %d inputs sent, when w1 logged: %.200s", sent, seen);
+    cr_log_info("w1: exit status %d, clean drain logged %d, failed commit logged %d", st, clean,
+                failed);
+    if (getenv("NI_TEST_DUMP")) fprintf(stderr, "%s", err1);
+    tally t = wait_all(bs, n, 90000);
+    report("SIGTERM during a rebalance (w1 = signalled worker)", &t, n);
+    printf("fault[sigterm during rebalance]: inputs=%d lost=%d duplicated=%d exit=%d\n", n,
+           n - t.found, t.dups, st);
+    cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
+    cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
+    if (st == 0) {
+        cr_assert(clean, "exit 0 without the drain line: %s", err1);
+        cr_assert_eq(t.dups, 0,
+                     "w1 reported a clean drain (exit 0: every output delivered and committed), "
+                     "yet %d inputs were processed again",
+                     t.dups);
+    } else {
+        cr_assert_eq(st, 1, "exit status %d: %s", st, err1);
+        cr_assert_not(clean, "exit 1, yet the log claims a clean drain");
+        cr_assert(failed, "exit 1 without a \"final commit failed\" line: %s", err1);
+    }
+    tally_free(&t);
+    support_proc_free(w1);
+    cr_assert_eq(stop(w2, 15000), 0);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
 /* ---- 7. /readyz and /metrics ---- */
 
 static const char *const families[] = {

@@ -302,6 +302,11 @@ void support_worker_reload(support_worker *s)
     s->reload = 1;
 }
 
+void support_worker_signal(support_worker *s)
+{
+    s->stop = 1;
+}
+
 int support_worker_stop(support_worker *s)
 {
     s->stop = 1;

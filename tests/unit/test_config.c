@@ -151,6 +151,7 @@ static const opt_case cases[] = {
     {"threads", "3", "3"},
     {"ner-model", "/opt/m/ner.model", "/opt/m/ner.model"},
     {"kb", "/opt/kb/e.tsv", "/opt/kb/e.tsv"},
+    {"commit-interval-ms", "120", "120"},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -180,6 +181,7 @@ static const char *field_text(const char *name)
              {"embedded-partitions", NULL, cfg.embedded_partitions},
              {"stats-interval-ms", NULL, cfg.stats_interval_ms},
              {"threads", NULL, cfg.threads},
+             {"commit-interval-ms", NULL, cfg.commit_interval_ms},
              {"ner-model", cfg.ner_model, 0},
              {"kb", cfg.kb, 0}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
