@@ -649,6 +649,51 @@ Test(worker_e2e, bad_configuration_fails_fast_with_status_2, .timeout = 60)
     close(fd);
 }
 
+Test(worker_e2e, topic_loops_bad_topics_brokers_and_port_fail_with_status_2, .timeout = 90)
+{
+    int port, fd = listener(&port);
+    char b[64];
+    snprintf(b, sizeof b, "127.0.0.1:%d", port);
+    char *h0 = "--http-listen", *h1 = "127.0.0.1:0";
+    /* an output topic equal to the input topic would consume its own records forever */
+    const char *loops[][2] = {
+        {"--output-topic", "pages"}, {"--dlq-topic", "pages"}, {"--entities-topic", "pages"}};
+    for (size_t i = 0; i < 3; i++) {
+        char *args[] = {"--brokers", b, h0, h1, (char *)loops[i][0], (char *)loops[i][1], NULL};
+        bad_run(args, NULL, loops[i][0], fd);
+    }
+    char *loop_env[] = {"--brokers", b, h0, h1, "--input-topic", "raw", NULL};
+    const char *env_dlq[] = {"NEWS_INGEST_DLQ_TOPIC=raw", NULL};
+    bad_run(loop_env, env_dlq, "NEWS_INGEST_DLQ_TOPIC=raw", fd);
+    /* Kafka's topic name rules */
+    char long_name[260];
+    memset(long_name, 'a', 250);
+    long_name[250] = '\0';
+    const char *names[] = {"a/b", "..", ".", "pages dlq", "café", long_name};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *args[] = {"--brokers", b, h0, h1, "--output-topic", (char *)names[i], NULL};
+        bad_run(args, NULL, "--output-topic", fd);
+    }
+    /* an empty input topic: one line naming the option and where it came from */
+    const char *env_empty[] = {"NEWS_INGEST_INPUT_TOPIC=", NULL};
+    char *plain[] = {"--brokers", b, h0, h1, NULL};
+    bad_run(plain, env_empty, "NEWS_INGEST_INPUT_TOPIC", fd);
+    char *empty_flag[] = {"--brokers", b, h0, h1, "--input-topic", "", NULL};
+    bad_run(empty_flag, NULL, "--input-topic", fd);
+    /* malformed broker lists */
+    const char *lists[] = {"::::,,,", ",", "host:1,,host:2", "host:notaport", "host:0", ":9092"};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        char *args[] = {"--brokers", (char *)lists[i], h0, h1, NULL};
+        bad_run(args, NULL, "--brokers", -1);
+    }
+    /* the HTTP port already in use: configuration, status 2 */
+    char busy[64];
+    snprintf(busy, sizeof busy, "127.0.0.1:%d", port); /* the listener holds it */
+    char *in_use[] = {"--brokers", b, h0, busy, NULL};
+    bad_run(in_use, NULL, "in use", fd);
+    close(fd);
+}
+
 Test(worker_e2e, run_help_lists_variables_and_X, .timeout = 30)
 {
     char *argv[] = {(char *)support_cli(), "run", "--help", NULL};
