@@ -239,6 +239,7 @@ static void retries_serve(kafka_worker *w)
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(r->ticket), RD_KAFKA_V_END);
         if (err) {
             if (h) rd_kafka_headers_destroy(h);
+            metrics_delivery_error_inc(w->m, r->topic);
             r->due_ms = now + RETRY_BACKOFF_MS;
             pp = &r->next;
             continue;
@@ -268,7 +269,10 @@ static rd_kafka_resp_err_t produce(kafka_worker *w, const char *topic, const voi
                RD_KAFKA_RESP_ERR__QUEUE_FULL &&
            !atomic_load(&w->discard))
         rd_kafka_poll(w->producer, 10);
-    if (err) ticket_done(w, t); /* the job's own reference keeps it open */
+    if (err) {
+        metrics_delivery_error_inc(w->m, topic);
+        ticket_done(w, t); /* the job's own reference keeps it open */
+    }
     return err;
 }
 
@@ -346,8 +350,7 @@ static rd_kafka_headers_t *dlq_headers(kafka_worker *w, const rd_kafka_message_t
 static void send_dlq(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ticket *t,
                      const pipeline_error *perr)
 {
-    const char *reason = ni_err_reason(perr->code);
-    metrics_dlq_inc(w->m, reason);
+    const char *reason = ni_err_reason(perr->code); /* counted when delivered (on_delivery) */
     log_warn("message sent to the dead-letter topic", "topic", rd_kafka_topic_name(msg->rkt),
              "stage", perr->stage, "reason", reason, "error", perr->message);
     rd_kafka_headers_t *h = dlq_headers(w, msg, perr);
@@ -544,6 +547,21 @@ static int jobs_wait(kafka_worker *w, long long deadline)
 
 /* ---- delivery, offsets, rebalances ------------------------------------------------------ */
 
+/* delivered: counts a delivered output; a dead letter by the reason in its header. */
+static void delivered(kafka_worker *w, const rd_kafka_message_t *m, const char *topic)
+{
+    metrics_produced_inc(w->m, topic);
+    if (strcmp(topic, w->cfg->dlq_topic)) return;
+    rd_kafka_headers_t *h = NULL;
+    const void *v = NULL;
+    size_t n = 0;
+    char reason[64] = "unknown";
+    if (!rd_kafka_message_headers(m, &h) &&
+        !rd_kafka_header_get_last(h, "ingest.error.reason", &v, &n) && v)
+        snprintf(reason, sizeof reason, "%.*s", (int)n, (const char *)v);
+    metrics_dlq_inc(w->m, reason);
+}
+
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     kafka_worker *w = opaque;
@@ -551,7 +569,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     const char *topic = rd_kafka_topic_name(m->rkt);
     if (!m->err || m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
         m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
-        if (!m->err) metrics_produced_inc(w->m, topic);
+        if (!m->err) delivered(w, m, topic);
         ticket_done(w, t); /* purged: only at destroy, nothing is committed then */
         return;
     }
@@ -902,6 +920,9 @@ kafka_worker *kafka_worker_create(const config *cfg, ner_resources *ner, metrics
     ok = ok && (w->producer = client(w, CONFIG_SCOPE_PRODUCER, errstr, errlen));
     ok = ok && (w->consumer = client(w, CONFIG_SCOPE_CONSUMER, errstr, errlen));
     ok = ok && !threads_start(w, errstr, errlen) && !subscribe(w, errstr, errlen);
+    const char *outs[] = {cfg->output_topic, cfg->dlq_topic, cfg->entities_topic};
+    for (size_t i = 0; ok && i < 3; i++)
+        if (outs[i] && *outs[i]) metrics_delivery_errors_declare(m, outs[i]);
     if (!ok) {
         kafka_worker_destroy(w);
         return NULL;

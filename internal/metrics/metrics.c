@@ -172,6 +172,11 @@ void metrics_delivery_error_inc(metrics *m, const char *topic)
     update(m, F_DELIVERY_ERRORS, topic, 1, 1);
 }
 
+void metrics_delivery_errors_declare(metrics *m, const char *topic)
+{
+    update(m, F_DELIVERY_ERRORS, topic, 0, 1);
+}
+
 void metrics_rebalances_inc(metrics *m)
 {
     update(m, F_REBALANCES, NULL, 1, 1);

@@ -38,6 +38,8 @@ void metrics_consumed_inc(metrics *m, const char *topic);
 void metrics_produced_inc(metrics *m, const char *topic);
 void metrics_dlq_inc(metrics *m, const char *reason);
 void metrics_delivery_error_inc(metrics *m, const char *topic);
+/* metrics_delivery_errors_declare: the topic's delivery-error series exists (0) before any. */
+void metrics_delivery_errors_declare(metrics *m, const char *topic);
 void metrics_rebalances_inc(metrics *m);
 /* metrics_ner_reload_inc: one reload of the model and KB, ok or not. */
 void metrics_ner_reload_inc(metrics *m, int ok);
