@@ -88,6 +88,12 @@ static const opt_def opts[] = {
      "entity knowledge base (TSV), loaded at start and again on SIGHUP"},
     {"commit-interval-ms", F(commit_interval_ms), OPT_INT, "250", NULL, 10, 600000, NULL, "MS",
      "commit the offsets of delivered inputs this often (and on revoke and shutdown)"},
+    {"max-delivery-attempts", F(max_delivery_attempts), OPT_INT, "5", NULL, 1, 1000000, NULL, "N",
+     "a record or entity event refused for good (too large, invalid, not authorized) goes to\n"
+     "      the dead-letter topic after N attempts; transient errors are retried without end"},
+    {"stall-ms", F(stall_ms), OPT_INT, "60000", NULL, 100, INT_MAX, NULL, "MS",
+     "a partition whose oldest consumed message has been unfinished this long counts as\n"
+     "      stuck (/readyz 503, news_ingest_stuck_partitions)"},
 };
 #undef F
 #define NOPTS (sizeof opts / sizeof opts[0])

@@ -5,6 +5,7 @@
 #include "kafka/worker.h"
 
 #include "kafka/commit.h"
+#include "kafka/dlq.h"
 #include "kafka/kafka.h"
 #include "kafka/message.h"
 #include "kafka/offsets.h"
@@ -34,6 +35,7 @@ typedef struct retry {
     size_t key_len, len;
     rd_kafka_headers_t *hdrs;
     long long due_ms;
+    long refusals; /* produce-time refusals of this copy */
 } retry;
 
 /* A consumed message from dispatch to its outputs; owns msg and out. Jobs are processed in
@@ -71,7 +73,8 @@ struct kafka_worker {
     long commit_lost;       /* inputs delivered whose commit failed before their partition left */
     long long commit_nudge; /* earliest next commit asked by backpressure (monotonic ms) */
     retry *retries;
-    char fatal[512]; /* non-empty: stop with this error */
+    char fatal[512];          /* non-empty: stop with this error */
+    size_t max_message_bytes; /* the producer's message.max.bytes */
     /* qmu guards the job queue and the dispatch-order list. */
     pthread_mutex_t qmu;
     pthread_cond_t qcond;
@@ -173,8 +176,9 @@ static long inflight(kafka_worker *w)
 
 /* retry_schedule: keeps copies of a failed output (the ticket's reference stays held); takes
  * hdrs (may be NULL). Caller holds mu. */
-static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
-                           size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs)
+static retry *retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
+                             size_t key_len, const void *value, size_t len,
+                             rd_kafka_headers_t *hdrs)
 {
     retry *r = calloc(1, sizeof *r);
     if (r) {
@@ -187,7 +191,7 @@ static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, 
             snprintf(w->fatal, sizeof w->fatal, "out of memory keeping a failed output for retry");
         if (r) free(r->topic), free(r->key), free(r->value), free(r);
         if (hdrs) rd_kafka_headers_destroy(hdrs);
-        return;
+        return NULL;
     }
     if (key_len) memcpy(r->key, key, key_len);
     if (len) memcpy(r->value, value, len);
@@ -198,6 +202,7 @@ static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, 
     r->due_ms = mono_ms() + RETRY_BACKOFF_MS;
     r->next = w->retries;
     w->retries = r;
+    return r;
 }
 
 static void retry_free(retry *r)
@@ -209,15 +214,66 @@ static void retry_free(retry *r)
     free(r);
 }
 
+/* retry_cut: a dead-letter copy too large for the producer or the broker is cut to what fits
+ * (at most half of it, when the broker refused what the producer took), marked truncated. */
+static void retry_cut(kafka_worker *w, retry *r, size_t orig)
+{
+    if (!r->hdrs) r->hdrs = rd_kafka_headers_new(2);
+    kafka_dlq_mark_truncated(r->hdrs, orig);
+    size_t fit = kafka_dlq_fit(w->max_message_bytes, r->key_len, r->hdrs, r->len);
+    r->len = fit < r->len ? fit : r->len / 2;
+    r->due_ms = 0;
+}
+
+/* retry_convert: the next attempt of a failed output after err: a dead-letter copy that is too
+ * large is cut; a record or entity event refused for good max_delivery_attempts times becomes a
+ * dead letter (its own bytes and headers, ingest.error.payload naming it); anything else is
+ * produced again as it is. Caller holds mu. */
+static void retry_convert(kafka_worker *w, retry *r, rd_kafka_resp_err_t err)
+{
+    long failures = kafka_ticket_failures(r->ticket) + r->refusals;
+    int to_dlq = !strcmp(r->topic, w->cfg->dlq_topic);
+    if (to_dlq && kafka_err_too_large(err)) {
+        retry_cut(w, r, r->len);
+        return;
+    }
+    if (to_dlq || !kafka_err_permanent(err) || failures < w->cfg->max_delivery_attempts) return;
+    int record = !strcmp(r->topic, w->cfg->output_topic);
+    int code = record && kafka_err_too_large(err) ? NI_ERR_RECORD_TOO_LARGE : NI_ERR_DELIVERY;
+    char why[256], n[24];
+    snprintf(why, sizeof why, "%s not delivered to %s after %ld attempts: %s",
+             record ? "record" : "entity event", r->topic, failures, rd_kafka_err2str(err));
+    rd_kafka_headers_t *h = kafka_dlq_output_headers(r->hdrs, record ? "record" : "entity_event",
+                                                     ni_err_reason(code), why, w->cfg->worker_id);
+    char *topic = strdup(w->cfg->dlq_topic);
+    if (!h || !topic) {
+        if (h) rd_kafka_headers_destroy(h);
+        free(topic);
+        return; /* out of memory: produced again as it is */
+    }
+    snprintf(n, sizeof n, "%ld", failures);
+    log_warn("output refused for good; sent to the dead-letter topic", "topic", r->topic,
+             "attempts", n, "error", rd_kafka_err2str(err));
+    if (r->hdrs) rd_kafka_headers_destroy(r->hdrs);
+    r->hdrs = h;
+    free(r->topic);
+    r->topic = topic;
+    r->due_ms = 0;
+    size_t fit = kafka_dlq_fit(w->max_message_bytes, r->key_len, r->hdrs, r->len);
+    if (fit < r->len) retry_cut(w, r, r->len);
+}
+
 /* keep_for_retry: an output refused at produce time: one more reference held as failed (the
  * partition stops advancing) and copies kept for retry; takes hdrs. Thread-safe. */
 static void keep_for_retry(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
-                           size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs)
+                           size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs,
+                           rd_kafka_resp_err_t err)
 {
     pthread_mutex_lock(&w->mu);
     kafka_ticket_ref(t);
     kafka_ticket_failed(w->offsets, t);
-    retry_schedule(w, t, topic, key, key_len, value, len, hdrs);
+    retry *r = retry_schedule(w, t, topic, key, key_len, value, len, hdrs);
+    if (r) retry_convert(w, r, err);
     pthread_mutex_unlock(&w->mu);
 }
 
@@ -240,7 +296,9 @@ static void retries_serve(kafka_worker *w)
         if (err) {
             if (h) rd_kafka_headers_destroy(h);
             metrics_delivery_error_inc(w->m, r->topic);
+            r->refusals++;
             r->due_ms = now + RETRY_BACKOFF_MS;
+            retry_convert(w, r, err);
             pp = &r->next;
             continue;
         }
@@ -292,17 +350,24 @@ static int send_record(kafka_worker *w, const rd_kafka_message_t *msg, kafka_tic
     rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
     rd_kafka_header_add(h, "schema", -1, RECORD_SCHEMA, -1);
     source_headers(h, msg);
-    rd_kafka_resp_err_t err = produce(w, w->cfg->output_topic, out->id, strlen(out->id), out->json,
-                                      out->len, h, RD_KAFKA_MSG_F_FREE, t);
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE;
+    if (kafka_dlq_fit(w->max_message_bytes, strlen(out->id), h, out->len) == out->len)
+        err = produce(w, w->cfg->output_topic, out->id, strlen(out->id), out->json, out->len, h,
+                      RD_KAFKA_MSG_F_FREE, t);
     if (!err) {
         out->json = NULL; /* the producer frees it */
         return NI_OK;
     }
     rd_kafka_headers_destroy(h);
     perr->stage = "produce";
-    perr->code = err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ? NI_ERR_TOO_LARGE : NI_ERR_DELIVERY;
-    snprintf(perr->message, sizeof perr->message, "record not produced to %s: %s",
-             w->cfg->output_topic, rd_kafka_err2str(err));
+    perr->code = kafka_err_too_large(err) ? NI_ERR_RECORD_TOO_LARGE : NI_ERR_DELIVERY;
+    if (perr->code == NI_ERR_RECORD_TOO_LARGE)
+        snprintf(perr->message, sizeof perr->message,
+                 "record of %zu bytes is larger than the producer's message.max.bytes (%zu)",
+                 out->len, w->max_message_bytes);
+    else
+        snprintf(perr->message, sizeof perr->message, "record not produced to %s: %s",
+                 w->cfg->output_topic, rd_kafka_err2str(err));
     return perr->code;
 }
 
@@ -322,7 +387,7 @@ static void send_events(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ti
             produce(w, topic, e->key, strlen(e->key), e->json, e->len, h, RD_KAFKA_MSG_F_COPY, t);
         if (!err) continue;
         log_error("entity event refused; retrying", "topic", topic, "error", rd_kafka_err2str(err));
-        keep_for_retry(w, t, topic, e->key, strlen(e->key), e->json, e->len, h);
+        keep_for_retry(w, t, topic, e->key, strlen(e->key), e->json, e->len, h, err);
     }
 }
 
@@ -354,12 +419,17 @@ static void send_dlq(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ticke
     log_warn("message sent to the dead-letter topic", "topic", rd_kafka_topic_name(msg->rkt),
              "stage", perr->stage, "reason", reason, "error", perr->message);
     rd_kafka_headers_t *h = dlq_headers(w, msg, perr);
+    size_t len = kafka_dlq_fit(w->max_message_bytes, msg->key_len, h, msg->len);
+    if (len < msg->len) { /* the original cannot be produced: its first bytes, marked */
+        kafka_dlq_mark_truncated(h, msg->len);
+        len = kafka_dlq_fit(w->max_message_bytes, msg->key_len, h, msg->len);
+    }
     rd_kafka_resp_err_t err = produce(w, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload,
-                                      msg->len, h, RD_KAFKA_MSG_F_COPY, t);
+                                      len, h, RD_KAFKA_MSG_F_COPY, t);
     if (!err) return;
     log_error("dead-letter copy refused; retrying", "topic", w->cfg->dlq_topic, "error",
               rd_kafka_err2str(err));
-    keep_for_retry(w, t, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload, msg->len, h);
+    keep_for_retry(w, t, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload, len, h, err);
 }
 
 /* ---- one message (pipeline threads) ------------------------------------------------------ */
@@ -581,8 +651,9 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     kafka_ticket_failed(w->offsets, t);
     rd_kafka_headers_t *h = NULL;
     if (rd_kafka_message_headers(m, &h)) h = NULL;
-    retry_schedule(w, t, topic, m->key, m->key_len, m->payload, m->len,
-                   h ? rd_kafka_headers_copy(h) : NULL);
+    retry *r = retry_schedule(w, t, topic, m->key, m->key_len, m->payload, m->len,
+                              h ? rd_kafka_headers_copy(h) : NULL);
+    if (r) retry_convert(w, r, m->err);
     pthread_mutex_unlock(&w->mu);
     metrics_delivery_error_inc(w->m, topic);
     log_error("delivery failed; the input partition holds until a retry succeeds", "topic", topic,
@@ -843,6 +914,12 @@ static rd_kafka_t *client(kafka_worker *w, config_scope role, char *errstr, size
 {
     rd_kafka_conf_t *c = NULL;
     if (kafka_conf_new(w->cfg, role, &c, errstr, errlen)) return NULL;
+    char mmb[32] = "1000000";
+    size_t mmb_len = sizeof mmb;
+    if (role == CONFIG_SCOPE_PRODUCER) {
+        rd_kafka_conf_get(c, "message.max.bytes", mmb, &mmb_len);
+        w->max_message_bytes = (size_t)strtoull(mmb, NULL, 10);
+    }
     rd_kafka_conf_set_opaque(c, w);
     rd_kafka_conf_set_error_cb(c, on_error);
     rd_kafka_conf_set_log_cb(c, on_log);
@@ -934,7 +1011,8 @@ static void gauges(kafka_worker *w)
 {
     pthread_mutex_lock(&w->mu);
     long n = kafka_offsets_inflight(w->offsets);
-    int stuck = kafka_offsets_stuck(w->offsets);
+    int stuck = kafka_offsets_stuck(w->offsets) +
+                kafka_offsets_stalled(w->offsets, mono_ms(), w->cfg->stall_ms);
     pthread_mutex_unlock(&w->mu);
     metrics_inflight_set(w->m, n);
     metrics_stuck_set(w->m, stuck);

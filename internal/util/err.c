@@ -29,6 +29,8 @@ const char *ni_err_reason(int rc)
         return "bad_envelope";
     case NI_ERR_DELIVERY:
         return "delivery_failed";
+    case NI_ERR_RECORD_TOO_LARGE:
+        return "record_too_large";
     default:
         return "error";
     }

@@ -125,6 +125,19 @@ static void feed_join(feeder *f)
     pthread_join(f->tid, NULL);
 }
 
+typedef struct committed_arg_t {
+    const char *b, *group;
+    int64_t want;
+    int parts;
+} committed_arg_t;
+
+/* committed_reached_1: the group's committed offsets on "pages" sum to at least want. */
+static int committed_reached_1(void *arg)
+{
+    committed_arg_t *a = arg;
+    return support_committed(a->b, a->group, "pages", a->parts) >= a->want;
+}
+
 /* ---- dead letters counted on delivery; every delivery failure in a metric ---- */
 
 static int dlq_errors_seen(void *arg)
@@ -234,5 +247,203 @@ Test(worker_faults, stop_inside_a_revoke_reports_the_drain_truthfully, .timeout 
                      "next owner redid %d inputs",
                      t.dups);
     cr_assert_eq(support_worker_stop(w2), 0);
+    kafka_embedded_destroy(e);
+}
+
+/* ---- oversized inputs and records never stall their partition ---- */
+
+/* text_page: a text article of about `size` bytes (paragraphs of one repeated sentence) with a
+ * title naming n; caller frees. */
+static char *text_page(int n, size_t size)
+{
+    static const char sent[] = "The council met again on Monday to discuss the harbour water "
+                               "network and the schools that will be repaired this year. ";
+    char *p = malloc(size + 256);
+    cr_assert_not_null(p);
+    size_t len = (size_t)snprintf(p, 256, "Harbour council meeting number %d\n\n", n);
+    while (len + sizeof sent + 2 < size) {
+        memcpy(p + len, sent, sizeof sent - 1);
+        len += sizeof sent - 1;
+        if ((len / (sizeof sent - 1)) % 8 == 0) p[len++] = '\n';
+    }
+    p[len] = '\0';
+    return p;
+}
+
+/* expect_dead: the dead letter of source offset off with reason; it carries the original key,
+ * and the original bytes (or, when marked truncated, a prefix of them). */
+static void expect_dead(const support_msgs *dlq, int64_t off, const char *reason, const char *orig,
+                        size_t orig_len)
+{
+    const support_msg *m = NULL;
+    int n = 0;
+    for (size_t i = 0; i < dlq->n; i++) {
+        const char *o = support_header(&dlq->v[i], "ingest.source.offset");
+        if (o && atoll(o) == off) m = &dlq->v[i], n++;
+    }
+    cr_assert_eq(n, 1, "dead letters of offset %lld: %d (want 1)", (long long)off, n);
+    cr_assert_str_eq(support_header(m, "ingest.error.reason"), reason, "offset %lld",
+                     (long long)off);
+    const char *trunc = support_header(m, "ingest.error.truncated");
+    cr_log_info("dead letter of offset %lld: %s, %zu of %zu bytes%s%s", (long long)off, reason,
+                m->len, orig_len, trunc ? ", truncated: " : "", trunc ? trunc : "");
+    if (m->len == orig_len) {
+        cr_assert_null(trunc, "a whole copy marked truncated");
+        cr_assert(!memcmp(m->value, orig, orig_len), "not the original bytes");
+    } else {
+        cr_assert_not_null(trunc, "a shortened copy (%zu of %zu bytes) not marked truncated",
+                           m->len, orig_len);
+        cr_assert_lt(m->len, orig_len);
+        cr_assert(!memcmp(m->value, orig, m->len), "the truncated copy is not a prefix");
+    }
+}
+
+Test(worker_faults, oversized_inputs_and_records_never_stall_their_partition, .timeout = 180)
+{
+    kafka_embedded *e = cluster(1, 1); /* one partition: a stall stops everything after it */
+    const char *b = kafka_embedded_bootstraps(e);
+    char *over_limit = text_page(100, 3u << 20);    /* above --max-bytes: too_large */
+    char *big_record = text_page(101, 1500u << 10); /* a record above message.max.bytes */
+    const char *k = "one-key";
+    struct {
+        const char *value;
+        size_t len;
+        int page; /* support_page number, -1 for the oversized ones */
+    } in[] = {{NULL, 0, 0},
+              {over_limit, strlen(over_limit), -1},
+              {NULL, 0, 1},
+              {big_record, strlen(big_record), -1},
+              {NULL, 0, 2}};
+    for (size_t i = 0; i < 5; i++) {
+        const char *hdrs[] = {
+            "content-type", "text/plain", "url",
+            in[i].page >= 0 ? support_page_url(in[i].page) : "https://news.example/big", NULL};
+        const char *v = in[i].page >= 0 ? support_page(in[i].page) : in[i].value;
+        support_produce(b, "pages", k, v, in[i].page >= 0 ? strlen(v) : in[i].len, hdrs);
+    }
+    const char *args[] = {"--brokers",   b,    "--group", "gbig", "--threads", "2",
+                          "--max-bytes", "2M", NULL};
+    support_worker *w = support_worker_start(args);
+    committed_arg_t ca = {b, "gbig", 5, 1};
+    int advanced = support_wait(committed_reached_1, &ca, 60000);
+    support_msgs rec = support_consume(b, "articles", 4, 5000);
+    support_msgs dlq = support_consume(b, "pages.dlq", 3, 5000);
+    tally t = count(&rec, 3);
+    print("oversized inputs and records", &t, 3);
+    cr_log_info("committed %lld of 5; %zu records, %zu dead letters; stuck %.0f",
+                (long long)support_committed(b, "gbig", "pages", 1), rec.n, dlq.n,
+                value(w, "news_ingest_stuck_partitions", ""));
+    cr_assert(advanced, "the partition did not advance past the oversized messages");
+    cr_assert_eq(t.found, 3, "pages after the oversized messages without a record");
+    cr_assert_eq(rec.n, 3, "records: %zu, want exactly 3", rec.n);
+    cr_assert_eq(dlq.n, 2, "dead letters: %zu, want exactly 2", dlq.n);
+    expect_dead(&dlq, 1, "too_large", over_limit, strlen(over_limit));
+    expect_dead(&dlq, 3, "record_too_large", big_record, strlen(big_record));
+    cr_assert_eq(value(w, "news_ingest_stuck_partitions", ""), 0);
+    support_msgs_free(&rec);
+    support_msgs_free(&dlq);
+    cr_assert_eq(support_worker_stop(w), 0);
+    free(over_limit);
+    free(big_record);
+    kafka_embedded_destroy(e);
+}
+
+/* ---- permanent produce errors: dead-lettered after the retry budget ---- */
+
+Test(worker_faults, permanent_produce_errors_dead_lettered_after_the_budget, .timeout = 120)
+{
+    kafka_embedded *e = cluster(1, PARTITIONS);
+    const char *b = kafka_embedded_bootstraps(e);
+    support_produce_pages(b, "pages", 0, 1);
+    /* the worker's next three produce requests are refused for good (no ACL on the topic) */
+    rd_kafka_mock_push_request_errors(
+        kafka_embedded_mock(e), 0 /* Produce */, 3, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+    const char *args[] = {"--brokers",
+                          b,
+                          "--group",
+                          "gperm",
+                          "--threads",
+                          "1",
+                          "--entities-topic",
+                          "",
+                          "--max-delivery-attempts",
+                          "3",
+                          NULL};
+    support_worker *w = support_worker_start(args);
+    committed_arg_t ca = {b, "gperm", 1, PARTITIONS};
+    int advanced = support_wait(committed_reached_1, &ca, 60000);
+    support_msgs dlq = support_consume(b, "pages.dlq", 2, 5000);
+    support_msgs rec = support_consume(b, "articles", 1, 3000);
+    double errors = value(w, "news_ingest_delivery_errors_total", "articles");
+    cr_log_info("permanent errors: %.0f delivery errors, %zu dead letters, %zu records", errors,
+                dlq.n, rec.n);
+    printf("fault[permanent produce error]: inputs=1 lost=%d duplicated=%d\n",
+           dlq.n + rec.n ? 0 : 1, dlq.n + rec.n > 1 ? (int)(dlq.n + rec.n) - 1 : 0);
+    cr_assert(advanced, "the partition never advanced past a permanently refused record");
+    cr_assert_eq(errors, 3, "delivery errors counted: %.0f", errors);
+    cr_assert_eq(rec.n, 0, "a record despite the refusals");
+    cr_assert_eq(dlq.n, 1, "dead letters: %zu", dlq.n);
+    cr_assert_str_eq(support_header(&dlq.v[0], "ingest.error.reason"), "delivery_failed");
+    cr_assert_str_eq(support_header(&dlq.v[0], "ingest.error.stage"), "produce");
+    cr_assert_str_eq(support_header(&dlq.v[0], "ingest.error.payload"), "record");
+    cr_assert_str_eq(support_header(&dlq.v[0], "ingest.source.offset"), "0");
+    cr_assert_eq(value(w, "news_ingest_dlq_total", "delivery_failed"), 1);
+    support_msgs_free(&dlq);
+    support_msgs_free(&rec);
+    cr_assert_eq(support_worker_stop(w), 0);
+    kafka_embedded_destroy(e);
+}
+
+/* ---- a partition that cannot advance shows in /readyz and the metrics ---- */
+
+static int stuck_seen(void *arg)
+{
+    return value(arg, "news_ingest_stuck_partitions", "") >= 1;
+}
+
+static int delivered_4_unstuck(void *arg)
+{
+    return value(arg, "news_ingest_records_produced_total", "articles") >= 4 &&
+           value(arg, "news_ingest_stuck_partitions", "") == 0;
+}
+
+Test(worker_faults, unanswered_deliveries_show_as_stuck_then_recover, .timeout = 180)
+{
+    kafka_embedded *e = cluster(3, PARTITIONS);
+    const char *b = kafka_embedded_bootstraps(e);
+    rd_kafka_mock_cluster_t *mock = kafka_embedded_mock(e);
+    rd_kafka_mock_coordinator_set(mock, "group", "gstall", 1);
+    for (int p = 0; p < PARTITIONS; p++) {
+        rd_kafka_mock_partition_set_leader(mock, "pages", p, 1);
+        rd_kafka_mock_partition_set_leader(mock, "articles", p, 3);
+        rd_kafka_mock_partition_set_leader(mock, "pages.dlq", p, 2);
+    }
+    support_produce_pages(b, "pages", 0, 4);
+    /* the records' broker does not answer; librdkafka waits its message.timeout.ms (300 s) */
+    rd_kafka_mock_broker_set_down(mock, 3);
+    const char *args[] = {"--brokers",        b,  "--group",    "gstall", "--threads", "1",
+                          "--entities-topic", "", "--stall-ms", "2000",   NULL};
+    support_worker *w = support_worker_start(args);
+    int seen = support_wait(stuck_seen, w, 60000);
+    char why[256] = "";
+    int ready = health_ready(support_worker_health(w), why, sizeof why);
+    int64_t committed = support_committed(b, "gstall", "pages", PARTITIONS);
+    cr_log_info("records' broker down: stuck %.0f, ready %d (%s), committed %lld",
+                value(w, "news_ingest_stuck_partitions", ""), ready, why, (long long)committed);
+    cr_assert(seen, "a partition that cannot advance is not in news_ingest_stuck_partitions");
+    cr_assert_not(ready, "/readyz would answer 200 while a partition cannot advance");
+    cr_assert(strstr(why, "stuck"), "readiness reason: %s", why);
+    cr_assert_eq(committed, 0, "committed past undelivered records");
+    rd_kafka_mock_broker_set_up(mock, 3);
+    cr_assert(support_wait(delivered_4_unstuck, w, 60000),
+              "no recovery after the broker came back");
+    support_msgs rec = support_consume(b, "articles", 5, 5000);
+    tally t = count(&rec, 4);
+    print("records' broker silent, then back", &t, 4);
+    cr_assert_eq(t.missing, 0);
+    cr_assert_eq(rec.n, 4, "records: %zu", rec.n);
+    support_msgs_free(&rec);
+    cr_assert_eq(support_worker_stop(w), 0);
     kafka_embedded_destroy(e);
 }

@@ -102,6 +102,7 @@ static rd_kafka_t *producer(const char *bootstraps)
     rd_kafka_conf_set(c, "bootstrap.servers", bootstraps, err, sizeof err);
     rd_kafka_conf_set(c, "log_level", "2", err, sizeof err);
     rd_kafka_conf_set(c, "enable.idempotence", "true", err, sizeof err);
+    rd_kafka_conf_set(c, "message.max.bytes", "33554432", err, sizeof err); /* oversize tests */
     rd_kafka_conf_set_dr_msg_cb(c, on_dr);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, err, sizeof err);
     cr_assert_not_null(rk, "test producer: %s", err);

@@ -152,6 +152,8 @@ static const opt_case cases[] = {
     {"ner-model", "/opt/m/ner.model", "/opt/m/ner.model"},
     {"kb", "/opt/kb/e.tsv", "/opt/kb/e.tsv"},
     {"commit-interval-ms", "120", "120"},
+    {"max-delivery-attempts", "7", "7"},
+    {"stall-ms", "4500", "4500"},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -182,6 +184,8 @@ static const char *field_text(const char *name)
              {"stats-interval-ms", NULL, cfg.stats_interval_ms},
              {"threads", NULL, cfg.threads},
              {"commit-interval-ms", NULL, cfg.commit_interval_ms},
+             {"max-delivery-attempts", NULL, cfg.max_delivery_attempts},
+             {"stall-ms", NULL, cfg.stall_ms},
              {"ner-model", cfg.ner_model, 0},
              {"kb", cfg.kb, 0}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
