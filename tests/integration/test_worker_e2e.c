@@ -348,6 +348,58 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
     cr_assert_eq(stop(broker, 10000), 0);
 }
 
+/* ---- 5b. kill -9 at random points under load: duplicates bounded ---- */
+
+#define KILL_INFLIGHT 100 /* the workers' --max-inflight: what one kill -9 may replay at most */
+
+Test(worker_e2e, kill9_at_random_points_duplicates_bounded, .timeout = 300)
+{
+    const int n = 1500, kills = 4, chunk = n / (kills + 1);
+    unsigned seed = (unsigned)support_now_ms() ^ (unsigned)getpid();
+    srand(seed);
+    char bs[512], inflight[16];
+    snprintf(inflight, sizeof inflight, "%d", KILL_INFLIGHT);
+    char *extra[] = {"--max-inflight", inflight, "--commit-interval-ms", "100", NULL};
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int port, sent = 0;
+    for (int k = 0; k < kills; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "k%d", k);
+        support_proc *w = worker_start_with(bs, "e2e-kills", id, &port, extra);
+        support_proc *feed = produce_start(bs, sent, chunk); /* input arrives while it works */
+        sent += chunk;
+        double before =
+            wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 60000);
+        int delay = rand() % 1500;
+        support_sleep_ms(delay);
+        double at = metric(port, "news_ingest_records_produced_total{topic=\"articles\"}");
+        cr_assert_eq(support_proc_signal(w, SIGKILL), 0);
+        cr_assert_eq(support_proc_wait(w, 5000), 128 + SIGKILL);
+        cr_log_info(
+            "kill %d: %d ms after the first record (%.0f records by then, %.0f at the kill)", k + 1,
+            delay, before, at);
+        support_proc_free(w);
+        cr_assert_eq(support_proc_wait(feed, 30000), 0, "kcat -P: %s", support_proc_stderr(feed));
+        support_proc_free(feed);
+    }
+    support_proc *w = worker_start_with(bs, "e2e-kills", "last", &port, extra);
+    produce(bs, sent, n - sent);
+    tally t = wait_all(bs, n, 120000);
+    int bound = kills * KILL_INFLIGHT;
+    cr_log_info("kill -9 x%d (seed %u): bound on duplicates %d (kills x --max-inflight)", kills,
+                seed, bound);
+    report("kill -9 at random points", &t, n);
+    printf("fault[kill -9 x%d at random points]: inputs=%d lost=%d duplicated=%d bound=%d\n", kills,
+           n, n - t.found, t.dups, bound);
+    cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
+    cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
+    cr_assert_leq(t.dups, bound, "%d duplicates after %d kills, above the bound %d (seed %u)",
+                  t.dups, kills, bound, seed);
+    tally_free(&t);
+    cr_assert_eq(stop(w, 15000), 0);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
 /* ---- 6. SIGTERM during load ---- */
 
 Test(worker_e2e, sigterm_under_load_exits_0_within_grace_then_nothing_missing, .timeout = 150)
