@@ -24,6 +24,7 @@
 #define RETRY_BACKOFF_MS 1000 /* between attempts of an output whose delivery failed */
 #define HOUSEKEEPING_MS 5     /* offsets store, gauges, retries, liveness: at most this often */
 #define QUEUE_PER_THREAD 32   /* jobs dispatched and not yet emitted, per thread */
+#define COMMIT_NUDGE_MS 20    /* at most this often an early commit asked by backpressure */
 #define EVENT_SCHEMA "news.entity_event/1"
 
 /* An output whose delivery failed: produced again after RETRY_BACKOFF_MS. Owns its copies. */
@@ -747,12 +748,12 @@ static void commits_forget(kafka_worker *w, const rd_kafka_topic_partition_list_
 }
 
 /* commit_nudge: an immediate asynchronous commit when backpressure waits for commits (at most
- * one per RETRY_BACKOFF_MS / 10). */
+ * one per COMMIT_NUDGE_MS). */
 static void commit_nudge(kafka_worker *w)
 {
     long long now = mono_ms();
     if (now < w->commit_nudge) return;
-    w->commit_nudge = now + RETRY_BACKOFF_MS / 10;
+    w->commit_nudge = now + COMMIT_NUDGE_MS;
     store_offsets(w, 0);
     rd_kafka_commit(w->consumer, NULL, 1); /* the result comes to on_commit */
 }
