@@ -323,7 +323,8 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
     char bs[512];
     support_proc *broker = broker_start(bs, sizeof bs);
     int port;
-    support_proc *w = worker_start(bs, "e2e-kill", "w1", &port);
+    char *small[] = {"--max-inflight", "50", NULL}; /* what one kill may replay */
+    support_proc *w = worker_start_with(bs, "e2e-kill", "w1", &port, small);
     produce(bs, 0, half);
     double before =
         wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 30000);
@@ -343,6 +344,8 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
     cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
     cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
     cr_assert_eq(t.records, n + t.dups, "records not accounted for");
+    /* one kill replays at most --max-inflight consumed-but-uncommitted inputs */
+    cr_assert_leq(t.dups, 50, "%d duplicates after one kill -9, above --max-inflight 50", t.dups);
     tally_free(&t);
     cr_assert_eq(stop(w, 15000), 0);
     cr_assert_eq(stop(broker, 10000), 0);
