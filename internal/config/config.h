@@ -26,30 +26,34 @@ typedef struct config_props {
 
 /* The worker's settings. Strings are owned by the config (config_free). */
 typedef struct config {
-    char *brokers;             /* bootstrap list, or "embedded" for the in-process mock cluster */
-    char *group;               /* consumer group id; default "news-ingest" */
-    char *input_topic;         /* default "pages" */
-    char *output_topic;        /* default "articles" */
-    char *dlq_topic;           /* default "pages.dlq" */
-    char *entities_topic;      /* default "entities"; "" disables entity events */
-    char *http_listen;         /* host:port, default "0.0.0.0:8080"; port 0 picks a free port */
-    char *log_level;           /* default "info" */
-    char *bootstrap_file;      /* embedded only: write the bootstrap list here; NULL = don't */
-    char *worker_id;           /* default: the host name (the pod name in Kubernetes) */
-    size_t max_bytes;          /* page size limit; default PAGE_DEFAULT_MAX_BYTES */
-    int max_inflight;          /* messages consumed but not yet committed-ready; default 1000 */
-    int grace_ms;              /* shutdown grace period; default 25000 */
-    int flush_timeout_ms;      /* bound on a flush at revoke; default 10000 */
-    int embedded_brokers;      /* default 3 */
-    int embedded_partitions;   /* default 4 */
-    int stats_interval_ms;     /* librdkafka statistics (consumer lag); default 5000 */
-    int threads;               /* pipeline threads; default online CPUs, 1..16 */
-    int commit_interval_ms;    /* auto-commit interval of stored offsets; default 250 */
-    int max_delivery_attempts; /* a permanently refused output is dead-lettered after these */
-    int stall_ms;    /* a partition whose oldest message is unfinished this long counts as stuck */
-    char *ner_model; /* entity model path; NULL: the caller's default (cmd_data_path) */
-    char *kb;        /* knowledge base path; NULL: the caller's default */
-    config_props props; /* librdkafka pass-through: file, then env, then -X flags */
+    char *brokers;           /* bootstrap list, or "embedded" for the in-process mock cluster */
+    char *group;             /* consumer group id; default "news-ingest" */
+    char *input_topic;       /* default "pages" */
+    char *output_topic;      /* default "articles" */
+    char *dlq_topic;         /* default "pages.dlq" */
+    char *entities_topic;    /* default "entities"; "" disables entity events */
+    char *http_listen;       /* host:port, default "0.0.0.0:8080"; port 0 picks a free port */
+    char *log_level;         /* default "info" */
+    char *bootstrap_file;    /* embedded only: write the bootstrap list here; NULL = don't */
+    char *worker_id;         /* default: the host name (the pod name in Kubernetes) */
+    size_t max_bytes;        /* page size limit; default PAGE_DEFAULT_MAX_BYTES */
+    int max_inflight;        /* messages consumed but not yet committed-ready; default 1000 */
+    int grace_ms;            /* shutdown grace period; default 25000 */
+    int flush_timeout_ms;    /* bound on a flush at revoke; default 10000 */
+    int embedded_brokers;    /* default 3 */
+    int embedded_partitions; /* default 4 */
+    int stats_interval_ms;   /* librdkafka statistics (consumer lag); default 5000 */
+    int threads;             /* pipeline threads; default online CPUs, 1..16 */
+    char *ner_model;         /* entity model path; NULL: the caller's default (cmd_data_path) */
+    char *kb;                /* knowledge base path; NULL: the caller's default */
+    config_props props;      /* librdkafka pass-through: file, then env, then -X flags */
+
+    /* Commits and delivery (defaults 250, 5, 60000): commit stored offsets this often; dead-letter
+     * an output refused for good after this many attempts; count a partition as stuck when its
+     * oldest consumed message stays unfinished this long (ms). */
+    int commit_interval_ms;
+    int max_delivery_attempts;
+    int stall_ms;
 } config;
 
 /*

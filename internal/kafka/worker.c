@@ -73,9 +73,9 @@ struct kafka_worker {
     kafka_commits *commits; /* main thread only (dispatch, store, commit and rebalance callbacks) */
     long commit_lost;       /* inputs delivered whose commit failed before their partition left */
     long long commit_nudge; /* earliest next commit asked by backpressure (monotonic ms) */
-    retry *retries;
-    char fatal[512];          /* non-empty: stop with this error */
     size_t max_message_bytes; /* the producer's message.max.bytes */
+    retry *retries;
+    char fatal[512]; /* non-empty: stop with this error */
     /* qmu guards the job queue and the dispatch-order list. */
     pthread_mutex_t qmu;
     pthread_cond_t qcond;

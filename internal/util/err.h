@@ -12,18 +12,20 @@
  */
 enum {
     NI_OK = 0,
-    NI_ERR = -1,                   /* unspecified failure */
-    NI_ERR_NOMEM = -2,             /* allocation failed */
-    NI_ERR_IO = -3,                /* file or stream could not be read */
-    NI_ERR_TOO_LARGE = -4,         /* input over the configured size limit */
-    NI_ERR_BINARY = -5,            /* input is not text (binary garbage) */
-    NI_ERR_CHARSET = -6,           /* charset unknown or conversion impossible */
-    NI_ERR_PARSE = -7,             /* markup or structure could not be parsed */
-    NI_ERR_NO_ARTICLE = -8,        /* no article text found */
-    NI_ERR_INVALID = -9,           /* invalid argument or configuration */
-    NI_ERR_ENVELOPE = -10,         /* a message's JSON envelope is malformed */
-    NI_ERR_DELIVERY = -11,         /* a Kafka delivery failed */
-    NI_ERR_RECORD_TOO_LARGE = -12, /* a record larger than the producer's message.max.bytes */
+    NI_ERR = -1,            /* unspecified failure */
+    NI_ERR_NOMEM = -2,      /* allocation failed */
+    NI_ERR_IO = -3,         /* file or stream could not be read */
+    NI_ERR_TOO_LARGE = -4,  /* input over the configured size limit */
+    NI_ERR_BINARY = -5,     /* input is not text (binary garbage) */
+    NI_ERR_CHARSET = -6,    /* charset unknown or conversion impossible */
+    NI_ERR_PARSE = -7,      /* markup or structure could not be parsed */
+    NI_ERR_NO_ARTICLE = -8, /* no article text found */
+    NI_ERR_INVALID = -9,    /* invalid argument or configuration */
+    NI_ERR_ENVELOPE = -10,  /* a message's JSON envelope is malformed */
+    NI_ERR_DELIVERY = -11,  /* a Kafka delivery failed */
+
+    /* a record larger than the producer's message.max.bytes */
+    NI_ERR_RECORD_TOO_LARGE = -12,
 };
 
 /* ni_err_reason: the short snake_case code for rc ("too_large"); never NULL. */
