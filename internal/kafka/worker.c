@@ -1081,11 +1081,9 @@ static void step(kafka_worker *w, volatile sig_atomic_t *reload)
 static void final_commit(kafka_worker *w, long long deadline)
 {
     for (;;) {
-        rd_kafka_resp_err_t err = commit_sync(w, "drain");
-        if (!err || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
-            if (!kafka_commits_behind(w->commits, NULL, 0)) return;
-        }
-        if (mono_ms() >= deadline) return;
+        if (!kafka_commits_behind(w->commits, NULL, 0)) return; /* nothing unacknowledged */
+        commit_sync(w, "drain");
+        if (!kafka_commits_behind(w->commits, NULL, 0) || mono_ms() >= deadline) return;
         health_beat(w->h);
         rd_kafka_message_t *msg = rd_kafka_consumer_poll(w->consumer, 100);
         if (msg) rd_kafka_message_destroy(msg); /* not tracked: never committed by this worker */
