@@ -73,6 +73,7 @@ struct kafka_worker {
     kafka_commits *commits; /* main thread only (dispatch, store, commit and rebalance callbacks) */
     long commit_lost;       /* inputs delivered whose commit failed before their partition left */
     long long commit_nudge; /* earliest next commit asked by backpressure (monotonic ms) */
+    int nudged;             /* an early commit is waiting for its result */
     size_t max_message_bytes; /* the producer's message.max.bytes */
     retry *retries;
     char fatal[512]; /* non-empty: stop with this error */
@@ -709,6 +710,7 @@ static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                       rd_kafka_topic_partition_list_t *offsets, void *opaque)
 {
     kafka_worker *w = opaque;
+    w->nudged = 0;
     int ok = kafka_commits_result(w->commits, err, offsets);
     if (ok < 0) return; /* nothing to commit */
     metrics_commit_inc(w->m, ok);
@@ -748,14 +750,15 @@ static void commits_forget(kafka_worker *w, const rd_kafka_topic_partition_list_
 }
 
 /* commit_nudge: an immediate asynchronous commit when backpressure waits for commits (at most
- * one per COMMIT_NUDGE_MS). */
+ * one per COMMIT_NUDGE_MS, and one at a time unless its result takes longer than a second: during
+ * a rebalance the coordinator holds commits). */
 static void commit_nudge(kafka_worker *w)
 {
     long long now = mono_ms();
-    if (now < w->commit_nudge) return;
+    if (now < w->commit_nudge || (w->nudged && now < w->commit_nudge + RETRY_BACKOFF_MS)) return;
     w->commit_nudge = now + COMMIT_NUDGE_MS;
     store_offsets(w, 0);
-    rd_kafka_commit(w->consumer, NULL, 1); /* the result comes to on_commit */
+    w->nudged = !rd_kafka_commit(w->consumer, NULL, 1); /* the result comes to on_commit */
 }
 
 /* partitions_revoke: wait for the jobs in the pipeline threads, flush (both bounded), commit what
