@@ -524,6 +524,8 @@ static const char *const families[] = {
     "# TYPE news_ingest_inflight_messages gauge",
     "# TYPE news_ingest_rebalances_total counter",
     "# TYPE news_ingest_build_info gauge",
+    "# TYPE news_ingest_commits_total counter",
+    "# TYPE news_ingest_delivery_errors_total counter",
 };
 
 /* publish_files: `news-ingest produce` of one file written from data (no content-type: the
@@ -582,6 +584,10 @@ static void counters_move(const char *bs, int port)
     cr_assert_geq(metric(port, consumed), (c0 < 0 ? 0 : c0) + 3, "messages_consumed stayed");
     cr_assert_geq(metric(port, seconds), (s0 < 0 ? 0 : s0) + 3, "processing_seconds stayed");
     cr_assert_leq(metric(port, "news_ingest_dlq_total{"), d0 < 0 ? 0 : d0, "dlq moved on pages");
+    const char *ok = "news_ingest_commits_total{result=\"ok\"}";
+    cr_assert_geq(wait_metric(port, ok, 1, 30000), 1, "no acknowledged commit after 3 records");
+    cr_assert_eq(metric(port, "news_ingest_delivery_errors_total{topic=\"articles\"}"), 0,
+                 "the delivery-error series of the output topic is not there at 0");
     static char garbage[3000];
     for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (char)((i * 7919u + 13u) % 256u);
     publish_file(bs, "poison.bin", garbage, sizeof garbage);
