@@ -256,7 +256,7 @@ static void *worker_main(void *arg)
     support_worker *s = arg;
     char err[512] = "";
     s->rc = kafka_worker_run(s->w, &s->stop, &s->reload, err, sizeof err);
-    if (s->rc) cr_log_warn("worker stopped with: %s", err);
+    if (s->rc) cr_log_info("worker stopped with: %s", err);
     return NULL;
 }
 
