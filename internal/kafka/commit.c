@@ -88,13 +88,13 @@ int kafka_commits_result(kafka_commits *c, rd_kafka_resp_err_t err,
     return ok;
 }
 
-/* behind_of: offsets asked and not acknowledged; acknowledged counts from the first consumed
- * offset when nothing was acknowledged yet. */
+/* behind_of: offsets consumed or asked and not acknowledged (inputs the next owner processes
+ * again); acknowledged counts from the first consumed offset when nothing was acknowledged. */
 static long behind_of(const centry *e)
 {
-    if (e->asked < 0) return 0;
+    int64_t top = e->consumed > e->asked ? e->consumed : e->asked;
     int64_t from = e->acked >= 0 ? e->acked : e->base;
-    return from >= 0 && e->asked > from ? (long)(e->asked - from) : 0;
+    return top >= 0 && from >= 0 && top > from ? (long)(top - from) : 0;
 }
 
 long kafka_commits_forget(kafka_commits *c, const char *topic, int32_t partition)

@@ -28,13 +28,14 @@ void kafka_commits_asked(kafka_commits *c, const rd_kafka_topic_partition_list_t
  * was nothing to commit (err _NO_OFFSET or an empty list). */
 int kafka_commits_result(kafka_commits *c, rd_kafka_resp_err_t err,
                          const rd_kafka_topic_partition_list_t *l);
-/* kafka_commits_forget: the partition is given up; returns how many offsets it asked to commit
- * that were never acknowledged (inputs the next owner processes again), 0 when none. */
+/* kafka_commits_forget: the partition is given up; returns how many offsets it consumed or asked
+ * to commit that were never acknowledged (inputs the next owner processes again), 0 when none. */
 long kafka_commits_forget(kafka_commits *c, const char *topic, int32_t partition);
 /* kafka_commits_uncommitted: messages consumed and not acknowledged as committed, summed over
  * the held partitions. */
 long kafka_commits_uncommitted(const kafka_commits *c);
-/* kafka_commits_behind: offsets asked and not acknowledged over the held partitions, and in
+/* kafka_commits_behind: offsets consumed or asked and not acknowledged over the held partitions
+ * (the drain calls it once every consumed message is delivered), and in
  * desc (may be NULL) the first partitions as "topic[p] committed A of B", comma-separated. */
 long kafka_commits_behind(const kafka_commits *c, char *desc, size_t desclen);
 
