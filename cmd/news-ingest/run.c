@@ -101,15 +101,10 @@ static ner_resources *ner_load(config *cfg, char *errstr, size_t errlen)
     return r;
 }
 
-/* serve: HTTP plus the worker loop until a signal; the process exit status. */
-static int serve(const config *cfg, ner_resources *ner, metrics *m, health *h)
+/* serve: the worker loop until a signal, HTTP already listening; the process exit status. */
+static int serve(const config *cfg, ner_resources *ner, metrics *m, health *h, http_server *http)
 {
     char err[512] = "";
-    http_server *http = http_server_create(cfg->http_listen, m, h, err, sizeof err);
-    if (!http) {
-        log_error("http server not started", "error", err);
-        return 1;
-    }
     char port[16];
     snprintf(port, sizeof port, "%d", http_server_port(http));
     log_info("http listening", "listen", cfg->http_listen, "port", port);
@@ -127,7 +122,6 @@ static int serve(const config *cfg, ner_resources *ner, metrics *m, health *h)
     }
     if (status) log_error("worker stopped with an error", "error", err);
     kafka_worker_destroy(w);
-    http_server_destroy(http);
     if (!status) log_info("worker stopped");
     return status;
 }
@@ -144,22 +138,28 @@ int cmd_run(int argc, char **argv)
     if (!rc) rc = log_level_parse(cfg.log_level, &level, err, sizeof err);
     if (!rc) rc = check_kafka(&cfg, err, sizeof err);
     if (!rc) log_level_set(level);
+    metrics *m = rc ? NULL : metrics_create(NI_VERSION);
+    health *h = rc ? NULL : health_create();
+    if (!rc && (!m || !h)) rc = ni_err_set(err, sizeof err, NI_ERR_NOMEM, "out of memory");
+    /* the port is configuration too: one in use is found before anything else starts */
+    http_server *http = rc ? NULL : http_server_create(cfg.http_listen, m, h, err, sizeof err);
+    if (!rc && !http) rc = NI_ERR_INVALID;
     ner_resources *ner = rc ? NULL : ner_load(&cfg, err, sizeof err);
     if (rc || !ner) {
         fprintf(stderr, PROG ": %s\n", err);
+        http_server_destroy(http);
+        health_destroy(h);
+        metrics_destroy(m);
         config_free(&cfg);
         return 2;
     }
     kafka_embedded *e = NULL;
-    if (!strcmp(cfg.brokers, "embedded") && !(e = embedded_start(&cfg, err, sizeof err))) {
+    int status = 1;
+    if (!strcmp(cfg.brokers, "embedded") && !(e = embedded_start(&cfg, err, sizeof err)))
         log_error("embedded broker not started", "error", err);
-        ner_resources_unref(ner);
-        config_free(&cfg);
-        return 1;
-    }
-    metrics *m = metrics_create(NI_VERSION);
-    health *h = health_create();
-    int status = m && h ? serve(&cfg, ner, m, h) : 1;
+    else
+        status = serve(&cfg, ner, m, h, http);
+    http_server_destroy(http);
     ner_resources_unref(ner);
     health_destroy(h);
     metrics_destroy(m);

@@ -1,4 +1,5 @@
 /* config.c: the worker's settings: one option table drives flags, environment, file and usage. */
+#define _GNU_SOURCE /* memmem */
 #include "config/config.h"
 
 #include "log/log.h"
@@ -86,6 +87,14 @@ static const opt_def opts[] = {
     {"kb", F(kb), OPT_STRING, NULL,
      "<exe dir>/../data/kb/entities.tsv, else ./data/kb/entities.tsv", 0, 0, NULL, "PATH",
      "entity knowledge base (TSV), loaded at start and again on SIGHUP"},
+    {"commit-interval-ms", F(commit_interval_ms), OPT_INT, "250", NULL, 10, 600000, NULL, "MS",
+     "commit the offsets of delivered inputs this often (and on revoke and shutdown)"},
+    {"max-delivery-attempts", F(max_delivery_attempts), OPT_INT, "5", NULL, 1, 1000000, NULL, "N",
+     "a record or entity event refused for good (too large, invalid, not authorized) goes to\n"
+     "      the dead-letter topic after N attempts; transient errors are retried without end"},
+    {"stall-ms", F(stall_ms), OPT_INT, "60000", NULL, 100, INT_MAX, NULL, "MS",
+     "a partition whose oldest consumed message has been unfinished this long counts as\n"
+     "      stuck (/readyz 503, news_ingest_stuck_partitions)"},
     {"fetch", F(fetch), OPT_BOOL, "0", NULL, 0, 1, NULL, "[=0|1]",
      "fetch the page of a message that carries only its URL (needs egress; off by default)"},
     {"fetch-concurrency", F(fetch_concurrency), OPT_INT, "16", NULL, 1, 1024, NULL, "N",
@@ -359,7 +368,16 @@ typedef struct loader {
     rd_kafka_conf_t *scratch;
     char *errstr;
     size_t errlen;
+    char src[NOPTS][160]; /* where each option's value came from (for error messages) */
 } loader;
+
+/* opt_apply: opt_set, and on success where is remembered as the option's source. */
+static int opt_apply(loader *ld, const opt_def *o, const char *value, const char *where)
+{
+    int rc = opt_set(ld->cfg, o, value, where, ld->errstr, ld->errlen);
+    if (rc == NI_OK) snprintf(ld->src[o - opts], sizeof ld->src[0], "%s", where);
+    return rc;
+}
 
 /* prop_add_checked: a pass-through key=value (key may be scoped) added and checked. */
 static int prop_add_checked(loader *ld, const char *key, const char *value, const char *where)
@@ -374,7 +392,7 @@ static int apply_defaults(loader *ld)
 {
     for (size_t i = 0; i < NOPTS; i++) {
         if (!opts[i].def) continue;
-        int rc = opt_set(ld->cfg, &opts[i], opts[i].def, "default", ld->errstr, ld->errlen);
+        int rc = opt_apply(ld, &opts[i], opts[i].def, "default");
         if (rc != NI_OK) return rc;
     }
     return NI_OK;
@@ -408,7 +426,7 @@ static int file_line(loader *ld, const char *path, int lineno, char *line)
     size_t n = strlen(where);
     if (o) {
         snprintf(where + n, sizeof where - n, "%s=%s", key, value);
-        return opt_set(ld->cfg, o, value, where, ld->errstr, ld->errlen);
+        return opt_apply(ld, o, value, where);
     }
     prop_where(where + n, sizeof where - n, "", key, value);
     return prop_add_checked(ld, key, value, where);
@@ -452,7 +470,7 @@ static int env_option(loader *ld, const char *var, const char *eq)
         char want[128];
         env_name(&opts[j], want, sizeof want);
         if (strlen(want) == (size_t)(eq - var) && strncmp(var, want, strlen(want)) == 0)
-            return opt_set(ld->cfg, &opts[j], eq + 1, var, ld->errstr, ld->errlen);
+            return opt_apply(ld, &opts[j], eq + 1, var);
     }
     char name[128];
     snprintf(name, sizeof name, "%.*s", (int)(eq - var), var);
@@ -576,20 +594,131 @@ static int apply_flags(loader *ld, const flag_scan *fs)
         } else {
             const opt_def *o = &opts[a->code - FLAG_OPT];
             snprintf(where, sizeof where, "--%s=%s", o->name, a->value);
-            rc = opt_set(ld->cfg, o, a->value, where, ld->errstr, ld->errlen);
+            rc = opt_apply(ld, o, a->value, where);
         }
         if (rc != NI_OK) return rc;
     }
     return NI_OK;
 }
 
-/* finish: the required and derived settings once every source is applied. */
-static int finish(config *cfg, char *errstr, size_t errlen)
+/* src_of: the source of the option named name ("--output-topic=x", "NEWS_INGEST_...=x",
+ * "file:line: key=x" or "default"). */
+static const char *src_of(const loader *ld, const char *name)
 {
+    const opt_def *o = opt_find(name, strlen(name));
+    return o ? ld->src[o - opts] : name;
+}
+
+/* topic_check: a Kafka topic name: 1..249 of [a-zA-Z0-9._-], not "." or "..". */
+static int topic_check(const loader *ld, const char *name, const char *t)
+{
+    size_t n = strlen(t);
+    const char *why = NULL;
+    if (!n)
+        why = "the topic name is empty";
+    else if (n > 249)
+        why = "a topic name has at most 249 characters";
+    else if (!strcmp(t, ".") || !strcmp(t, ".."))
+        why = "\".\" and \"..\" are not topic names";
+    else if (strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
+        why = "a topic name has only letters, digits, '.', '_' and '-'";
+    if (!why) return NI_OK;
+    return ni_err_set(ld->errstr, ld->errlen, NI_ERR_INVALID, "%s: %s", src_of(ld, name), why);
+}
+
+/* topics_check: every topic valid; no output topic is the input topic (each record or dead
+ * letter would be consumed again: a loop). The entities topic may be empty (off). */
+static int topics_check(const loader *ld)
+{
+    const config *c = ld->cfg;
+    struct {
+        const char *name, *topic, *what;
+    } outs[] = {{"output-topic", c->output_topic, "records"},
+                {"dlq-topic", c->dlq_topic, "dead letters"},
+                {"entities-topic", c->entities_topic, "entity events"}};
+    int rc = topic_check(ld, "input-topic", c->input_topic ? c->input_topic : "");
+    for (size_t i = 0; rc == NI_OK && i < sizeof outs / sizeof *outs; i++) {
+        const char *t = outs[i].topic ? outs[i].topic : "";
+        if (i == 2 && !*t) continue;
+        rc = topic_check(ld, outs[i].name, t);
+        if (rc == NI_OK && !strcmp(t, c->input_topic))
+            rc = ni_err_set(ld->errstr, ld->errlen, NI_ERR_INVALID,
+                            "%s: the input topic too; its %s would be consumed again (a loop)",
+                            src_of(ld, outs[i].name), outs[i].what);
+    }
+    return rc;
+}
+
+/* broker_check: one bootstrap entry: [proto://]host[:port], host a name or an address
+ * ("[v6]" in brackets), port 1..65535; NULL when fine, else why. */
+static const char *broker_check(const char *e, size_t n)
+{
+    const char *sep = memmem(e, n, "://", 3);
+    if (sep) {
+        n -= (size_t)(sep + 3 - e);
+        e = sep + 3;
+    }
+    const char *host = e, *port = NULL;
+    size_t hl = n;
+    if (n && e[0] == '[') {
+        const char *close = memchr(e, ']', n);
+        if (!close || close == e + 1) return "an IPv6 address in brackets is expected";
+        hl = (size_t)(close + 1 - e);
+        if (hl < n && e[hl] != ':') return "expected host:port";
+        if (hl < n) port = e + hl + 1;
+    } else {
+        const char *colon = memchr(e, ':', n);
+        if (colon && memchr(colon + 1, ':', n - (size_t)(colon + 1 - e)))
+            return "an IPv6 address goes in brackets, e.g. [::1]:9092";
+        if (colon) {
+            hl = (size_t)(colon - e);
+            port = colon + 1;
+        }
+        if (!hl) return "the host is empty";
+        for (size_t i = 0; i < hl; i++)
+            if (!isalnum((unsigned char)host[i]) && !strchr(".-_", host[i]))
+                return "the host has a character a host name cannot have";
+    }
+    if (!port) return NULL;
+    size_t pl = n - (size_t)(port - e);
+    char p[8];
+    if (!pl || pl > 5 || strspn(port, "0123456789") < pl) return "the port is not a number";
+    snprintf(p, sizeof p, "%.*s", (int)pl, port);
+    return atol(p) >= 1 && atol(p) <= 65535 ? NULL : "the port is not in 1..65535";
+}
+
+/* brokers_check: "embedded", or a comma-separated list of broker entries (spaces around an
+ * entry allowed, no empty entry). */
+static int brokers_check(const loader *ld)
+{
+    const char *b = ld->cfg->brokers;
+    if (!strcmp(b, "embedded")) return NI_OK;
+    for (const char *p = b;;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n && isspace((unsigned char)*p)) p++, n--;
+        while (n && isspace((unsigned char)p[n - 1])) n--;
+        const char *why = n ? broker_check(p, n) : "an empty entry in the list";
+        if (why)
+            return ni_err_set(ld->errstr, ld->errlen, NI_ERR_INVALID,
+                              "%s: %s (expected host:port,host:port,...)", src_of(ld, "brokers"),
+                              why);
+        if (!end) return NI_OK;
+        p = end + 1;
+    }
+}
+
+/* finish: the required and derived settings once every source is applied. */
+static int finish(const loader *ld, char *errstr, size_t errlen)
+{
+    config *cfg = ld->cfg;
     if (!cfg->brokers || !*cfg->brokers)
         return ni_err_set(errstr, errlen, NI_ERR_INVALID,
                           "no brokers: set --brokers or NEWS_INGEST_BROKERS (use \"embedded\" for "
                           "the built-in broker)");
+    int rc = brokers_check(ld);
+    if (rc == NI_OK) rc = topics_check(ld);
+    if (rc != NI_OK) return rc;
     char **unset_if_empty[] = {&cfg->bootstrap_file, &cfg->ner_model, &cfg->kb,
                                &cfg->fetch_ca_file};
     for (size_t i = 0; i < sizeof unset_if_empty / sizeof *unset_if_empty; i++) {
@@ -624,7 +753,7 @@ static int load(loader *ld, const flag_scan *fs, char **envp)
     if (rc == NI_OK && path && *path) rc = apply_file(ld, path, named_by);
     if (rc == NI_OK) rc = apply_env(ld, envp);
     if (rc == NI_OK) rc = apply_flags(ld, fs);
-    if (rc == NI_OK) rc = finish(ld->cfg, ld->errstr, ld->errlen);
+    if (rc == NI_OK) rc = finish(ld, ld->errstr, ld->errlen);
     return rc;
 }
 
@@ -639,7 +768,7 @@ int config_load(config *cfg, int argc, char **argv, char **envp, char *errstr, s
         free(fs.v);
         return 1;
     }
-    loader ld = {cfg, rc == NI_OK ? rd_kafka_conf_new() : NULL, errstr, errlen};
+    loader ld = {cfg, rc == NI_OK ? rd_kafka_conf_new() : NULL, errstr, errlen, {{0}}};
     if (rc == NI_OK) rc = load(&ld, &fs, envp);
     if (ld.scratch) rd_kafka_conf_destroy(ld.scratch);
     free(fs.v);

@@ -55,6 +55,13 @@ typedef struct config {
     char *fetch_user_agent;  /* default "news-ingest/VERSION" */
     char *fetch_ca_file;     /* NULL: the system's CA certificates */
     config_props props;      /* librdkafka pass-through: file, then env, then -X flags */
+
+    /* Commits and delivery (defaults 250, 5, 60000): commit stored offsets this often; dead-letter
+     * an output refused for good after this many attempts; count a partition as stuck when its
+     * oldest consumed message stays unfinished this long (ms). */
+    int commit_interval_ms;
+    int max_delivery_attempts;
+    int stall_ms;
 } config;
 
 /*

@@ -3,6 +3,7 @@
 #include "extract/extract.h"
 
 #include "extract/extract_internal.h"
+#include "extract/html_depth.h"
 #include "extract/html_internal.h"
 #include "util/err.h"
 #include "util/quality.h"
@@ -469,7 +470,8 @@ int extract_html(extract_ctx *ctx, const page *pg, article **out, char *errstr, 
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory starting the HTML tree");
     }
     myhtml_tree_parse_flags_set(d.tree, MyHTML_TREE_PARSE_FLAGS_WITHOUT_DOCTYPE_IN_TREE);
-    if (pg->len && myhtml_parse(d.tree, MyENCODING_UTF_8, pg->text, pg->len) != MyHTML_STATUS_OK) {
+    if (pg->len &&
+        extract_html_parse_guarded(d.tree, pg->text, pg->len, &d.quality) != MyHTML_STATUS_OK) {
         article_destroy(d.out);
         doc_free(&d);
         return ni_err_set(errstr, errlen, NI_ERR_PARSE, "the HTML parser rejected the page");

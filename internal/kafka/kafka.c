@@ -19,20 +19,22 @@ static int set(rd_kafka_conf_t *c, const char *key, const char *value, char *err
 static int defaults(const config *cfg, config_scope role, rd_kafka_conf_t *c, char *errstr,
                     size_t errlen)
 {
-    char stats[32];
+    char stats[32], commit[32];
     snprintf(stats, sizeof stats, "%d", cfg->stats_interval_ms);
+    snprintf(commit, sizeof commit, "%d",
+             cfg->commit_interval_ms > 0 ? cfg->commit_interval_ms : 250);
     int rc = set(c, "client.id", "news-ingest", errstr, errlen);
     if (!rc && role == CONFIG_SCOPE_CONSUMER) {
         static const char *const kv[][2] = {
             {"partition.assignment.strategy", "cooperative-sticky"},
             {"auto.offset.reset", "earliest"},
             {"enable.auto.commit", "true"},
-            {"auto.commit.interval.ms", "1000"},
             {"fetch.wait.max.ms", "100"},
         };
         for (size_t i = 0; !rc && i < sizeof kv / sizeof kv[0]; i++)
             rc = set(c, kv[i][0], kv[i][1], errstr, errlen);
         if (!rc) rc = set(c, "statistics.interval.ms", stats, errstr, errlen);
+        if (!rc) rc = set(c, "auto.commit.interval.ms", commit, errstr, errlen);
     } else if (!rc) {
         rc = set(c, "linger.ms", "5", errstr, errlen);
         if (!rc) rc = set(c, "compression.type", "lz4", errstr, errlen);

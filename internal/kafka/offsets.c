@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* One tracked partition. Detached (forgotten or superseded by a re-delivery) partitions stay in
  * the array, invisible to lookups, until their last ticket is freed. */
@@ -24,6 +25,8 @@ struct kafka_ticket {
     int64_t offset;
     long refs;
     long nfailed;
+    long failures;      /* failed attempts in all (kafka_ticket_failed calls) */
+    long long since_ms; /* monotonic ms when tracked */
     int complete;
 };
 
@@ -139,9 +142,12 @@ kafka_ticket *kafka_offsets_track(kafka_offsets *o, const char *topic, int32_t p
     if (!p && !(p = part_new(o, topic, partition))) return NULL;
     kafka_ticket *t = calloc(1, sizeof *t);
     if (!t) return NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     t->part = p;
     t->offset = offset;
     t->refs = 1;
+    t->since_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     t->prev = p->tail;
     if (p->tail)
         p->tail->next = t;
@@ -188,7 +194,13 @@ void kafka_ticket_failed(kafka_offsets *o, kafka_ticket *t)
 {
     if (!t || t->complete) return;
     t->nfailed++;
+    t->failures++;
     t->part->nfailed++;
+}
+
+long kafka_ticket_failures(const kafka_ticket *t)
+{
+    return t ? t->failures : 0;
 }
 
 void kafka_ticket_retried(kafka_offsets *o, kafka_ticket *t)
@@ -247,6 +259,17 @@ void kafka_offsets_forget(kafka_offsets *o, const char *topic, int32_t partition
 long kafka_offsets_inflight(const kafka_offsets *o)
 {
     return o ? o->inflight : 0;
+}
+
+int kafka_offsets_stalled(const kafka_offsets *o, long long now_ms, long limit_ms)
+{
+    int n = 0;
+    for (size_t i = 0; o && i < o->n; i++) {
+        const kpart *p = o->parts[i];
+        n += !p->detached && !p->nfailed && p->head && !p->head->complete &&
+             now_ms - p->head->since_ms > limit_ms;
+    }
+    return n;
 }
 
 int kafka_offsets_stuck(const kafka_offsets *o)

@@ -37,6 +37,9 @@ void kafka_ticket_done(kafka_offsets *o, kafka_ticket *t);
 /* kafka_ticket_failed: an output failed permanently: the reference is kept (the worker retries
  * the output and calls done or failed again); the partition is stuck until then. */
 void kafka_ticket_failed(kafka_offsets *o, kafka_ticket *t);
+/* kafka_ticket_failures: how many times an output of the ticket failed (all outputs, all
+ * attempts). */
+long kafka_ticket_failures(const kafka_ticket *t);
 /* kafka_ticket_retried: the failed output was produced again; the partition is no longer
  * counted stuck because of this ticket (until it fails again). */
 void kafka_ticket_retried(kafka_offsets *o, kafka_ticket *t);
@@ -59,5 +62,10 @@ void kafka_offsets_forget(kafka_offsets *o, const char *topic, int32_t partition
 long kafka_offsets_inflight(const kafka_offsets *o);
 /* kafka_offsets_stuck: partitions currently stuck on a failed output. */
 int kafka_offsets_stuck(const kafka_offsets *o);
+/* kafka_offsets_stalled: partitions not stuck on a failed output whose oldest incomplete
+ * message was tracked more than limit_ms before now_ms (CLOCK_MONOTONIC ms): its outputs are
+ * neither delivered nor failed (still in the pipeline, or in flight to a broker that does not
+ * answer), so the partition cannot advance. */
+int kafka_offsets_stalled(const kafka_offsets *o, long long now_ms, long limit_ms);
 
 #endif

@@ -5,6 +5,8 @@
 #include "kafka/worker.h"
 
 #include "fetch/fetch.h"
+#include "kafka/commit.h"
+#include "kafka/dlq.h"
 #include "kafka/kafka.h"
 #include "kafka/message.h"
 #include "kafka/offsets.h"
@@ -23,6 +25,7 @@
 #define RETRY_BACKOFF_MS 1000 /* between attempts of an output whose delivery failed */
 #define HOUSEKEEPING_MS 5     /* offsets store, gauges, retries, liveness: at most this often */
 #define QUEUE_PER_THREAD 32   /* jobs dispatched and not yet emitted, per thread */
+#define COMMIT_NUDGE_MS 20    /* at most this often an early commit asked by backpressure */
 #define EVENT_SCHEMA "news.entity_event/1"
 
 /* An output whose delivery failed: produced again after RETRY_BACKOFF_MS. Owns its copies. */
@@ -34,6 +37,7 @@ typedef struct retry {
     size_t key_len, len;
     rd_kafka_headers_t *hdrs;
     long long due_ms;
+    long refusals; /* produce-time refusals of this copy */
 } retry;
 
 /* A consumed message from dispatch to its outputs; owns msg and out. Jobs are processed in
@@ -69,6 +73,11 @@ struct kafka_worker {
      * reports (wherever rd_kafka_poll runs) all take and give back ticket references. */
     pthread_mutex_t mu;
     kafka_offsets *offsets;
+    kafka_commits *commits; /* main thread only (dispatch, store, commit and rebalance callbacks) */
+    long commit_lost;       /* inputs delivered whose commit failed before their partition left */
+    long long commit_nudge; /* earliest next commit asked by backpressure (monotonic ms) */
+    int nudged;             /* an early commit is waiting for its result */
+    size_t max_message_bytes; /* the producer's message.max.bytes */
     retry *retries;
     char fatal[512]; /* non-empty: stop with this error */
     /* qmu guards the job queue and the dispatch-order list. */
@@ -173,8 +182,9 @@ static long inflight(kafka_worker *w)
 
 /* retry_schedule: keeps copies of a failed output (the ticket's reference stays held); takes
  * hdrs (may be NULL). Caller holds mu. */
-static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
-                           size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs)
+static retry *retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
+                             size_t key_len, const void *value, size_t len,
+                             rd_kafka_headers_t *hdrs)
 {
     retry *r = calloc(1, sizeof *r);
     if (r) {
@@ -187,7 +197,7 @@ static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, 
             snprintf(w->fatal, sizeof w->fatal, "out of memory keeping a failed output for retry");
         if (r) free(r->topic), free(r->key), free(r->value), free(r);
         if (hdrs) rd_kafka_headers_destroy(hdrs);
-        return;
+        return NULL;
     }
     if (key_len) memcpy(r->key, key, key_len);
     if (len) memcpy(r->value, value, len);
@@ -198,6 +208,7 @@ static void retry_schedule(kafka_worker *w, kafka_ticket *t, const char *topic, 
     r->due_ms = mono_ms() + RETRY_BACKOFF_MS;
     r->next = w->retries;
     w->retries = r;
+    return r;
 }
 
 static void retry_free(retry *r)
@@ -209,15 +220,66 @@ static void retry_free(retry *r)
     free(r);
 }
 
+/* retry_cut: a dead-letter copy too large for the producer or the broker is cut to what fits
+ * (at most half of it, when the broker refused what the producer took), marked truncated. */
+static void retry_cut(kafka_worker *w, retry *r, size_t orig)
+{
+    if (!r->hdrs) r->hdrs = rd_kafka_headers_new(2);
+    kafka_dlq_mark_truncated(r->hdrs, orig);
+    size_t fit = kafka_dlq_fit(w->max_message_bytes, r->key_len, r->hdrs, r->len);
+    r->len = fit < r->len ? fit : r->len / 2;
+    r->due_ms = 0;
+}
+
+/* retry_convert: the next attempt of a failed output after err: a dead-letter copy that is too
+ * large is cut; a record or entity event refused for good max_delivery_attempts times becomes a
+ * dead letter (its own bytes and headers, ingest.error.payload naming it); anything else is
+ * produced again as it is. Caller holds mu. */
+static void retry_convert(kafka_worker *w, retry *r, rd_kafka_resp_err_t err)
+{
+    long failures = kafka_ticket_failures(r->ticket) + r->refusals;
+    int to_dlq = !strcmp(r->topic, w->cfg->dlq_topic);
+    if (to_dlq && kafka_err_too_large(err)) {
+        retry_cut(w, r, r->len);
+        return;
+    }
+    if (to_dlq || !kafka_err_permanent(err) || failures < w->cfg->max_delivery_attempts) return;
+    int record = !strcmp(r->topic, w->cfg->output_topic);
+    int code = record && kafka_err_too_large(err) ? NI_ERR_RECORD_TOO_LARGE : NI_ERR_DELIVERY;
+    char why[256], n[24];
+    snprintf(why, sizeof why, "%s not delivered to %s after %ld attempts: %s",
+             record ? "record" : "entity event", r->topic, failures, rd_kafka_err2str(err));
+    rd_kafka_headers_t *h = kafka_dlq_output_headers(r->hdrs, record ? "record" : "entity_event",
+                                                     ni_err_reason(code), why, w->cfg->worker_id);
+    char *topic = strdup(w->cfg->dlq_topic);
+    if (!h || !topic) {
+        if (h) rd_kafka_headers_destroy(h);
+        free(topic);
+        return; /* out of memory: produced again as it is */
+    }
+    snprintf(n, sizeof n, "%ld", failures);
+    log_warn("output refused for good; sent to the dead-letter topic", "topic", r->topic,
+             "attempts", n, "error", rd_kafka_err2str(err));
+    if (r->hdrs) rd_kafka_headers_destroy(r->hdrs);
+    r->hdrs = h;
+    free(r->topic);
+    r->topic = topic;
+    r->due_ms = 0;
+    size_t fit = kafka_dlq_fit(w->max_message_bytes, r->key_len, r->hdrs, r->len);
+    if (fit < r->len) retry_cut(w, r, r->len);
+}
+
 /* keep_for_retry: an output refused at produce time: one more reference held as failed (the
  * partition stops advancing) and copies kept for retry; takes hdrs. Thread-safe. */
 static void keep_for_retry(kafka_worker *w, kafka_ticket *t, const char *topic, const void *key,
-                           size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs)
+                           size_t key_len, const void *value, size_t len, rd_kafka_headers_t *hdrs,
+                           rd_kafka_resp_err_t err)
 {
     pthread_mutex_lock(&w->mu);
     kafka_ticket_ref(t);
     kafka_ticket_failed(w->offsets, t);
-    retry_schedule(w, t, topic, key, key_len, value, len, hdrs);
+    retry *r = retry_schedule(w, t, topic, key, key_len, value, len, hdrs);
+    if (r) retry_convert(w, r, err);
     pthread_mutex_unlock(&w->mu);
 }
 
@@ -239,7 +301,10 @@ static void retries_serve(kafka_worker *w)
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(r->ticket), RD_KAFKA_V_END);
         if (err) {
             if (h) rd_kafka_headers_destroy(h);
+            metrics_delivery_error_inc(w->m, r->topic);
+            r->refusals++;
             r->due_ms = now + RETRY_BACKOFF_MS;
+            retry_convert(w, r, err);
             pp = &r->next;
             continue;
         }
@@ -268,7 +333,10 @@ static rd_kafka_resp_err_t produce(kafka_worker *w, const char *topic, const voi
                RD_KAFKA_RESP_ERR__QUEUE_FULL &&
            !atomic_load(&w->discard))
         rd_kafka_poll(w->producer, 10);
-    if (err) ticket_done(w, t); /* the job's own reference keeps it open */
+    if (err) {
+        metrics_delivery_error_inc(w->m, topic);
+        ticket_done(w, t); /* the job's own reference keeps it open */
+    }
     return err;
 }
 
@@ -288,17 +356,24 @@ static int send_record(kafka_worker *w, const rd_kafka_message_t *msg, kafka_tic
     rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
     rd_kafka_header_add(h, "schema", -1, RECORD_SCHEMA, -1);
     source_headers(h, msg);
-    rd_kafka_resp_err_t err = produce(w, w->cfg->output_topic, out->id, strlen(out->id), out->json,
-                                      out->len, h, RD_KAFKA_MSG_F_FREE, t);
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE;
+    if (kafka_dlq_fit(w->max_message_bytes, strlen(out->id), h, out->len) == out->len)
+        err = produce(w, w->cfg->output_topic, out->id, strlen(out->id), out->json, out->len, h,
+                      RD_KAFKA_MSG_F_FREE, t);
     if (!err) {
         out->json = NULL; /* the producer frees it */
         return NI_OK;
     }
     rd_kafka_headers_destroy(h);
     perr->stage = "produce";
-    perr->code = err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ? NI_ERR_TOO_LARGE : NI_ERR_DELIVERY;
-    snprintf(perr->message, sizeof perr->message, "record not produced to %s: %s",
-             w->cfg->output_topic, rd_kafka_err2str(err));
+    perr->code = kafka_err_too_large(err) ? NI_ERR_RECORD_TOO_LARGE : NI_ERR_DELIVERY;
+    if (perr->code == NI_ERR_RECORD_TOO_LARGE)
+        snprintf(perr->message, sizeof perr->message,
+                 "record of %zu bytes is larger than the producer's message.max.bytes (%zu)",
+                 out->len, w->max_message_bytes);
+    else
+        snprintf(perr->message, sizeof perr->message, "record not produced to %s: %s",
+                 w->cfg->output_topic, rd_kafka_err2str(err));
     return perr->code;
 }
 
@@ -318,7 +393,7 @@ static void send_events(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ti
             produce(w, topic, e->key, strlen(e->key), e->json, e->len, h, RD_KAFKA_MSG_F_COPY, t);
         if (!err) continue;
         log_error("entity event refused; retrying", "topic", topic, "error", rd_kafka_err2str(err));
-        keep_for_retry(w, t, topic, e->key, strlen(e->key), e->json, e->len, h);
+        keep_for_retry(w, t, topic, e->key, strlen(e->key), e->json, e->len, h, err);
     }
 }
 
@@ -346,17 +421,21 @@ static rd_kafka_headers_t *dlq_headers(kafka_worker *w, const rd_kafka_message_t
 static void send_dlq(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ticket *t,
                      const pipeline_error *perr)
 {
-    const char *reason = ni_err_reason(perr->code);
-    metrics_dlq_inc(w->m, reason);
+    const char *reason = ni_err_reason(perr->code); /* counted when delivered (on_delivery) */
     log_warn("message sent to the dead-letter topic", "topic", rd_kafka_topic_name(msg->rkt),
              "stage", perr->stage, "reason", reason, "error", perr->message);
     rd_kafka_headers_t *h = dlq_headers(w, msg, perr);
+    size_t len = kafka_dlq_fit(w->max_message_bytes, msg->key_len, h, msg->len);
+    if (len < msg->len) { /* the original cannot be produced: its first bytes, marked */
+        kafka_dlq_mark_truncated(h, msg->len);
+        len = kafka_dlq_fit(w->max_message_bytes, msg->key_len, h, msg->len);
+    }
     rd_kafka_resp_err_t err = produce(w, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload,
-                                      msg->len, h, RD_KAFKA_MSG_F_COPY, t);
+                                      len, h, RD_KAFKA_MSG_F_COPY, t);
     if (!err) return;
     log_error("dead-letter copy refused; retrying", "topic", w->cfg->dlq_topic, "error",
               rd_kafka_err2str(err));
-    keep_for_retry(w, t, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload, msg->len, h);
+    keep_for_retry(w, t, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload, len, h, err);
 }
 
 /* ---- one message (pipeline threads) ------------------------------------------------------ */
@@ -578,6 +657,7 @@ static void dispatch(kafka_worker *w, rd_kafka_message_t *msg)
     kafka_ticket *t =
         j ? kafka_offsets_track(w->offsets, topic, msg->partition, msg->offset) : NULL;
     pthread_mutex_unlock(&w->mu);
+    if (t && kafka_commits_consumed(w->commits, topic, msg->partition, msg->offset)) t = NULL;
     if (!t) {
         set_fatal(w, "out of memory tracking an offset");
         free(j);
@@ -621,6 +701,21 @@ static int jobs_wait(kafka_worker *w, long long deadline)
 
 /* ---- delivery, offsets, rebalances ------------------------------------------------------ */
 
+/* delivered: counts a delivered output; a dead letter by the reason in its header. */
+static void delivered(kafka_worker *w, const rd_kafka_message_t *m, const char *topic)
+{
+    metrics_produced_inc(w->m, topic);
+    if (strcmp(topic, w->cfg->dlq_topic)) return;
+    rd_kafka_headers_t *h = NULL;
+    const void *v = NULL;
+    size_t n = 0;
+    char reason[64] = "unknown";
+    if (!rd_kafka_message_headers(m, &h) &&
+        !rd_kafka_header_get_last(h, "ingest.error.reason", &v, &n) && v)
+        snprintf(reason, sizeof reason, "%.*s", (int)n, (const char *)v);
+    metrics_dlq_inc(w->m, reason);
+}
+
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     kafka_worker *w = opaque;
@@ -628,7 +723,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     const char *topic = rd_kafka_topic_name(m->rkt);
     if (!m->err || m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
         m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
-        if (!m->err) metrics_produced_inc(w->m, topic);
+        if (!m->err) delivered(w, m, topic);
         ticket_done(w, t); /* purged: only at destroy, nothing is committed then */
         return;
     }
@@ -640,8 +735,9 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     kafka_ticket_failed(w->offsets, t);
     rd_kafka_headers_t *h = NULL;
     if (rd_kafka_message_headers(m, &h)) h = NULL;
-    retry_schedule(w, t, topic, m->key, m->key_len, m->payload, m->len,
-                   h ? rd_kafka_headers_copy(h) : NULL);
+    retry *r = retry_schedule(w, t, topic, m->key, m->key_len, m->payload, m->len,
+                              h ? rd_kafka_headers_copy(h) : NULL);
+    if (r) retry_convert(w, r, m->err);
     pthread_mutex_unlock(&w->mu);
     metrics_delivery_error_inc(w->m, topic);
     log_error("delivery failed; the input partition holds until a retry succeeds", "topic", topic,
@@ -660,6 +756,7 @@ static void store_offsets(kafka_worker *w, int all)
     rd_kafka_resp_err_t err = rd_kafka_offsets_store(w->consumer, l);
     if (err && err != RD_KAFKA_RESP_ERR__STATE)
         log_warn("offsets not stored", "error", rd_kafka_err2str(err));
+    kafka_commits_asked(w->commits, l); /* the elements librdkafka took */
     rd_kafka_topic_partition_list_destroy(l);
 }
 
@@ -687,6 +784,65 @@ static void assignment_changed(kafka_worker *w)
     metrics_assigned_set(w->m, n);
 }
 
+/* ---- commits ------------------------------------------------------------------------------ */
+
+/* on_commit: every commit's outcome (auto-commits, and the synchronous ones of commit_sync):
+ * acknowledged offsets move, the result is counted, a refusal is logged. */
+static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                      rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+    kafka_worker *w = opaque;
+    w->nudged = 0;
+    int ok = kafka_commits_result(w->commits, err, offsets);
+    if (ok < 0) return; /* nothing to commit */
+    metrics_commit_inc(w->m, ok);
+    if (ok) return;
+    const char *why = rd_kafka_err2str(err);
+    for (int i = 0; !err && offsets && i < offsets->cnt; i++)
+        if (offsets->elems[i].err) why = rd_kafka_err2str(offsets->elems[i].err);
+    log_warn("offset commit failed", "error", why);
+}
+
+/* commit_sync: commits the stored offsets of the assignment now, serving its result through
+ * on_commit; librdkafka's code (_NO_OFFSET when there was nothing new). */
+static rd_kafka_resp_err_t commit_sync(kafka_worker *w, const char *when)
+{
+    rd_kafka_resp_err_t err = rd_kafka_commit_queue(w->consumer, NULL, NULL, on_commit, w);
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        log_warn("commit failed", "when", when, "error", rd_kafka_err2str(err));
+    return err;
+}
+
+/* commits_forget: the revoked partitions leave the commit view; what they delivered but could
+ * not commit is logged and kept for the drain's verdict. */
+static void commits_forget(kafka_worker *w, const rd_kafka_topic_partition_list_t *parts)
+{
+    for (int i = 0; i < parts->cnt; i++) {
+        const rd_kafka_topic_partition_t *p = &parts->elems[i];
+        long lost = kafka_commits_forget(w->commits, p->topic, p->partition);
+        if (!lost) continue;
+        w->commit_lost += lost;
+        char n[32], part[16];
+        snprintf(n, sizeof n, "%ld", lost);
+        snprintf(part, sizeof part, "%d", (int)p->partition);
+        log_error("partition given up with delivered inputs not committed; the next owner "
+                  "processes them again",
+                  "topic", p->topic, "partition", part, "inputs", n);
+    }
+}
+
+/* commit_nudge: an immediate asynchronous commit when backpressure waits for commits (at most
+ * one per COMMIT_NUDGE_MS, and one at a time unless its result takes longer than a second: during
+ * a rebalance the coordinator holds commits). */
+static void commit_nudge(kafka_worker *w)
+{
+    long long now = mono_ms();
+    if (now < w->commit_nudge || (w->nudged && now < w->commit_nudge + RETRY_BACKOFF_MS)) return;
+    w->commit_nudge = now + COMMIT_NUDGE_MS;
+    store_offsets(w, 0);
+    w->nudged = !rd_kafka_commit(w->consumer, NULL, 1); /* the result comes to on_commit */
+}
+
 /* partitions_revoke: wait for the jobs in the pipeline threads, flush (both bounded), commit what
  * is complete, forget the partitions. */
 static void partitions_revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *parts)
@@ -698,14 +854,13 @@ static void partitions_revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *
         long long left = end - mono_ms();
         rd_kafka_flush(w->producer, left > 0 ? (int)left : 0);
         store_offsets(w, 1);
-        rd_kafka_resp_err_t err = rd_kafka_commit(w->consumer, NULL, 0);
-        if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-            log_warn("commit at revoke failed", "error", rd_kafka_err2str(err));
+        commit_sync(w, "revoke"); /* before the partitions are given up */
     }
     pthread_mutex_lock(&w->mu);
     for (int i = 0; i < parts->cnt; i++)
         kafka_offsets_forget(w->offsets, parts->elems[i].topic, parts->elems[i].partition);
     pthread_mutex_unlock(&w->mu);
+    commits_forget(w, parts);
 }
 
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
@@ -857,12 +1012,19 @@ static rd_kafka_t *client(kafka_worker *w, config_scope role, char *errstr, size
 {
     rd_kafka_conf_t *c = NULL;
     if (kafka_conf_new(w->cfg, role, &c, errstr, errlen)) return NULL;
+    char mmb[32] = "1000000";
+    size_t mmb_len = sizeof mmb;
+    if (role == CONFIG_SCOPE_PRODUCER) {
+        rd_kafka_conf_get(c, "message.max.bytes", mmb, &mmb_len);
+        w->max_message_bytes = (size_t)strtoull(mmb, NULL, 10);
+    }
     rd_kafka_conf_set_opaque(c, w);
     rd_kafka_conf_set_error_cb(c, on_error);
     rd_kafka_conf_set_log_cb(c, on_log);
     if (role == CONFIG_SCOPE_CONSUMER) {
         rd_kafka_conf_set_rebalance_cb(c, on_rebalance);
         rd_kafka_conf_set_stats_cb(c, on_stats);
+        rd_kafka_conf_set_offset_commit_cb(c, on_commit);
     } else {
         rd_kafka_conf_set_dr_msg_cb(c, on_delivery);
     }
@@ -946,12 +1108,16 @@ kafka_worker *kafka_worker_create(const config *cfg, ner_resources *ner, metrics
     pthread_cond_init(&w->qcond, NULL);
     w->ner = ner ? ner_resources_ref(ner) : NULL;
     w->offsets = kafka_offsets_create();
-    int ok = w->offsets != NULL;
+    w->commits = kafka_commits_create();
+    int ok = w->offsets && w->commits;
     if (!ok) ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
     ok = ok && (w->producer = client(w, CONFIG_SCOPE_PRODUCER, errstr, errlen));
     ok = ok && (w->consumer = client(w, CONFIG_SCOPE_CONSUMER, errstr, errlen));
     ok = ok && !fetch_start(w, errstr, errlen);
     ok = ok && !threads_start(w, errstr, errlen) && !subscribe(w, errstr, errlen);
+    const char *outs[] = {cfg->output_topic, cfg->dlq_topic, cfg->entities_topic};
+    for (size_t i = 0; ok && i < 3; i++)
+        if (outs[i] && *outs[i]) metrics_delivery_errors_declare(m, outs[i]);
     if (!ok) {
         kafka_worker_destroy(w);
         return NULL;
@@ -963,7 +1129,8 @@ static void gauges(kafka_worker *w)
 {
     pthread_mutex_lock(&w->mu);
     long n = kafka_offsets_inflight(w->offsets);
-    int stuck = kafka_offsets_stuck(w->offsets);
+    int stuck = kafka_offsets_stuck(w->offsets) +
+                kafka_offsets_stalled(w->offsets, mono_ms(), w->cfg->stall_ms);
     pthread_mutex_unlock(&w->mu);
     metrics_inflight_set(w->m, n);
     metrics_stuck_set(w->m, stuck);
@@ -975,9 +1142,13 @@ static void gauges(kafka_worker *w)
     health_stuck_set(w->h, stuck);
 }
 
-/* backpressure: pause the assignment above max_inflight, resume at half of it. */
+/* backpressure: pause the assignment while more than max_inflight messages are in flight or
+ * consumed and not yet committed (what a crash would replay), resume at half of it. */
 static void backpressure(kafka_worker *w, long n)
 {
+    long uncommitted = kafka_commits_uncommitted(w->commits);
+    if (uncommitted >= w->cfg->max_inflight / 2) commit_nudge(w);
+    if (uncommitted > n) n = uncommitted;
     if (!w->paused && n >= w->cfg->max_inflight) {
         set_paused(w, 1);
         log_debug("paused: too many messages in flight");
@@ -1026,6 +1197,43 @@ static void step(kafka_worker *w, volatile sig_atomic_t *reload)
     dispatch(w, msg);
 }
 
+/* final_commit: commits what is stored until the coordinator acknowledges it or until deadline;
+ * a refusal while the group rebalances is retried after serving the consumer (its rebalance
+ * callbacks: partitions leaving are committed by partitions_revoke, new ones stay paused). */
+static void final_commit(kafka_worker *w, long long deadline)
+{
+    for (;;) {
+        if (!kafka_commits_behind(w->commits, NULL, 0)) return; /* nothing unacknowledged */
+        commit_sync(w, "drain");
+        if (!kafka_commits_behind(w->commits, NULL, 0) || mono_ms() >= deadline) return;
+        health_beat(w->h);
+        rd_kafka_message_t *msg = rd_kafka_consumer_poll(w->consumer, 100);
+        if (msg) rd_kafka_message_destroy(msg); /* not tracked: never committed by this worker */
+        store_offsets(w, 1);
+    }
+}
+
+/* drain_verdict: NI_OK only when every delivered input's offset was acknowledged; else the
+ * failed final commit, logged and in errstr. */
+static int drain_verdict(kafka_worker *w, char *errstr, size_t errlen)
+{
+    char desc[256];
+    long behind = kafka_commits_behind(w->commits, desc, sizeof desc);
+    long lost = w->commit_lost + behind;
+    if (!lost) {
+        log_info("drained: every consumed message delivered and committed");
+        return NI_OK;
+    }
+    char n[32];
+    snprintf(n, sizeof n, "%ld", lost);
+    log_error("final commit failed: delivered inputs not committed; they will be processed again",
+              "inputs", n, "partitions", desc);
+    return ni_err_set(errstr, errlen, NI_ERR,
+                      "final commit failed: %ld delivered inputs not committed (processed again "
+                      "after restart)",
+                      lost);
+}
+
 /* drain: no more consuming; finish the jobs, deliver what is in flight, commit, leave. */
 static int drain(kafka_worker *w, char *errstr, size_t errlen)
 {
@@ -1044,13 +1252,11 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
     long long left = w->deadline - mono_ms();
     rd_kafka_flush(w->producer, left > 0 ? (int)left : 0);
     store_offsets(w, 1);
-    rd_kafka_resp_err_t err = rd_kafka_commit(w->consumer, NULL, 0);
-    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-        log_warn("final commit failed", "error", rd_kafka_err2str(err));
+    final_commit(w, w->deadline + grace / 10);
     atomic_store(&w->discard, 1);
     fetcher_stop(w->fetch); /* fetches still running are cancelled: their jobs are dropped */
     jobs_wait(w, mono_ms() + grace / 10); /* dropped jobs give their messages back */
-    rd_kafka_consumer_close(w->consumer);
+    rd_kafka_consumer_close(w->consumer); /* revokes what is left: commit_sync again */
     gauges(w);
     long pending = inflight(w);
     if (pending)
@@ -1058,8 +1264,7 @@ static int drain(kafka_worker *w, char *errstr, size_t errlen)
                           "grace period ran out with %ld messages undelivered; their offsets "
                           "stay uncommitted",
                           pending);
-    log_info("drained: every consumed message delivered and committed");
-    return NI_OK;
+    return drain_verdict(w, errstr, errlen);
 }
 
 int kafka_worker_run(kafka_worker *w, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
@@ -1112,6 +1317,7 @@ void kafka_worker_destroy(kafka_worker *w)
         retry_free(r);
     }
     kafka_offsets_destroy(w->offsets);
+    kafka_commits_destroy(w->commits);
     ner_resources_unref(w->ner);
     pthread_cond_destroy(&w->qcond);
     pthread_mutex_destroy(&w->nmu);

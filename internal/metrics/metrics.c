@@ -40,6 +40,7 @@ enum {
     F_FETCH_BYTES,
     F_READY,
     F_BUILD,
+    F_COMMITS,
     F_COUNT
 };
 
@@ -73,6 +74,8 @@ static const family_def defs[F_COUNT] = {
     {"news_ingest_fetch_bytes_total", "counter", NULL, "Decoded bytes received by fetches."},
     {"news_ingest_ready", "gauge", NULL, "1 when the worker is ready (what /readyz answers)."},
     {"news_ingest_build_info", "gauge", "version", "Build information; always 1."},
+    {"news_ingest_commits_total", "counter", "result",
+     "Offset commits acknowledged (ok) or refused (error) by the group coordinator."},
 };
 
 #define NBOUNDS 16
@@ -197,6 +200,11 @@ void metrics_delivery_error_inc(metrics *m, const char *topic)
     update(m, F_DELIVERY_ERRORS, topic, 1, 1);
 }
 
+void metrics_delivery_errors_declare(metrics *m, const char *topic)
+{
+    update(m, F_DELIVERY_ERRORS, topic, 0, 1);
+}
+
 void metrics_rebalances_inc(metrics *m)
 {
     update(m, F_REBALANCES, NULL, 1, 1);
@@ -205,6 +213,11 @@ void metrics_rebalances_inc(metrics *m)
 void metrics_ner_reload_inc(metrics *m, int ok)
 {
     update(m, F_NER_RELOADS, ok ? "ok" : "error", 1, 1);
+}
+
+void metrics_commit_inc(metrics *m, int ok)
+{
+    update(m, F_COMMITS, ok ? "ok" : "error", 1, 1);
 }
 
 void metrics_inflight_set(metrics *m, long n)

@@ -30,6 +30,7 @@
  *   news_ingest_fetch_bytes_total                  counter
  *   news_ingest_ready                              gauge 0/1 (what /readyz answers)
  *   news_ingest_build_info{version}                gauge 1
+ *   news_ingest_commits_total{result}              counter (offset commits: "ok", "error")
  */
 typedef struct metrics metrics;
 
@@ -42,9 +43,13 @@ void metrics_consumed_inc(metrics *m, const char *topic);
 void metrics_produced_inc(metrics *m, const char *topic);
 void metrics_dlq_inc(metrics *m, const char *reason);
 void metrics_delivery_error_inc(metrics *m, const char *topic);
+/* metrics_delivery_errors_declare: the topic's delivery-error series exists (0) before any. */
+void metrics_delivery_errors_declare(metrics *m, const char *topic);
 void metrics_rebalances_inc(metrics *m);
 /* metrics_ner_reload_inc: one reload of the model and KB, ok or not. */
 void metrics_ner_reload_inc(metrics *m, int ok);
+/* metrics_commit_inc: one offset commit acknowledged (ok) or refused. */
+void metrics_commit_inc(metrics *m, int ok);
 void metrics_processing_observe(metrics *m, double seconds);
 /* metrics_fetch_observe: one fetched URL's outcome ("ok", "http_4xx", ...) and duration. */
 void metrics_fetch_observe(metrics *m, const char *result, double seconds);

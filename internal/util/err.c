@@ -39,6 +39,8 @@ const char *ni_err_reason(int rc)
         return "cancelled";
     case NI_ERR_TOMBSTONE:
         return "tombstone";
+    case NI_ERR_RECORD_TOO_LARGE:
+        return "record_too_large";
     default:
         return "error";
     }

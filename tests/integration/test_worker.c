@@ -9,9 +9,11 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PARTITIONS 4
 
@@ -125,12 +127,22 @@ Test(worker, poison_messages_go_to_dlq_and_partition_keeps_going, .timeout = 120
     for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (char)((i * 7919u + 13u) % 256u);
     memset(big, 'a', sizeof big);
     for (size_t i = 80; i < sizeof big; i += 80) big[i] = '\n';
+    /* across librdkafka's 1 MB message.max.bytes: under it the dead letter is whole, over it a
+     * marked prefix */
+    const size_t under = 960000, over = 1200000;
+    char *huge = malloc(over);
+    cr_assert_not_null(huge);
+    memset(huge, 'b', over);
+    for (size_t i = 80; i < over; i += 80) huge[i] = '\n';
     poison bad[] = {
         {garbage, sizeof garbage, "binary_content"},
         {big, sizeof big, "too_large"},
         {"{\"url\": \"https://news.example/x\", \"body\": 12}", 0, "bad_envelope"},
         {"{\"url\": \"https://news.example/y\", \"body\": \"trunc", 0, "bad_envelope"},
+        {huge, under, "too_large"},
+        {huge, over, "too_large"},
     };
+    const size_t nbad = sizeof bad / sizeof *bad;
     bad[2].len = strlen(bad[2].value);
     bad[3].len = strlen(bad[3].value);
     const char *key = "same-partition";
@@ -138,7 +150,8 @@ Test(worker, poison_messages_go_to_dlq_and_partition_keeps_going, .timeout = 120
         const char *hdrs[] = {"url", support_page_url(i), NULL};
         support_produce(b, "pages", key, support_page(i), strlen(support_page(i)), hdrs);
     }
-    for (size_t i = 0; i < 4; i++) support_produce(b, "pages", key, bad[i].value, bad[i].len, NULL);
+    for (size_t i = 0; i < nbad; i++)
+        support_produce(b, "pages", key, bad[i].value, bad[i].len, NULL);
     for (int i = 3; i < 6; i++) {
         const char *hdrs[] = {"url", support_page_url(i), NULL};
         support_produce(b, "pages", key, support_page(i), strlen(support_page(i)), hdrs);
@@ -146,14 +159,39 @@ Test(worker, poison_messages_go_to_dlq_and_partition_keeps_going, .timeout = 120
     const char *args[] = {"--brokers", b,           "--group", "g2", "--max-bytes",
                           "20000",     "--threads", "2",       NULL};
     support_worker *w = support_worker_start(args);
-    support_msgs dlq = support_consume(b, "pages.dlq", 4, 30000);
-    support_msgs rec = support_consume(b, "articles", 6, 30000);
-    cr_assert_eq(dlq.n, 4, "dead letters: %zu of 4", dlq.n);
-    cr_assert_eq(rec.n, 6, "records: %zu of 6 (the partition did not keep going)", rec.n);
+    committed_arg ca = {b, "g2", 12};
+    int advanced = support_wait(committed_reached, &ca, 60000);
+    /* one more than expected may arrive within the wait: nothing else must */
+    support_msgs dlq = support_consume(b, "pages.dlq", nbad + 1, 5000);
+    support_msgs rec = support_consume(b, "articles", 7, 5000);
+    int dups, found = distinct_urls(&rec, 6, &dups);
+    cr_log_info("poison: %zu dead letters (want %zu), %zu records, %d of pages 0-5 found, %d "
+                "duplicated; committed %lld of 12",
+                dlq.n, nbad, rec.n, found, dups,
+                (long long)support_committed(b, "g2", "pages", PARTITIONS));
+    printf("fault[poison]: inputs=12 lost=%d duplicated=%d\n",
+           (int)(6 - found) + (int)(dlq.n < nbad ? nbad - dlq.n : 0),
+           dups + (int)(dlq.n > nbad ? dlq.n - nbad : 0));
+    cr_assert(advanced, "the poison's offsets were not committed");
+    cr_assert_eq(found, 6, "pages 0-5 with a record: %d of 6", found);
+    cr_assert_eq(dups, 0, "duplicate records: %d", dups);
+    cr_assert_eq(rec.n, 6, "records: %zu, want exactly 6 (one per page)", rec.n);
+    for (size_t i = 0; i < rec.n; i++)
+        cr_assert_str_eq(support_header(&rec.v[i], "ingest.source.partition"),
+                         support_header(&rec.v[0], "ingest.source.partition"));
+    cr_assert_eq(dlq.n, nbad, "dead letters: %zu, want exactly %zu", dlq.n, nbad);
     int64_t first_bad = -1;
     for (size_t i = 0; i < dlq.n; i++) {
         support_msg *m = &dlq.v[i];
-        cr_assert_eq(m->len, bad[i].len, "dead letter %zu is not the original bytes", i);
+        const char *trunc = support_header(m, "ingest.error.truncated");
+        if (bad[i].len < 1000000) {
+            cr_assert_eq(m->len, bad[i].len, "dead letter %zu is not the original bytes", i);
+            cr_assert_null(trunc, "dead letter %zu marked truncated", i);
+        } else {
+            cr_assert_lt(m->len, bad[i].len, "dead letter %zu above message.max.bytes", i);
+            cr_assert_not_null(trunc, "dead letter %zu cut but not marked", i);
+            cr_assert_eq(atoll(trunc), (long long)bad[i].len, "truncated header: %s", trunc);
+        }
         cr_assert(!memcmp(m->value, bad[i].value, m->len));
         cr_assert_str_eq(m->key, key, "original key lost");
         cr_assert_str_eq(support_header(m, "ingest.error.reason"), bad[i].reason);
@@ -169,11 +207,10 @@ Test(worker, poison_messages_go_to_dlq_and_partition_keeps_going, .timeout = 120
     }
     cr_assert_str_eq(support_header(&dlq.v[1], "ingest.error.stage"), "message");
     cr_assert_eq(value(w, "news_ingest_dlq_total", "bad_envelope"), 2);
-    cr_assert_eq(value(w, "news_ingest_dlq_total", "too_large"), 1);
+    cr_assert_eq(value(w, "news_ingest_dlq_total", "too_large"), 3);
     cr_assert_eq(value(w, "news_ingest_dlq_total", "binary_content"), 1);
-    committed_arg ca = {b, "g2", 10};
-    cr_assert(support_wait(committed_reached, &ca, 15000), "offsets of the poison not committed");
     cr_assert_eq(support_worker_stop(w), 0);
+    free(huge);
     support_msgs_free(&dlq);
     support_msgs_free(&rec);
     kafka_embedded_destroy(e);
@@ -190,30 +227,58 @@ static int produced_reached(void *arg)
     return value(a->w, "news_ingest_records_produced_total", "articles") >= a->want;
 }
 
+static int delivery_failed(void *arg)
+{
+    return value(arg, "news_ingest_delivery_errors_total", "articles") +
+               value(arg, "news_ingest_delivery_errors_total", "entities") >=
+           1;
+}
+
 Test(worker, broker_down_and_leader_moves_lose_nothing, .timeout = 180)
 {
     kafka_embedded *e = cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     rd_kafka_mock_cluster_t *mock = kafka_embedded_mock(e);
-    const int n = 300;
+    const int n = 300, more = 100;
     support_produce_pages(b, "pages", 0, n);
-    const char *args[] = {"--brokers", b, "--group", "g3", "--threads", "2", NULL};
+    /* librdkafka gives a message up after 2 s, so an outage longer than that is the worker's
+     * own retries' to ride out */
+    const char *args[] = {"--brokers", b,   "--group", "g3",
+                          "--threads", "2", "-X",      "producer.message.timeout.ms=2000",
+                          NULL};
+    rd_kafka_mock_coordinator_set(mock, "group", "g3", 1);
     support_worker *w = support_worker_start(args);
     produced_arg pa = {w, 20};
     cr_assert(support_wait(produced_reached, &pa, 30000), "no records before the failures");
-    rd_kafka_mock_broker_set_down(mock, 2);
     for (int p = 0; p < PARTITIONS; p++) {
-        rd_kafka_mock_partition_set_leader(mock, "articles", p, 1 + (p + 1) % 3);
-        rd_kafka_mock_partition_set_leader(mock, "pages", p, 1 + (p + 2) % 3);
+        rd_kafka_mock_partition_set_leader(mock, "articles", p, 2);
+        rd_kafka_mock_partition_set_leader(mock, "entities", p, 2);
+        rd_kafka_mock_partition_set_leader(mock, "pages", p, p % 2 ? 1 : 3);
     }
-    support_wait(produced_reached, &(produced_arg){w, 100}, 5000);
+    rd_kafka_mock_broker_set_down(mock, 2);
+    support_produce_pages(b, "pages", n, more); /* records for these meet the outage */
+    /* the outage lasts until the worker's own retry path has run (a failed delivery report) */
+    int retried = support_wait(delivery_failed, w, 60000);
+    double errors = value(w, "news_ingest_delivery_errors_total", "articles") +
+                    value(w, "news_ingest_delivery_errors_total", "entities");
+    double stuck_during = value(w, "news_ingest_stuck_partitions", "");
     rd_kafka_mock_broker_set_up(mock, 2);
-    for (int p = 0; p < PARTITIONS; p++) rd_kafka_mock_partition_set_leader(mock, "articles", p, 2);
-    support_msgs out = support_consume(b, "articles", (size_t)n, 60000);
+    for (int p = 0; p < PARTITIONS; p++) rd_kafka_mock_partition_set_leader(mock, "articles", p, 3);
+    const int all = n + more;
+    support_msgs out = support_consume(b, "articles", (size_t)all, 60000);
+    support_msgs_free(&out);
+    out = support_consume(b, "articles", (size_t)all * 2, 5000); /* everything, duplicates too */
     int dups;
-    int found = distinct_urls(&out, n, &dups);
-    cr_log_info("broker failures: %d of %d inputs have a record, %d duplicates", found, n, dups);
-    cr_assert_eq(found, n, "inputs without a record: %d", n - found);
+    int found = distinct_urls(&out, all, &dups);
+    cr_log_info("broker down past message.timeout.ms: %.0f failed deliveries retried by the worker "
+                "(stuck partitions during the outage: %.0f); %d of %d inputs have a record, %d "
+                "duplicates",
+                errors, stuck_during, found, all, dups);
+    printf("fault[broker down past message.timeout.ms]: inputs=%d lost=%d duplicated=%d "
+           "delivery_errors=%.0f\n",
+           all, all - found, dups, errors);
+    cr_assert(retried, "the outage never failed a delivery: the worker's retries did not run");
+    cr_assert_eq(found, all, "inputs without a record: %d", all - found);
     cr_assert_eq(support_worker_stop(w), 0);
     support_msgs_free(&out);
     kafka_embedded_destroy(e);
@@ -240,7 +305,26 @@ static int all_assigned(void *arg)
     return assigned(arg) == PARTITIONS;
 }
 
-Test(worker, two_workers_split_then_one_takes_over, .timeout = 180)
+/* A producer thread: pages [first, first+n) in chunks of 20 with a pause after each, so input
+ * keeps arriving while partitions move. */
+typedef struct feeder {
+    const char *b;
+    int first, n;
+    pthread_t tid;
+} feeder;
+
+static void *feed_main(void *arg)
+{
+    feeder *f = arg;
+    for (int i = 0; i < f->n; i += 20) {
+        support_produce_pages(f->b, "pages", f->first + i, i + 20 <= f->n ? 20 : f->n - i);
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+Test(worker, two_workers_split_then_one_takes_over, .timeout = 240)
 {
     kafka_embedded *e = cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
@@ -250,20 +334,44 @@ Test(worker, two_workers_split_then_one_takes_over, .timeout = 180)
     split_arg s = {w1, w2};
     cr_assert(support_wait(split, &s, 40000), "partitions not split: %d + %d", assigned(w1),
               assigned(w2));
+    /* phase 1: both hold partitions; every input exactly once */
     support_produce_pages(b, "pages", 0, 80);
     support_msgs out = support_consume(b, "articles", 80, 30000);
+    support_msgs_free(&out);
+    out = support_consume(b, "articles", 81, 3000);
+    int dups1, found1 = distinct_urls(&out, 80, &dups1);
     double c1 = value(w1, "news_ingest_messages_consumed_total", "pages");
     double c2 = value(w2, "news_ingest_messages_consumed_total", "pages");
+    cr_log_info("phase 1 (split): 80 inputs, %d lost, %d duplicated; consumed %.0f + %.0f",
+                80 - found1, dups1, c1, c2);
+    printf("fault[two workers, phase 1 split]: inputs=80 lost=%d duplicated=%d\n", 80 - found1,
+           dups1);
+    cr_assert_eq(found1, 80, "phase 1: inputs without a record: %d", 80 - found1);
+    cr_assert_eq(dups1, 0, "phase 1: duplicates without any rebalance: %d", dups1);
+    cr_assert_eq(out.n, 80, "phase 1: records %zu", out.n);
     cr_assert(c1 > 0 && c2 > 0, "one worker did all the work: %.0f / %.0f", c1, c2);
     cr_assert_eq(c1 + c2, 80);
-    cr_assert_eq(support_worker_stop(w1), 0);
-    cr_assert(support_wait(all_assigned, w2, 40000), "survivor holds %d partitions", assigned(w2));
-    support_produce_pages(b, "pages", 80, 80);
     support_msgs_free(&out);
-    out = support_consume(b, "articles", 160, 30000);
-    int dups;
-    cr_assert_eq(distinct_urls(&out, 160, &dups), 160);
-    cr_log_info("rebalance: 160 inputs, %d duplicate records", dups);
+    /* phase 2: w1 stops while input keeps arriving: its partitions move with messages in flight */
+    feeder f = {b, 80, 400, 0};
+    cr_assert_eq(pthread_create(&f.tid, NULL, feed_main, &f), 0);
+    produced_arg pa = {w1, value(w1, "news_ingest_records_produced_total", "articles") + 40};
+    cr_assert(support_wait(produced_reached, &pa, 60000), "w1 produced nothing in phase 2");
+    double moved_at = value(w1, "news_ingest_inflight_messages", "");
+    int rc1 = support_worker_stop(w1);
+    cr_assert(support_wait(all_assigned, w2, 40000), "survivor holds %d partitions", assigned(w2));
+    pthread_join(f.tid, NULL);
+    out = support_consume(b, "articles", 480, 60000);
+    support_msgs_free(&out);
+    out = support_consume(b, "articles", 960, 5000);
+    int dups, found = distinct_urls(&out, 480, &dups);
+    cr_log_info("phase 2 (w1 stopped with %.0f messages in flight, result %d): 480 inputs, %d "
+                "lost, %d duplicated",
+                moved_at, rc1, 480 - found, dups);
+    printf("fault[two workers, phase 2 one leaves under load]: inputs=400 lost=%d duplicated=%d\n",
+           480 - found, dups);
+    cr_assert_eq(found, 480, "inputs without a record: %d", 480 - found);
+    if (rc1 == 0) cr_assert_eq(dups, 0, "w1 drained cleanly, yet %d inputs were redone", dups);
     cr_assert_eq(support_worker_stop(w2), 0);
     support_msgs_free(&out);
     kafka_embedded_destroy(e);

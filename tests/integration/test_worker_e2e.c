@@ -323,7 +323,8 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
     char bs[512];
     support_proc *broker = broker_start(bs, sizeof bs);
     int port;
-    support_proc *w = worker_start(bs, "e2e-kill", "w1", &port);
+    char *small[] = {"--max-inflight", "50", NULL}; /* what one kill may replay */
+    support_proc *w = worker_start_with(bs, "e2e-kill", "w1", &port, small);
     produce(bs, 0, half);
     double before =
         wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 30000);
@@ -343,6 +344,60 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
     cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
     cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
     cr_assert_eq(t.records, n + t.dups, "records not accounted for");
+    /* one kill replays at most --max-inflight consumed-but-uncommitted inputs */
+    cr_assert_leq(t.dups, 50, "%d duplicates after one kill -9, above --max-inflight 50", t.dups);
+    tally_free(&t);
+    cr_assert_eq(stop(w, 15000), 0);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
+/* ---- 5b. kill -9 at random points under load: duplicates bounded ---- */
+
+#define KILL_INFLIGHT 100 /* the workers' --max-inflight: what one kill -9 may replay at most */
+
+Test(worker_e2e, kill9_at_random_points_duplicates_bounded, .timeout = 300)
+{
+    const int n = 1500, kills = 4, chunk = n / (kills + 1);
+    unsigned seed = (unsigned)support_now_ms() ^ (unsigned)getpid();
+    srand(seed);
+    char bs[512], inflight[16];
+    snprintf(inflight, sizeof inflight, "%d", KILL_INFLIGHT);
+    char *extra[] = {"--max-inflight", inflight, "--commit-interval-ms", "100", NULL};
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int port, sent = 0;
+    for (int k = 0; k < kills; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "k%d", k);
+        support_proc *w = worker_start_with(bs, "e2e-kills", id, &port, extra);
+        support_proc *feed = produce_start(bs, sent, chunk); /* input arrives while it works */
+        sent += chunk;
+        double before =
+            wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 60000);
+        int delay = rand() % 1500;
+        support_sleep_ms(delay);
+        double at = metric(port, "news_ingest_records_produced_total{topic=\"articles\"}");
+        cr_assert_eq(support_proc_signal(w, SIGKILL), 0);
+        cr_assert_eq(support_proc_wait(w, 5000), 128 + SIGKILL);
+        cr_log_info(
+            "kill %d: %d ms after the first record (%.0f records by then, %.0f at the kill)", k + 1,
+            delay, before, at);
+        support_proc_free(w);
+        cr_assert_eq(support_proc_wait(feed, 30000), 0, "kcat -P: %s", support_proc_stderr(feed));
+        support_proc_free(feed);
+    }
+    support_proc *w = worker_start_with(bs, "e2e-kills", "last", &port, extra);
+    produce(bs, sent, n - sent);
+    tally t = wait_all(bs, n, 120000);
+    int bound = kills * KILL_INFLIGHT;
+    cr_log_info("kill -9 x%d (seed %u): bound on duplicates %d (kills x --max-inflight)", kills,
+                seed, bound);
+    report("kill -9 at random points", &t, n);
+    printf("fault[kill -9 x%d at random points]: inputs=%d lost=%d duplicated=%d bound=%d\n", kills,
+           n, n - t.found, t.dups, bound);
+    cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
+    cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
+    cr_assert_leq(t.dups, bound, "%d duplicates after %d kills, above the bound %d (seed %u)",
+                  t.dups, kills, bound, seed);
     tally_free(&t);
     cr_assert_eq(stop(w, 15000), 0);
     cr_assert_eq(stop(broker, 10000), 0);
@@ -392,6 +447,72 @@ Test(worker_e2e, sigterm_under_load_exits_0_within_grace_then_nothing_missing, .
     cr_assert_eq(stop(broker, 10000), 0);
 }
 
+/* ---- 6b. SIGTERM while a rebalance is in progress ---- */
+
+/* rebalance_seen: w's consumer has learnt that its group is rebalancing (librdkafka's cgrp
+ * debug line), or its rebalance callback ran; a copy of the line or NULL. */
+static const char *rebalance_seen(support_proc *w, int timeout_ms)
+{
+    const char *line = support_proc_wait_line(w, "is rebalancing", timeout_ms);
+    return line ? line : support_proc_wait_line(w, "\"partitions revoked\"", 0);
+}
+
+Test(worker_e2e, sigterm_during_a_rebalance_reports_the_drain_truthfully, .timeout = 240)
+{
+    const int n = 1500, chunk = 50;
+    char bs[512];
+    support_proc *broker = broker_start(bs, sizeof bs);
+    int p1, p2;
+    char *debug[] = {"--log-level", "debug", "-X", "consumer.debug=cgrp", NULL};
+    support_proc *w1 = worker_start_with(bs, "e2e-rebal", "w1", &p1, debug);
+    cr_assert(wait_ready(p1, 30000), "w1 never ready: %s", support_proc_stderr(w1));
+    int next = 0;
+    produce(bs, next, chunk);
+    next += chunk;
+    support_proc *w2 = worker_start(bs, "e2e-rebal", "w2", &p2);
+    /* input keeps arriving until w1 sees the rebalance begin; then SIGTERM, in the middle of it */
+    const char *seen = NULL;
+    while (!seen && next < n) {
+        produce(bs, next, chunk);
+        next += chunk;
+        seen = rebalance_seen(w1, 0);
+    }
+    if (!seen) seen = rebalance_seen(w1, 30000);
+    cr_assert_not_null(seen, "w1 never saw the rebalance: %s", support_proc_stderr(w1));
+    cr_assert_eq(support_proc_signal(w1, SIGTERM), 0);
+    int sent = next;
+    if (next < n) produce(bs, next, n - next);
+    int st = support_proc_wait(w1, GRACE_MS + 10000);
+    const char *err1 = support_proc_stderr(w1);
+    int clean = strstr(err1, "drained: every consumed message delivered and committed") != NULL;
+    int failed = strstr(err1, "final commit failed") != NULL;
+    cr_log_info("SIGTERM after %d inputs sent, when w1 logged: %.200s", sent, seen);
+    cr_log_info("w1: exit status %d, clean drain logged %d, failed commit logged %d", st, clean,
+                failed);
+    if (getenv("NI_TEST_DUMP")) fprintf(stderr, "%s", err1);
+    tally t = wait_all(bs, n, 90000);
+    report("SIGTERM during a rebalance (w1 = signalled worker)", &t, n);
+    printf("fault[sigterm during rebalance]: inputs=%d lost=%d duplicated=%d exit=%d\n", n,
+           n - t.found, t.dups, st);
+    cr_assert_eq(t.foreign, 0, "lines on articles that are not records");
+    cr_assert_eq(t.found, n, "inputs without a record: %d", n - t.found);
+    if (st == 0) {
+        cr_assert(clean, "exit 0 without the drain line: %s", err1);
+        cr_assert_eq(t.dups, 0,
+                     "w1 reported a clean drain (exit 0: every output delivered and committed), "
+                     "yet %d inputs were processed again",
+                     t.dups);
+    } else {
+        cr_assert_eq(st, 1, "exit status %d: %s", st, err1);
+        cr_assert_not(clean, "exit 1, yet the log claims a clean drain");
+        cr_assert(failed, "exit 1 without a \"final commit failed\" line: %s", err1);
+    }
+    tally_free(&t);
+    support_proc_free(w1);
+    cr_assert_eq(stop(w2, 15000), 0);
+    cr_assert_eq(stop(broker, 10000), 0);
+}
+
 /* ---- 7. /readyz and /metrics ---- */
 
 static const char *const families[] = {
@@ -403,6 +524,8 @@ static const char *const families[] = {
     "# TYPE news_ingest_inflight_messages gauge",
     "# TYPE news_ingest_rebalances_total counter",
     "# TYPE news_ingest_build_info gauge",
+    "# TYPE news_ingest_commits_total counter",
+    "# TYPE news_ingest_delivery_errors_total counter",
 };
 
 /* publish_files: `news-ingest produce` of one file written from data (no content-type: the
@@ -461,6 +584,10 @@ static void counters_move(const char *bs, int port)
     cr_assert_geq(metric(port, consumed), (c0 < 0 ? 0 : c0) + 3, "messages_consumed stayed");
     cr_assert_geq(metric(port, seconds), (s0 < 0 ? 0 : s0) + 3, "processing_seconds stayed");
     cr_assert_leq(metric(port, "news_ingest_dlq_total{"), d0 < 0 ? 0 : d0, "dlq moved on pages");
+    const char *ok = "news_ingest_commits_total{result=\"ok\"}";
+    cr_assert_geq(wait_metric(port, ok, 1, 30000), 1, "no acknowledged commit after 3 records");
+    cr_assert_eq(metric(port, "news_ingest_delivery_errors_total{topic=\"articles\"}"), 0,
+                 "the delivery-error series of the output topic is not there at 0");
     static char garbage[3000];
     for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (char)((i * 7919u + 13u) % 256u);
     publish_file(bs, "poison.bin", garbage, sizeof garbage);
@@ -580,6 +707,51 @@ Test(worker_e2e, bad_configuration_fails_fast_with_status_2, .timeout = 60)
     bad_run(no_brokers, NULL, "NEWS_INGEST_BROKERS", -1);
     char *bad_flag[] = {"--brokers", b, http0[0], http0[1], "--no-such-flag", NULL};
     bad_run(bad_flag, NULL, "--no-such-flag", fd);
+    close(fd);
+}
+
+Test(worker_e2e, topic_loops_bad_topics_brokers_and_port_fail_with_status_2, .timeout = 90)
+{
+    int port, fd = listener(&port);
+    char b[64];
+    snprintf(b, sizeof b, "127.0.0.1:%d", port);
+    char *h0 = "--http-listen", *h1 = "127.0.0.1:0";
+    /* an output topic equal to the input topic would consume its own records forever */
+    const char *loops[][2] = {
+        {"--output-topic", "pages"}, {"--dlq-topic", "pages"}, {"--entities-topic", "pages"}};
+    for (size_t i = 0; i < 3; i++) {
+        char *args[] = {"--brokers", b, h0, h1, (char *)loops[i][0], (char *)loops[i][1], NULL};
+        bad_run(args, NULL, loops[i][0], fd);
+    }
+    char *loop_env[] = {"--brokers", b, h0, h1, "--input-topic", "raw", NULL};
+    const char *env_dlq[] = {"NEWS_INGEST_DLQ_TOPIC=raw", NULL};
+    bad_run(loop_env, env_dlq, "NEWS_INGEST_DLQ_TOPIC=raw", fd);
+    /* Kafka's topic name rules */
+    char long_name[260];
+    memset(long_name, 'a', 250);
+    long_name[250] = '\0';
+    const char *names[] = {"a/b", "..", ".", "pages dlq", "café", long_name};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *args[] = {"--brokers", b, h0, h1, "--output-topic", (char *)names[i], NULL};
+        bad_run(args, NULL, "--output-topic", fd);
+    }
+    /* an empty input topic: one line naming the option and where it came from */
+    const char *env_empty[] = {"NEWS_INGEST_INPUT_TOPIC=", NULL};
+    char *plain[] = {"--brokers", b, h0, h1, NULL};
+    bad_run(plain, env_empty, "NEWS_INGEST_INPUT_TOPIC", fd);
+    char *empty_flag[] = {"--brokers", b, h0, h1, "--input-topic", "", NULL};
+    bad_run(empty_flag, NULL, "--input-topic", fd);
+    /* malformed broker lists */
+    const char *lists[] = {"::::,,,", ",", "host:1,,host:2", "host:notaport", "host:0", ":9092"};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        char *args[] = {"--brokers", (char *)lists[i], h0, h1, NULL};
+        bad_run(args, NULL, "--brokers", -1);
+    }
+    /* the HTTP port already in use: configuration, status 2 */
+    char busy[64];
+    snprintf(busy, sizeof busy, "127.0.0.1:%d", port); /* the listener holds it */
+    char *in_use[] = {"--brokers", b, h0, busy, NULL};
+    bad_run(in_use, NULL, "in use", fd);
     close(fd);
 }
 

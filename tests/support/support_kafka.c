@@ -102,6 +102,7 @@ static rd_kafka_t *producer(const char *bootstraps)
     rd_kafka_conf_set(c, "bootstrap.servers", bootstraps, err, sizeof err);
     rd_kafka_conf_set(c, "log_level", "2", err, sizeof err);
     rd_kafka_conf_set(c, "enable.idempotence", "true", err, sizeof err);
+    rd_kafka_conf_set(c, "message.max.bytes", "33554432", err, sizeof err); /* oversize tests */
     rd_kafka_conf_set_dr_msg_cb(c, on_dr);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, err, sizeof err);
     cr_assert_not_null(rk, "test producer: %s", err);
@@ -255,7 +256,7 @@ static void *worker_main(void *arg)
     support_worker *s = arg;
     char err[512] = "";
     s->rc = kafka_worker_run(s->w, &s->stop, &s->reload, err, sizeof err);
-    if (s->rc) cr_log_warn("worker stopped with: %s", err);
+    if (s->rc) cr_log_info("worker stopped with: %s", err);
     return NULL;
 }
 
@@ -300,6 +301,11 @@ support_worker *support_worker_start(const char *const *args)
 void support_worker_reload(support_worker *s)
 {
     s->reload = 1;
+}
+
+void support_worker_signal(support_worker *s)
+{
+    s->stop = 1;
 }
 
 int support_worker_stop(support_worker *s)

@@ -65,6 +65,8 @@ typedef struct support_worker support_worker;
 support_worker *support_worker_start(const char *const *args);
 /* support_worker_reload: asks the worker to reload its model and KB (what SIGHUP does). */
 void support_worker_reload(support_worker *w);
+/* support_worker_signal: sets the stop flag (what SIGTERM does) without waiting. */
+void support_worker_signal(support_worker *w);
 /* support_worker_stop: sets the stop flag and joins; returns kafka_worker_run's result. */
 int support_worker_stop(support_worker *w);
 metrics *support_worker_metrics(support_worker *w);
