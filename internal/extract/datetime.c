@@ -478,15 +478,27 @@ static const date_word date_words[] = {
 #define DATE_WORD_MAX 32
 
 static char dw_folded[DATE_WORDS_N][DATE_WORD_MAX];
+static size_t dw_len[DATE_WORDS_N];
+/* the words ordered by their folded first byte; dw_first[b]..dw_first[b + 1] those starting
+ * with byte b (word_at looks at those only) */
+static unsigned short dw_order[DATE_WORDS_N], dw_first[257];
 static pthread_once_t dw_once = PTHREAD_ONCE_INIT;
 
 static void dw_init(void)
 {
+    unsigned count[256] = {0};
     for (size_t i = 0; i < DATE_WORDS_N; i++) {
         const char *t = date_words[i].text;
         if (vocab_fold(t, strlen(t), dw_folded[i], DATE_WORD_MAX) >= DATE_WORD_MAX)
             dw_folded[i][0] = '\0';
+        dw_len[i] = strlen(dw_folded[i]);
+        count[(unsigned char)dw_folded[i][0]]++;
     }
+    for (int b = 0; b < 256; b++) dw_first[b + 1] = (unsigned short)(dw_first[b] + count[b]);
+    unsigned short fill[256];
+    memcpy(fill, dw_first, sizeof fill);
+    for (size_t i = 0; i < DATE_WORDS_N; i++)
+        dw_order[fill[(unsigned char)dw_folded[i][0]]++] = (unsigned short)i;
 }
 
 /* One token of a folded dateline. */
@@ -507,8 +519,9 @@ static const date_word *word_at(const char *f, size_t len, size_t i, size_t *n)
     pthread_once(&dw_once, dw_init);
     const date_word *best = NULL;
     size_t best_n = 0;
-    for (size_t k = 0; k < DATE_WORDS_N; k++) {
-        size_t m = strlen(dw_folded[k]);
+    unsigned char b = (unsigned char)f[i];
+    for (size_t o = dw_first[b]; b && o < dw_first[b + 1]; o++) {
+        size_t k = dw_order[o], m = dw_len[k];
         if (!m || m <= best_n || i + m > len || memcmp(f + i, dw_folded[k], m)) continue;
         unsigned char next = i + m < len ? (unsigned char)f[i + m] : ' ';
         if (next >= 0x80 || isalnum(next)) continue;

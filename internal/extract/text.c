@@ -332,6 +332,20 @@ static void views_near(reader *r, size_t i)
         r->a->views = v[i].number;
 }
 
+/* has_year_digits: the line holds two digits in a row (any script; a dated line needs a year).
+ * Byline lines keep no fold: their text is scanned for ASCII digits and non-ASCII bytes. */
+static int has_year_digits(const text_line *l)
+{
+    const char *s = l->fold ? l->fold : l->s;
+    size_t n = l->fold ? l->fold_len : l->len;
+    for (size_t i = 1; i < n; i++)
+        if (isdigit((unsigned char)s[i]) && isdigit((unsigned char)s[i - 1])) return 1;
+    if (!l->fold)
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] >= 0x80) return 1; /* other digits: let the parser decide */
+    return 0;
+}
+
 /* date_in: the first dated dateline among lines [from, to), whole or inside a line that holds
  * more (a byline, a reading time); 0 when none. */
 static int date_in(reader *r, size_t from, size_t to)
@@ -342,7 +356,7 @@ static int date_in(reader *r, size_t from, size_t to)
         if (l->kind == TEXT_LINE_DATE && l->dt.year)
             dt = l->dt;
         else if (!(l->kind == TEXT_LINE_TEXT || l->kind == TEXT_LINE_BYLINE) || l->words > 25 ||
-                 extract_datetime_find(l->s, l->len, &dt) != NI_OK)
+                 !has_year_digits(l) || extract_datetime_find(l->s, l->len, &dt) != NI_OK)
             continue;
         r->a->published = dt;
         r->a->published_origin = ARTICLE_TIME_PAGE;
@@ -366,8 +380,8 @@ static int dated(const reader *r, size_t i)
 {
     article_datetime dt;
     const text_line *l = &r->t.v[i];
-    return l->kind == TEXT_LINE_DATE ||
-           (l->kind == TEXT_LINE_TEXT && extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+    return l->kind == TEXT_LINE_DATE || (l->kind == TEXT_LINE_TEXT && has_year_digits(l) &&
+                                         extract_datetime_find(l->s, l->len, &dt) == NI_OK);
 }
 
 /* looks_like_name: 2-4 words, each starting with a capital in Latin script, no digit, no
