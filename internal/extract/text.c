@@ -504,7 +504,8 @@ static int cmp_key(const void *a, const void *b)
 /* mark_twice: twice[i] = 1 for every text line (20+ bytes folded) that another text line of the
  * page says exactly the same (a notice or teaser repeated in the page: "This advertisement has not
  * loaded yet, but your article continues below."); all copies go (keeping the first was compared
- * on both folds and lost on both). Hash and sort: O(n log n). NI_OK or NI_ERR_NOMEM. */
+ * on both folds and lost on both), unless fewer than two paragraphs would be left (a page that
+ * is nothing but one text repeated). Hash and sort: O(n log n). NI_OK or NI_ERR_NOMEM. */
 static int mark_twice(reader *r)
 {
     r->twice = calloc(r->t.n + 1, 1);
@@ -522,6 +523,10 @@ static int mark_twice(reader *r)
             r->twice[k[j].i] = r->twice[k[j - 1].i] = 1;
     }
     free(k);
+    size_t single = 0; /* a page that is nothing but repeats keeps them */
+    for (size_t i = 0; i < r->t.n && single < 2; i++)
+        single += para_like(&r->t.v[i]) && !r->twice[i];
+    if (single < 2) memset(r->twice, 0, r->t.n + 1);
     return NI_OK;
 }
 

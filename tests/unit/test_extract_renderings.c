@@ -131,3 +131,11 @@ Test(extract_renderings, a_notice_repeated_in_the_page_is_not_body)
         cr_expect_null(strstr(a->blocks[i].text, "advertisement"), "%s", a->blocks[i].text);
     article_destroy(a);
 }
+
+Test(extract_renderings, a_page_of_one_repeated_paragraph_keeps_it)
+{
+    const char *text = "Harbour board votes to rebuild the old stone pier\n\n" B1 "\n" B1 "\n" B1;
+    article *a = extract_str(text);
+    cr_expect_geq(a->nblocks, 1, "the body is not emptied");
+    article_destroy(a);
+}
