@@ -738,7 +738,8 @@ static int segment_date(const char *s, size_t len, article_datetime *dt)
 
 int extract_datetime_find(const char *s, size_t len, article_datetime *dt)
 {
-    static const char *const seps[] = {"|", "\xe2\x80\xa2", "\xc2\xb7", " / ", ";"};
+    static const char *const seps[] = {"|", "\xe2\x80\xa2", "\xc2\xb7",      " / ",
+                                       ";", " - ",          " \xe2\x80\x93 "};
     if (len == 0 || len > 240) return NI_ERR_PARSE;
     size_t b = 0;
     while (b < len) {
