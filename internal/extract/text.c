@@ -133,12 +133,15 @@ static int repeated(const reader *r, size_t i)
     return 0;
 }
 
+static int dated(const reader *r, size_t i);
+
 /* ends_run: line i of 4+ words closes its run of short lines: what follows is a paragraph, a
  * dateline or byline, or nothing. */
 static int ends_run(const reader *r, size_t i)
 {
     size_t n = next_line(r, i);
-    return r->t.v[i].words >= 4 && (n == NONE || !is_text(r, n) || para_like(&r->t.v[n]));
+    return r->t.v[i].words >= 4 &&
+           (n == NONE || !is_text(r, n) || para_like(&r->t.v[n]) || dated(r, n));
 }
 
 /* byline_or_date_after: a byline or dateline among the next 4 lines before the first paragraph. */
@@ -146,7 +149,7 @@ static int byline_or_date_after(const reader *r, size_t i)
 {
     for (int k = 0; k < 4 && (i = next_line(r, i)) != NONE && i < r->anchor; k++) {
         text_line_kind kind = r->t.v[i].kind;
-        if (kind == TEXT_LINE_BYLINE || kind == TEXT_LINE_DATE) return 1;
+        if (kind == TEXT_LINE_BYLINE || kind == TEXT_LINE_DATE || dated(r, i)) return 1;
     }
     return 0;
 }
@@ -169,6 +172,7 @@ static int title_score(const reader *r, size_t i)
         s -= 4;
     if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;
     if (l->words >= TEXT_TITLE_WORDS) s += 3; /* a headline's length, not a label's or a name's */
+    if (dated(r, i)) s -= 3; /* a dateline, not a headline (2..6 compared on both folds: 3) */
     return s;
 }
 
@@ -375,13 +379,33 @@ static int date_near_title(reader *r)
     return date_in(r, from, to) || date_in(r, from > 3 ? from - 3 : 0, from);
 }
 
-/* dated: line i is a dateline or holds one. */
+/* clocked: the line holds a clock time (9:30, 21:05, 01時28分) or a numeric date (06.08.2009,
+ * 2019/02/08, 2025年1月14日): the stamp of a dateline even when the parser cannot read the rest. */
+static int clocked(const text_line *l)
+{
+    const unsigned char *s = (const unsigned char *)l->s;
+    for (size_t i = 1; i + 2 < l->len; i++) {
+        if (!isdigit(s[i - 1])) continue;
+        int two = isdigit(s[i + 1]) && isdigit(s[i + 2]),
+            more = i + 3 < l->len && isdigit(s[i + 3]);
+        if (s[i] == ':' && two && !more) return 1;
+        if ((s[i] == '.' || s[i] == '/') && two && i + 3 < l->len && s[i + 3] == s[i]) return 1;
+        if (i + 3 < l->len && !memcmp(s + i, "\xe5\xb9\xb4", 3) && isdigit(s[i + 3]))
+            return 1; /* 年 */
+        if (i + 3 < l->len && !memcmp(s + i, "\xe6\x99\x82", 3) && isdigit(s[i + 3]))
+            return 1; /* 時 */
+    }
+    return 0;
+}
+
+/* dated: line i is a dateline, holds one, or holds a clock time or numeric date. */
 static int dated(const reader *r, size_t i)
 {
     article_datetime dt;
     const text_line *l = &r->t.v[i];
-    return l->kind == TEXT_LINE_DATE || (l->kind == TEXT_LINE_TEXT && has_year_digits(l) &&
-                                         extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+    return l->kind == TEXT_LINE_DATE || (l->kind == TEXT_LINE_TEXT && clocked(l)) ||
+           (l->kind == TEXT_LINE_TEXT && has_year_digits(l) &&
+            extract_datetime_find(l->s, l->len, &dt) == NI_OK);
 }
 
 /* looks_like_name: 2-4 words, each starting with a capital in Latin script, no digit, no

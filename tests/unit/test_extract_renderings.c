@@ -139,3 +139,22 @@ Test(extract_renderings, a_page_of_one_repeated_paragraph_keeps_it)
     cr_expect_geq(a->nblocks, 1, "the body is not emptied");
     article_destroy(a);
 }
+
+/* A headline closing a run of short lines, then a line holding a clock time or a numeric date
+ * among other words (the parser reads only part of it): the dated line is no headline and ends
+ * the run; the line before it is the headline. */
+Test(extract_renderings, a_dated_line_is_no_headline_and_ends_the_run)
+{
+    const char *text = "Home\nNews\nColumns\nAbout us\nSearch\n"
+                       "Harbour board votes on the pier\n"
+                       "Column by Mara Quill - 05.11.2021 at 10:04 - 12 comments so far\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes on the pier");
+    article_destroy(a);
+    text = "Home\nNews\nColumns\nAbout us\nSearch\n"
+           "Harbour board votes on the pier\n"
+           "Written by the desk, updated at 10:04 after the vote today\n" B1 B2;
+    a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes on the pier");
+    article_destroy(a);
+}
