@@ -40,6 +40,9 @@ typedef struct reader {
  * both folds: 6 words, +3). */
 #define TEXT_TITLE_WORDS 6
 
+/* What a title candidate inside a run of short lines loses (0..6 compared on both folds: 2). */
+#define TEXT_RUN_COST 2
+
 static int is_text(const reader *r, size_t i)
 {
     return r->t.v[i].kind == TEXT_LINE_TEXT;
@@ -169,7 +172,7 @@ static int title_score(const reader *r, size_t i)
     if (ends_run(r, i))
         s += 1;
     else if (in_run(r, i))
-        s -= 4;
+        s -= TEXT_RUN_COST;
     if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;
     if (l->words >= TEXT_TITLE_WORDS) s += 3; /* a headline's length, not a label's or a name's */
     if (dated(r, i)) s -= 3; /* a dateline, not a headline (2..6 compared on both folds: 3) */

@@ -158,3 +158,17 @@ Test(extract_renderings, a_dated_line_is_no_headline_and_ends_the_run)
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes on the pier");
     article_destroy(a);
 }
+
+/* A headline inside a run of short lines (a kicker above, the author's name and role below) is
+ * still the headline: a run costs a line less than the evidence a headline gathers. */
+Test(extract_renderings, headline_inside_a_run_of_short_lines)
+{
+    const char *text = "Home\nNews\nSport\n"
+                       "Listen to the latest episode of our weekly harbour podcast\n"
+                       "Coastal towns\n"
+                       "Harbour board votes to rebuild the old stone pier\n"
+                       "Mara Quill\nHarbour reporter\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    article_destroy(a);
+}
