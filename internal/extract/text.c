@@ -164,13 +164,13 @@ static int title_score(const reader *r, size_t i)
     if (!is_text(r, i) || l->words < 2 || l->words > 35 || l->len > 400) return 0;
     size_t p = prev_line(r, i), n = next_line(r, i);
     int s = 1;
-    if (repeated(r, i)) s += 4;
+    if (repeated(r, i)) s += 3; /* 2..6 compared on both folds, with the run's end: 3 and 2 */
     if (is_meta(r, n) && r->t.v[n].kind != TEXT_LINE_LABEL) s += 2; /* a label next: navigation */
     if (p == NONE || is_meta(r, p) || r->t.v[p].block != l->block) s += 1;
     if (n != NONE && r->t.v[n].block == l->block && !is_meta(r, n)) s -= 1;
     if (!is_meta(r, n) && byline_or_date_after(r, i)) s += 2;
     if (ends_run(r, i))
-        s += 1;
+        s += 2;
     else if (in_run(r, i))
         s -= TEXT_RUN_COST;
     if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;

@@ -172,3 +172,18 @@ Test(extract_renderings, headline_inside_a_run_of_short_lines)
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
     article_destroy(a);
 }
+
+/* A promotion the page repeats in its navigation is weaker evidence than the line that closes
+ * the navigation right before the prose. */
+Test(extract_renderings, repeated_promotion_loses_to_the_line_before_the_prose)
+{
+    const char *text = "Home\nNews\nSport\n"
+                       "Ten quiet places to walk along the coast this summer\n"
+                       "Weather\nTravel\nCulture\n"
+                       "Ten quiet places to walk along the coast this summer\n"
+                       "\nRegion\nOpinion\n"
+                       "Harbour board votes to rebuild the old stone pier\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    article_destroy(a);
+}
