@@ -614,6 +614,25 @@ static void find_body_end(reader *r)
     }
 }
 
+/* author_box_end: the article ends before an author box: a line that is the author's name alone
+ * after two paragraphs or more of the body ("Anna Roth" / "Editor" / a short bio, then related
+ * headlines, offers and comments). */
+static void author_box_end(reader *r)
+{
+    const char *au = r->a->author;
+    size_t al = au ? strlen(au) : 0, paras = 0;
+    if (!al) return;
+    for (size_t i = r->anchor; i < r->body_end; i++) {
+        const text_line *l = &r->t.v[i];
+        if (para_like(l))
+            paras++;
+        else if (paras >= 2 && is_text(r, i) && l->len == al && !memcmp(l->s, au, al)) {
+            r->body_end = i;
+            return;
+        }
+    }
+}
+
 /* read_body: the article part: everything after the title, line by line. */
 static int read_body(reader *r)
 {
@@ -678,6 +697,7 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     int rc = set_title(&r);
     if (!rc) rc = read_meta(&r);
     if (!rc) rc = name_near_date(&r);
+    if (!rc) author_box_end(&r);
     if (!rc) rc = read_body(&r);
     text_lines_free(&r.t);
     free(r.run);

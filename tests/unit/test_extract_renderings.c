@@ -187,3 +187,24 @@ Test(extract_renderings, repeated_promotion_loses_to_the_line_before_the_prose)
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
     article_destroy(a);
 }
+
+/* The author's name alone on a line after the body opens the author box: the bio, the tags, the
+ * related headlines and the offers after it are not body. */
+Test(extract_renderings, author_box_after_the_body_ends_it)
+{
+    const char *text = "Home\nNews\nRegion\n"
+                       "Harbour board votes to rebuild the old stone pier\n"
+                       "By Mara Quill\n" B1 B2 "Mara Quill\nHarbour reporter\n"
+                       "She has written about the coast and its towns since 2015, and before that "
+                       "reported on fishing for a weekly paper in the north.\n"
+                       "Ferry timetable changes for the summer season\n"
+                       "The ferry company will add two crossings a day from June, a spokesman said "
+                       "on Monday, after a winter of complaints from commuters.\n";
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    cr_assert_eq(a->nblocks, 2, "body blocks: %zu", a->nblocks);
+    cr_expect_not_null(strstr(a->blocks[1].text, "original foundations"));
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "since 2015"), "bio kept: %s", a->blocks[i].text);
+    article_destroy(a);
+}
