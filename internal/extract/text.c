@@ -40,6 +40,10 @@ typedef struct reader {
  * both folds: 6 words, +3). */
 #define TEXT_TITLE_WORDS 6
 
+/* Paragraphs in a row, each after two or more short lines, that make a teaser list
+ * (teaser_list_end; 3..7 and 2 or 3 lines compared on both folds: 5 after 2). */
+#define TEXT_TEASER_RUN 5
+
 /* What a title candidate inside a run of short lines loses (0..6 compared on both folds: 2). */
 #define TEXT_RUN_COST 2
 
@@ -633,6 +637,31 @@ static void author_box_end(reader *r)
     }
 }
 
+/* teaser_list_end: the article ends before a list of teasers: TEXT_TEASER_RUN paragraphs in a
+ * row after the body, each after two or more short lines (a headline and a section label), where
+ * the article's own paragraphs follow each other or one subheading. */
+static void teaser_list_end(reader *r)
+{
+    size_t paras = 0, gap = 0, streak = 0, before = NONE, last = NONE;
+    for (size_t i = r->anchor; i < r->body_end; i++) {
+        const text_line *l = &r->t.v[i];
+        if (l->kind == TEXT_LINE_BLANK) continue;
+        if (!para_like(l)) {
+            gap++;
+            continue;
+        }
+        if (gap >= 2 && paras >= 2) {
+            if (!streak++) before = last;
+            if (streak >= TEXT_TEASER_RUN) {
+                r->body_end = before + 1;
+                return;
+            }
+        } else
+            streak = 0;
+        paras++, gap = 0, last = i;
+    }
+}
+
 /* read_body: the article part: everything after the title, line by line. */
 static int read_body(reader *r)
 {
@@ -698,6 +727,7 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     if (!rc) rc = read_meta(&r);
     if (!rc) rc = name_near_date(&r);
     if (!rc) author_box_end(&r);
+    if (!rc) teaser_list_end(&r);
     if (!rc) rc = read_body(&r);
     text_lines_free(&r.t);
     free(r.run);

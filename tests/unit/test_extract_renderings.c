@@ -208,3 +208,28 @@ Test(extract_renderings, author_box_after_the_body_ends_it)
         cr_expect_null(strstr(a->blocks[i].text, "since 2015"), "bio kept: %s", a->blocks[i].text);
     article_destroy(a);
 }
+
+/* After the body, teasers of other articles: a headline, a section label and a paragraph each,
+ * five in a row: the list is not body, the article's paragraphs around a subheading are. */
+#define TEASER(h, s, p) h "\n" s "\n" p " The council will decide on the plan next week.\n"
+Test(extract_renderings, a_list_of_teasers_after_the_body_is_not_body)
+{
+    const char *text =
+        "Home\nNews\nRegion\n"
+        "Harbour board votes to rebuild the old stone pier\n" B1 "What comes next\n" B2 TEASER(
+            "Ferry timetable changes", "Travel",
+            "The ferry company will add two crossings a day from June, a spokesman said.")
+            TEASER("Lighthouse keeper retires", "People",
+                   "After forty years at the lamp the keeper hands over the keys in May.")
+                TEASER("New cycle path opens", "Transport",
+                       "The path along the river links the two villages for the first time.")
+                    TEASER("Market moves to the square", "Business",
+                           "Traders will set up their stalls by the fountain from Saturday.")
+                        TEASER("School wins science prize", "Education",
+                               "Pupils built a tide gauge that sends its readings to a website.");
+    article *a = extract_str(text);
+    cr_expect_eq(a->nblocks, 3, "body blocks: %zu", a->nblocks);
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "council"), "teaser kept: %s", a->blocks[i].text);
+    article_destroy(a);
+}
