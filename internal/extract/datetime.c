@@ -683,6 +683,41 @@ static int collect_parts(const tok *t, int nt, part *p, int *np)
     return NI_OK;
 }
 
+/* cjk_marks: the CJK date and time marks after a number rewritten in place to the separators
+ * the tokenizer reads ("2025年1月14日（火） 01時28分" -> "2025-1-14  01:28"); a one-character
+ * weekday in brackets after the day is dropped. Returns the new length. */
+static size_t cjk_marks(char *f, size_t n)
+{
+    static const struct {
+        const char *mark;
+        char to;
+    } marks[] = {{"\xe5\xb9\xb4", '-'}, {"\xe6\x9c\x88", '-'}, {"\xe6\x97\xa5", ' '},
+                 {"\xe6\x99\x82", ':'}, {"\xe6\x97\xb6", ':'}, {"\xe5\x88\x86", ' '}};
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = 0;
+        while (k < sizeof marks / sizeof *marks &&
+               !(o && isdigit((unsigned char)f[o - 1]) && i + 3 <= n &&
+                 !memcmp(f + i, marks[k].mark, 3)))
+            k++;
+        if (k == sizeof marks / sizeof *marks) {
+            f[o++] = f[i++];
+            continue;
+        }
+        f[o++] = marks[k].to, i += 3;
+        if (marks[k].to != ' ' || marks[k].mark[2] != '\xa5') continue; /* after the day only */
+        size_t b = i < n && f[i] == '('                              ? 1
+                   : i + 3 <= n && !memcmp(f + i, "\xef\xbc\x88", 3) ? 3
+                                                                     : 0;
+        size_t c = i + b + 3; /* one three-byte character, then the closing bracket */
+        if (b && c < n && f[c] == ')')
+            i = c + 1;
+        else if (b && c + 3 <= n && !memcmp(f + c, "\xef\xbc\x89", 3))
+            i = c + 3;
+    }
+    return o;
+}
+
 int extract_datetime_parse_line(const char *s, size_t len, article_datetime *dt)
 {
     char f[256];
@@ -690,6 +725,7 @@ int extract_datetime_parse_line(const char *s, size_t len, article_datetime *dt)
     if (extract_datetime_parse_iso(s, len, dt) == NI_OK) return NI_OK;
     size_t n = vocab_fold(s, len, f, sizeof f);
     if (n >= sizeof f) return NI_ERR_PARSE;
+    n = cjk_marks(f, n), f[n] = '\0';
     for (char *a; (a = strstr(f, "a.m.")) || (a = strstr(f, "p.m."));) /* a.m. -> am */
         a[1] = a[2], memmove(a + 2, a + 4, strlen(a + 4) + 1), n -= 2;
     tok t[MAX_TOKS];
