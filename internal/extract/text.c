@@ -442,11 +442,11 @@ static int name_near_date(reader *r)
 }
 
 /* read_meta: datelines, URL, view counter and byline, the first of each (the date near the title
- * first). */
+ * first, then the first dated line anywhere, then a bare dateline). */
 static int read_meta(reader *r)
 {
     article *a = r->a;
-    date_near_title(r);
+    if (!date_near_title(r)) date_in(r, 0, r->t.n); /* else the first dated line anywhere */
     for (size_t i = 0; i < r->t.n; i++) {
         const text_line *l = &r->t.v[i];
         int rc = NI_OK;

@@ -233,3 +233,18 @@ Test(extract_renderings, a_list_of_teasers_after_the_body_is_not_body)
         cr_expect_null(strstr(a->blocks[i].text, "council"), "teaser kept: %s", a->blocks[i].text);
     article_destroy(a);
 }
+
+/* No dateline near the headline: the first line anywhere that holds a dated dateline among other
+ * words (here at the foot of the article) gives the date. */
+Test(extract_renderings, a_dated_line_far_from_the_headline_gives_the_date)
+{
+    const char *text = "Home\nNews\nRegion\n"
+                       "Harbour board votes to rebuild the old stone pier\n" B1 B2
+                       "Share\nPrint\nMail\nMore on this\nHarbour\nPier\nCouncil\nTown\nCoast\n"
+                       "Mara Quill - 28.04.2024 at 08:52 - 12 comments\n";
+    article *a = extract_str(text);
+    cr_expect_eq(a->published.year, 2024);
+    cr_expect_eq(a->published.month, 4);
+    cr_expect_eq(a->published.day, 28);
+    article_destroy(a);
+}
