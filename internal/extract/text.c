@@ -311,6 +311,8 @@ static int set_author(reader *r, const char *s, size_t len)
     while (len && (*s == ' ' || *s == ':')) s++, len--;
     size_t n = name_span(s, len);
     if (!n || vocab_classify(s, n) != VOCAB_NONE || !name_shaped(s, n)) return NI_OK;
+    if (memchr(s, ':', n) || ((unsigned char)s[0] < 0x80 && !memchr(s, ' ', n)))
+        return NI_OK; /* a label ("Story : Site") or one Latin word ("LOGIN", "Live") */
     if (!r->a->author && article_field_set(&r->a->author, s, n)) return NI_ERR_NOMEM;
     const char *d = s + n;
     size_t dl = len - n;

@@ -248,3 +248,20 @@ Test(extract_renderings, a_dated_line_far_from_the_headline_gives_the_date)
     cr_expect_eq(a->published.day, 28);
     article_destroy(a);
 }
+
+/* A byline prefix before a single Latin word or a label is no author ("By LOGIN", "Story : Coast
+ * Gazette" after "By"); the name after it is. */
+Test(extract_renderings, a_single_word_or_a_label_after_by_is_no_author)
+{
+    const char *text = "Home\nNews\nBy LOGIN\nRegion\n"
+                       "Harbour board votes to rebuild the old stone pier\n"
+                       "By Mara Quill\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    article_destroy(a);
+    a = extract_str("Home\nNews\nBy Story : Coast Gazette\nRegion\n"
+                    "Harbour board votes to rebuild the old stone pier\n"
+                    "By Mara Quill\n" B1 B2);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    article_destroy(a);
+}
