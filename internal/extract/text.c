@@ -27,6 +27,7 @@ typedef struct reader {
     size_t body_end;  /* first line after the article's prose (t.n when it runs to the end) */
     size_t *run;      /* per line: length of its run of short text lines */
     char *twice;      /* per line: the page says it twice (mark_twice) */
+    char *dated;      /* per line: 0 not asked yet, 1 no dateline, 2 a dateline (dated) */
     article *a;
 } reader;
 
@@ -412,9 +413,12 @@ static int dated(const reader *r, size_t i)
 {
     article_datetime dt;
     const text_line *l = &r->t.v[i];
-    return l->kind == TEXT_LINE_DATE || (l->kind == TEXT_LINE_TEXT && clocked(l)) ||
-           (l->kind == TEXT_LINE_TEXT && has_year_digits(l) &&
-            extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+    if (r->dated[i]) return r->dated[i] == 2; /* found before: the title scan asks again */
+    int d = l->kind == TEXT_LINE_DATE || (l->kind == TEXT_LINE_TEXT && clocked(l)) ||
+            (l->kind == TEXT_LINE_TEXT && has_year_digits(l) &&
+             extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+    r->dated[i] = d ? 2 : 1;
+    return d;
 }
 
 /* looks_like_name: 2-4 words, each starting with a capital in Latin script, no digit, no
@@ -715,10 +719,12 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     reader r = {0};
     *out = NULL;
     r.a = article_create();
-    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r) || mark_twice(&r)) {
+    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r) || mark_twice(&r) ||
+        !(r.dated = calloc(r.t.n + 1, 1))) {
         text_lines_free(&r.t);
         free(r.run);
         free(r.twice);
+        free(r.dated);
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory reading a text page");
     }
@@ -734,6 +740,7 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     text_lines_free(&r.t);
     free(r.run);
     free(r.twice);
+    free(r.dated);
     if (rc) {
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, rc, "out of memory reading a text page");
