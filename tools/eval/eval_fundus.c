@@ -534,7 +534,6 @@ int eval_fundus(const char *shared_dir, int verbose)
         size_t stem = strlen(g->string) > 8 ? strlen(g->string) - 8 : 0; /* ".html.gz" */
         snprintf(path, sizeof path, "%s/data/fundus/text/%.*s.txt", shared_dir, (int)stem,
                  g->string);
-        if (getenv("NI_TDEBUG")) fprintf(stderr, "PAGE %s\n", g->string);
         if ((rec = record_of(p, path, PAGE_TYPE_TEXT, g)) != NULL) {
             got = got_of_record(rec);
             run_add(&text, score_page(g->string, g, &got), fold);
