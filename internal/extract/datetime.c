@@ -478,15 +478,27 @@ static const date_word date_words[] = {
 #define DATE_WORD_MAX 32
 
 static char dw_folded[DATE_WORDS_N][DATE_WORD_MAX];
+static size_t dw_len[DATE_WORDS_N];
+/* the words ordered by their folded first byte; dw_first[b]..dw_first[b + 1] those starting
+ * with byte b (word_at looks at those only) */
+static unsigned short dw_order[DATE_WORDS_N], dw_first[257];
 static pthread_once_t dw_once = PTHREAD_ONCE_INIT;
 
 static void dw_init(void)
 {
+    unsigned count[256] = {0};
     for (size_t i = 0; i < DATE_WORDS_N; i++) {
         const char *t = date_words[i].text;
         if (vocab_fold(t, strlen(t), dw_folded[i], DATE_WORD_MAX) >= DATE_WORD_MAX)
             dw_folded[i][0] = '\0';
+        dw_len[i] = strlen(dw_folded[i]);
+        count[(unsigned char)dw_folded[i][0]]++;
     }
+    for (int b = 0; b < 256; b++) dw_first[b + 1] = (unsigned short)(dw_first[b] + count[b]);
+    unsigned short fill[256];
+    memcpy(fill, dw_first, sizeof fill);
+    for (size_t i = 0; i < DATE_WORDS_N; i++)
+        dw_order[fill[(unsigned char)dw_folded[i][0]]++] = (unsigned short)i;
 }
 
 /* One token of a folded dateline. */
@@ -507,8 +519,9 @@ static const date_word *word_at(const char *f, size_t len, size_t i, size_t *n)
     pthread_once(&dw_once, dw_init);
     const date_word *best = NULL;
     size_t best_n = 0;
-    for (size_t k = 0; k < DATE_WORDS_N; k++) {
-        size_t m = strlen(dw_folded[k]);
+    unsigned char b = (unsigned char)f[i];
+    for (size_t o = dw_first[b]; b && o < dw_first[b + 1]; o++) {
+        size_t k = dw_order[o], m = dw_len[k];
         if (!m || m <= best_n || i + m > len || memcmp(f + i, dw_folded[k], m)) continue;
         unsigned char next = i + m < len ? (unsigned char)f[i + m] : ' ';
         if (next >= 0x80 || isalnum(next)) continue;
@@ -670,6 +683,41 @@ static int collect_parts(const tok *t, int nt, part *p, int *np)
     return NI_OK;
 }
 
+/* cjk_marks: the CJK date and time marks after a number rewritten in place to the separators
+ * the tokenizer reads ("2025年1月14日（火） 01時28分" -> "2025-1-14  01:28"); a one-character
+ * weekday in brackets after the day is dropped. Returns the new length. */
+static size_t cjk_marks(char *f, size_t n)
+{
+    static const struct {
+        const char *mark;
+        char to;
+    } marks[] = {{"\xe5\xb9\xb4", '-'}, {"\xe6\x9c\x88", '-'}, {"\xe6\x97\xa5", ' '},
+                 {"\xe6\x99\x82", ':'}, {"\xe6\x97\xb6", ':'}, {"\xe5\x88\x86", ' '}};
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = 0;
+        while (k < sizeof marks / sizeof *marks &&
+               !(o && isdigit((unsigned char)f[o - 1]) && i + 3 <= n &&
+                 !memcmp(f + i, marks[k].mark, 3)))
+            k++;
+        if (k == sizeof marks / sizeof *marks) {
+            f[o++] = f[i++];
+            continue;
+        }
+        f[o++] = marks[k].to, i += 3;
+        if (marks[k].to != ' ' || marks[k].mark[2] != '\xa5') continue; /* after the day only */
+        size_t b = i < n && f[i] == '('                              ? 1
+                   : i + 3 <= n && !memcmp(f + i, "\xef\xbc\x88", 3) ? 3
+                                                                     : 0;
+        size_t c = i + b + 3; /* one three-byte character, then the closing bracket */
+        if (b && c < n && f[c] == ')')
+            i = c + 1;
+        else if (b && c + 3 <= n && !memcmp(f + c, "\xef\xbc\x89", 3))
+            i = c + 3;
+    }
+    return o;
+}
+
 int extract_datetime_parse_line(const char *s, size_t len, article_datetime *dt)
 {
     char f[256];
@@ -677,6 +725,7 @@ int extract_datetime_parse_line(const char *s, size_t len, article_datetime *dt)
     if (extract_datetime_parse_iso(s, len, dt) == NI_OK) return NI_OK;
     size_t n = vocab_fold(s, len, f, sizeof f);
     if (n >= sizeof f) return NI_ERR_PARSE;
+    n = cjk_marks(f, n), f[n] = '\0';
     for (char *a; (a = strstr(f, "a.m.")) || (a = strstr(f, "p.m."));) /* a.m. -> am */
         a[1] = a[2], memmove(a + 2, a + 4, strlen(a + 4) + 1), n -= 2;
     tok t[MAX_TOKS];
@@ -725,7 +774,8 @@ static int segment_date(const char *s, size_t len, article_datetime *dt)
 
 int extract_datetime_find(const char *s, size_t len, article_datetime *dt)
 {
-    static const char *const seps[] = {"|", "\xe2\x80\xa2", "\xc2\xb7", " / ", ";"};
+    static const char *const seps[] = {"|", "\xe2\x80\xa2", "\xc2\xb7",      " / ",
+                                       ";", " - ",          " \xe2\x80\x93 "};
     if (len == 0 || len > 240) return NI_ERR_PARSE;
     size_t b = 0;
     while (b < len) {

@@ -4,6 +4,7 @@
  * says nothing. */
 #include "extract/html_internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 typedef struct class_word {
@@ -129,22 +130,47 @@ static int in_list(const char *const *list, size_t n, const char *w, size_t len)
 
 #define NLIST(a) (sizeof a / sizeof a[0])
 
-/* word_what: the HC_* bits of one lower-case word. */
-static unsigned word_what(const char *w, size_t len)
+/* The table by first letter, with lengths (built once). */
+static unsigned char word_len[NLIST(words)], bucket[26][NLIST(words)], bucket_n[26];
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static void words_init(void)
+{
+    for (size_t i = 0; i < NLIST(words); i++) {
+        int c = words[i].word[0] - 'a';
+        word_len[i] = (unsigned char)strlen(words[i].word);
+        bucket[c][bucket_n[c]++] = (unsigned char)i;
+    }
+}
+
+/* lookup: the HC_* bits of table words that w is (exactly, or with a joining suffix when
+ * suffixed is set; compounds only when compound is set). */
+static unsigned lookup(const char *w, size_t len, int suffixed, int compound)
 {
     unsigned what = 0;
-    for (size_t i = 0; i < NLIST(words); i++) {
-        size_t n = strlen(words[i].word);
-        if (n == len && !memcmp(words[i].word, w, len)) {
+    int c = w[0] - 'a';
+    if (c < 0 || c >= 26) return 0;
+    for (size_t b = 0; b < bucket_n[c]; b++) {
+        size_t i = bucket[c][b], n = word_len[i];
+        if (n > len || memcmp(words[i].word, w, n) || (compound && !words[i].compounds)) continue;
+        if (n == len)
             what |= words[i].what;
-            continue;
-        }
-        if (!words[i].compounds || len <= n) continue;
-        if (!memcmp(words[i].word, w, n) && in_list(suffixes, NLIST(suffixes), w + n, len - n))
+        else if (suffixed && words[i].compounds &&
+                 in_list(suffixes, NLIST(suffixes), w + n, len - n))
             what |= words[i].what;
-        else if (!memcmp(words[i].word, w + len - n, n) &&
-                 in_list(prefixes, NLIST(prefixes), w, len - n))
-            what |= words[i].what;
+    }
+    return what;
+}
+
+/* word_what: the HC_* bits of one lower-case word: a table word, a table word with a joining
+ * suffix ("sharebar"), or a joining prefix and a table word ("topnav"). */
+static unsigned word_what(const char *w, size_t len)
+{
+    pthread_once(&words_once, words_init);
+    unsigned what = lookup(w, len, 1, 0);
+    for (size_t p = 0; p < NLIST(prefixes); p++) {
+        size_t n = strlen(prefixes[p]);
+        if (n < len && !memcmp(prefixes[p], w, n)) what |= lookup(w + n, len - n, 0, 1);
     }
     return what;
 }

@@ -453,8 +453,31 @@ static const char *ld_title(const html_meta *m, const char *site)
 
 /* choose_title: the first of JSON-LD headline, meta title (Dublin Core, OpenGraph, Twitter...),
  * cleaned <title>, <h1>. Metadata titles are the publisher's own statement and are kept as they
- * are; a " | Site" part naming the stated site is removed from <title> and <h1> only, where site
- * decoration is the norm. */
+ * are but for a suffix that is the page's host name; a " | Site" part naming the stated site is
+ * removed from <title> and <h1> only, where site decoration is the norm. */
+static size_t compact(const char *s, size_t len, char *out, size_t cap);
+static const char *page_host(const html_meta *m);
+
+/* strip_host: cuts a " - example.com" suffix from t (in place) when it is the page's own host
+ * name with its domain ("Headline - Golem.de"): a site decoration even in the metadata, where a
+ * bare site name (" | Site") is left as the publisher states it. */
+static void strip_host(char *t, const char *host)
+{
+    char a[128], b[128];
+    size_t hl = host ? strcspn(host, "/:?#") : 0, len = strlen(t);
+    if (hl < 4 || hl >= sizeof b || !memchr(host, '.', hl)) return;
+    compact(host, hl, b, sizeof b);
+    for (size_t i = len; i-- > 1;) {
+        size_t n = sep_at(t, len, i);
+        if (!n) continue;
+        size_t rest = len - i - n;
+        if (rest < sizeof a && memchr(t + i + n, '.', rest) &&
+            compact(t + i + n, rest, a, sizeof a) && !strcmp(a, b))
+            t[i] = '\0';
+        return; /* the last separator only */
+    }
+}
+
 static int choose_title(html_doc *d, const char *site)
 {
     html_meta *m = &d->meta;
@@ -467,6 +490,7 @@ static int choose_title(html_doc *d, const char *site)
     const char *best = NULL;
     for (size_t i = 0; i < nc; i++) {
         if (c[i] && i >= 2) strip_site(c[i], site);
+        if (c[i]) strip_host(c[i], page_host(m));
         if (!best && c[i] && c[i][0]) best = c[i];
     }
     int rc = best ? extract_html_set(&d->out->title, best, strlen(best)) : NI_OK;

@@ -27,6 +27,7 @@ typedef struct reader {
     size_t body_end;  /* first line after the article's prose (t.n when it runs to the end) */
     size_t *run;      /* per line: length of its run of short text lines */
     char *twice;      /* per line: the page says it twice (mark_twice) */
+    char *dated;      /* per line: 0 not asked yet, 1 no dateline, 2 a dateline (dated) */
     article *a;
 } reader;
 
@@ -39,6 +40,13 @@ typedef struct reader {
 /* Words from which a line has a headline's length (4, 5, 6, 7, 8 words and +1..+4 compared on
  * both folds: 6 words, +3). */
 #define TEXT_TITLE_WORDS 6
+
+/* Paragraphs in a row, each after two or more short lines, that make a teaser list
+ * (teaser_list_end; 3..7 and 2 or 3 lines compared on both folds: 5 after 2). */
+#define TEXT_TEASER_RUN 5
+
+/* What a title candidate inside a run of short lines loses (0..6 compared on both folds: 2). */
+#define TEXT_RUN_COST 2
 
 static int is_text(const reader *r, size_t i)
 {
@@ -133,12 +141,15 @@ static int repeated(const reader *r, size_t i)
     return 0;
 }
 
+static int dated(const reader *r, size_t i);
+
 /* ends_run: line i of 4+ words closes its run of short lines: what follows is a paragraph, a
  * dateline or byline, or nothing. */
 static int ends_run(const reader *r, size_t i)
 {
     size_t n = next_line(r, i);
-    return r->t.v[i].words >= 4 && (n == NONE || !is_text(r, n) || para_like(&r->t.v[n]));
+    return r->t.v[i].words >= 4 &&
+           (n == NONE || !is_text(r, n) || para_like(&r->t.v[n]) || dated(r, n));
 }
 
 /* byline_or_date_after: a byline or dateline among the next 4 lines before the first paragraph. */
@@ -146,7 +157,7 @@ static int byline_or_date_after(const reader *r, size_t i)
 {
     for (int k = 0; k < 4 && (i = next_line(r, i)) != NONE && i < r->anchor; k++) {
         text_line_kind kind = r->t.v[i].kind;
-        if (kind == TEXT_LINE_BYLINE || kind == TEXT_LINE_DATE) return 1;
+        if (kind == TEXT_LINE_BYLINE || kind == TEXT_LINE_DATE || dated(r, i)) return 1;
     }
     return 0;
 }
@@ -158,17 +169,18 @@ static int title_score(const reader *r, size_t i)
     if (!is_text(r, i) || l->words < 2 || l->words > 35 || l->len > 400) return 0;
     size_t p = prev_line(r, i), n = next_line(r, i);
     int s = 1;
-    if (repeated(r, i)) s += 4;
+    if (repeated(r, i)) s += 3; /* 2..6 compared on both folds, with the run's end: 3 and 2 */
     if (is_meta(r, n) && r->t.v[n].kind != TEXT_LINE_LABEL) s += 2; /* a label next: navigation */
     if (p == NONE || is_meta(r, p) || r->t.v[p].block != l->block) s += 1;
     if (n != NONE && r->t.v[n].block == l->block && !is_meta(r, n)) s -= 1;
     if (!is_meta(r, n) && byline_or_date_after(r, i)) s += 2;
     if (ends_run(r, i))
-        s += 1;
+        s += 2;
     else if (in_run(r, i))
-        s -= 4;
+        s -= TEXT_RUN_COST;
     if (l->end_punct && l->s[l->len - 1] == '.' && (l->len < 2 || l->s[l->len - 2] != '.')) s -= 2;
     if (l->words >= TEXT_TITLE_WORDS) s += 3; /* a headline's length, not a label's or a name's */
+    if (dated(r, i)) s -= 3; /* a dateline, not a headline (2..6 compared on both folds: 3) */
     return s;
 }
 
@@ -300,6 +312,8 @@ static int set_author(reader *r, const char *s, size_t len)
     while (len && (*s == ' ' || *s == ':')) s++, len--;
     size_t n = name_span(s, len);
     if (!n || vocab_classify(s, n) != VOCAB_NONE || !name_shaped(s, n)) return NI_OK;
+    if (memchr(s, ':', n) || ((unsigned char)s[0] < 0x80 && !memchr(s, ' ', n)))
+        return NI_OK; /* a label ("Story : Site") or one Latin word ("LOGIN", "Live") */
     if (!r->a->author && article_field_set(&r->a->author, s, n)) return NI_ERR_NOMEM;
     const char *d = s + n;
     size_t dl = len - n;
@@ -332,6 +346,20 @@ static void views_near(reader *r, size_t i)
         r->a->views = v[i].number;
 }
 
+/* has_year_digits: the line holds two digits in a row (any script; a dated line needs a year).
+ * Byline lines keep no fold: their text is scanned for ASCII digits and non-ASCII bytes. */
+static int has_year_digits(const text_line *l)
+{
+    const char *s = l->fold ? l->fold : l->s;
+    size_t n = l->fold ? l->fold_len : l->len;
+    for (size_t i = 1; i < n; i++)
+        if (isdigit((unsigned char)s[i]) && isdigit((unsigned char)s[i - 1])) return 1;
+    if (!l->fold)
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] >= 0x80) return 1; /* other digits: let the parser decide */
+    return 0;
+}
+
 /* date_in: the first dated dateline among lines [from, to), whole or inside a line that holds
  * more (a byline, a reading time); 0 when none. */
 static int date_in(reader *r, size_t from, size_t to)
@@ -342,7 +370,7 @@ static int date_in(reader *r, size_t from, size_t to)
         if (l->kind == TEXT_LINE_DATE && l->dt.year)
             dt = l->dt;
         else if (!(l->kind == TEXT_LINE_TEXT || l->kind == TEXT_LINE_BYLINE) || l->words > 25 ||
-                 extract_datetime_find(l->s, l->len, &dt) != NI_OK)
+                 !has_year_digits(l) || extract_datetime_find(l->s, l->len, &dt) != NI_OK)
             continue;
         r->a->published = dt;
         r->a->published_origin = ARTICLE_TIME_PAGE;
@@ -361,13 +389,36 @@ static int date_near_title(reader *r)
     return date_in(r, from, to) || date_in(r, from > 3 ? from - 3 : 0, from);
 }
 
-/* dated: line i is a dateline or holds one. */
+/* clocked: the line holds a clock time (9:30, 21:05, 01時28分) or a numeric date (06.08.2009,
+ * 2019/02/08, 2025年1月14日): the stamp of a dateline even when the parser cannot read the rest. */
+static int clocked(const text_line *l)
+{
+    const unsigned char *s = (const unsigned char *)l->s;
+    for (size_t i = 1; i + 2 < l->len; i++) {
+        if (!isdigit(s[i - 1])) continue;
+        int two = isdigit(s[i + 1]) && isdigit(s[i + 2]),
+            more = i + 3 < l->len && isdigit(s[i + 3]);
+        if (s[i] == ':' && two && !more) return 1;
+        if ((s[i] == '.' || s[i] == '/') && two && i + 3 < l->len && s[i + 3] == s[i]) return 1;
+        if (i + 3 < l->len && !memcmp(s + i, "\xe5\xb9\xb4", 3) && isdigit(s[i + 3]))
+            return 1; /* 年 */
+        if (i + 3 < l->len && !memcmp(s + i, "\xe6\x99\x82", 3) && isdigit(s[i + 3]))
+            return 1; /* 時 */
+    }
+    return 0;
+}
+
+/* dated: line i is a dateline, holds one, or holds a clock time or numeric date. */
 static int dated(const reader *r, size_t i)
 {
     article_datetime dt;
     const text_line *l = &r->t.v[i];
-    return l->kind == TEXT_LINE_DATE ||
-           (l->kind == TEXT_LINE_TEXT && extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+    if (r->dated[i]) return r->dated[i] == 2; /* found before: the title scan asks again */
+    int d = l->kind == TEXT_LINE_DATE || (l->kind == TEXT_LINE_TEXT && clocked(l)) ||
+            (l->kind == TEXT_LINE_TEXT && has_year_digits(l) &&
+             extract_datetime_find(l->s, l->len, &dt) == NI_OK);
+    r->dated[i] = d ? 2 : 1;
+    return d;
 }
 
 /* looks_like_name: 2-4 words, each starting with a capital in Latin script, no digit, no
@@ -397,11 +448,11 @@ static int name_near_date(reader *r)
 }
 
 /* read_meta: datelines, URL, view counter and byline, the first of each (the date near the title
- * first). */
+ * first, then the first dated line anywhere, then a bare dateline). */
 static int read_meta(reader *r)
 {
     article *a = r->a;
-    date_near_title(r);
+    if (!date_near_title(r)) date_in(r, 0, r->t.n); /* else the first dated line anywhere */
     for (size_t i = 0; i < r->t.n; i++) {
         const text_line *l = &r->t.v[i];
         int rc = NI_OK;
@@ -490,7 +541,8 @@ static int cmp_key(const void *a, const void *b)
 /* mark_twice: twice[i] = 1 for every text line (20+ bytes folded) that another text line of the
  * page says exactly the same (a notice or teaser repeated in the page: "This advertisement has not
  * loaded yet, but your article continues below."); all copies go (keeping the first was compared
- * on both folds and lost on both). Hash and sort: O(n log n). NI_OK or NI_ERR_NOMEM. */
+ * on both folds and lost on both), unless fewer than two paragraphs would be left (a page that
+ * is nothing but one text repeated). Hash and sort: O(n log n). NI_OK or NI_ERR_NOMEM. */
 static int mark_twice(reader *r)
 {
     r->twice = calloc(r->t.n + 1, 1);
@@ -508,6 +560,10 @@ static int mark_twice(reader *r)
             r->twice[k[j].i] = r->twice[k[j - 1].i] = 1;
     }
     free(k);
+    size_t single = 0; /* a page that is nothing but repeats keeps them */
+    for (size_t i = 0; i < r->t.n && single < 2; i++)
+        single += para_like(&r->t.v[i]) && !r->twice[i];
+    if (single < 2) memset(r->twice, 0, r->t.n + 1);
     return NI_OK;
 }
 
@@ -568,6 +624,50 @@ static void find_body_end(reader *r)
     }
 }
 
+/* author_box_end: the article ends before an author box: a line that is the author's name alone
+ * after two paragraphs or more of the body ("Anna Roth" / "Editor" / a short bio, then related
+ * headlines, offers and comments). */
+static void author_box_end(reader *r)
+{
+    const char *au = r->a->author;
+    size_t al = au ? strlen(au) : 0, paras = 0;
+    if (!al) return;
+    for (size_t i = r->anchor; i < r->body_end; i++) {
+        const text_line *l = &r->t.v[i];
+        if (para_like(l))
+            paras++;
+        else if (paras >= 2 && is_text(r, i) && l->len == al && !memcmp(l->s, au, al)) {
+            r->body_end = i;
+            return;
+        }
+    }
+}
+
+/* teaser_list_end: the article ends before a list of teasers: TEXT_TEASER_RUN paragraphs in a
+ * row after the body, each after two or more short lines (a headline and a section label), where
+ * the article's own paragraphs follow each other or one subheading. */
+static void teaser_list_end(reader *r)
+{
+    size_t paras = 0, gap = 0, streak = 0, before = NONE, last = NONE;
+    for (size_t i = r->anchor; i < r->body_end; i++) {
+        const text_line *l = &r->t.v[i];
+        if (l->kind == TEXT_LINE_BLANK) continue;
+        if (!para_like(l)) {
+            gap++;
+            continue;
+        }
+        if (gap >= 2 && paras >= 2) {
+            if (!streak++) before = last;
+            if (streak >= TEXT_TEASER_RUN) {
+                r->body_end = before + 1;
+                return;
+            }
+        } else
+            streak = 0;
+        paras++, gap = 0, last = i;
+    }
+}
+
 /* read_body: the article part: everything after the title, line by line. */
 static int read_body(reader *r)
 {
@@ -619,10 +719,12 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     reader r = {0};
     *out = NULL;
     r.a = article_create();
-    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r) || mark_twice(&r)) {
+    if (!r.a || text_lines_split(pg->text, pg->len, &r.t) || count_runs(&r) || mark_twice(&r) ||
+        !(r.dated = calloc(r.t.n + 1, 1))) {
         text_lines_free(&r.t);
         free(r.run);
         free(r.twice);
+        free(r.dated);
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory reading a text page");
     }
@@ -632,10 +734,13 @@ int extract_text(const page *pg, article **out, char *errstr, size_t errlen)
     int rc = set_title(&r);
     if (!rc) rc = read_meta(&r);
     if (!rc) rc = name_near_date(&r);
+    if (!rc) author_box_end(&r);
+    if (!rc) teaser_list_end(&r);
     if (!rc) rc = read_body(&r);
     text_lines_free(&r.t);
     free(r.run);
     free(r.twice);
+    free(r.dated);
     if (rc) {
         article_destroy(r.a);
         return ni_err_set(errstr, errlen, rc, "out of memory reading a text page");

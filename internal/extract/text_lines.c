@@ -188,7 +188,7 @@ static size_t fold_classify(const vocab_chars *t, text_line *l, char *fold)
 {
     l->fold = fold;
     l->fold_len = vocab_fold_words(l->s, l->len, fold, 2 * l->len + 1, &l->words);
-    l->words += unspaced_words(l->s, l->len);
+    if ((size_t)l->words * 12 < l->len) l->words += unspaced_words(l->s, l->len); /* few spaces */
     classify(t, l);
     if (l->kind == TEXT_LINE_TEXT) return l->fold_len + 1;
     l->fold = NULL;

@@ -216,6 +216,21 @@ Test(datetime_find, dateline_inside_a_longer_line)
     ymdhm(found("Publiziert17. Dezember 2024, 12:17"), 2024, 12, 17, 12, 17);
     ymdhm(found("22.11.2024 07.57"), 2024, 11, 22, -1, 0);
     ymdhm(found("9. September 2025 um 15:46 Uhr / Frank Hall"), 2025, 9, 9, 15, 46);
+    /* CJK year, month, day, hour and minute marks, a weekday in brackets */
+    ymdhm(found("2025\xe5\xb9\xb4"
+                "1\xe6\x9c\x88"
+                "14\xe6\x97\xa5 01\xe6\x99\x82"
+                "28\xe5\x88\x86"),
+          2025, 1, 14, 1, 28);
+    ymdhm(found("2025\xe5\xb9\xb4"
+                "1\xe6\x9c\x88"
+                "14\xe6\x97\xa5\xef\xbc\x88\xe7\x81\xab\xef\xbc\x89"),
+          2025, 1, 14, -1, 0);
+    /* parts cut at a spaced dash too */
+    ymdhm(found("Kolumne von Anna Roth - 28.04.2024 um 08:52 Uhr - 12 Kommentare"), 2024, 4, 28, 8,
+          52);
+    ymdhm(found("Ana Ruiz \xe2\x80\x93 3 de mayo de 2024 \xe2\x80\x93 Opini\xc3\xb3n"), 2024, 5, 3,
+          -1, 0);
     article_datetime dt;
     cr_expect_neq(extract_datetime_find("Read 5 stories about 2024", 25, &dt), NI_OK);
     cr_expect_neq(extract_datetime_find("11:20 | Sport", 13, &dt), NI_OK, "a time is no date");

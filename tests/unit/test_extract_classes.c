@@ -300,3 +300,19 @@ Test(extract_classes, summary_given_as_jsonld_article_body_does_not_replace_the_
     cr_expect_not_null(strstr(b, Q4), "body: %s", b);
     article_destroy(a);
 }
+
+Test(extract_classes, title_suffix_naming_the_host_cut_a_site_name_kept)
+{
+    article *a =
+        run("<html><head><link rel=\"canonical\" href=\"https://www.valley-news.example/a/1\">"
+            "<meta property=\"og:title\" content=\"Growers vote for a cold store - "
+            "Valley-News.example\"></head><body><p>" Q1 "</p></body></html>");
+    cr_expect_str_eq(a->title, "Growers vote for a cold store");
+    article_destroy(a);
+    a = run("<html><head><link rel=\"canonical\" href=\"https://www.valley-news.example/a/1\">"
+            "<meta property=\"og:title\" content=\"Growers vote for a cold store | Valley News\">"
+            "</head><body><p>" Q1 "</p></body></html>");
+    cr_expect_str_eq(a->title, "Growers vote for a cold store | Valley News",
+                     "the publisher's metadata title keeps a bare site name");
+    article_destroy(a);
+}

@@ -131,3 +131,137 @@ Test(extract_renderings, a_notice_repeated_in_the_page_is_not_body)
         cr_expect_null(strstr(a->blocks[i].text, "advertisement"), "%s", a->blocks[i].text);
     article_destroy(a);
 }
+
+Test(extract_renderings, a_page_of_one_repeated_paragraph_keeps_it)
+{
+    const char *text = "Harbour board votes to rebuild the old stone pier\n\n" B1 "\n" B1 "\n" B1;
+    article *a = extract_str(text);
+    cr_expect_geq(a->nblocks, 1, "the body is not emptied");
+    article_destroy(a);
+}
+
+/* A headline closing a run of short lines, then a line holding a clock time or a numeric date
+ * among other words (the parser reads only part of it): the dated line is no headline and ends
+ * the run; the line before it is the headline. */
+Test(extract_renderings, a_dated_line_is_no_headline_and_ends_the_run)
+{
+    const char *text = "Home\nNews\nColumns\nAbout us\nSearch\n"
+                       "Harbour board votes on the pier\n"
+                       "Column by Mara Quill - 05.11.2021 at 10:04 - 12 comments so far\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes on the pier");
+    article_destroy(a);
+    text = "Home\nNews\nColumns\nAbout us\nSearch\n"
+           "Harbour board votes on the pier\n"
+           "Written by the desk, updated at 10:04 after the vote today\n" B1 B2;
+    a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes on the pier");
+    article_destroy(a);
+}
+
+/* A headline inside a run of short lines (a kicker above, the author's name and role below) is
+ * still the headline: a run costs a line less than the evidence a headline gathers. */
+Test(extract_renderings, headline_inside_a_run_of_short_lines)
+{
+    const char *text = "Home\nNews\nSport\n"
+                       "Listen to the latest episode of our weekly harbour podcast\n"
+                       "Coastal towns\n"
+                       "Harbour board votes to rebuild the old stone pier\n"
+                       "Mara Quill\nHarbour reporter\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    article_destroy(a);
+}
+
+/* A promotion the page repeats in its navigation is weaker evidence than the line that closes
+ * the navigation right before the prose. */
+Test(extract_renderings, repeated_promotion_loses_to_the_line_before_the_prose)
+{
+    const char *text = "Home\nNews\nSport\n"
+                       "Ten quiet places to walk along the coast this summer\n"
+                       "Weather\nTravel\nCulture\n"
+                       "Ten quiet places to walk along the coast this summer\n"
+                       "\nRegion\nOpinion\n"
+                       "Harbour board votes to rebuild the old stone pier\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
+    article_destroy(a);
+}
+
+/* The author's name alone on a line after the body opens the author box: the bio, the tags, the
+ * related headlines and the offers after it are not body. */
+Test(extract_renderings, author_box_after_the_body_ends_it)
+{
+    const char *text = "Home\nNews\nRegion\n"
+                       "Harbour board votes to rebuild the old stone pier\n"
+                       "By Mara Quill\n" B1 B2 "Mara Quill\nHarbour reporter\n"
+                       "She has written about the coast and its towns since 2015, and before that "
+                       "reported on fishing for a weekly paper in the north.\n"
+                       "Ferry timetable changes for the summer season\n"
+                       "The ferry company will add two crossings a day from June, a spokesman said "
+                       "on Monday, after a winter of complaints from commuters.\n";
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    cr_assert_eq(a->nblocks, 2, "body blocks: %zu", a->nblocks);
+    cr_expect_not_null(strstr(a->blocks[1].text, "original foundations"));
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "since 2015"), "bio kept: %s", a->blocks[i].text);
+    article_destroy(a);
+}
+
+/* After the body, teasers of other articles: a headline, a section label and a paragraph each,
+ * five in a row: the list is not body, the article's paragraphs around a subheading are. */
+#define TEASER(h, s, p) h "\n" s "\n" p " The council will decide on the plan next week.\n"
+Test(extract_renderings, a_list_of_teasers_after_the_body_is_not_body)
+{
+    const char *text =
+        "Home\nNews\nRegion\n"
+        "Harbour board votes to rebuild the old stone pier\n" B1 "What comes next\n" B2 TEASER(
+            "Ferry timetable changes", "Travel",
+            "The ferry company will add two crossings a day from June, a spokesman said.")
+            TEASER("Lighthouse keeper retires", "People",
+                   "After forty years at the lamp the keeper hands over the keys in May.")
+                TEASER("New cycle path opens", "Transport",
+                       "The path along the river links the two villages for the first time.")
+                    TEASER("Market moves to the square", "Business",
+                           "Traders will set up their stalls by the fountain from Saturday.")
+                        TEASER("School wins science prize", "Education",
+                               "Pupils built a tide gauge that sends its readings to a website.");
+    article *a = extract_str(text);
+    cr_expect_eq(a->nblocks, 3, "body blocks: %zu", a->nblocks);
+    for (size_t i = 0; i < a->nblocks; i++)
+        cr_expect_null(strstr(a->blocks[i].text, "council"), "teaser kept: %s", a->blocks[i].text);
+    article_destroy(a);
+}
+
+/* No dateline near the headline: the first line anywhere that holds a dated dateline among other
+ * words (here at the foot of the article) gives the date. */
+Test(extract_renderings, a_dated_line_far_from_the_headline_gives_the_date)
+{
+    const char *text = "Home\nNews\nRegion\n"
+                       "Harbour board votes to rebuild the old stone pier\n" B1 B2
+                       "Share\nPrint\nMail\nMore on this\nHarbour\nPier\nCouncil\nTown\nCoast\n"
+                       "Mara Quill - 28.04.2024 at 08:52 - 12 comments\n";
+    article *a = extract_str(text);
+    cr_expect_eq(a->published.year, 2024);
+    cr_expect_eq(a->published.month, 4);
+    cr_expect_eq(a->published.day, 28);
+    article_destroy(a);
+}
+
+/* A byline prefix before a single Latin word or a label is no author ("By LOGIN", "Story : Coast
+ * Gazette" after "By"); the name after it is. */
+Test(extract_renderings, a_single_word_or_a_label_after_by_is_no_author)
+{
+    const char *text = "Home\nNews\nBy LOGIN\nRegion\n"
+                       "Harbour board votes to rebuild the old stone pier\n"
+                       "By Mara Quill\n" B1 B2;
+    article *a = extract_str(text);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    article_destroy(a);
+    a = extract_str("Home\nNews\nBy Story : Coast Gazette\nRegion\n"
+                    "Harbour board votes to rebuild the old stone pier\n"
+                    "By Mara Quill\n" B1 B2);
+    cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
+    article_destroy(a);
+}
