@@ -7,6 +7,9 @@
  *                          for each tag (0..8) with a nonzero weight, in tag order
  *   lexicon N              then N lines: 16 hex digits of a name key (ner_lex_key), a space
  *                          and its value (1..127, see NER_LEX_*), keys ascending
+ *   clusters N             then N lines: 16 hex digits of a word key (NER_H_LSTEM), a space
+ *                          and its cluster path (decimal, < 2^NER_CL_BITS), keys ascending
+ *                          (the word clusters the model was trained with; N may be 0)
  *   end
  */
 #include "entities/tagger_internal.h"
@@ -18,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "news-ingest-ner-model 2"
+#define MAGIC "news-ingest-ner-model 3"
 #define MAX_MODEL_BYTES (256u << 20)
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -114,7 +117,7 @@ static int sparse(reader *r, const char *s, int32_t *w)
         last = s[1] - '0';
         if (!small_int(s + 3, &e, &v) || (*e && *e != ' ') || v < -NER_MAX_WEIGHT ||
             v > NER_MAX_WEIGHT)
-            return bad(r, "bad weight (an integer within +-600 expected)");
+            return bad(r, "bad weight (an integer within +-500 expected)");
         w[last] = (int32_t)v;
         s = e;
     }
@@ -151,6 +154,31 @@ static int lexicon(reader *r, ner_model *m)
             return bad(r, "expected a 16-digit hex name key and a value 1..127");
         if (ner_lex_get(&m->lex, key)) return bad(r, "duplicate name key");
         ner_lex_put(&m->lex, key, (uint8_t)val);
+    }
+    return NI_OK;
+}
+
+/* clusters: "clusters N" and its N "KEY PATH" lines into m->cl. */
+static int clusters(reader *r, ner_model *m)
+{
+    char *l = next_line(r), *e;
+    if (!l) return bad(r, "unexpected end of file");
+    errno = 0;
+    unsigned long long n = strncmp(l, "clusters ", 9) ? 0 : strtoull(l + 9, &e, 10);
+    if (strncmp(l, "clusters ", 9) || e == l + 9 || *e || errno || n > (1u << 22))
+        return bad(r, "expected \"clusters N\"");
+    if (!n) return NI_OK;
+    if (ner_clusters_init(&m->cl, (size_t)n))
+        return ni_err_set(r->errstr, r->errlen, NI_ERR_NOMEM, "%s: out of memory", r->path);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key;
+        const char *v;
+        long path;
+        if (!(l = next_line(r))) return bad(r, "unexpected end of file");
+        if (!hex64(l, &key) || l[16] != ' ' || !small_int(l + 17, &v, &path) || *v || path < 0 ||
+            path >= (1 << NER_CL_BITS))
+            return bad(r, "expected a 16-digit hex word key and a cluster path");
+        if (ner_clusters_put(&m->cl, key, (unsigned)path)) return bad(r, "duplicate word key");
     }
     return NI_OK;
 }
@@ -200,6 +228,7 @@ static int body(reader *r, ner_model **out)
     int rc = NI_OK;
     for (size_t i = 0; i < nfeat && !rc; i++) rc = feature(r, m);
     if (!rc) rc = lexicon(r, m);
+    if (!rc) rc = clusters(r, m);
     if (!rc) rc = expect(r, "end");
     if (!rc && next_line(r)) rc = bad(r, "data after \"end\"");
     if (rc)
@@ -250,6 +279,19 @@ static void write_lexicon(const ner_lex *x, FILE *f, uint64_t *keys)
         fprintf(f, "%016" PRIx64 " %u\n", keys[i], ner_lex_get(x, keys[i]));
 }
 
+/* write_clusters: the clusters section (keys: scratch of m->cl.n keys). */
+static void write_clusters(const ner_clusters *x, FILE *f, uint64_t *keys)
+{
+    size_t k = 0;
+    for (size_t s = 0; x->val && s <= x->mask; s++)
+        if (x->val[s]) keys[k++] = x->keys[s];
+    qsort(keys, k, sizeof *keys, by_u64);
+    fprintf(f, "clusters %zu\n", k);
+    for (size_t i = 0; i < k; i++)
+        fprintf(f, "%016" PRIx64 " %u\n", keys[i],
+                (unsigned)(ner_clusters_get(x, keys[i]) & ~NER_CL_KNOWN));
+}
+
 static int by_key(const void *a, const void *b)
 {
     uint64_t x = sort_model->keys[*(const size_t *)a], y = sort_model->keys[*(const size_t *)b];
@@ -283,6 +325,7 @@ static void write_all(const ner_model *m, FILE *f, size_t *order, uint64_t *lkey
         fputc('\n', f);
     }
     write_lexicon(&m->lex, f, lkeys);
+    write_clusters(&m->cl, f, lkeys);
     fprintf(f, "end\n");
 }
 
@@ -292,7 +335,7 @@ int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t er
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
         return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: path too long", path);
     size_t *order = malloc((m->n + 1) * sizeof *order);
-    uint64_t *lkeys = malloc((m->lex.n + 1) * sizeof *lkeys);
+    uint64_t *lkeys = malloc((m->lex.n + m->cl.n + 1) * sizeof *lkeys);
     if (!order || !lkeys) {
         free(order), free(lkeys);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "%s: out of memory", path);

@@ -141,7 +141,7 @@ Test(ner_train, same_seed_gives_identical_file)
     char *a = file_text(train_tiny("s1.model", 7));
     char *b = file_text(train_tiny("s2.model", 7));
     cr_assert_str_eq(a, b);
-    cr_assert_eq(strncmp(a, "news-ingest-ner-model 2\n", 24), 0);
+    cr_assert_eq(strncmp(a, "news-ingest-ner-model 3\n", 24), 0);
     free(a), free(b);
 }
 
@@ -474,14 +474,14 @@ Test(ner_hints, the_shipped_model_listens_to_hints)
 {
     /* an invented word: a place with a LOC hint, not one without (the shipped model was trained
      * with the KB's hints) */
-    const char *words[] = {"تحدث", "عن", "بلاتوبيا", "والحياة"};
-    size_t lens[4];
-    for (int i = 0; i < 4; i++) lens[i] = strlen(words[i]);
-    unsigned gaz[4] = {0, 0, NER_GAZ_LOC | NER_GAZ_BEGIN, 0};
-    ner_tag with[4], without[4];
+    const char *words[] = {"وصل", "إلى", "بلاتوبيا"};
+    size_t lens[3];
+    for (int i = 0; i < 3; i++) lens[i] = strlen(words[i]);
+    unsigned gaz[3] = {0, 0, NER_GAZ_LOC | NER_GAZ_BEGIN};
+    ner_tag with[3], without[3];
     ner_model *m = load_ok(support_path("models/ner-ar.model"));
-    cr_assert_eq(ner_model_tag(m, words, lens, 4, gaz, with, NULL, 0), NI_OK);
-    cr_assert_eq(ner_model_tag(m, words, lens, 4, NULL, without, NULL, 0), NI_OK);
+    cr_assert_eq(ner_model_tag(m, words, lens, 3, gaz, with, NULL, 0), NI_OK);
+    cr_assert_eq(ner_model_tag(m, words, lens, 3, NULL, without, NULL, 0), NI_OK);
     cr_assert_eq(with[2], NER_B_LOC, "with the hint: %s", ner_tag_name(with[2]));
     cr_assert_eq(without[2], NER_O, "without: %s", ner_tag_name(without[2]));
     ner_model_destroy(m);
