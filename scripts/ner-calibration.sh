@@ -27,7 +27,7 @@ for T in "$@"; do
       function flush_gold() { if (gt != "") { G[gs "," ge "," gt] = 1; } gt = "" }
       NF == 0 { flush_pred(); flush_gold(); i++; next }
       {
-        tag = $2; conf = $3; gold = $NF; i++
+        tag = $2; conf = $3; gold = $NF; sub(/PERS$/, "PER", gold); i++
         if (tag ~ /^B-/ || (tag ~ /^I-/ && substr(tag, 3) != pt)) { flush_pred(); pt = substr(tag, 3); ps = i; pc = conf }
         else if (tag == "O") flush_pred()
         if (pt != "") { pe = i; if (conf > pc) pc = conf }

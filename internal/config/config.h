@@ -46,7 +46,9 @@ typedef struct config {
     int threads;             /* pipeline threads; default online CPUs, 1..16 */
     char *ner_model;         /* entity model path; NULL: the caller's default (cmd_data_path) */
     char *kb;                /* knowledge base path; NULL: the caller's default */
-    config_props props;      /* librdkafka pass-through: file, then env, then -X flags */
+    /* entity events below this confidence are not produced; default "0.8" */
+    char *min_entity_confidence;
+    config_props props; /* librdkafka pass-through: file, then env, then -X flags */
 } config;
 
 /*
@@ -68,6 +70,9 @@ typedef struct config {
  * config_free.
  */
 int config_load(config *cfg, int argc, char **argv, char **envp, char *errstr, size_t errlen);
+
+/* config_min_entity_confidence: min_entity_confidence as a number (0 when unset). */
+double config_min_entity_confidence(const config *cfg);
 
 /* config_free: frees every string and the property list; NULL-safe; leaves *cfg zeroed. */
 void config_free(config *cfg);

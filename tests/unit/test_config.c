@@ -151,6 +151,7 @@ static const opt_case cases[] = {
     {"threads", "3", "3"},
     {"ner-model", "/opt/m/ner.model", "/opt/m/ner.model"},
     {"kb", "/opt/kb/e.tsv", "/opt/kb/e.tsv"},
+    {"min-entity-confidence", "0.95", "0.95"},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -181,7 +182,8 @@ static const char *field_text(const char *name)
              {"stats-interval-ms", NULL, cfg.stats_interval_ms},
              {"threads", NULL, cfg.threads},
              {"ner-model", cfg.ner_model, 0},
-             {"kb", cfg.kb, 0}};
+             {"kb", cfg.kb, 0},
+             {"min-entity-confidence", cfg.min_entity_confidence, 0}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         if (strcmp(f[i].name, name) != 0) continue;
         if (f[i].s) return f[i].s;
@@ -565,4 +567,20 @@ Test(config, no_arguments_at_all)
     char *envp[] = {"NEWS_INGEST_BROKERS=embedded", NULL};
     cr_assert_eq(config_load(&cfg, 0, NULL, envp, err, sizeof err), NI_OK, "%s", err);
     cr_assert_str_eq(cfg.brokers, "embedded");
+}
+
+Test(config, min_entity_confidence_checked)
+{
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1"), NOENV), NI_OK, "%s", err);
+    cr_assert_float_eq(config_min_entity_confidence(&cfg), 0.8, 1e-9);
+    config_free(&cfg);
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--min-entity-confidence", "0"), NOENV), NI_OK);
+    cr_assert_float_eq(config_min_entity_confidence(&cfg), 0, 1e-9);
+    config_free(&cfg);
+    const char *bad[] = {"1.5", "-0.1", "abc", "0.5x", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--min-entity-confidence", bad[i]), NOENV),
+                     NI_ERR_INVALID, "%s accepted", bad[i]);
+        cr_assert(strstr(err, "min-entity-confidence"), "%s", err);
+    }
 }

@@ -462,3 +462,26 @@ Test(ner_annotate, nationality_and_common_words)
     cr_assert(ann_common_word("محيط"));
     cr_assert_not(ann_common_word("منبج"));
 }
+
+Test(ner_annotate, every_entity_has_a_confidence_by_its_source)
+{
+    ner_entities e = annotate(story_title, story_body);
+    cr_assert_gt(e.n, 3);
+    for (size_t i = 0; i < e.n; i++)
+        cr_assert(e.v[i].confidence > 0 && e.v[i].confidence <= 1, "%s: %f", e.v[i].name,
+                  e.v[i].confidence);
+    const ner_entity *loc = with_mention(&e, "مدينة كوباني");
+    cr_assert_not_null(loc);
+    cr_assert_str_eq(loc->source, "kb");
+    cr_assert_float_eq(loc->confidence, ANN_CONF_KB_WORDS, 1e-9, "a two-word KB name: %f",
+                       loc->confidence);
+    const ner_entity *money = with_mention(&e, "25 مليون دولار");
+    cr_assert_not_null(money);
+    cr_assert_float_eq(money->confidence, ANN_CONF_RULE, 1e-9);
+    const ner_entity *per = with_mention(&e, "سامر الخطيب");
+    cr_assert_not_null(per);
+    cr_assert_str_eq(per->source, "model");
+    /* the highest of its mentions: the full name the model tagged, not the bare surname */
+    cr_assert_gt(per->confidence, 0.5, "%f", per->confidence);
+    ner_entities_free(&e);
+}

@@ -7,6 +7,7 @@
 #include "util/err.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,5 +485,88 @@ Test(ner_hints, the_shipped_model_listens_to_hints)
     cr_assert_eq(ner_model_tag(m, words, lens, 3, NULL, without, NULL, 0), NI_OK);
     cr_assert_eq(with[2], NER_B_LOC, "with the hint: %s", ner_tag_name(with[2]));
     cr_assert_eq(without[2], NER_O, "without: %s", ner_tag_name(without[2]));
+    ner_model_destroy(m);
+}
+
+/* ---- span confidence ----------------------------------------------------------------------- */
+
+/* brute_span: the probability of exactly the span [a, b) of type tag t (B-X) in an n-word
+ * sentence whose every word has emissions e (the bias feature only), under p(tags) proportional
+ * to exp(score / NER_CONF_SCALE), by enumerating every allowed tag sequence. */
+static double brute_span(const ner_model *m, const int32_t *e, size_t n, size_t a, size_t b, int t)
+{
+    double z = 0, hit = 0;
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) total *= NER_NTAGS;
+    for (size_t code = 0; code < total; code++) {
+        int y[8], ok = 1;
+        size_t c = code;
+        for (size_t i = 0; i < n; i++) y[i] = (int)(c % NER_NTAGS), c /= NER_NTAGS;
+        double s = 0;
+        for (size_t i = 0; i < n && ok; i++) {
+            int prev = i ? y[i - 1] : NER_NTAGS;
+            ok = ner_tag_allowed(prev, y[i]);
+            s += m->trans[prev][y[i]] + e[y[i]];
+        }
+        if (!ok) continue;
+        double p = exp(s / NER_CONF_SCALE);
+        z += p;
+        int match = y[a] == t && (b == n || y[b] != t + 1);
+        for (size_t i = a + 1; i < b && match; i++) match = y[i] == t + 1;
+        if (match) hit += p;
+    }
+    return hit / z;
+}
+
+Test(ner_conf, span_probability_matches_enumeration)
+{
+    ner_model *m = ner_model_new(4);
+    cr_assert_not_null(m);
+    int32_t e[NER_NTAGS] = {40, 30, 35, 10, 5, 20, 25, -10, 0};
+    cr_assert_eq(ner_model_add(m, ner_bias_key(), e), NI_OK);
+    for (int p = 0; p <= NER_NTAGS; p++)
+        for (int t = 0; t < NER_NTAGS; t++) m->trans[p][t] = (p * 7 + t * 13) % 50 - 20;
+    const char *words[] = {"أ", "ب", "ج", "د"};
+    size_t lens[4] = {2, 2, 2, 2};
+    ner_tag tags[4];
+    double conf[4];
+    cr_assert_eq(ner_model_tag_conf(m, words, lens, 4, NULL, tags, conf, NULL, 0), NI_OK);
+    int spans = 0;
+    for (size_t a = 0; a < 4;) {
+        if (tags[a] == NER_O) {
+            cr_assert_eq(conf[a], 0.0);
+            a++;
+            continue;
+        }
+        size_t b = a + 1;
+        while (b < 4 && tags[b] == tags[a] + 1) b++;
+        double want = brute_span(m, e, 4, a, b, (int)tags[a]);
+        for (size_t i = a; i < b; i++)
+            cr_assert_float_eq(conf[i], want, 1e-9, "word %zu: %f, enumeration %f", i, conf[i],
+                               want);
+        spans++, a = b;
+    }
+    cr_assert_gt(spans, 0, "the emissions favour names: some span expected");
+    ner_tag plain[4];
+    cr_assert_eq(ner_model_tag(m, words, lens, 4, NULL, plain, NULL, 0), NI_OK);
+    cr_assert_arr_eq(plain, tags, sizeof tags);
+    ner_model_destroy(m);
+}
+
+Test(ner_conf, shipped_model_is_surer_of_a_known_name)
+{
+    ner_model *m = load_ok(support_path("models/ner-ar.model"));
+    const char *a[] = {"وصل", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "إلى", "بغداد"};
+    size_t la[7];
+    for (int i = 0; i < 7; i++) la[i] = strlen(a[i]);
+    ner_tag tags[7];
+    double conf[7];
+    cr_assert_eq(ner_model_tag_conf(m, a, la, 7, NULL, tags, conf, NULL, 0), NI_OK);
+    for (int i = 0; i < 7; i++) {
+        cr_assert(conf[i] >= 0 && conf[i] <= 1);
+        cr_assert_eq(conf[i] == 0, tags[i] == NER_O, "word %d", i);
+    }
+    cr_assert_eq(tags[6], NER_B_LOC);
+    cr_assert_gt(conf[6], 0.8, "بغداد: %f", conf[6]);
     ner_model_destroy(m);
 }
