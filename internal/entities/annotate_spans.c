@@ -381,11 +381,36 @@ static int person_over_place(const ann_field *f, ann_spans *kb, size_t *t0, size
     return 1;
 }
 
+/* Words that name an outlet before its name (وكالة أنا برس، صحيفة الوطن، قناة الجزيرة): the
+ * name is an organization whatever the model's type. */
+static const char *const outlet_words[] = {"وكاله", "صحيفه", "جريده", "قناه",    "موقع",
+                                           "اذاعه", "شبكه",  "مجله",  "تلفزيون", "فضائيه"};
+
+/* outlet_name: tokens [t0, t1) begin with an outlet word or follow one in the same phrase. */
+static int outlet_name(const ann_field *f, const field_work *w, size_t t0, size_t t1)
+{
+    size_t n = sizeof outlet_words / sizeof outlet_words[0];
+    if (t1 - t0 > 1 && in_words(f->toks.v[t0].norm, outlet_words, n)) return 1;
+    return t0 && !f->toks.v[t0].sentence_start && !w->brk[t0] &&
+           in_words(f->toks.v[t0 - 1].norm, outlet_words, n);
+}
+
+/* month_span: tokens [t0, t1) are a month's name (نيسان، كانون الثاني), never an entity's. */
+static int month_span(const ann_field *f, size_t t0, size_t t1)
+{
+    static const char *const ord[] = {"الاول", "الثاني"};
+    const ner_token *t = &f->toks.v[t0];
+    if (!ner_rules_month_word(t->surface, t->surface_len)) return 0;
+    return t1 - t0 == 1 || (t1 - t0 == 2 && in_words(f->toks.v[t0 + 1].norm, ord, 2));
+}
+
 /* merge_model: what model span [t0, t1) becomes against the KB matches: dropped (a KB match
  * says it better), kept, or a KB person name inside it takes its wider span. */
 static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, size_t t0,
                         size_t t1, const char *type, ann_spans *out, int *rc)
 {
+    if (month_span(f, t0, t1)) return;
+    if (outlet_name(f, w, t0, t1)) type = ann_type_static("ORG");
     if (!trim_model(f, kb, &t0, &t1, type)) return;
     if (t1 - t0 == 1 && strcmp(type, "MISC") && strcmp(type, "PER") &&
         ann_nationality(w->kb, f->toks.v[t0].norm))
@@ -488,6 +513,24 @@ static int rule_spans(const ann_field *f, ann_spans *kb, ann_spans *model, ann_s
     return rc;
 }
 
+/* unbracket: a model span with a quotation mark or bracket inside keeps the words after the last
+ * one (تنظيم "داعش" -> داعش): a name never spans one. */
+static void unbracket(const ann_field *f, ann_span *sp)
+{
+    const char *t = f->text;
+    if (sp->src != ANN_MODEL || !ner_text_has_bracket(t + sp->b0, sp->b1 - sp->b0)) return;
+    size_t k = sp->t1 - 1;
+    while (k > sp->t0) {
+        const ner_token *a = &f->toks.v[k - 1], *b = &f->toks.v[k];
+        const char *gap = a->surface + a->surface_len;
+        if (b->surface > gap && ner_text_has_bracket(gap, (size_t)(b->surface - gap))) break;
+        k--;
+    }
+    ann_span w = ann_model_span(f, k, sp->t1, sp->type);
+    sp->t0 = w.t0, sp->start = w.start, sp->b0 = w.b0;
+    if (ner_text_has_bracket(t + sp->b0, sp->b1 - sp->b0)) sp->drop = 1; /* inside a word */
+}
+
 static int cmp_span(const void *a, const void *b)
 {
     const ann_span *x = a, *y = b;
@@ -515,8 +558,10 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
     if (!rc && f->len) rc = rule_spans(f, &kb, &model, &rules, errstr, errlen);
     for (size_t k = 0; !rc && k < kb.n; k++)
         if (!kb.v[k].drop) rc = ann_spans_push(out, &kb.v[k]);
-    for (size_t k = 0; !rc && k < model.n; k++)
+    for (size_t k = 0; !rc && k < model.n; k++) {
+        unbracket(f, &model.v[k]);
         if (!model.v[k].drop) rc = ann_spans_push(out, &model.v[k]);
+    }
     for (size_t k = 0; !rc && k < rules.n; k++) rc = ann_spans_push(out, &rules.v[k]);
     if (rc == NI_ERR_NOMEM) ni_err_set(errstr, errlen, rc, "entities: out of memory");
     if (!rc && out->n > n0) qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_span);

@@ -171,28 +171,55 @@ static int name_tokens(kb_loader *ld, const char *s, size_t n, unsigned line, ne
     return NI_OK;
 }
 
-/* add_name: indexes s[0..n) as a name of entry e (line 0: from ICU, skipped when wordless). */
-static int add_name(kb_loader *ld, uint32_t e, const char *s, size_t n, unsigned line)
+/* glued: the two words of a two-word Arabic name written without the space (دير الزور ->
+ * ديرالزور) into buf (cap bytes); 0 when the name is not one (each word needs two letters). */
+static size_t glued(const ner_tokens *toks, char *buf, size_t cap)
+{
+    if (toks->n != 2) return 0;
+    size_t len = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const ner_token *t = &toks->v[i];
+        unsigned char c = t->surface_len ? (unsigned char)t->surface[0] : 0;
+        if (t->end - t->start < 2 || c < 0xD8 || c > 0xDB || len + t->surface_len >= cap) return 0;
+        memcpy(buf + len, t->surface, t->surface_len), len += t->surface_len;
+    }
+    return len;
+}
+
+/* add_tokens: indexes the words toks as a name of entry e; a variant (a spelling the KB does not
+ * list) yields to any listed name, as ICU's names do. */
+static int add_tokens(kb_loader *ld, uint32_t e, const ner_tokens *toks, unsigned line, int variant)
 {
     ner_kb *kb = ld->kb;
-    ner_tokens toks = {0};
+    if (grow((void **)&kb->names, kb->nnames, &kb->names_cap, sizeof *kb->names)) return nomem(ld);
+    kb_name *nm = &kb->names[kb->nnames];
+    *nm =
+        (kb_name){.entry = e, .ntok = (uint32_t)toks->n, .line = line, .icu = line == 0 || variant};
+    char err[200] = "";
+    int rc = fill_name(kb, nm, toks, err, sizeof err);
+    if (rc) return rc == NI_ERR_NOMEM ? nomem(ld) : fail_at(ld, line, rc, "%s", err);
+    kb->nnames++;
+    return NI_OK;
+}
+
+/* add_name: indexes s[0..n) as a name of entry e (line 0: from ICU, skipped when wordless), and a
+ * two-word Arabic name also written without its space. */
+static int add_name(kb_loader *ld, uint32_t e, const char *s, size_t n, unsigned line)
+{
+    ner_tokens toks = {0}, one = {0};
     int rc = name_tokens(ld, s, n, line, &toks);
     if (rc || toks.n == 0) {
         ner_tokens_free(&toks);
         return line ? rc : NI_OK;
     }
-    if (grow((void **)&kb->names, kb->nnames, &kb->names_cap, sizeof *kb->names)) {
-        ner_tokens_free(&toks);
-        return nomem(ld);
-    }
-    kb_name *nm = &kb->names[kb->nnames];
-    *nm = (kb_name){.entry = e, .ntok = (uint32_t)toks.n, .line = line, .icu = line == 0};
-    char err[200] = "";
-    rc = fill_name(kb, nm, &toks, err, sizeof err);
+    rc = add_tokens(ld, e, &toks, line, 0);
+    char buf[256];
+    size_t g = rc ? 0 : glued(&toks, buf, sizeof buf);
+    if (g && !(rc = name_tokens(ld, buf, g, line, &one)) && one.n == 1)
+        rc = add_tokens(ld, e, &one, line, 1);
     ner_tokens_free(&toks);
-    if (rc) return rc == NI_ERR_NOMEM ? nomem(ld) : fail_at(ld, line, rc, "%s", err);
-    kb->nnames++;
-    return NI_OK;
+    ner_tokens_free(&one);
+    return rc;
 }
 
 /* add_exclusion: "!name": the name s[0..n) is not indexed for entry e. */

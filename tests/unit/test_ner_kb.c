@@ -382,3 +382,30 @@ Test(ner_kb, the_curated_file_links_the_usual_forms)
         cr_assert_null(id_of(kb, words[i]), "%s matched", words[i]);
     ner_kb_destroy(kb);
 }
+
+Test(ner_kb, two_word_names_also_match_without_their_space)
+{
+    ner_kb *kb = load_text("kb:deir\tLOC\tدير الزور\tDeir ez-Zor\t\tSY\n"
+                           "kb:ras\tLOC\tرأس العين\tRas al-Ain\t\tSY\n"
+                           "kb:glued\tLOC\tرأسالعين\tRasalain\t\tSY\n");
+    cr_assert_str_eq(id_of(kb, "ديرالزور"), "kb:deir");
+    cr_assert_str_eq(id_of(kb, "دير الزور"), "kb:deir");
+    cr_assert_str_eq(id_of(kb, "ودير الزور"), "kb:deir");
+    /* a listed name wins over another entry's spelling variant, and loading does not fail */
+    cr_assert_str_eq(id_of(kb, "رأسالعين"), "kb:glued");
+    cr_assert_str_eq(id_of(kb, "رأس العين"), "kb:ras");
+    ner_kb_destroy(kb);
+}
+
+Test(ner_kb, no_match_across_a_quote_or_bracket)
+{
+    ner_kb *kb = load_text("kb:deir\tLOC\tدير الزور\tDeir ez-Zor\t\tSY\n");
+    const char *across[] = {"دير \"الزور\"", "دير (الزور)", "دير «الزور»"};
+    for (size_t i = 0; i < 3; i++) {
+        found f = find(kb, across[i]);
+        cr_assert_eq(f.n, 0, "%s matched", across[i]);
+        found_free(&f);
+    }
+    cr_assert_str_eq(id_of(kb, "دير - الزور") ? "x" : "none", "x", "a dash is not a bracket");
+    ner_kb_destroy(kb);
+}
