@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build run parse test test-asan eval bench bench-worker train-ner ner-curve format clean train-clusters ner-cv ner-calibration
+.PHONY: all setup build run parse test test-asan eval bench bench-worker train-ner ner-curve format clean train-clusters ner-cv ner-calibration kb-cities
 
 all: build
 
@@ -41,7 +41,8 @@ bench: build
 # with the committed word clusters (train-clusters).
 train-ner: build
 	./$(BUILD)/news-ingest train-ner --output models/ner-ar.model \
-	  --clusters models/ner-ar.clusters ../shared/data/anercorp/train.txt
+	  --clusters models/ner-ar.clusters --gazetteers ../shared/data/arabic \
+	  ../shared/data/anercorp/train.txt
 
 # The tagger's word clusters from unlabelled text: ANT Corpus news, ANERcorp train (never test)
 # and WikiFANE (deterministic; about 15 s).
@@ -51,13 +52,21 @@ train-clusters: build
 	  ../shared/data/arabic/wikifane-WikiFANE_Gold_2014_500K.txt.gz \
 	  ../shared/data/arabic/antcorpus-news.jsonl.gz
 
+# The cities of world-cities.csv as the generated block at the end of the KB (after the curated
+# lines; deterministic, about 15 s).
+kb-cities: build
+	sed '/^# ---- cities: generated/,$$d' data/kb/entities.tsv > data/kb/entities.tsv.tmp
+	./$(BUILD)/news-ingest kb-cities -k data/kb/entities.tsv.tmp -c models/ner-ar.clusters \
+	  ../shared/data/arabic/world-cities.csv >> data/kb/entities.tsv.tmp
+	mv data/kb/entities.tsv.tmp data/kb/entities.tsv
+
 # 5-fold cross-validation of the tagger on train.txt, every fold printed (about 4 min on 2 cores).
 ner-cv: build
-	sh scripts/ner-cv.sh $(BUILD) ../shared
+	sh scripts/ner-cv.sh $(BUILD) ../shared --gazetteers ../shared/data/arabic
 
 # Confidence against correctness on the held-out folds (the fold models of ner-cv, kept).
 ner-calibration: build
-	KEEP=$(BUILD)/ner-cv sh scripts/ner-cv.sh $(BUILD) ../shared
+	KEEP=$(BUILD)/ner-cv sh scripts/ner-cv.sh $(BUILD) ../shared --gazetteers ../shared/data/arabic
 	sh scripts/ner-calibration.sh $(BUILD) ../shared $(BUILD)/ner-cv
 
 # ANERcorp test F1 against the share of train.txt trained on (about 25 s).

@@ -37,6 +37,7 @@ typedef struct vocab {
     size_t mask;
     uint64_t *wkey; /* per word id */
     uint64_t *count;
+    uint64_t *al; /* occurrences written with the article ال */
     size_t *form; /* offset of the first surface form in forms */
     size_t n, cap;
     char *forms;
@@ -85,11 +86,13 @@ static int64_t vocab_id(vocab *v, uint64_t key, const char *w, size_t len)
     size_t cap = v->cap;
     uint64_t *c = realloc(v->count, cap * sizeof *c);
     if (c) v->count = c;
-    size_t *f = c ? realloc(v->form, cap * sizeof *f) : NULL;
+    uint64_t *a = c ? realloc(v->al, cap * sizeof *a) : NULL;
+    if (a) v->al = a;
+    size_t *f = a ? realloc(v->form, cap * sizeof *f) : NULL;
     if (!f) return -1;
     v->form = f;
     v->key[s] = key, v->slot[s] = (uint32_t)v->n;
-    v->wkey[v->n] = key, v->count[v->n] = 0, v->form[v->n] = v->flen;
+    v->wkey[v->n] = key, v->count[v->n] = v->al[v->n] = 0, v->form[v->n] = v->flen;
     memcpy(v->forms + v->flen, w, len), v->flen += len, v->forms[v->flen++] = '\0';
     if (++v->n * 2 > v->mask && vocab_rehash(v)) return -1;
     return (int64_t)v->n - 1;
@@ -123,6 +126,7 @@ static int add_word(vocab *v, const char *w, size_t len)
     int64_t id = vocab_id(v, nw.h[NER_H_LSTEM], w, len);
     if (id < 0) return -1;
     v->count[id]++;
+    v->al[id] += (nw.clitics & NER_CLITIC_AL) != 0;
     return push(v, (uint32_t)id);
 }
 
@@ -462,12 +466,13 @@ static int write_clusters(const vocab *v, const graph *g, const uint32_t *cls, c
     for (size_t w = 0; w < g->nw; w++) ids[w] = (uint32_t)w;
     sort_cls = cls, sort_graph = g;
     qsort(ids, g->nw, sizeof *ids, by_path);
-    fprintf(m, "news-ingest-ner-clusters 1\nbits %d\nwords %zu\n", NER_CL_BITS, g->nw);
+    fprintf(m, "news-ingest-ner-clusters 2\nbits %d\nwords %zu\n", NER_CL_BITS, g->nw);
     for (size_t i = 0; i < g->nw; i++) {
         uint32_t w = ids[i], vid = g->order[w];
         fprintf(m, "%016" PRIx64 " ", v->wkey[vid]);
         for (int b = NER_CL_BITS - 1; b >= 0; b--) fputc('0' + (int)(cls[w] >> b & 1), m);
-        fprintf(m, " %" PRIu64 " %s\n", g->count[w], v->forms + v->form[vid]);
+        fprintf(m, " %" PRIu64 " %" PRIu64 " %s\n", v->count[vid], v->al[vid],
+                v->forms + v->form[vid]);
     }
     free(ids);
     if (fclose(m)) return free(text), -1;

@@ -52,7 +52,7 @@ typedef struct ann_span {
 /* KB matches: the share of the KB's matches in ANERcorp train.txt that overlap a gold name of
  * their type (news-ingest-eval ner; no training involved). */
 #define ANN_CONF_KB_WORDS 0.81 /* a name of two or more words (same extent too: 0.62) */
-#define ANN_CONF_KB_WORD 0.93  /* one word of four letters or more */
+#define ANN_CONF_KB_WORD 0.90  /* one word of four letters or more */
 #define ANN_CONF_KB_SHORT 0.92 /* one word of up to three letters (قسد) */
 
 /* ann_kb_conf: the confidence of KB match m (a longer, unambiguous name is surer than a short

@@ -56,16 +56,19 @@ uint64_t kb_hash(const char *s, size_t len)
 
 /* ---- loading state ------------------------------------------------------------------------- */
 
+/* One exclusion ("!name"): a name not indexed for an entry. */
+typedef struct kb_excl {
+    uint32_t entry;
+    const char *full;
+} kb_excl;
+
 /* What a load keeps besides the KB: the file name for messages, the exclusions ("!name"). */
 typedef struct kb_loader {
     ner_kb *kb;
     const char *path;
     char *errstr;
     size_t errlen;
-    struct {
-        uint32_t entry;
-        const char *full;
-    } * excl;
+    kb_excl *excl;
     size_t nexcl, excl_cap;
     uint8_t *curated; /* per ICU country: a line of the file named it already */
     size_t ncountries;
@@ -506,16 +509,25 @@ static int cmp_full(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* cmp_excl: exclusions by entry, then name (lookups by bsearch: the file has thousands). */
+static int cmp_excl(const void *a, const void *b)
+{
+    const kb_excl *x = a, *y = b;
+    if (x->entry != y->entry) return x->entry < y->entry ? -1 : 1;
+    return strcmp(x->full, y->full);
+}
+
 /* resolve_names: drops excluded names, repeated names of one entry, and names two entries share
  * (a curated name wins over ICU's; two curated entries sharing a name is an error). */
 static int resolve_names(kb_loader *ld)
 {
     ner_kb *kb = ld->kb;
-    for (size_t i = 0; i < kb->nnames; i++)
-        for (size_t x = 0; x < ld->nexcl; x++)
-            if (ld->excl[x].entry == kb->names[i].entry &&
-                !strcmp(ld->excl[x].full, kb->names[i].full))
-                kb->names[i].dropped = 1;
+    if (ld->nexcl) qsort(ld->excl, ld->nexcl, sizeof *ld->excl, cmp_excl);
+    for (size_t i = 0; i < kb->nnames && ld->nexcl; i++) {
+        kb_excl key = {.entry = kb->names[i].entry, .full = kb->names[i].full};
+        if (bsearch(&key, ld->excl, ld->nexcl, sizeof *ld->excl, cmp_excl))
+            kb->names[i].dropped = 1;
+    }
     qsort(kb->names, kb->nnames, sizeof *kb->names, cmp_full);
     for (size_t i = 0, j; i < kb->nnames; i = j) {
         kb_name *first = &kb->names[i];

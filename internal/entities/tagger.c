@@ -35,6 +35,7 @@ void ner_model_destroy(ner_model *m)
     free(m->keys);
     ner_lex_free(&m->lex);
     ner_clusters_free(&m->cl);
+    ner_lex_free(&m->gz);
     free(m);
 }
 
@@ -194,6 +195,33 @@ static void span_conf(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS 
     }
 }
 
+/* fnv2: the hash of a two-letter ending as ner_word_analyze computes it (NER_H_SUF1 + 1). */
+static uint64_t fnv2(uint32_t a, uint32_t b)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = (h ^ a) * 0x100000001b3ULL;
+    return (h ^ b) * 0x100000001b3ULL;
+}
+
+/* ordinary_words: a one-word span on a word the unlabelled text shows is an ordinary noun or
+ * adjective (written with and without the article ال: between NER_ORDINARY_LO and
+ * NER_ORDINARY_HI fifteenths of its occurrences), that neither the KB nor the names seen in
+ * training know, is no name (الثأر، مسؤولون سابقون). A person's one-word name is kept unless it
+ * has a plural ending (ون، ين): first names are often ordinary words (سلوى، بدر، شمس). */
+static void ordinary_words(const ner_word *ws, size_t n, ner_tag *tags)
+{
+    const uint64_t un = fnv2(0x0648, 0x0646), in = fnv2(0x064A, 0x0646); /* ون، ين */
+    for (size_t i = 0; i < n; i++) {
+        if (tags[i] == NER_O || tags[i] % 2 == 0 || (i + 1 < n && tags[i + 1] == tags[i] + 1))
+            continue;
+        uint64_t end = ws[i].h[NER_H_SUF1 + 1];
+        if (tags[i] == NER_B_PER && end != un && end != in) continue;
+        unsigned al = ws[i].al;
+        if (al > NER_ORDINARY_LO && al <= NER_ORDINARY_HI + 1 && !ws[i].gaz && !ws[i].lex)
+            tags[i] = NER_O;
+    }
+}
+
 int ner_model_tag_conf(const ner_model *m, const char *const *words, const size_t *lens, size_t n,
                        const unsigned *gaz, ner_tag *tags, double *conf, char *errstr,
                        size_t errlen)
@@ -219,8 +247,10 @@ int ner_model_tag_conf(const ner_model *m, const char *const *words, const size_
     for (size_t i = 0; i < n; i++) ner_word_analyze(words[i], lens[i], gaz ? gaz[i] : 0, &ws[i]);
     ner_lex_mark(&m->lex, ws, n);
     ner_clusters_mark(&m->cl, ws, n);
+    ner_gaz_mark(&m->gz, ws, n);
     emissions(m, ws, n, e);
     ner_viterbi(e, n, m->trans, back, tags);
+    ordinary_words(ws, n, tags);
     if (conf) span_conf(e, n, m->trans, m->conf_scale, tags, fb, conf);
     free(fb);
     if (n > STACK_WORDS) free(ws), free(e), free(back);

@@ -1,10 +1,11 @@
 /* tagger_clusters.c: the word cluster table the tagger's features read, and its file:
  *
- *   news-ingest-ner-clusters 1
+ *   news-ingest-ner-clusters 2
  *   bits 10
  *   words N                then N lines: 16 hex digits of the word's key (NER_H_LSTEM), a
- *                          space, its path (10 characters 0/1), its count in the training text
- *                          and one surface form (for reading; the key is what is looked up)
+ *                          space, its path (10 characters 0/1), its count in the training text,
+ *                          how many of those occurrences were written with the article ال, and
+ *                          one surface form (for reading; the key is what is looked up)
  *   checksum H             XXH3-64 (16 hex digits) of every byte before this line
  */
 #include "entities/tagger_internal.h"
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define CL_MAGIC "news-ingest-ner-clusters 1"
+#define CL_MAGIC "news-ingest-ner-clusters 2"
 #define CL_MAX_BYTES (64u << 20)
 #define CL_MAX_WORDS (1u << 22)
 
@@ -48,13 +49,13 @@ static size_t cl_slot(const ner_clusters *x, uint64_t key)
     return s;
 }
 
-int ner_clusters_put(ner_clusters *x, uint64_t key, unsigned path)
+int ner_clusters_put(ner_clusters *x, uint64_t key, unsigned path, unsigned al)
 {
-    if (!x->val || path >= (1u << NER_CL_BITS)) return NI_ERR_INVALID;
+    if (!x->val || path >= (1u << NER_CL_BITS) || al > 15) return NI_ERR_INVALID;
     size_t s = cl_slot(x, key);
     if (x->val[s]) return NI_ERR_INVALID;
     if (x->n >= x->cap) return NI_ERR_NOMEM;
-    x->keys[s] = key, x->val[s] = (uint16_t)(NER_CL_KNOWN | path), x->n++;
+    x->keys[s] = key, x->val[s] = (uint16_t)(NER_CL_KNOWN | al << NER_CL_AL_SHIFT | path), x->n++;
     return NI_OK;
 }
 
@@ -67,7 +68,11 @@ uint16_t ner_clusters_get(const ner_clusters *x, uint64_t key)
 
 void ner_clusters_mark(const ner_clusters *x, ner_word *ws, size_t n)
 {
-    for (size_t i = 0; i < n; i++) ws[i].cl = ner_clusters_get(x, ws[i].h[NER_H_LSTEM]);
+    for (size_t i = 0; i < n; i++) {
+        uint16_t v = ner_clusters_get(x, ws[i].h[NER_H_LSTEM]);
+        ws[i].cl = v & NER_CL_KNOWN ? (uint16_t)(v & (NER_CL_KNOWN | NER_CL_PATH)) : v;
+        ws[i].al = v & NER_CL_KNOWN ? (uint8_t)(1 + (v >> NER_CL_AL_SHIFT & 15)) : 0;
+    }
 }
 
 /* ---- the file ------------------------------------------------------------------------------ */
@@ -91,12 +96,12 @@ static int cl_hex(const char *s, int n, uint64_t *v)
     return 1;
 }
 
-/* cl_word: one "KEY PATH COUNT FORM" line into x. */
+/* cl_word: one "KEY PATH COUNT AL FORM" line into x. */
 static int cl_word(const char *l, ner_clusters *x, const char **what)
 {
     uint64_t key;
     unsigned path = 0;
-    *what = "expected KEY PATH COUNT FORM";
+    *what = "expected KEY PATH COUNT AL FORM";
     if (!cl_hex(l, 16, &key) || l[16] != ' ') return NI_ERR_PARSE;
     for (int i = 0; i < NER_CL_BITS; i++) {
         char c = l[17 + i];
@@ -104,7 +109,14 @@ static int cl_word(const char *l, ner_clusters *x, const char **what)
         path = path << 1 | (unsigned)(c - '0');
     }
     if (l[17 + NER_CL_BITS] != ' ') return NI_ERR_PARSE;
-    int rc = ner_clusters_put(x, key, path);
+    char *e;
+    errno = 0;
+    unsigned long long count = strtoull(l + 18 + NER_CL_BITS, &e, 10), al;
+    if (e == l + 18 + NER_CL_BITS || *e != ' ' || !count || errno) return NI_ERR_PARSE;
+    const char *a = e + 1;
+    al = strtoull(a, &e, 10);
+    if (e == a || *e != ' ' || al > count || errno) return NI_ERR_PARSE;
+    int rc = ner_clusters_put(x, key, path, (unsigned)((al * 15 + count / 2) / count));
     if (rc == NI_ERR_INVALID) *what = "duplicate key";
     return rc;
 }

@@ -406,6 +406,8 @@ enum {
     T_SPRE = T_LSTEM + 3,    /* 2 */
     T_LEX = T_SPRE + 2,      /* 3: lexicon match at 0, -1, +1 */
     T_CL = T_LEX + 3,        /* 10: cluster path prefixes (cl_feats) */
+    T_GZ = T_CL + 10,        /* 3: gazetteer lists at 0, -1, +1 */
+    T_AL = T_GZ + 3, /* the form's ال share in unlabelled text, with the word's own ال */
 };
 
 uint64_t ner_mix64(uint64_t x)
@@ -467,7 +469,7 @@ static size_t cluster_keys(const ner_word *ws, size_t n, size_t i, uint64_t *key
             if (cl_feats[j].bits == NER_CL_BITS) keys[k++] = key(T_CL + (unsigned)j, 1);
             continue;
         }
-        unsigned path = (cl & ~NER_CL_KNOWN) >> (NER_CL_BITS - cl_feats[j].bits);
+        unsigned path = (cl & NER_CL_PATH) >> (NER_CL_BITS - cl_feats[j].bits);
         keys[k++] = key(T_CL + (unsigned)j, 2 + path);
     }
     return k;
@@ -515,6 +517,10 @@ size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys)
     if (w->h[NER_H_SPRE2]) keys[k++] = key(T_SPRE, w->h[NER_H_SPRE2]);
     if (w->h[NER_H_SPRE3]) keys[k++] = key(T_SPRE + 1, w->h[NER_H_SPRE3]);
     k += cluster_keys(ws, n, i, keys + k);
+    if (w->al) keys[k++] = key(T_AL, (uint64_t)w->al << 8 | w->clitics);
+    if (w->gzl) keys[k++] = key(T_GZ, w->gzl);
+    if (l->gzl) keys[k++] = key(T_GZ + 1, l->gzl);
+    if (r->gzl) keys[k++] = key(T_GZ + 2, r->gzl);
     return k;
 }
 

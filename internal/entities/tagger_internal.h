@@ -34,6 +34,10 @@ typedef struct ner_word {
     uint8_t gaz;     /* NER_GAZ_* hints */
     uint8_t lex;     /* NER_LEX_TYPE | NER_LEX_SURE | NER_LEX_BEGIN of a lexicon match, 0 none */
     uint16_t cl;     /* word cluster: 0 no cluster table, NER_CL_UNKNOWN, or NER_CL_KNOWN | path */
+    uint8_t al;      /* 1 + the share (0..15) of the form's occurrences in unlabelled text written
+                        with the article ال; 0 when unknown */
+    uint8_t gzl; /* gazetteer lists of its longest match: NER_GAZ_PER/ORG/LOC bits, NER_LEX_BEGIN
+                    on the first word, NER_GZL_MULTI when it has several words; 0 none */
 } ner_word;
 
 /* ner_mix64: the splitmix64 finalizer (hash mixing for keys). */
@@ -87,10 +91,20 @@ void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n);
 #define NER_CL_BITS 10
 #define NER_CL_KNOWN 0x8000u
 #define NER_CL_UNKNOWN 1u
+#define NER_CL_PATH 0x3FFu /* the path bits of a value */
+#define NER_CL_AL_SHIFT 10 /* then 4 bits: the share of its occurrences written with ال, 0..15 */
+/* A word written with the article in more than NER_ORDINARY_LO and at most NER_ORDINARY_HI
+ * fifteenths of its occurrences in unlabelled text is an ordinary word (tagger.c). */
+#ifndef NER_ORDINARY_LO
+#define NER_ORDINARY_LO 1
+#endif
+#ifndef NER_ORDINARY_HI
+#define NER_ORDINARY_HI 13
+#endif
 
 typedef struct ner_clusters {
     uint64_t *keys;
-    uint16_t *val; /* 0 = empty slot, else NER_CL_KNOWN | path */
+    uint16_t *val; /* 0 = empty slot, else NER_CL_KNOWN | al << NER_CL_AL_SHIFT | path */
     size_t mask, n, cap;
 } ner_clusters;
 
@@ -98,17 +112,28 @@ typedef struct ner_clusters {
 int ner_clusters_init(ner_clusters *x, size_t n);
 /* ner_clusters_free: frees x's tables, leaves it empty (a zeroed table is empty). */
 void ner_clusters_free(ner_clusters *x);
-/* ner_clusters_put: sets key's path (< 2^NER_CL_BITS); NI_ERR_NOMEM when full, NI_ERR_INVALID
- * for a duplicate key. */
-int ner_clusters_put(ner_clusters *x, uint64_t key, unsigned path);
-/* ner_clusters_get: NER_CL_KNOWN | path of key; NER_CL_UNKNOWN when absent; 0 when x is empty. */
+/* ner_clusters_put: sets key's path (< 2^NER_CL_BITS) and ال share (0..15); NI_ERR_NOMEM when
+ * full, NI_ERR_INVALID for a duplicate key or a value out of range. */
+int ner_clusters_put(ner_clusters *x, uint64_t key, unsigned path, unsigned al);
+/* ner_clusters_get: key's value (NER_CL_KNOWN | ...); NER_CL_UNKNOWN when absent; 0 when x is
+ * empty. */
 uint16_t ner_clusters_get(const ner_clusters *x, uint64_t key);
-/* ner_clusters_mark: sets ws[].cl from x. */
+/* ner_clusters_mark: sets ws[].cl and ws[].al from x. */
 void ner_clusters_mark(const ner_clusters *x, ner_word *ws, size_t n);
 /* ner_clusters_read: the clusters file at path (format in tagger_clusters.c, checksum verified)
  * into *x (emptied first). NI_OK, NI_ERR_IO / NI_ERR_PARSE naming the file and line, or
  * NI_ERR_NOMEM; *x is empty on error. */
 int ner_clusters_read(const char *path, ner_clusters *x, char *errstr, size_t errlen);
+
+/* Gazetteers (tagger_gaz.c): outside name lists as a ner_lex whose values are list bits. */
+#define NER_GZL_MULTI 8
+
+/* ner_gaz_build: the gazetteer table from the lists under dir (../shared/data/arabic: nerar/
+ * dico-mono-{PERS,ORG,LOC}.norm and world-cities.csv) into *x (emptied first). NI_OK, NI_ERR_IO
+ * naming the file, or NI_ERR_NOMEM; *x is empty on error. */
+int ner_gaz_build(const char *dir, ner_lex *x, char *errstr, size_t errlen);
+/* ner_gaz_mark: sets ws[].gzl from the longest gazetteer names, left to right. */
+void ner_gaz_mark(const ner_lex *x, ner_word *ws, size_t n);
 
 /* ---- the model (tagger.c) ---------------------------------------------------------------- */
 
@@ -129,6 +154,7 @@ struct ner_model {
     int32_t trans[NER_NTAGS + 1][NER_NTAGS]; /* [prev][cur]; prev NER_NTAGS = sentence start */
     ner_lex lex;                             /* names seen in training (may be empty) */
     ner_clusters cl;                         /* word clusters (may be empty) */
+    ner_lex gz;                              /* gazetteer names (may be empty) */
     double conf_scale;                       /* ner_model_tag_conf's temperature */
 };
 
@@ -177,6 +203,7 @@ typedef struct ner_train_opts {
     double gaz_dropout;        /* probability a training sentence gets no KB hints */
     const char *kb_path;       /* knowledge base for the hint features (NULL: no hints) */
     const char *clusters_path; /* word clusters file for the cluster features (NULL: none) */
+    const char *gaz_dir;       /* gazetteer lists for the gazetteer features (NULL: none) */
     int lexicon;               /* lexicon features (names seen in training, jackknifed) */
     int ensemble;              /* runs with their own seeds whose averaged weights are averaged */
     int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */

@@ -409,3 +409,23 @@ Test(ner_kb, no_match_across_a_quote_or_bracket)
     cr_assert_str_eq(id_of(kb, "دير - الزور") ? "x" : "none", "x", "a dash is not a bracket");
     ner_kb_destroy(kb);
 }
+
+Test(ner_kb, world_cities_join_the_committed_kb)
+{
+    char err[512] = "";
+    ner_kb *kb = ner_kb_load(support_path(KB_FILE), err, sizeof err);
+    cr_assert_not_null(kb, "%s", err);
+    const ner_kb_entry *m = ner_kb_lookup(kb, "kb:city-munich-de");
+    cr_assert_not_null(m, "world-cities.csv's Munich");
+    cr_assert_str_eq(m->type, "LOC");
+    cr_assert_str_eq(m->name_en, "Munich");
+    cr_assert_str_eq(m->country, "DE");
+    cr_assert_str_eq(id_of(kb, "ميونخ"), "kb:city-munich-de");
+    cr_assert_str_eq(id_of(kb, "وميونخ"), "kb:city-munich-de");
+    /* a one-word name the unlabelled text uses as an ordinary word (فرح "joy") and a one-word
+     * English name match only after a place word / not alone */
+    cr_assert_null(id_of(kb, "فرح"));
+    cr_assert_str_eq(id_of(kb, "مدينة فرح"), "kb:city-farah-af");
+    cr_assert_null(id_of(kb, "Munich"));
+    ner_kb_destroy(kb);
+}
