@@ -3,8 +3,8 @@
  * data/kb/entities.tsv (`make kb-cities`). A city is left out when the KB already knows its name
  * or another city has the same Arabic name; a one-word name matches alone only for a city of
  * 300,000 people or more whose name the unlabelled text does not show to be an ordinary word
- * (written with and without ال, the clusters file's counts), else only after a place word
- * (مدينة X); a one-word English name never matches alone (Nice, Mobile). */
+ * (written with and without ال, the clusters file's counts), other one-word cities are left
+ * out; a one-word English name never matches alone (Nice, Mobile). */
 #include "cmd.h"
 
 #include "entities/kb.h"
@@ -175,12 +175,7 @@ static void emit(const ner_kb *kb, const ner_clusters *cl, const city *c, size_t
     snprintf(en, sizeof en, "en:%s", c->en);
     for (char *p = en; *p; p++) *p = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
     if (ner_kb_lookup(kb, id) || !seen_add(id) || !seen_add(en) || !seen_add(c->key)) return;
-    if (nwords == 1 && !alone(cl, c)) {
-        char city_of[300];
-        snprintf(city_of, sizeof city_of, "مدينة %s", c->ar);
-        if (known(kb, city_of)) return; /* the KB has it as مدينة X only */
-        snprintf(aliases, sizeof aliases, "!%s|%s", c->ar, city_of);
-    }
+    if (nwords == 1 && !alone(cl, c)) return; /* مدينة X would also cut مدينة X Y (تل أبيض) */
     static const char *const heads[] = {"ولاية ", "محافظة ", "مدينة ", "إقليم ", "مقاطعة "};
     for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) { /* ولاية قندهار: قندهار too */
         size_t hl = strlen(heads[h]);

@@ -206,14 +206,16 @@ static uint64_t fnv2(uint32_t a, uint32_t b)
 /* ordinary_words: a one-word span on a word the unlabelled text shows is an ordinary noun or
  * adjective (written with and without the article ال: between NER_ORDINARY_LO and
  * NER_ORDINARY_HI fifteenths of its occurrences), that neither the KB nor the names seen in
- * training know, is no name (الثأر، مسؤولون سابقون). A person's one-word name is kept unless it
- * has a plural ending (ون، ين): first names are often ordinary words (سلوى، بدر، شمس). */
+ * training know, is no name (الثأر، مسؤولون سابقون). Kept: a word right after a title, place or
+ * organization word (وكالة أعماق، مدينة X), and a person's one-word name unless it has a plural
+ * ending (ون، ين): first names are often ordinary words (سلوى، بدر، شمس). */
 static void ordinary_words(const ner_word *ws, size_t n, ner_tag *tags)
 {
     const uint64_t un = fnv2(0x0648, 0x0646), in = fnv2(0x064A, 0x0646); /* ون، ين */
     for (size_t i = 0; i < n; i++) {
         if (tags[i] == NER_O || tags[i] % 2 == 0 || (i + 1 < n && tags[i + 1] == tags[i] + 1))
             continue;
+        if (i && ws[i - 1].trigger && ws[i - 1].trigger != NER_TRIG_SAY) continue; /* وكالة X */
         uint64_t end = ws[i].h[NER_H_SUF1 + 1];
         if (tags[i] == NER_B_PER && end != un && end != in) continue;
         unsigned al = ws[i].al;

@@ -117,7 +117,12 @@ static size_t stem_start(const UChar32 *c, size_t n, int light, unsigned *clitic
 }
 
 /* Trigger words: the next or the same word is often a name of this class. */
-enum { TRIG_PER = 1, TRIG_ORG, TRIG_LOC, TRIG_SAY };
+enum {
+    TRIG_PER = NER_TRIG_PER,
+    TRIG_ORG = NER_TRIG_ORG,
+    TRIG_LOC = NER_TRIG_LOC,
+    TRIG_SAY = NER_TRIG_SAY
+};
 
 static const struct {
     const char *word;

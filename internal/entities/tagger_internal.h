@@ -25,6 +25,9 @@ enum {
     NER_H_COUNT
 };
 
+/* Trigger classes (ner_word.trigger): the next or the same word is often a name of this class. */
+enum { NER_TRIG_PER = 1, NER_TRIG_ORG, NER_TRIG_LOC, NER_TRIG_SAY };
+
 /* One analyzed word. */
 typedef struct ner_word {
     uint64_t h[NER_H_COUNT];

@@ -570,3 +570,34 @@ Test(ner_conf, shipped_model_is_surer_of_a_known_name)
     cr_assert_gt(conf[6], 0.8, "بغداد: %f", conf[6]);
     ner_model_destroy(m);
 }
+
+/* tag_words: the shipped model's tags of a sentence given as one string of space-separated words.
+ */
+static void tag_words(const ner_model *m, const char *s, ner_tag *tags, size_t *n)
+{
+    static char buf[1024];
+    const char *w[64];
+    size_t len[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    *n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, " ", &save); t && *n < 64;
+         t = strtok_r(NULL, " ", &save))
+        w[*n] = t, len[(*n)++] = strlen(t);
+    cr_assert_eq(ner_model_tag(m, w, len, *n, NULL, tags, NULL, 0), NI_OK);
+}
+
+Test(ner_errors, ordinary_words_from_unlabelled_text_are_not_names)
+{
+    ner_model *m = load_ok(support_path("models/ner-ar.model"));
+    ner_tag tags[64];
+    size_t n;
+    /* سينمائي (an adjective the unlabelled text writes with and without ال) is no ORG alone; the
+     * scores alone make it one (B-ORG) */
+    tag_words(m, "وأسس الزوجان شركة إنتاج سينمائي أنتجت أفلاما كثيرة .", tags, &n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(tags[i], NER_O, "word %zu: %s", i, ner_tag_name(tags[i]));
+    /* a first name that is also an ordinary word stays a person */
+    tag_words(m, "وقال بدر إن الحفل تأجل .", tags, &n);
+    cr_assert_eq(tags[1], NER_B_PER);
+    ner_model_destroy(m);
+}
