@@ -550,7 +550,7 @@ int cmd_train_clusters(int argc, char **argv)
     if (!rc) rc = write_clusters(&v, &g, cls, out);
     free(cls);
     graph_free(&g);
-    free(v.key), free(v.slot), free(v.wkey), free(v.count), free(v.form), free(v.forms),
+    free(v.key), free(v.slot), free(v.wkey), free(v.count), free(v.al), free(v.form), free(v.forms),
         free(v.tok);
     if (rc < 0) return fprintf(stderr, PROG ": out of memory\n"), 1;
     if (rc) return 2;

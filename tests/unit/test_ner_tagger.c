@@ -601,3 +601,37 @@ Test(ner_errors, ordinary_words_from_unlabelled_text_are_not_names)
     cr_assert_eq(tags[1], NER_B_PER);
     ner_model_destroy(m);
 }
+
+/* ---- the word clusters file ---------------------------------------------------------------- */
+
+Test(ner_clusters, committed_file_loads_and_a_changed_byte_is_caught)
+{
+    ner_clusters cl = {0};
+    char err[512] = "";
+    const char *path = support_path("models/ner-ar.clusters");
+    cr_assert_eq(ner_clusters_read(path, &cl, err, sizeof err), NI_OK, "%s", err);
+    cr_assert_gt(cl.n, 10000);
+    ner_word w;
+    ner_word_analyze("وسوريا", strlen("وسوريا"), 0, &w);
+    ner_clusters_mark(&cl, &w, 1);
+    cr_assert(w.cl & NER_CL_KNOWN, "a frequent name has a cluster");
+    cr_assert_eq(w.al, 1, "سوريا is never written with ال: share 0 (+1)");
+    ner_word_analyze("كزقثفلاا", strlen("كزقثفلاا"), 0, &w);
+    ner_clusters_mark(&cl, &w, 1);
+    cr_assert_eq(w.cl, NER_CL_UNKNOWN);
+    ner_clusters_free(&cl);
+
+    size_t len;
+    char *text = support_read(path, &len);
+    char *path2 = strdup(support_write("changed.clusters", text, len));
+    char *digit = strstr(text, "\nwords ") + 7; /* one word count changed: the checksum fails */
+    *digit = *digit == '9' ? '8' : (char)(*digit + 1);
+    support_write("changed.clusters", text, len);
+    cr_assert_neq(ner_clusters_read(path2, &cl, err, sizeof err), NI_OK);
+    cr_assert(strstr(err, "changed.clusters:"), "%s", err);
+    cr_assert_eq(cl.n, 0);
+    support_write("changed.clusters", text, len / 2); /* cut short */
+    cr_assert_neq(ner_clusters_read(path2, &cl, err, sizeof err), NI_OK);
+    cr_assert(strstr(err, "malformed word clusters"), "%s", err);
+    free(path2), free(text);
+}
