@@ -91,6 +91,7 @@ static int end_sentence(doc *d, const ner_kb *kb)
     if (!d->nsent) d->sent[0] = 0;
     size_t a = d->sent[d->nsent];
     d->sent[++d->nsent] = d->n;
+    if (d->n == a) return NI_OK; /* an empty sentence (no words array yet) */
     char err[256];
     int rc = ner_words_gaz(kb, (const char *const *)d->words + a, d->lens + a, d->n - a, d->gaz + a,
                            err, sizeof err);

@@ -12,19 +12,32 @@
 
 static ner_resources *res;
 
-static void load(void)
+/* load_once: the committed model and KB, loaded once in the runner before the tests fork (each
+ * test then shares the loaded copy instead of parsing the files again). NULL on failure. */
+static ner_resources *load_once(char *err, size_t errlen)
 {
-    char err[512] = "";
+    if (res) return res;
     char model[4096], kb[4096];
     strcpy(model, support_path("models/ner-ar.model"));
     strcpy(kb, support_path("data/kb/entities.tsv"));
-    res = ner_resources_load(model, kb, err, sizeof err);
-    cr_assert_not_null(res, "%s", err);
+    return res = ner_resources_load(model, kb, err, errlen);
+}
+
+__attribute__((constructor)) static void preload(void)
+{
+    char err[512];
+    load_once(err, sizeof err); /* a failure is reported by the first test's load */
+}
+
+static void load(void)
+{
+    char err[512] = "";
+    cr_assert_not_null(load_once(err, sizeof err), "%s", err);
 }
 
 static void unload(void)
 {
-    ner_resources_unref(res);
+    /* the loaded copy belongs to the runner; each test's process ends with it */
 }
 
 TestSuite(ner_annotate, .init = load, .fini = unload);
