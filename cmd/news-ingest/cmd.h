@@ -7,12 +7,14 @@
 
 #include <signal.h>
 
-int cmd_parse(int argc, char **argv);     /* page files -> records on stdout */
-int cmd_run(int argc, char **argv);       /* the Kafka worker */
-int cmd_produce(int argc, char **argv);   /* page files -> messages on a topic */
-int cmd_broker(int argc, char **argv);    /* a standalone embedded (mock) cluster */
-int cmd_tag(int argc, char **argv);       /* CoNLL tokens -> named-entity tags */
-int cmd_train_ner(int argc, char **argv); /* CoNLL file -> tagger model */
+int cmd_parse(int argc, char **argv);          /* page files -> records on stdout */
+int cmd_run(int argc, char **argv);            /* the Kafka worker */
+int cmd_produce(int argc, char **argv);        /* page files -> messages on a topic */
+int cmd_broker(int argc, char **argv);         /* a standalone embedded (mock) cluster */
+int cmd_tag(int argc, char **argv);            /* CoNLL tokens -> named-entity tags */
+int cmd_train_ner(int argc, char **argv);      /* CoNLL file -> tagger model */
+int cmd_train_clusters(int argc, char **argv); /* unlabelled text -> word clusters */
+int cmd_kb_cities(int argc, char **argv);      /* world-cities.csv -> knowledge-base lines */
 
 /* cmd_signals_install: SIGTERM/SIGINT only set the returned flag; SIGPIPE is ignored. */
 volatile sig_atomic_t *cmd_signals_install(void);

@@ -15,6 +15,8 @@ static void usage(FILE *f)
                "  broker    run an in-memory Kafka-protocol cluster (trying the service, tests)\n"
                "  tag       tag CoNLL tokens with named entities (tag --conll < tokens)\n"
                "  train-ner train the named-entity tagger on a CoNLL file\n"
+               "  train-clusters learn word clusters from unlabelled text (for train-ner)\n"
+               "  kb-cities world-cities.csv as knowledge-base lines (make kb-cities)\n"
                "  version   print the version\n"
                "\n"
                "news-ingest COMMAND --help shows the options of a command.\n");
@@ -33,6 +35,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "broker")) return cmd_broker(argc - 1, argv + 1);
     if (!strcmp(cmd, "tag")) return cmd_tag(argc - 1, argv + 1);
     if (!strcmp(cmd, "train-ner")) return cmd_train_ner(argc - 1, argv + 1);
+    if (!strcmp(cmd, "train-clusters")) return cmd_train_clusters(argc - 1, argv + 1);
+    if (!strcmp(cmd, "kb-cities")) return cmd_kb_cities(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("news-ingest %s\n", NI_VERSION);
         return 0;

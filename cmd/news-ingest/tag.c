@@ -34,6 +34,10 @@ static void usage(FILE *f)
             "                    <executable dir>/../" MODEL_REL ", else ./" MODEL_REL ")\n"
             "  -k, --kb PATH     knowledge base (default: $NEWS_INGEST_KB, else <executable\n"
             "                    dir>/../" CMD_KB_REL ", else ./" CMD_KB_REL ")\n"
+            "  --confidence      a third column: the confidence (0..1) of the model span the\n"
+            "                    token is in, before the document step (0: O, or tagged by\n"
+            "                    the document step)\n"
+            "  --conf-scale T    the temperature of that confidence (calibration runs)\n"
             "  -h, --help        this text\n"
             "\n"
             "exit status: 0 ok, 1 read/write failure, 2 usage error or missing/malformed "
@@ -48,6 +52,7 @@ typedef struct doc {
     size_t *lens;
     ner_tag *tags;
     unsigned *gaz;
+    double *conf; /* with --confidence */
     size_t n, cap;
     size_t *sent;
     size_t nsent, scap;
@@ -70,7 +75,8 @@ static int push(doc *d, const char *w, size_t len)
     if (grow((void **)&d->words, &c, need, sizeof *d->words) ||
         (c = d->cap, grow((void **)&d->lens, &c, need, sizeof *d->lens)) ||
         (c = d->cap, grow((void **)&d->tags, &c, need, sizeof *d->tags)) ||
-        (c = d->cap, grow((void **)&d->gaz, &c, need, sizeof *d->gaz)))
+        (c = d->cap, grow((void **)&d->gaz, &c, need, sizeof *d->gaz)) ||
+        (c = d->cap, grow((void **)&d->conf, &c, need, sizeof *d->conf)))
         return NI_ERR_NOMEM;
     d->cap = c;
     if (!(d->words[d->n] = strndup(w, len))) return NI_ERR_NOMEM;
@@ -85,6 +91,7 @@ static int end_sentence(doc *d, const ner_kb *kb)
     if (!d->nsent) d->sent[0] = 0;
     size_t a = d->sent[d->nsent];
     d->sent[++d->nsent] = d->n;
+    if (d->n == a) return NI_OK; /* an empty sentence (no words array yet) */
     char err[256];
     int rc = ner_words_gaz(kb, (const char *const *)d->words + a, d->lens + a, d->n - a, d->gaz + a,
                            err, sizeof err);
@@ -94,18 +101,24 @@ static int end_sentence(doc *d, const ner_kb *kb)
 
 /* flush: tags and prints the document (a blank line after each sentence that had one), then
  * empties it. */
+static int want_conf; /* --confidence */
+
 static int flush(const ner_model *m, const ner_kb *kb, doc *d)
 {
     size_t blank = d->nsent; /* sentences that ended with a blank line */
     int rc = d->nsent && d->sent[d->nsent] == d->n ? NI_OK : end_sentence(d, kb);
     if (rc) return rc;
     char err[256];
-    rc = ner_model_tag_doc(m, (const char *const *)d->words, d->lens, d->sent, d->nsent, d->gaz,
-                           NER_DOC_WINDOW, d->tags, err, sizeof err);
+    rc = ner_model_tag_doc_conf(m, (const char *const *)d->words, d->lens, d->sent, d->nsent,
+                                d->gaz, NER_DOC_WINDOW, d->tags, want_conf ? d->conf : NULL, err,
+                                sizeof err);
     if (rc) fprintf(stderr, PROG ": %s\n", err);
     for (size_t s = 0; s < d->nsent; s++) {
         for (size_t i = d->sent[s]; i < d->sent[s + 1]; i++) {
-            if (!rc) printf("%s\t%s\n", d->words[i], ner_tag_name(d->tags[i]));
+            if (!rc && want_conf)
+                printf("%s\t%s\t%.4f\n", d->words[i], ner_tag_name(d->tags[i]), d->conf[i]);
+            else if (!rc)
+                printf("%s\t%s\n", d->words[i], ner_tag_name(d->tags[i]));
             free(d->words[i]);
         }
         if (!rc && s < blank) putchar('\n');
@@ -117,7 +130,7 @@ static int flush(const ner_model *m, const ner_kb *kb, doc *d)
 static void doc_free(doc *d)
 {
     for (size_t i = 0; i < d->n; i++) free(d->words[i]);
-    free(d->words), free(d->lens), free(d->tags), free(d->gaz), free(d->sent);
+    free(d->words), free(d->lens), free(d->tags), free(d->gaz), free(d->sent), free(d->conf);
 }
 
 /* tag_stream: every document of in to stdout; NI_OK or the first error. */
@@ -152,14 +165,21 @@ int cmd_tag(int argc, char **argv)
     static const struct option longs[] = {{"conll", no_argument, 0, 'c'},
                                           {"model", required_argument, 0, 'm'},
                                           {"kb", required_argument, 0, 'k'},
+                                          {"confidence", no_argument, 0, 'C'},
+                                          {"conf-scale", required_argument, 0, 'T'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     const char *model = NULL, *kbpath = NULL;
     int conll = 0;
+    double scale = 0;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "m:k:h", longs, NULL)) != -1;) {
         if (c == 'c')
             conll = 1;
+        else if (c == 'C')
+            want_conf = 1;
+        else if (c == 'T')
+            scale = atof(optarg);
         else if (c == 'm')
             model = optarg;
         else if (c == 'k')
@@ -181,6 +201,7 @@ int cmd_tag(int argc, char **argv)
         ner_model_destroy(m);
         return 2;
     }
+    if (scale > 0) ner_model_set_conf_scale(m, scale);
     int rc = tag_stream(m, kb, stdin);
     ner_kb_destroy(kb);
     ner_model_destroy(m);

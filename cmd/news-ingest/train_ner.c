@@ -40,6 +40,12 @@ static void usage(FILE *f)
             "                      found, fewer of them right; default %d)\n"
             "  -k, --kb PATH       knowledge base whose matches become hint features, as at\n"
             "                      tagging time (default data/kb/entities.tsv; \"\" for none)\n"
+            "  -c, --clusters PATH word clusters whose path prefixes become features\n"
+            "                      (`news-ingest train-clusters`; default\n"
+            "                      models/ner-ar.clusters; \"\" for none)\n"
+            "  -G, --gazetteers DIR name lists whose matches become features: DIR/nerar/\n"
+            "                      dico-mono-{PERS,ORG,LOC}.norm and DIR/world-cities.csv\n"
+            "                      (default none)\n"
             "  -g, --gaz-dropout P probability that a training sentence gets no KB hints\n"
             "                      (default %.2f)\n"
             "  -w, --window N      held-out scoring: a name the model tagged stands for the\n"
@@ -74,6 +80,8 @@ int cmd_train_ner(int argc, char **argv)
                                           {"lexicon", required_argument, 0, 'l'},
                                           {"ensemble", required_argument, 0, 'e'},
                                           {"gaz-dropout", required_argument, 0, 'g'},
+                                          {"clusters", required_argument, 0, 'c'},
+                                          {"gazetteers", required_argument, 0, 'G'},
                                           {"window", required_argument, 0, 'w'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
@@ -87,12 +95,15 @@ int cmd_train_ner(int argc, char **argv)
                         .window = NER_DOC_WINDOW,
                         .ensemble = NER_DEFAULT_ENSEMBLE,
                         .kb_path = "data/kb/entities.tsv",
+                        .clusters_path = "models/ner-ar.clusters",
                         .progress = stderr};
     const char *out = "models/ner-ar.model";
     double v = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:g:l:e:w:h", longs, NULL)) != -1;) {
-        int ok = c == 'o' || c == 'k' || c == 'h' || (optarg && number(optarg, &v));
+    for (int c;
+         (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:c:G:g:l:e:w:h", longs, NULL)) != -1;) {
+        int ok = c == 'o' || c == 'k' || c == 'c' || c == 'G' || c == 'h' ||
+                 (optarg && number(optarg, &v));
         if (c == 'i')
             ok = ok && v >= 1 && v <= 1000, o.iterations = (int)v;
         else if (c == 's')
@@ -119,6 +130,10 @@ int cmd_train_ner(int argc, char **argv)
             out = optarg;
         else if (c == 'k')
             o.kb_path = *optarg ? optarg : NULL;
+        else if (c == 'c')
+            o.clusters_path = *optarg ? optarg : NULL;
+        else if (c == 'G')
+            o.gaz_dir = *optarg ? optarg : NULL;
         else if (c == 'h')
             return usage(stdout), 0;
         else

@@ -54,7 +54,6 @@ typedef struct config {
     int fetch_ignore_robots; /* default 0 */
     char *fetch_user_agent;  /* default "news-ingest/VERSION" */
     char *fetch_ca_file;     /* NULL: the system's CA certificates */
-    config_props props;      /* librdkafka pass-through: file, then env, then -X flags */
 
     /* Commits and delivery (defaults 250, 5, 60000): commit stored offsets this often; dead-letter
      * an output refused for good after this many attempts; count a partition as stuck when its
@@ -62,6 +61,9 @@ typedef struct config {
     int commit_interval_ms;
     int max_delivery_attempts;
     int stall_ms;
+    /* entity events below this confidence are not produced; default "0.8" */
+    char *min_entity_confidence;
+    config_props props; /* librdkafka pass-through: file, then env, then -X flags */
 } config;
 
 /*
@@ -83,6 +85,9 @@ typedef struct config {
  * config_free.
  */
 int config_load(config *cfg, int argc, char **argv, char **envp, char *errstr, size_t errlen);
+
+/* config_min_entity_confidence: min_entity_confidence as a number (0 when unset). */
+double config_min_entity_confidence(const config *cfg);
 
 /* config_free: frees every string and the property list; NULL-safe; leaves *cfg zeroed. */
 void config_free(config *cfg);

@@ -116,6 +116,7 @@ static int entity_fill(const ann_field *f, const ann_span *const *g, size_t n, c
         *m = (ner_mention){.field = s->field, .start = s->start, .end = s->end};
         if (!(m->text = strndup(f[s->field].text + s->b0, s->b1 - s->b0))) return NI_ERR_NOMEM;
         e->nmentions++;
+        if (s->conf > e->confidence) e->confidence = s->conf;
         if (s->b1 - s->b0 > g[longest]->b1 - g[longest]->b0) longest = i;
         if (s->src == ANN_RULE && !e->has_number && !e->iso[0]) {
             e->has_number = s->rule.has_number;

@@ -22,7 +22,8 @@ typedef struct ann_field {
     const char *text;
     size_t len;
     ner_tokens toks;
-    size_t para_end; /* code point where the first paragraph ends (the body before "\n\n") */
+    size_t para_end;    /* code point where the first paragraph ends (the body before "\n\n") */
+    const double *conf; /* while its spans are found: the model's confidence of each token */
 } ann_field;
 
 #define ANN_NO_LINK ((size_t)-1)
@@ -39,8 +40,24 @@ typedef struct ann_span {
     ner_rule_match rule;    /* src == ANN_RULE: the rule's value */
     size_t link;            /* coreference: index of the span it refers to, or ANN_NO_LINK */
     int drop;
-    char *id; /* set by ann_assign_ids (owned) */
+    double conf; /* 0..1: model spans the tagger's span probability, KB and rules by what matched */
+    char *id;    /* set by ann_assign_ids (owned) */
 } ann_span;
+
+/* Confidences of the spans that are not the tagger's (see the README's Entities section): rule
+ * matches and names found from the words around them (a place word, a title) are set, not
+ * measured (ANERcorp has neither); KB matches are measured. */
+#define ANN_CONF_RULE 0.9
+#define ANN_CONF_TRIGGER 0.75
+/* KB matches: the share of the KB's matches in ANERcorp train.txt that overlap a gold name of
+ * their type (news-ingest-eval ner; no training involved). */
+#define ANN_CONF_KB_WORDS 0.81 /* a name of two or more words (same extent too: 0.62) */
+#define ANN_CONF_KB_WORD 0.90  /* one word of four letters or more */
+#define ANN_CONF_KB_SHORT 0.92 /* one word of up to three letters (قسد) */
+
+/* ann_kb_conf: the confidence of KB match m (a longer, unambiguous name is surer than a short
+ * alias). */
+double ann_kb_conf(const ner_kb_match *m);
 
 typedef struct ann_spans {
     ann_span *v;

@@ -118,6 +118,12 @@ int ann_spans_push(ann_spans *s, const ann_span *sp)
     return NI_OK;
 }
 
+double ann_kb_conf(const ner_kb_match *m)
+{
+    if (m->last - m->first > 1) return ANN_CONF_KB_WORDS;
+    return m->end - m->start > 3 ? ANN_CONF_KB_WORD : ANN_CONF_KB_SHORT;
+}
+
 /* kb_span: the span of KB match m. */
 static ann_span kb_span(const ann_field *f, const ner_kb_match *m)
 {
@@ -131,6 +137,7 @@ static ann_span kb_span(const ann_field *f, const ner_kb_match *m)
                       .type = ann_type_static(m->entry->type),
                       .src = ANN_KB,
                       .kb = m->entry,
+                      .conf = ann_kb_conf(m),
                       .link = ANN_NO_LINK};
 }
 
@@ -139,6 +146,8 @@ ann_span ann_model_span(const ann_field *f, size_t t0, size_t t1, const char *ty
     ann_span sp = {
         .field = f->field, .t0 = t0, .t1 = t1, .type = type, .src = ANN_MODEL, .link = ANN_NO_LINK};
     const ner_token *last = &f->toks.v[t1 - 1];
+    for (size_t i = t0; f->conf && i < t1; i++)
+        if (f->conf[i] > sp.conf) sp.conf = f->conf[i];
     tok_begin(f, t0, &sp.start, &sp.b0);
     sp.end = last->end;
     sp.b1 = (size_t)(last->text - f->text) + last->len;
@@ -158,7 +167,9 @@ typedef struct field_work {
     size_t *lens;
     unsigned *wgaz;
     ner_tag *wtags;
-    size_t *wtok; /* token index of a word, SIZE_MAX for punctuation */
+    double *wconf; /* the model's span confidence of each word of the sentence */
+    double *conf;  /* ... of each token of the field (0: O, or tagged by document consistency) */
+    size_t *wtok;  /* token index of a word, SIZE_MAX for punctuation */
     size_t nw, capw;
 } field_work;
 
@@ -166,6 +177,7 @@ static void field_work_free(field_work *w)
 {
     free(w->gaz), free(w->tags), free(w->brk), free(w->m);
     free(w->words), free(w->lens), free(w->wgaz), free(w->wtags), free(w->wtok);
+    free(w->wconf), free(w->conf);
 }
 
 #define MAX_PUNCT 4 /* punctuation marks of one gap passed to the tagger */
@@ -185,7 +197,9 @@ static int add_word(field_work *w, const char *s, size_t len, unsigned gaz, size
         if (t) w->wtags = t;
         size_t *k = realloc(w->wtok, cap * sizeof *k);
         if (k) w->wtok = k;
-        if (!words || !lens || !g || !t || !k) return NI_ERR_NOMEM;
+        double *c = realloc(w->wconf, cap * sizeof *c);
+        if (c) w->wconf = c;
+        if (!words || !lens || !g || !t || !k || !c) return NI_ERR_NOMEM;
         w->capw = cap;
     }
     w->words[w->nw] = s, w->lens[w->nw] = len, w->wgaz[w->nw] = gaz, w->wtok[w->nw] = tok;
@@ -232,9 +246,11 @@ static int tag_sentence(const ner_resources *r, const ann_field *f, field_work *
         rc = add_punct(w, f->text, tail, e < f->toks.n ? (size_t)(t[e].surface - f->text) : f->len,
                        &seen);
     if (rc) return ni_err_set(errstr, errlen, rc, "entities: out of memory");
-    rc = ner_model_tag(r->model, w->words, w->lens, w->nw, w->wgaz, w->wtags, errstr, errlen);
+    rc = ner_model_tag_conf(r->model, w->words, w->lens, w->nw, w->wgaz, w->wtags, w->wconf, errstr,
+                            errlen);
     for (size_t k = 0; !rc && k < w->nw; k++)
-        if (w->wtok[k] != SIZE_MAX) w->tags[w->wtok[k]] = w->wtags[k];
+        if (w->wtok[k] != SIZE_MAX)
+            w->tags[w->wtok[k]] = w->wtags[k], w->conf[w->wtok[k]] = w->wconf[k];
     return rc;
 }
 
@@ -265,7 +281,8 @@ static int tag_field(const ner_resources *r, const ann_field *f, field_work *w, 
     w->gaz = calloc(n, sizeof *w->gaz);
     w->tags = calloc(n, sizeof *w->tags);
     w->brk = calloc(n, 1);
-    if (!w->gaz || !w->tags || !w->brk)
+    w->conf = calloc(n, sizeof *w->conf);
+    if (!w->gaz || !w->tags || !w->brk || !w->conf)
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "entities: out of memory");
     int rc = ner_kb_find(r->kb, &f->toks, &w->m, &w->nm, errstr, errlen);
     if (rc) return rc;
@@ -364,11 +381,36 @@ static int person_over_place(const ann_field *f, ann_spans *kb, size_t *t0, size
     return 1;
 }
 
+/* Words that name an outlet before its name (وكالة أنا برس، صحيفة الوطن، قناة الجزيرة): the
+ * name is an organization whatever the model's type. */
+static const char *const outlet_words[] = {"وكاله", "صحيفه", "جريده", "قناه",    "موقع",
+                                           "اذاعه", "شبكه",  "مجله",  "تلفزيون", "فضائيه"};
+
+/* outlet_name: tokens [t0, t1) begin with an outlet word or follow one in the same phrase. */
+static int outlet_name(const ann_field *f, const field_work *w, size_t t0, size_t t1)
+{
+    size_t n = sizeof outlet_words / sizeof outlet_words[0];
+    if (t1 - t0 > 1 && in_words(f->toks.v[t0].norm, outlet_words, n)) return 1;
+    return t0 && !f->toks.v[t0].sentence_start && !w->brk[t0] &&
+           in_words(f->toks.v[t0 - 1].norm, outlet_words, n);
+}
+
+/* month_span: tokens [t0, t1) are a month's name (نيسان، كانون الثاني), never an entity's. */
+static int month_span(const ann_field *f, size_t t0, size_t t1)
+{
+    static const char *const ord[] = {"الاول", "الثاني"};
+    const ner_token *t = &f->toks.v[t0];
+    if (!ner_rules_month_word(t->surface, t->surface_len)) return 0;
+    return t1 - t0 == 1 || (t1 - t0 == 2 && in_words(f->toks.v[t0 + 1].norm, ord, 2));
+}
+
 /* merge_model: what model span [t0, t1) becomes against the KB matches: dropped (a KB match
  * says it better), kept, or a KB person name inside it takes its wider span. */
 static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, size_t t0,
                         size_t t1, const char *type, ann_spans *out, int *rc)
 {
+    if (month_span(f, t0, t1)) return;
+    if (outlet_name(f, w, t0, t1)) type = ann_type_static("ORG");
     if (!trim_model(f, kb, &t0, &t1, type)) return;
     if (t1 - t0 == 1 && strcmp(type, "MISC") && strcmp(type, "PER") &&
         ann_nationality(w->kb, f->toks.v[t0].norm))
@@ -451,6 +493,7 @@ static int rule_spans(const ann_field *f, ann_spans *kb, ann_spans *model, ann_s
                        .type = ann_type_static(ner_rule_type_name(rm[i].type)),
                        .src = ANN_RULE,
                        .rule = rm[i],
+                       .conf = ANN_CONF_RULE,
                        .link = ANN_NO_LINK};
         for (size_t k = 0; k < kb->n && !sp.drop; k++) {
             ann_span *m = &kb->v[k];
@@ -470,6 +513,24 @@ static int rule_spans(const ann_field *f, ann_spans *kb, ann_spans *model, ann_s
     return rc;
 }
 
+/* unbracket: a model span with a quotation mark or bracket inside keeps the words after the last
+ * one (تنظيم "داعش" -> داعش): a name never spans one. */
+static void unbracket(const ann_field *f, ann_span *sp)
+{
+    const char *t = f->text;
+    if (sp->src != ANN_MODEL || !ner_text_has_bracket(t + sp->b0, sp->b1 - sp->b0)) return;
+    size_t k = sp->t1 - 1;
+    while (k > sp->t0) {
+        const ner_token *a = &f->toks.v[k - 1], *b = &f->toks.v[k];
+        const char *gap = a->surface + a->surface_len;
+        if (b->surface > gap && ner_text_has_bracket(gap, (size_t)(b->surface - gap))) break;
+        k--;
+    }
+    ann_span w = ann_model_span(f, k, sp->t1, sp->type);
+    sp->t0 = w.t0, sp->start = w.start, sp->b0 = w.b0;
+    if (ner_text_has_bracket(t + sp->b0, sp->b1 - sp->b0)) sp->drop = 1; /* inside a word */
+}
+
 static int cmp_span(const void *a, const void *b)
 {
     const ann_span *x = a, *y = b;
@@ -487,6 +548,7 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
     size_t n0 = out->n;
     int rc = ner_tokenize(f->text, f->len, &f->toks, errstr, errlen);
     if (!rc && f->toks.n) rc = tag_field(r, f, &w, errstr, errlen);
+    f->conf = w.conf;
     for (size_t k = 0; !rc && k < w.nm; k++) {
         ann_span sp = kb_span(f, &w.m[k]);
         rc = ann_spans_push(&kb, &sp);
@@ -496,11 +558,14 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
     if (!rc && f->len) rc = rule_spans(f, &kb, &model, &rules, errstr, errlen);
     for (size_t k = 0; !rc && k < kb.n; k++)
         if (!kb.v[k].drop) rc = ann_spans_push(out, &kb.v[k]);
-    for (size_t k = 0; !rc && k < model.n; k++)
+    for (size_t k = 0; !rc && k < model.n; k++) {
+        unbracket(f, &model.v[k]);
         if (!model.v[k].drop) rc = ann_spans_push(out, &model.v[k]);
+    }
     for (size_t k = 0; !rc && k < rules.n; k++) rc = ann_spans_push(out, &rules.v[k]);
     if (rc == NI_ERR_NOMEM) ni_err_set(errstr, errlen, rc, "entities: out of memory");
     if (!rc && out->n > n0) qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_span);
+    f->conf = NULL;
     field_work_free(&w);
     free(kb.v);
     free(model.v);

@@ -277,6 +277,7 @@ static ann_span place_span(const trig *t, size_t t0, size_t t1)
 static void add(trig *t, size_t t0, size_t t1, const char *type)
 {
     ann_span sp = strcmp(type, "LOC") ? ann_model_span(t->f, t0, t1, type) : place_span(t, t0, t1);
+    if (sp.conf < ANN_CONF_TRIGGER) sp.conf = ANN_CONF_TRIGGER;
     if (t->rc || (t->rc = ann_spans_push(t->model, &sp))) return;
     cover(t, t0, t1, t->model->n | COV_MODEL);
 }

@@ -64,7 +64,9 @@ typedef struct ner_entity {
     const char *source;    /* "kb", "model" or "rule" (static) */
     ner_mention *mentions; /* in text order, title first (owned) */
     size_t nmentions;
-    double salience; /* 0..1 (see ner_annotate) */
+    double salience;   /* 0..1 (see ner_annotate) */
+    double confidence; /* 0..1: the highest of its mentions' (tagger: the span's probability;
+                          KB and rules: by what matched; see the README) */
     /* Value of a rule entity: a number (has_number) with a unit ("USD", "%", ...; "" when none),
      * and/or an ISO 8601 text (DATE "2019-03-23", TIME "14:30"; "" when none). */
     int has_number;

@@ -56,16 +56,19 @@ uint64_t kb_hash(const char *s, size_t len)
 
 /* ---- loading state ------------------------------------------------------------------------- */
 
+/* One exclusion ("!name"): a name not indexed for an entry. */
+typedef struct kb_excl {
+    uint32_t entry;
+    const char *full;
+} kb_excl;
+
 /* What a load keeps besides the KB: the file name for messages, the exclusions ("!name"). */
 typedef struct kb_loader {
     ner_kb *kb;
     const char *path;
     char *errstr;
     size_t errlen;
-    struct {
-        uint32_t entry;
-        const char *full;
-    } * excl;
+    kb_excl *excl;
     size_t nexcl, excl_cap;
     uint8_t *curated; /* per ICU country: a line of the file named it already */
     size_t ncountries;
@@ -171,28 +174,55 @@ static int name_tokens(kb_loader *ld, const char *s, size_t n, unsigned line, ne
     return NI_OK;
 }
 
-/* add_name: indexes s[0..n) as a name of entry e (line 0: from ICU, skipped when wordless). */
-static int add_name(kb_loader *ld, uint32_t e, const char *s, size_t n, unsigned line)
+/* glued: the two words of a two-word Arabic name written without the space (دير الزور ->
+ * ديرالزور) into buf (cap bytes); 0 when the name is not one (each word needs two letters). */
+static size_t glued(const ner_tokens *toks, char *buf, size_t cap)
+{
+    if (toks->n != 2) return 0;
+    size_t len = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const ner_token *t = &toks->v[i];
+        unsigned char c = t->surface_len ? (unsigned char)t->surface[0] : 0;
+        if (t->end - t->start < 2 || c < 0xD8 || c > 0xDB || len + t->surface_len >= cap) return 0;
+        memcpy(buf + len, t->surface, t->surface_len), len += t->surface_len;
+    }
+    return len;
+}
+
+/* add_tokens: indexes the words toks as a name of entry e; a variant (a spelling the KB does not
+ * list) yields to any listed name, as ICU's names do. */
+static int add_tokens(kb_loader *ld, uint32_t e, const ner_tokens *toks, unsigned line, int variant)
 {
     ner_kb *kb = ld->kb;
-    ner_tokens toks = {0};
+    if (grow((void **)&kb->names, kb->nnames, &kb->names_cap, sizeof *kb->names)) return nomem(ld);
+    kb_name *nm = &kb->names[kb->nnames];
+    *nm =
+        (kb_name){.entry = e, .ntok = (uint32_t)toks->n, .line = line, .icu = line == 0 || variant};
+    char err[200] = "";
+    int rc = fill_name(kb, nm, toks, err, sizeof err);
+    if (rc) return rc == NI_ERR_NOMEM ? nomem(ld) : fail_at(ld, line, rc, "%s", err);
+    kb->nnames++;
+    return NI_OK;
+}
+
+/* add_name: indexes s[0..n) as a name of entry e (line 0: from ICU, skipped when wordless), and a
+ * two-word Arabic name also written without its space. */
+static int add_name(kb_loader *ld, uint32_t e, const char *s, size_t n, unsigned line)
+{
+    ner_tokens toks = {0}, one = {0};
     int rc = name_tokens(ld, s, n, line, &toks);
     if (rc || toks.n == 0) {
         ner_tokens_free(&toks);
         return line ? rc : NI_OK;
     }
-    if (grow((void **)&kb->names, kb->nnames, &kb->names_cap, sizeof *kb->names)) {
-        ner_tokens_free(&toks);
-        return nomem(ld);
-    }
-    kb_name *nm = &kb->names[kb->nnames];
-    *nm = (kb_name){.entry = e, .ntok = (uint32_t)toks.n, .line = line, .icu = line == 0};
-    char err[200] = "";
-    rc = fill_name(kb, nm, &toks, err, sizeof err);
+    rc = add_tokens(ld, e, &toks, line, 0);
+    char buf[256];
+    size_t g = rc ? 0 : glued(&toks, buf, sizeof buf);
+    if (g && !(rc = name_tokens(ld, buf, g, line, &one)) && one.n == 1)
+        rc = add_tokens(ld, e, &one, line, 1);
     ner_tokens_free(&toks);
-    if (rc) return rc == NI_ERR_NOMEM ? nomem(ld) : fail_at(ld, line, rc, "%s", err);
-    kb->nnames++;
-    return NI_OK;
+    ner_tokens_free(&one);
+    return rc;
 }
 
 /* add_exclusion: "!name": the name s[0..n) is not indexed for entry e. */
@@ -479,16 +509,25 @@ static int cmp_full(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* cmp_excl: exclusions by entry, then name (lookups by bsearch: the file has thousands). */
+static int cmp_excl(const void *a, const void *b)
+{
+    const kb_excl *x = a, *y = b;
+    if (x->entry != y->entry) return x->entry < y->entry ? -1 : 1;
+    return strcmp(x->full, y->full);
+}
+
 /* resolve_names: drops excluded names, repeated names of one entry, and names two entries share
  * (a curated name wins over ICU's; two curated entries sharing a name is an error). */
 static int resolve_names(kb_loader *ld)
 {
     ner_kb *kb = ld->kb;
-    for (size_t i = 0; i < kb->nnames; i++)
-        for (size_t x = 0; x < ld->nexcl; x++)
-            if (ld->excl[x].entry == kb->names[i].entry &&
-                !strcmp(ld->excl[x].full, kb->names[i].full))
-                kb->names[i].dropped = 1;
+    if (ld->nexcl) qsort(ld->excl, ld->nexcl, sizeof *ld->excl, cmp_excl);
+    for (size_t i = 0; i < kb->nnames && ld->nexcl; i++) {
+        kb_excl key = {.entry = kb->names[i].entry, .full = kb->names[i].full};
+        if (bsearch(&key, ld->excl, ld->nexcl, sizeof *ld->excl, cmp_excl))
+            kb->names[i].dropped = 1;
+    }
     qsort(kb->names, kb->nnames, sizeof *kb->names, cmp_full);
     for (size_t i = 0, j; i < kb->nnames; i = j) {
         kb_name *first = &kb->names[i];

@@ -50,6 +50,11 @@ const ner_kb_entry *ner_kb_lookup(const ner_kb *kb, const char *id);
 int ner_kb_find(const ner_kb *kb, const ner_tokens *toks, ner_kb_match **out, size_t *n,
                 char *errstr, size_t errlen);
 
+/* ner_text_has_bracket: s[0..len) (UTF-8) holds a quotation mark or an opening/closing bracket
+ * (any script: " ' ( ) [ ] « » “ ” ﴾ ﴿ ...). A name never spans one: the KB matcher does not match
+ * across one and the annotator cuts model spans at one. */
+int ner_text_has_bracket(const char *s, size_t len);
+
 /* ner_words_gaz: the knowledge-base hints of one sentence of words (as written, clitics attached:
  * CoNLL tokens) into gaz[0..n) (NER_GAZ_<type> on every word of a ner_kb_find match over the
  * words joined by spaces, NER_GAZ_BEGIN on its first), as the annotator computes them over

@@ -8,7 +8,22 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
+
+int ner_text_has_bracket(const char *s, size_t len)
+{
+    for (int32_t i = 0, n = (int32_t)len; i < n;) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0) continue;
+        int8_t t = u_charType(c);
+        if (t == U_START_PUNCTUATION || t == U_END_PUNCTUATION || t == U_INITIAL_PUNCTUATION ||
+            t == U_FINAL_PUNCTUATION || u_hasBinaryProperty(c, UCHAR_QUOTATION_MARK))
+            return 1;
+    }
+    return 0;
+}
 
 /* The normalized whole words of a field's tokens (clitics kept); own[i] when keys[i] was made
  * here (else it is the token's own norm). */
@@ -59,8 +74,10 @@ static int name_fits(const kb_name *nm, const ner_tokens *toks, const word_keys 
     if (i + nm->ntok > toks->n) return 0;
     if (nm->exact && nm->exact[0] && !same_text(first, first_len, nm->exact[0])) return 0;
     for (uint32_t j = 1; j < nm->ntok; j++) {
-        const ner_token *t = &toks->v[i + j];
+        const ner_token *t = &toks->v[i + j], *p = t - 1;
         if (t->sentence_start || strcmp(w->keys[i + j], nm->keys[j])) return 0;
+        const char *gap = p->surface + p->surface_len;
+        if (t->surface > gap && ner_text_has_bracket(gap, (size_t)(t->surface - gap))) return 0;
         if (nm->exact && nm->exact[j] && !same_text(t->surface, t->surface_len, nm->exact[j]))
             return 0;
     }

@@ -216,3 +216,22 @@ int ner_rules_find(const char *text, size_t len, ner_rule_match **out_, size_t *
     *n = o.n;
     return NI_OK;
 }
+
+int ner_rules_month_word(const char *w, size_t len)
+{
+    UChar32 cp[64];
+    size_t boff[65], n = 0;
+    for (int32_t j = 0, wl = (int32_t)len; j < wl && n < 64;) {
+        boff[n] = (size_t)j;
+        UChar32 c;
+        U8_NEXT(w, j, wl, c);
+        cp[n++] = c < 0 ? 0xFFFD : c;
+        boff[n] = (size_t)j;
+    }
+    if (!n || n == 64) return 0;
+    rules_text t = {cp, boff, n};
+    size_t at;
+    const rules_word *rw =
+        rules_word_find(&t, 0, n, RW_BIT(RW_MONTH) | RW_BIT(RW_MONTH_HEAD), 1, &at);
+    return rw != NULL;
+}

@@ -36,4 +36,8 @@ const char *ner_rule_type_name(ner_rule_type t);
 int ner_rules_find(const char *text, size_t len, ner_rule_match **out, size_t *n, char *errstr,
                    size_t errlen);
 
+/* ner_rules_month_word: the word w[0..len) (UTF-8, proclitics allowed) is a month name or the
+ * head of one (نيسان، آذار، كانون، تشرين، March ...). */
+int ner_rules_month_word(const char *w, size_t len);
+
 #endif

@@ -4,6 +4,7 @@
 #include "entities/tagger_internal.h"
 #include "util/err.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ ner_model *ner_model_new(size_t nfeat)
     }
     m->mask = slots - 1;
     m->cap = nfeat;
+    m->conf_scale = NER_CONF_SCALE;
     return m;
 }
 
@@ -32,6 +34,8 @@ void ner_model_destroy(ner_model *m)
     free(m->slots);
     free(m->keys);
     ner_lex_free(&m->lex);
+    ner_clusters_free(&m->cl);
+    ner_lex_free(&m->gz);
     free(m);
 }
 
@@ -118,8 +122,111 @@ static void emissions(const ner_model *m, const ner_word *ws, size_t n, int64_t 
     }
 }
 
-int ner_model_tag(const ner_model *m, const char *const *words, const size_t *lens, size_t n,
-                  const unsigned *gaz, ner_tag *tags, char *errstr, size_t errlen)
+/* span_conf: for the spans of tags (any BIO sequence), the probability of exactly that span under
+ * p(tags) proportional to exp(score / scale) (forward-backward over the emissions e and
+ * the transitions, scaled per position), into conf[i] of each of its words; 0 for O words. fb is
+ * scratch of 2 * n * NER_NTAGS + n doubles. */
+static void span_conf(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS + 1][NER_NTAGS],
+                      double scale, const ner_tag *tags, double *fb, double *conf)
+{
+    enum { T = NER_NTAGS };
+    double tr[T + 1][T], *al = fb, *be = fb + n * T, *E = be, *c = fb + 2 * n * T;
+    for (int p = 0; p <= T; p++)
+        for (int t = 0; t < T; t++) tr[p][t] = ner_tag_allowed(p, t) ? exp(trans[p][t] / scale) : 0;
+    for (size_t i = 0; i < n; i++) { /* emissions into be (overwritten from the end below) */
+        int64_t mx = e[i * T];
+        for (int t = 1; t < T; t++) mx = e[i * T + t] > mx ? e[i * T + t] : mx;
+        for (int t = 0; t < T; t++) E[i * T + t] = exp((double)(e[i * T + t] - mx) / scale);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0;
+        for (int t = 0; t < T; t++) {
+            double a = 0;
+            if (!i)
+                a = tr[T][t];
+            else
+                for (int p = 0; p < T; p++) a += al[(i - 1) * T + p] * tr[p][t];
+            sum += al[i * T + t] = a * E[i * T + t];
+        }
+        c[i] = sum > 0 ? sum : 1e-300;
+        for (int t = 0; t < T; t++) al[i * T + t] /= c[i];
+    }
+    /* backward, in place of E: be[i] needs E[i + 1] and be[i + 1]; keep E[i + 1] in ep */
+    double ep[T], bn[T];
+    for (int t = 0; t < T; t++) ep[t] = E[(n - 1) * T + t], be[(n - 1) * T + t] = 1;
+    for (size_t i = n - 1; i-- > 0;) {
+        for (int q = 0; q < T; q++) bn[q] = ep[q] * be[(i + 1) * T + q] / c[i + 1];
+        for (int t = 0; t < T; t++) ep[t] = E[i * T + t];
+        for (int t = 0; t < T; t++) {
+            double b = 0;
+            for (int q = 0; q < T; q++) b += tr[t][q] * bn[q];
+            be[i * T + t] = b;
+        }
+    }
+    /* be now holds beta; the emissions E[i] for i > a are needed again: recompute per span */
+    for (size_t a = 0; a < n;) {
+        int t = tags[a];
+        if (t == NER_O || t % 2 == 0) { /* O, or an I-X without its B-X: no span */
+            conf[a++] = 0;
+            continue;
+        }
+        size_t b = a + 1;
+        while (b < n && (int)tags[b] == t + 1) b++;
+        double p = al[a * T + t], mx;
+        int prev = t;
+        for (size_t i = a + 1; i < b; i++) {
+            mx = (double)e[i * T];
+            for (int k = 1; k < T; k++) mx = (double)e[i * T + k] > mx ? (double)e[i * T + k] : mx;
+            p *= tr[prev][t + 1] * exp(((double)e[i * T + t + 1] - mx) / scale) / c[i];
+            prev = t + 1;
+        }
+        if (b < n) {
+            mx = (double)e[b * T];
+            for (int k = 1; k < T; k++) mx = (double)e[b * T + k] > mx ? (double)e[b * T + k] : mx;
+            double end = 0;
+            for (int q = 0; q < T; q++)
+                if (q != t + 1)
+                    end += tr[prev][q] * exp(((double)e[b * T + q] - mx) / scale) * be[b * T + q];
+            p *= end / c[b];
+        }
+        p = p < 0 ? 0 : p > 1 ? 1 : p;
+        for (size_t i = a; i < b; i++) conf[i] = p;
+        a = b;
+    }
+}
+
+/* fnv2: the hash of a two-letter ending as ner_word_analyze computes it (NER_H_SUF1 + 1). */
+static uint64_t fnv2(uint32_t a, uint32_t b)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = (h ^ a) * 0x100000001b3ULL;
+    return (h ^ b) * 0x100000001b3ULL;
+}
+
+/* ordinary_words: a one-word span on a word the unlabelled text shows is an ordinary noun or
+ * adjective (written with and without the article ال: between NER_ORDINARY_LO and
+ * NER_ORDINARY_HI fifteenths of its occurrences), that neither the KB nor the names seen in
+ * training know, is no name (الثأر، مسؤولون سابقون). Kept: a word right after a title, place or
+ * organization word (وكالة أعماق، مدينة X), and a person's one-word name unless it has a plural
+ * ending (ون، ين): first names are often ordinary words (سلوى، بدر، شمس). */
+static void ordinary_words(const ner_word *ws, size_t n, ner_tag *tags)
+{
+    const uint64_t un = fnv2(0x0648, 0x0646), in = fnv2(0x064A, 0x0646); /* ون، ين */
+    for (size_t i = 0; i < n; i++) {
+        if (tags[i] == NER_O || tags[i] % 2 == 0 || (i + 1 < n && tags[i + 1] == tags[i] + 1))
+            continue;
+        if (i && ws[i - 1].trigger && ws[i - 1].trigger != NER_TRIG_SAY) continue; /* وكالة X */
+        uint64_t end = ws[i].h[NER_H_SUF1 + 1];
+        if (tags[i] == NER_B_PER && end != un && end != in) continue;
+        unsigned al = ws[i].al;
+        if (al > NER_ORDINARY_LO && al <= NER_ORDINARY_HI + 1 && !ws[i].gaz && !ws[i].lex)
+            tags[i] = NER_O;
+    }
+}
+
+int ner_model_tag_conf(const ner_model *m, const char *const *words, const size_t *lens, size_t n,
+                       const unsigned *gaz, ner_tag *tags, double *conf, char *errstr,
+                       size_t errlen)
 {
     if (!n) return NI_OK;
     ner_word ws_stack[STACK_WORDS];
@@ -128,21 +235,39 @@ int ner_model_tag(const ner_model *m, const char *const *words, const size_t *le
     ner_word *ws = ws_stack;
     int64_t *e = e_stack;
     uint8_t *back = back_stack;
+    double *fb = conf ? malloc((2 * NER_NTAGS + 1) * n * sizeof *fb) : NULL;
     if (n > STACK_WORDS) {
         ws = malloc(n * sizeof *ws);
         e = malloc(n * NER_NTAGS * sizeof *e);
         back = malloc(n * NER_NTAGS);
-        if (!ws || !e || !back) {
-            free(ws), free(e), free(back);
-            return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "tagger: out of memory (%zu words)", n);
-        }
+    }
+    if (!ws || !e || !back || (conf && !fb)) {
+        if (n > STACK_WORDS) free(ws), free(e), free(back);
+        free(fb);
+        return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "tagger: out of memory (%zu words)", n);
     }
     for (size_t i = 0; i < n; i++) ner_word_analyze(words[i], lens[i], gaz ? gaz[i] : 0, &ws[i]);
     ner_lex_mark(&m->lex, ws, n);
+    ner_clusters_mark(&m->cl, ws, n);
+    ner_gaz_mark(&m->gz, ws, n);
     emissions(m, ws, n, e);
     ner_viterbi(e, n, m->trans, back, tags);
+    ordinary_words(ws, n, tags);
+    if (conf) span_conf(e, n, m->trans, m->conf_scale, tags, fb, conf);
+    free(fb);
     if (n > STACK_WORDS) free(ws), free(e), free(back);
     return NI_OK;
+}
+
+void ner_model_set_conf_scale(ner_model *m, double scale)
+{
+    if (scale > 0) m->conf_scale = scale;
+}
+
+int ner_model_tag(const ner_model *m, const char *const *words, const size_t *lens, size_t n,
+                  const unsigned *gaz, ner_tag *tags, char *errstr, size_t errlen)
+{
+    return ner_model_tag_conf(m, words, lens, n, gaz, tags, NULL, errstr, errlen);
 }
 
 /* gaz_bit: the NER_GAZ_* bit of a KB type name (0 for an unknown one). */

@@ -205,12 +205,21 @@ int ner_model_tag_doc(const ner_model *m, const char *const *words, const size_t
                       const size_t *sent, size_t nsent, const unsigned *gaz, size_t window,
                       ner_tag *tags, char *errstr, size_t errlen)
 {
+    return ner_model_tag_doc_conf(m, words, lens, sent, nsent, gaz, window, tags, NULL, errstr,
+                                  errlen);
+}
+
+int ner_model_tag_doc_conf(const ner_model *m, const char *const *words, const size_t *lens,
+                           const size_t *sent, size_t nsent, const unsigned *gaz, size_t window,
+                           ner_tag *tags, double *conf, char *errstr, size_t errlen)
+{
     if (!nsent) return NI_OK;
     size_t a = sent[0], n = sent[nsent] - a;
     int rc = NI_OK;
     for (size_t s = 0; s < nsent && !rc; s++)
-        rc = ner_model_tag(m, words + sent[s], lens + sent[s], sent[s + 1] - sent[s],
-                           gaz ? gaz + sent[s] : NULL, tags + sent[s], errstr, errlen);
+        rc = ner_model_tag_conf(m, words + sent[s], lens + sent[s], sent[s + 1] - sent[s],
+                                gaz ? gaz + sent[s] : NULL, tags + sent[s],
+                                conf ? conf + sent[s] : NULL, errstr, errlen);
     if (rc || !n) return rc;
     uint64_t *keys = malloc(2 * n * sizeof *keys);
     size_t *sentence = malloc(n * sizeof *sentence);

@@ -117,7 +117,12 @@ static size_t stem_start(const UChar32 *c, size_t n, int light, unsigned *clitic
 }
 
 /* Trigger words: the next or the same word is often a name of this class. */
-enum { TRIG_PER = 1, TRIG_ORG, TRIG_LOC, TRIG_SAY };
+enum {
+    TRIG_PER = NER_TRIG_PER,
+    TRIG_ORG = NER_TRIG_ORG,
+    TRIG_LOC = NER_TRIG_LOC,
+    TRIG_SAY = NER_TRIG_SAY
+};
 
 static const struct {
     const char *word;
@@ -405,6 +410,9 @@ enum {
     T_LSTEM = T_SUF_AT + 2,  /* 3: offsets -1 0 +1 */
     T_SPRE = T_LSTEM + 3,    /* 2 */
     T_LEX = T_SPRE + 2,      /* 3: lexicon match at 0, -1, +1 */
+    T_CL = T_LEX + 3,        /* 10: cluster path prefixes (cl_feats) */
+    T_GZ = T_CL + 10,        /* 3: gazetteer lists at 0, -1, +1 */
+    T_AL = T_GZ + 3, /* the form's ال share in unlabelled text, with the word's own ال */
 };
 
 uint64_t ner_mix64(uint64_t x)
@@ -448,6 +456,30 @@ static const ner_word *at(const ner_word *ws, size_t n, size_t i, int off)
     return &ws[i + off];
 }
 
+/* Cluster features: position offset and prefix length (bits) of each T_CL template. */
+static const struct {
+    int8_t off;
+    uint8_t bits;
+} cl_feats[] = {{0, 4},   {0, 6}, {0, 8},  {0, 10},  {-1, 6},
+                {-1, 10}, {1, 6}, {1, 10}, {-2, 10}, {2, 10}};
+
+/* cluster_keys: the cluster features of position i into keys; count. */
+static size_t cluster_keys(const ner_word *ws, size_t n, size_t i, uint64_t *keys)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < sizeof cl_feats / sizeof cl_feats[0]; j++) {
+        unsigned cl = at(ws, n, i, cl_feats[j].off)->cl;
+        if (!cl) continue;
+        if (cl == NER_CL_UNKNOWN) {
+            if (cl_feats[j].bits == NER_CL_BITS) keys[k++] = key(T_CL + (unsigned)j, 1);
+            continue;
+        }
+        unsigned path = (cl & NER_CL_PATH) >> (NER_CL_BITS - cl_feats[j].bits);
+        keys[k++] = key(T_CL + (unsigned)j, 2 + path);
+    }
+    return k;
+}
+
 size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys)
 {
     static const int offs[4] = {-2, -1, 1, 2}, trig_offs[4] = {-2, -1, 0, 1};
@@ -489,6 +521,11 @@ size_t ner_features(const ner_word *ws, size_t n, size_t i, uint64_t *keys)
     keys[k++] = key(T_LSTEM + 2, r->h[NER_H_LSTEM]);
     if (w->h[NER_H_SPRE2]) keys[k++] = key(T_SPRE, w->h[NER_H_SPRE2]);
     if (w->h[NER_H_SPRE3]) keys[k++] = key(T_SPRE + 1, w->h[NER_H_SPRE3]);
+    k += cluster_keys(ws, n, i, keys + k);
+    if (w->al) keys[k++] = key(T_AL, (uint64_t)w->al << 8 | w->clitics);
+    if (w->gzl) keys[k++] = key(T_GZ, w->gzl);
+    if (l->gzl) keys[k++] = key(T_GZ + 1, l->gzl);
+    if (r->gzl) keys[k++] = key(T_GZ + 2, r->gzl);
     return k;
 }
 

@@ -25,6 +25,9 @@ enum {
     NER_H_COUNT
 };
 
+/* Trigger classes (ner_word.trigger): the next or the same word is often a name of this class. */
+enum { NER_TRIG_PER = 1, NER_TRIG_ORG, NER_TRIG_LOC, NER_TRIG_SAY };
+
 /* One analyzed word. */
 typedef struct ner_word {
     uint64_t h[NER_H_COUNT];
@@ -33,12 +36,17 @@ typedef struct ner_word {
     uint8_t clitics; /* NER_CLITIC_* bits removed for the stem */
     uint8_t gaz;     /* NER_GAZ_* hints */
     uint8_t lex;     /* NER_LEX_TYPE | NER_LEX_SURE | NER_LEX_BEGIN of a lexicon match, 0 none */
+    uint16_t cl;     /* word cluster: 0 no cluster table, NER_CL_UNKNOWN, or NER_CL_KNOWN | path */
+    uint8_t al;      /* 1 + the share (0..15) of the form's occurrences in unlabelled text written
+                        with the article ال; 0 when unknown */
+    uint8_t gzl; /* gazetteer lists of its longest match: NER_GAZ_PER/ORG/LOC bits, NER_LEX_BEGIN
+                    on the first word, NER_GZL_MULTI when it has several words; 0 none */
 } ner_word;
 
 /* ner_mix64: the splitmix64 finalizer (hash mixing for keys). */
 uint64_t ner_mix64(uint64_t x);
 
-#define NER_MAX_FEATS 48
+#define NER_MAX_FEATS 64
 #define NER_KEY_MASK 0xffffffffffffULL /* feature keys are 48-bit hashes */
 
 /* ner_word_analyze: fills *out for the UTF-8 word w[0..len) (ill-formed bytes are tolerated). */
@@ -80,6 +88,56 @@ uint64_t ner_lex_key(uint64_t prev, const ner_word *w, int first);
 /* ner_lex_mark: sets ws[].lex from the longest lexicon names, left to right, non-overlapping. */
 void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n);
 
+/* Word clusters (tagger_clusters.c): a bit-string path of NER_CL_BITS bits per word form (the
+ * light stem's hash, NER_H_LSTEM), learned from unlabelled text by `news-ingest train-clusters`;
+ * the tagger's features use prefixes of the path (NER_CL_PREFIXES). */
+#define NER_CL_BITS 10
+#define NER_CL_KNOWN 0x8000u
+#define NER_CL_UNKNOWN 1u
+#define NER_CL_PATH 0x3FFu /* the path bits of a value */
+#define NER_CL_AL_SHIFT 10 /* then 4 bits: the share of its occurrences written with ال, 0..15 */
+/* A word written with the article in more than NER_ORDINARY_LO and at most NER_ORDINARY_HI
+ * fifteenths of its occurrences in unlabelled text is an ordinary word (tagger.c). */
+#ifndef NER_ORDINARY_LO
+#define NER_ORDINARY_LO 1
+#endif
+#ifndef NER_ORDINARY_HI
+#define NER_ORDINARY_HI 13
+#endif
+
+typedef struct ner_clusters {
+    uint64_t *keys;
+    uint16_t *val; /* 0 = empty slot, else NER_CL_KNOWN | al << NER_CL_AL_SHIFT | path */
+    size_t mask, n, cap;
+} ner_clusters;
+
+/* ner_clusters_init: an empty table with room for n words; NI_OK or NI_ERR_NOMEM. */
+int ner_clusters_init(ner_clusters *x, size_t n);
+/* ner_clusters_free: frees x's tables, leaves it empty (a zeroed table is empty). */
+void ner_clusters_free(ner_clusters *x);
+/* ner_clusters_put: sets key's path (< 2^NER_CL_BITS) and ال share (0..15); NI_ERR_NOMEM when
+ * full, NI_ERR_INVALID for a duplicate key or a value out of range. */
+int ner_clusters_put(ner_clusters *x, uint64_t key, unsigned path, unsigned al);
+/* ner_clusters_get: key's value (NER_CL_KNOWN | ...); NER_CL_UNKNOWN when absent; 0 when x is
+ * empty. */
+uint16_t ner_clusters_get(const ner_clusters *x, uint64_t key);
+/* ner_clusters_mark: sets ws[].cl and ws[].al from x. */
+void ner_clusters_mark(const ner_clusters *x, ner_word *ws, size_t n);
+/* ner_clusters_read: the clusters file at path (format in tagger_clusters.c, checksum verified)
+ * into *x (emptied first). NI_OK, NI_ERR_IO / NI_ERR_PARSE naming the file and line, or
+ * NI_ERR_NOMEM; *x is empty on error. */
+int ner_clusters_read(const char *path, ner_clusters *x, char *errstr, size_t errlen);
+
+/* Gazetteers (tagger_gaz.c): outside name lists as a ner_lex whose values are list bits. */
+#define NER_GZL_MULTI 8
+
+/* ner_gaz_build: the gazetteer table from the lists under dir (../shared/data/arabic: nerar/
+ * dico-mono-{PERS,ORG,LOC}.norm and world-cities.csv) into *x (emptied first). NI_OK, NI_ERR_IO
+ * naming the file, or NI_ERR_NOMEM; *x is empty on error. */
+int ner_gaz_build(const char *dir, ner_lex *x, char *errstr, size_t errlen);
+/* ner_gaz_mark: sets ws[].gzl from the longest gazetteer names, left to right. */
+void ner_gaz_mark(const ner_lex *x, ner_word *ws, size_t n);
+
 /* ---- the model (tagger.c) ---------------------------------------------------------------- */
 
 /* One slot of the feature table: fp = (key >> 16) | 1 (0 = empty) and the weights inline, so a
@@ -89,7 +147,7 @@ typedef struct ner_slot {
     int16_t w[NER_NTAGS + 1]; /* the last one is padding (0) */
 } ner_slot;
 
-#define NER_MAX_WEIGHT 600 /* |weight| bound: 48 features sum within int16 */
+#define NER_MAX_WEIGHT 500 /* |weight| bound: NER_MAX_FEATS (64) features sum within int16 */
 
 struct ner_model {
     ner_slot *slots;
@@ -98,6 +156,9 @@ struct ner_model {
     size_t n, cap;                           /* features added, features room was made for */
     int32_t trans[NER_NTAGS + 1][NER_NTAGS]; /* [prev][cur]; prev NER_NTAGS = sentence start */
     ner_lex lex;                             /* names seen in training (may be empty) */
+    ner_clusters cl;                         /* word clusters (may be empty) */
+    ner_lex gz;                              /* gazetteer names (may be empty) */
+    double conf_scale;                       /* ner_model_tag_conf's temperature */
 };
 
 /* ner_model_new: an empty model with room for nfeat features; NULL when out of memory. */
@@ -136,16 +197,18 @@ void ner_span_prf(const ner_span_counts *c, int k, double *p, double *r, double 
 #define NER_DEFAULT_ENSEMBLE 5 /* chosen by 5-fold cross-validation on train.txt */
 
 typedef struct ner_train_opts {
-    int iterations;      /* passes over the training sentences */
-    unsigned seed;       /* sentence order shuffling */
-    double dev_fraction; /* fraction of the sentences held out and scored each pass */
-    int dev_fold;        /* 0: the held-out part is the last one; k: the k-th of that size */
-    int prune;           /* quantized averaged weights with |w| < prune are dropped */
-    double dropout;      /* probability a feature occurrence sits out a training step */
-    double gaz_dropout;  /* probability a training sentence gets no KB hints */
-    const char *kb_path; /* knowledge base for the hint features (NULL: no hints) */
-    int lexicon;         /* lexicon features (names seen in training, jackknifed) */
-    int ensemble;        /* runs with their own seeds whose averaged weights are averaged */
+    int iterations;            /* passes over the training sentences */
+    unsigned seed;             /* sentence order shuffling */
+    double dev_fraction;       /* fraction of the sentences held out and scored each pass */
+    int dev_fold;              /* 0: the held-out part is the last one; k: the k-th of that size */
+    int prune;                 /* quantized averaged weights with |w| < prune are dropped */
+    double dropout;            /* probability a feature occurrence sits out a training step */
+    double gaz_dropout;        /* probability a training sentence gets no KB hints */
+    const char *kb_path;       /* knowledge base for the hint features (NULL: no hints) */
+    const char *clusters_path; /* word clusters file for the cluster features (NULL: none) */
+    const char *gaz_dir;       /* gazetteer lists for the gazetteer features (NULL: none) */
+    int lexicon;               /* lexicon features (names seen in training, jackknifed) */
+    int ensemble;              /* runs with their own seeds whose averaged weights are averaged */
     int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
     size_t window;  /* held-out scoring: document consistency window (ner_model_tag_doc) */
     FILE *progress; /* per-pass report (NULL: quiet) */

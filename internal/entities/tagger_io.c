@@ -7,6 +7,11 @@
  *                          for each tag (0..8) with a nonzero weight, in tag order
  *   lexicon N              then N lines: 16 hex digits of a name key (ner_lex_key), a space
  *                          and its value (1..127, see NER_LEX_*), keys ascending
+ *   clusters N             then N lines: 16 hex digits of a word key (NER_H_LSTEM), a space,
+ *                          its cluster path (decimal, < 2^NER_CL_BITS), a space and its ال share
+ *                          (0..15), keys ascending
+ *                          (the word clusters the model was trained with; N may be 0)
+ *   gazetteer N            then N lines as the lexicon's: name keys and list bits (0..127)
  *   end
  */
 #include "entities/tagger_internal.h"
@@ -18,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "news-ingest-ner-model 2"
+#define MAGIC "news-ingest-ner-model 3"
 #define MAX_MODEL_BYTES (256u << 20)
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -114,7 +119,7 @@ static int sparse(reader *r, const char *s, int32_t *w)
         last = s[1] - '0';
         if (!small_int(s + 3, &e, &v) || (*e && *e != ' ') || v < -NER_MAX_WEIGHT ||
             v > NER_MAX_WEIGHT)
-            return bad(r, "bad weight (an integer within +-600 expected)");
+            return bad(r, "bad weight (an integer within +-500 expected)");
         w[last] = (int32_t)v;
         s = e;
     }
@@ -130,16 +135,17 @@ static int hex64(const char *s, uint64_t *v)
     return 1;
 }
 
-/* lexicon: "lexicon N" and its N "KEY VALUE" lines into m->lex. */
-static int lexicon(reader *r, ner_model *m)
+/* lexicon: "<name> N" and its N "KEY VALUE" lines into x (the lexicon, the gazetteer). */
+static int lexicon(reader *r, const char *name, ner_lex *x)
 {
-    char *l = next_line(r), *e;
+    char *l = next_line(r), *e, want[64];
+    size_t nl = (size_t)snprintf(want, sizeof want, "%s ", name);
     if (!l) return bad(r, "unexpected end of file");
     errno = 0;
-    unsigned long long n = strncmp(l, "lexicon ", 8) ? 0 : strtoull(l + 8, &e, 10);
-    if (strncmp(l, "lexicon ", 8) || e == l + 8 || *e || errno || n > (1u << 24))
-        return bad(r, "expected \"lexicon N\"");
-    if (ner_lex_init(&m->lex, (size_t)n))
+    unsigned long long n = strncmp(l, want, nl) ? 0 : strtoull(l + nl, &e, 10);
+    if (strncmp(l, want, nl) || e == l + nl || *e || errno || n > (1u << 24))
+        return bad(r, name[0] == 'l' ? "expected \"lexicon N\"" : "expected \"gazetteer N\"");
+    if (ner_lex_init(x, (size_t)n))
         return ni_err_set(r->errstr, r->errlen, NI_ERR_NOMEM, "%s: out of memory", r->path);
     for (size_t i = 0; i < n; i++) {
         uint64_t key;
@@ -149,8 +155,35 @@ static int lexicon(reader *r, ner_model *m)
         if (!hex64(l, &key) || l[16] != ' ' || !small_int(l + 17, &v, &val) || *v || val < 1 ||
             val > 127)
             return bad(r, "expected a 16-digit hex name key and a value 1..127");
-        if (ner_lex_get(&m->lex, key)) return bad(r, "duplicate name key");
-        ner_lex_put(&m->lex, key, (uint8_t)val);
+        if (ner_lex_get(x, key)) return bad(r, "duplicate name key");
+        ner_lex_put(x, key, (uint8_t)val);
+    }
+    return NI_OK;
+}
+
+/* clusters: "clusters N" and its N "KEY PATH" lines into m->cl. */
+static int clusters(reader *r, ner_model *m)
+{
+    char *l = next_line(r), *e;
+    if (!l) return bad(r, "unexpected end of file");
+    errno = 0;
+    unsigned long long n = strncmp(l, "clusters ", 9) ? 0 : strtoull(l + 9, &e, 10);
+    if (strncmp(l, "clusters ", 9) || e == l + 9 || *e || errno || n > (1u << 22))
+        return bad(r, "expected \"clusters N\"");
+    if (!n) return NI_OK;
+    if (ner_clusters_init(&m->cl, (size_t)n))
+        return ni_err_set(r->errstr, r->errlen, NI_ERR_NOMEM, "%s: out of memory", r->path);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key;
+        const char *v;
+        long path, al;
+        if (!(l = next_line(r))) return bad(r, "unexpected end of file");
+        if (!hex64(l, &key) || l[16] != ' ' || !small_int(l + 17, &v, &path) || *v != ' ' ||
+            path < 0 || path >= (1 << NER_CL_BITS) || !small_int(v + 1, &v, &al) || *v || al < 0 ||
+            al > 15)
+            return bad(r, "expected a 16-digit hex word key, a cluster path and an ال share");
+        if (ner_clusters_put(&m->cl, key, (unsigned)path, (unsigned)al))
+            return bad(r, "duplicate word key");
     }
     return NI_OK;
 }
@@ -199,7 +232,9 @@ static int body(reader *r, ner_model **out)
     memcpy(m->trans, trans, sizeof trans);
     int rc = NI_OK;
     for (size_t i = 0; i < nfeat && !rc; i++) rc = feature(r, m);
-    if (!rc) rc = lexicon(r, m);
+    if (!rc) rc = lexicon(r, "lexicon", &m->lex);
+    if (!rc) rc = clusters(r, m);
+    if (!rc) rc = lexicon(r, "gazetteer", &m->gz);
     if (!rc) rc = expect(r, "end");
     if (!rc && next_line(r)) rc = bad(r, "data after \"end\"");
     if (rc)
@@ -239,15 +274,29 @@ static int by_u64(const void *a, const void *b)
 }
 
 /* write_lexicon: the lexicon section (keys: scratch of m->lex.n keys). */
-static void write_lexicon(const ner_lex *x, FILE *f, uint64_t *keys)
+static void write_lexicon(const char *name, const ner_lex *x, FILE *f, uint64_t *keys)
 {
     size_t k = 0;
     for (size_t s = 0; x->val && s <= x->mask; s++)
         if (x->val[s]) keys[k++] = x->keys[s];
     qsort(keys, k, sizeof *keys, by_u64);
-    fprintf(f, "lexicon %zu\n", k);
+    fprintf(f, "%s %zu\n", name, k);
     for (size_t i = 0; i < k; i++)
         fprintf(f, "%016" PRIx64 " %u\n", keys[i], ner_lex_get(x, keys[i]));
+}
+
+/* write_clusters: the clusters section (keys: scratch of m->cl.n keys). */
+static void write_clusters(const ner_clusters *x, FILE *f, uint64_t *keys)
+{
+    size_t k = 0;
+    for (size_t s = 0; x->val && s <= x->mask; s++)
+        if (x->val[s]) keys[k++] = x->keys[s];
+    qsort(keys, k, sizeof *keys, by_u64);
+    fprintf(f, "clusters %zu\n", k);
+    for (size_t i = 0; i < k; i++) {
+        unsigned v = ner_clusters_get(x, keys[i]);
+        fprintf(f, "%016" PRIx64 " %u %u\n", keys[i], v & NER_CL_PATH, v >> NER_CL_AL_SHIFT & 15);
+    }
 }
 
 static int by_key(const void *a, const void *b)
@@ -282,7 +331,9 @@ static void write_all(const ner_model *m, FILE *f, size_t *order, uint64_t *lkey
             if (sl->w[t]) fprintf(f, " %d:%d", t, sl->w[t]);
         fputc('\n', f);
     }
-    write_lexicon(&m->lex, f, lkeys);
+    write_lexicon("lexicon", &m->lex, f, lkeys);
+    write_clusters(&m->cl, f, lkeys);
+    write_lexicon("gazetteer", &m->gz, f, lkeys);
     fprintf(f, "end\n");
 }
 
@@ -292,7 +343,7 @@ int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t er
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
         return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: path too long", path);
     size_t *order = malloc((m->n + 1) * sizeof *order);
-    uint64_t *lkeys = malloc((m->lex.n + 1) * sizeof *lkeys);
+    uint64_t *lkeys = malloc((m->lex.n + m->cl.n + m->gz.n + 1) * sizeof *lkeys);
     if (!order || !lkeys) {
         free(order), free(lkeys);
         return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "%s: out of memory", path);

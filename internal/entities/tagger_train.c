@@ -54,8 +54,10 @@ typedef struct trainer {
     double *acc;         /* rows x NER_NTAGS sums of the members' averaged weights */
     size_t acc_rows;
     double tacc[NER_NTAGS + 1][NER_NTAGS];
-    int members; /* members summed in acc (0: the model is the current run's average) */
-    ner_lex lex; /* the lexicon of all training sentences (the model's) */
+    int members;     /* members summed in acc (0: the model is the current run's average) */
+    ner_lex lex;     /* the lexicon of all training sentences (the model's) */
+    ner_clusters cl; /* word clusters (the model's; may be empty) */
+    ner_lex gz;      /* gazetteer names (the model's; may be empty) */
     int use_lex;
     int o_bias;
 } trainer;
@@ -351,6 +353,9 @@ static int analyze_all(trainer *t)
     for (size_t s = 0; s < c->nsent; s++)
         for (size_t i = c->sent[s]; i < c->sent[s + 1]; i++)
             ner_word_analyze(c->word[i], c->len[i], hint(t, s, i), &t->ws[i]);
+    ner_clusters_mark(&t->cl, t->ws, c->ntok);
+    for (size_t s = 0; s < c->nsent; s++)
+        ner_gaz_mark(&t->gz, t->ws + c->sent[s], c->sent[s + 1] - c->sent[s]);
     if (!t->use_lex) return NI_OK;
     int rc = lex_build(t, 0, 0, &t->lex);
     for (size_t b = 0; !rc && b < LEX_FOLDS; b++) {
@@ -486,6 +491,14 @@ static ner_model *averaged(const trainer *t, int prune)
         if (ner_lex_init(&m->lex, t->lex.n)) return ner_model_destroy(m), NULL;
         for (size_t i = 0; t->lex.val && i <= t->lex.mask; i++)
             if (t->lex.val[i]) ner_lex_put(&m->lex, t->lex.keys[i], t->lex.val[i]);
+        if (t->gz.n && ner_lex_init(&m->gz, t->gz.n)) return ner_model_destroy(m), NULL;
+        for (size_t i = 0; t->gz.n && i <= t->gz.mask; i++)
+            if (t->gz.val[i]) ner_lex_put(&m->gz, t->gz.keys[i], t->gz.val[i]);
+        if (t->cl.n && ner_clusters_init(&m->cl, t->cl.n)) return ner_model_destroy(m), NULL;
+        for (size_t i = 0; t->cl.n && i <= t->cl.mask; i++)
+            if (t->cl.val[i])
+                ner_clusters_put(&m->cl, t->cl.keys[i], t->cl.val[i] & NER_CL_PATH,
+                                 t->cl.val[i] >> NER_CL_AL_SHIFT & 15);
         for (int p = 0; p <= NER_NTAGS; p++)
             for (int k = 0; k < NER_NTAGS; k++) m->trans[p][k] = quantize(avg_t(t, p, k), 0);
         return m;
@@ -627,13 +640,17 @@ int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *o
     if (!rc && o->kb_path) rc = corpus_hints(&c, o->kb_path, errstr, errlen);
     if (!rc) {
         trainer t = {.c = &c};
+        if (o->clusters_path) rc = ner_clusters_read(o->clusters_path, &t.cl, errstr, errlen);
+        if (!rc && o->gaz_dir) rc = ner_gaz_build(o->gaz_dir, &t.gz, errstr, errlen);
         size_t ndev = (size_t)floor(c.nsent * o->dev_fraction);
         if (ndev >= c.nsent) ndev = c.nsent - 1;
         t.dev_hi = o->dev_fold ? ndev * (size_t)o->dev_fold : c.nsent;
         if (t.dev_hi > c.nsent) t.dev_hi = c.nsent;
         t.dev_lo = t.dev_hi - ndev;
         t.ntrain = c.nsent - ndev;
-        rc = run(&t, o, out_path, errstr, errlen);
+        if (!rc) rc = run(&t, o, out_path, errstr, errlen);
+        ner_clusters_free(&t.cl);
+        ner_lex_free(&t.gz);
         free(t.fkeys), free(t.frow), free(t.map), free(t.mapv), free(t.toff), free(t.fid);
         free(t.w), free(t.u), free(t.ws), free(t.acc);
         ner_lex_free(&t.lex);

@@ -383,8 +383,10 @@ static void send_events(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ti
                         const pipeline_output *out)
 {
     const char *topic = w->cfg->entities_topic;
+    double min_conf = config_min_entity_confidence(w->cfg);
     for (size_t i = 0; i < out->nevents; i++) {
         const record_event *e = &out->events[i];
+        if (e->confidence < min_conf) continue; /* --min-entity-confidence */
         rd_kafka_headers_t *h = rd_kafka_headers_new(5);
         rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
         rd_kafka_header_add(h, "schema", -1, EVENT_SCHEMA, -1);

@@ -439,6 +439,7 @@ int record_events(const record_input *in, const char *id, record_event **out, si
             return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory building events");
         }
         v[i].len = strlen(v[i].json);
+        v[i].confidence = e->v[i].confidence;
     }
     *out = v;
     *n = e->n;

@@ -56,12 +56,14 @@ typedef struct record_event {
     char *key;  /* the entity id (owned) */
     char *json; /* the event, one line of JSON (owned) */
     size_t len;
+    double confidence; /* the entity's (for --min-entity-confidence) */
 } record_event;
 
 /* record_events: one event per entity of in->entities (none when NULL) for the record whose id
  * is id, into a fresh array *out of *n (caller frees with record_events_free). Value fields:
  * schema "news.entity_event/1", entity_id, type, name, article_id, url, title, published_at,
- * count, salience, sentence (the first mention's), and value/unit when the entity has one.
+ * count, salience, confidence, sentence (the first mention's), and value/unit when the entity
+ * has one.
  * NI_OK, or NI_ERR_NOMEM with errstr filled and *out NULL. */
 int record_events(const record_input *in, const char *id, record_event **out, size_t *n,
                   char *errstr, size_t errlen);

@@ -10,7 +10,7 @@
 
 /* Printed bytes of the structure around each entity and mention (keys, brackets, numbers),
  * counted into the print buffer's estimate. */
-#define ENTITY_OVERHEAD 160
+#define ENTITY_OVERHEAD 180
 #define MENTION_OVERHEAD 64
 
 cJSON *record_builder_str(record_builder *b, const char *s)
@@ -59,7 +59,8 @@ static cJSON *uint_item(const record_builder *b, size_t v)
     return cJSON_CreateRaw(p);
 }
 
-/* salience_item: the rounded salience as a number item ("0", "1", "0.5", "0.875"). */
+/* salience_item: the rounded salience (or confidence) as a number item ("0", "1", "0.5",
+ * "0.875"). */
 static cJSON *salience_item(const record_builder *b, double s)
 {
     unsigned k = milli(s);
@@ -120,6 +121,7 @@ static cJSON *entity(record_builder *b, const ner_entity *e)
         put(o, "name", record_builder_str(b, e->name ? e->name : "")) && names(b, o, e) &&
         put(o, "mentions", mentions(b, e)) && put(o, "count", uint_item(b, e->nmentions)) &&
         put(o, "salience", salience_item(b, e->salience)) &&
+        put(o, "confidence", salience_item(b, e->confidence)) &&
         put(o, "source", cJSON_CreateStringReference(e->source)) && value(b, o, e))
         return o;
     cJSON_Delete(o);
@@ -155,6 +157,7 @@ char *record_event_json(const ner_entity *e, const char *article_id, const char 
              put(o, "published_at", str_or_null(published_at)) &&
              put(o, "count", cJSON_CreateNumber((double)e->nmentions)) &&
              put(o, "salience", cJSON_CreateNumber(salience3(e->salience))) &&
+             put(o, "confidence", cJSON_CreateNumber(salience3(e->confidence))) &&
              put(o, "sentence", str_or_null(e->sentence)) && value(&b, o, e);
     char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);

@@ -162,6 +162,7 @@ static const opt_case cases[] = {
     {"fetch-ignore-robots", "1", "1"},
     {"fetch-user-agent", "crawler/2 (+ops)", "crawler/2 (+ops)"},
     {"fetch-ca-file", "/etc/ca.pem", "/etc/ca.pem"},
+    {"min-entity-confidence", "0.95", "0.95"},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -203,7 +204,9 @@ static const char *field_text(const char *name)
              {"fetch-retries", NULL, cfg.fetch_retries},
              {"fetch-ignore-robots", NULL, cfg.fetch_ignore_robots},
              {"fetch-user-agent", cfg.fetch_user_agent, 0},
-             {"fetch-ca-file", cfg.fetch_ca_file, 0}};
+             {"fetch-ca-file", cfg.fetch_ca_file, 0},
+
+             {"min-entity-confidence", cfg.min_entity_confidence, 0}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         if (strcmp(f[i].name, name) != 0) continue;
         if (f[i].s) return f[i].s;
@@ -609,4 +612,20 @@ Test(config, boolean_flags)
     cr_assert_eq(load_v(NULL, env), NI_OK, "%s", err);
     cr_assert_eq(cfg.fetch, 1);
     config_free(&cfg);
+}
+
+Test(config, min_entity_confidence_checked)
+{
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1"), NOENV), NI_OK, "%s", err);
+    cr_assert_float_eq(config_min_entity_confidence(&cfg), 0.8, 1e-9);
+    config_free(&cfg);
+    cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--min-entity-confidence", "0"), NOENV), NI_OK);
+    cr_assert_float_eq(config_min_entity_confidence(&cfg), 0, 1e-9);
+    config_free(&cfg);
+    const char *bad[] = {"1.5", "-0.1", "abc", "0.5x", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(load_v(ARGS("--brokers", "x:1", "--min-entity-confidence", bad[i]), NOENV),
+                     NI_ERR_INVALID, "%s accepted", bad[i]);
+        cr_assert(strstr(err, "min-entity-confidence"), "%s", err);
+    }
 }

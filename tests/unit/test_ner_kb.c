@@ -382,3 +382,56 @@ Test(ner_kb, the_curated_file_links_the_usual_forms)
         cr_assert_null(id_of(kb, words[i]), "%s matched", words[i]);
     ner_kb_destroy(kb);
 }
+
+Test(ner_kb, two_word_names_also_match_without_their_space)
+{
+    ner_kb *kb = load_text("kb:deir\tLOC\tدير الزور\tDeir ez-Zor\t\tSY\n"
+                           "kb:ras\tLOC\tرأس العين\tRas al-Ain\t\tSY\n"
+                           "kb:glued\tLOC\tرأسالعين\tRasalain\t\tSY\n");
+    cr_assert_str_eq(id_of(kb, "ديرالزور"), "kb:deir");
+    cr_assert_str_eq(id_of(kb, "دير الزور"), "kb:deir");
+    cr_assert_str_eq(id_of(kb, "ودير الزور"), "kb:deir");
+    /* a listed name wins over another entry's spelling variant, and loading does not fail */
+    cr_assert_str_eq(id_of(kb, "رأسالعين"), "kb:glued");
+    cr_assert_str_eq(id_of(kb, "رأس العين"), "kb:ras");
+    ner_kb_destroy(kb);
+}
+
+Test(ner_kb, no_match_across_a_quote_or_bracket)
+{
+    ner_kb *kb = load_text("kb:deir\tLOC\tدير الزور\tDeir ez-Zor\t\tSY\n");
+    const char *across[] = {"دير \"الزور\"", "دير (الزور)", "دير «الزور»"};
+    for (size_t i = 0; i < 3; i++) {
+        found f = find(kb, across[i]);
+        cr_assert_eq(f.n, 0, "%s matched", across[i]);
+        found_free(&f);
+    }
+    cr_assert_str_eq(id_of(kb, "دير - الزور") ? "x" : "none", "x", "a dash is not a bracket");
+    ner_kb_destroy(kb);
+}
+
+Test(ner_kb, world_cities_join_the_committed_kb)
+{
+    char err[512] = "";
+    ner_kb *kb = ner_kb_load(support_path(KB_FILE), err, sizeof err);
+    cr_assert_not_null(kb, "%s", err);
+    const ner_kb_entry *m = ner_kb_lookup(kb, "kb:city-munich-de");
+    cr_assert_not_null(m, "world-cities.csv's Munich");
+    cr_assert_str_eq(m->type, "LOC");
+    cr_assert_str_eq(m->name_en, "Munich");
+    cr_assert_str_eq(m->country, "DE");
+    cr_assert_str_eq(id_of(kb, "ميونخ"), "kb:city-munich-de");
+    cr_assert_str_eq(id_of(kb, "وميونخ"), "kb:city-munich-de");
+    /* a one-word town whose name the unlabelled text uses as an ordinary word (فرح "joy") is
+     * left out, and a one-word English name never matches alone */
+    cr_assert_null(ner_kb_lookup(kb, "kb:city-farah-af"));
+    cr_assert_null(id_of(kb, "فرح"));
+    cr_assert_null(id_of(kb, "Munich"));
+    /* no city cuts a longer curated name (مدينة تل once took تل أبيض's first word) */
+    cr_assert_str_eq(id_of(kb, "تل أبيض"), "kb:tell-abyad");
+    found f = find(kb, "سيطرت القوات على مدينة تل أبيض");
+    cr_assert_eq(f.n, 1);
+    cr_assert_str_eq(f.m[0].entry->id, "kb:tell-abyad");
+    found_free(&f);
+    ner_kb_destroy(kb);
+}

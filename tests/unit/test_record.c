@@ -12,6 +12,7 @@
 #include "util/sbuf.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -462,6 +463,7 @@ static ner_entities hand_entities(ner_entity v[6])
                         .mentions = m_place,
                         .nmentions = 2,
                         .salience = 0.87654,
+                        .confidence = 0.93,
                         .sentence = "بلدية دمشق تفتح الجسر."};
     v[1] = (ner_entity){.id = "per:00112233aabbccdd",
                         .type = "PER",
@@ -545,6 +547,7 @@ Test(record, entities_fields_as_given)
     cr_assert_str_eq(str(e, "source"), "kb");
     cr_assert_eq(num(e, "count"), 2);
     cr_assert_eq(num(e, "salience"), 0.877);
+    cr_assert_eq(num(e, "confidence"), 0.93);
     cr_assert_eq(cJSON_GetArraySize(ms), 2);
     cr_assert_str_eq(str(cJSON_GetArrayItem(ms, 0), "field"), "title");
     cr_assert_str_eq(str(cJSON_GetArrayItem(ms, 1), "field"), "body");
@@ -701,6 +704,8 @@ Test(record, one_event_per_entity)
         cr_assert_str_eq(str(o, "entity_id"), v[i].id);
         cr_assert_str_eq(str(o, "type"), v[i].type);
         cr_assert_str_eq(str(o, "name"), v[i].name);
+        cr_assert_eq(ev[i].confidence, v[i].confidence);
+        cr_assert_eq(num(o, "confidence"), round(v[i].confidence * 1000) / 1000);
         cr_assert_str_eq(str(o, "article_id"), id);
         cr_assert_str_eq(str(o, "url"), "https://coast.example/bridge");
         cr_assert_str_eq(str(o, "title"), "Harbour bridge reopens after repairs");

@@ -1,5 +1,6 @@
 /* eval_ner.c: the named-entity tagger on ANERcorp's test split: exact-span micro P/R/F1 (CoNLL
- * chunking) overall and per type beside the published numbers, then speed, load time and memory. */
+ * chunking) overall and per type beside the published numbers, then speed, load time and memory,
+ * then the knowledge base's matches in train.txt against its gold names. */
 #include "entities/entities.h"
 #include "entities/kb.h"
 #include "entities/ner.h"
@@ -74,14 +75,15 @@ static double now(clockid_t id)
 
 /* hints: the knowledge-base hints of every sentence of c (as the annotator gives them to the
  * tagger) into c->gaz; the KB load time in *ms. 0 or -1 with a message on stderr. */
-static int hints(conll *c, double *ms)
+static int hints(conll *c, double *ms, double *cpu_ms)
 {
     static char path[4096];
     char err[512];
     const char *kp = ner_data_path(NER_KB_ENV, NER_KB_REL, path, sizeof path);
-    double t0 = now(CLOCK_MONOTONIC);
+    double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_THREAD_CPUTIME_ID);
     ner_kb *kb = ner_kb_load(kp, err, sizeof err);
     *ms = 1000 * (now(CLOCK_MONOTONIC) - t0);
+    *cpu_ms = 1000 * (now(CLOCK_THREAD_CPUTIME_ID) - c0);
     if (!kb) return fprintf(stderr, "ner: %s\n", err), -1;
     c->gaz = calloc(c->ntok + 1, sizeof *c->gaz);
     int rc = c->gaz ? 0 : -1;
@@ -157,6 +159,55 @@ static int print_speed(const ner_model *m, const conll *c, ner_tag *pred)
     return 0;
 }
 
+/* gold_span: tokens [a, b) are exactly one gold name of type k (1..4). */
+static int gold_span(const conll *c, size_t a, size_t b, int k)
+{
+    if (c->gold[a] != (ner_tag)(2 * k - 1)) return 0;
+    for (size_t i = a + 1; i < b; i++)
+        if (c->gold[i] != (ner_tag)(2 * k)) return 0;
+    return b >= c->ntok || c->gold[b] != (ner_tag)(2 * k);
+}
+
+/* print_kb: the knowledge base's matches in train.txt (no training involved) against the gold
+ * names: the share with the same extent and type, for one-word names of up to 3 letters, other
+ * one-word names and names of two or more words (what ann_kb_conf's values rest on). */
+static int print_kb(const char *shared_dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data/anercorp/train.txt", shared_dir);
+    conll c;
+    double ms, cpu;
+    if (conll_read(path, &c) || hints(&c, &ms, &cpu)) return conll_free(&c), -1;
+    size_t n[3] = {0}, ok[3] = {0}, near[3] = {0};
+    for (size_t s = 0; s < c.nsent; s++)
+        for (size_t a = c.sent[s]; a < c.sent[s + 1]; a++) {
+            unsigned g = c.gaz[a];
+            if (!(g & NER_GAZ_BEGIN)) continue;
+            int k = g & NER_GAZ_PER ? 1 : g & NER_GAZ_ORG ? 2 : g & NER_GAZ_LOC ? 3 : 4;
+            unsigned bit = 1u << (k - 1);
+            size_t b = a + 1;
+            while (b < c.sent[s + 1] && (c.gaz[b] & bit) && !(c.gaz[b] & NER_GAZ_BEGIN)) b++;
+            size_t letters = 0;
+            for (size_t i = 0; i < c.len[a]; i++)
+                letters += ((unsigned char)c.word[a][i] & 0xC0) != 0x80;
+            int cls = b - a > 1 ? 2 : letters > 3;
+            int over = 0;
+            for (size_t i = a; i < b; i++)
+                over |= c.gold[i] == (ner_tag)(2 * k - 1) || c.gold[i] == (ner_tag)(2 * k);
+            n[cls]++, ok[cls] += gold_span(&c, a, b, k), near[cls] += over;
+        }
+    printf("| KB matches in train.txt | matches | same extent and type | overlapping a name of "
+           "the type |\n|---|---|---|---|\n");
+    static const char *names[] = {"one word of up to 3 letters (as written)", "one longer word",
+                                  "two or more words"};
+    for (int k = 0; k < 3; k++)
+        printf("| %s | %zu | %.3f | %.3f |\n", names[k], n[k],
+               n[k] ? (double)ok[k] / (double)n[k] : 0, n[k] ? (double)near[k] / (double)n[k] : 0);
+    printf("\n");
+    conll_free(&c);
+    return 0;
+}
+
 int eval_ner(const char *shared_dir, int verbose)
 {
     char path[4096], err[512];
@@ -165,8 +216,8 @@ int eval_ner(const char *shared_dir, int verbose)
     if (conll_read(path, &c)) return conll_free(&c), 1;
     static char mbuf[4096];
     const char *mp = ner_data_path(NER_MODEL_ENV, NER_MODEL_REL, mbuf, sizeof mbuf);
-    double kb_ms = 0;
-    if (hints(&c, &kb_ms)) return conll_free(&c), 1;
+    double kb_ms = 0, kb_cpu = 0;
+    if (hints(&c, &kb_ms, &kb_cpu)) return conll_free(&c), 1;
     long rss0 = rss_kb();
     double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_THREAD_CPUTIME_ID);
     ner_model *m = ner_model_load(mp, err, sizeof err);
@@ -191,10 +242,11 @@ int eval_ner(const char *shared_dir, int verbose)
                         ner_tag_name(c.gold[i]), ner_tag_name(pred[i]));
     printf("| Measure | Value |\n|---|---|\n| Model load | %.1f ms wall, %.1f ms CPU |\n"
            "| Model memory (RSS delta at load) | %.1f MiB |\n"
-           "| KB load (hints for the tagger, as in the annotator) | %.1f ms wall |\n",
-           load_ms, load_cpu_ms, (double)(rss1 - rss0) / 1024, kb_ms);
+           "| KB load (hints for the tagger, as in the annotator) | %.1f ms wall, %.1f ms CPU |\n",
+           load_ms, load_cpu_ms, (double)(rss1 - rss0) / 1024, kb_ms, kb_cpu);
     if (!rc) rc = print_speed(m, &c, pred);
     printf("\n");
+    if (!rc) rc = print_kb(shared_dir);
     ner_model_destroy(m);
     free(pred);
     conll_free(&c);
