@@ -459,7 +459,7 @@ static size_t compact(const char *s, size_t len, char *out, size_t cap);
 static const char *page_host(const html_meta *m);
 
 /* strip_host: cuts a " - example.com" suffix from t (in place) when it is the page's own host
- * name with its domain ("Headline - Golem.de"): a site decoration even in the metadata, where a
+ * name with its domain ("Headline - Example.de"): a site decoration even in the metadata, where a
  * bare site name (" | Site") is left as the publisher states it. */
 static void strip_host(char *t, const char *host)
 {
