@@ -816,17 +816,14 @@ static rd_kafka_resp_err_t commit_sync(kafka_worker *w, const char *when)
 }
 
 /* commits_forget: the revoked partitions leave the commit view; what they delivered but could
- * not commit is logged and kept for the drain's verdict, unless the whole assignment was lost
- * while running (session timeout, broker outage): the group moved on without a commit to fail,
- * and the worker may well get the partitions back and redo them itself. */
-static void commits_forget(kafka_worker *w, const rd_kafka_topic_partition_list_t *parts,
-                           int lost_assignment)
+ * not commit is logged and kept for the drain's verdict. */
+static void commits_forget(kafka_worker *w, const rd_kafka_topic_partition_list_t *parts)
 {
     for (int i = 0; i < parts->cnt; i++) {
         const rd_kafka_topic_partition_t *p = &parts->elems[i];
         long lost = kafka_commits_forget(w->commits, p->topic, p->partition);
         if (!lost) continue;
-        if (!lost_assignment || w->deadline) w->commit_lost += lost;
+        w->commit_lost += lost;
         char n[32], part[16];
         snprintf(n, sizeof n, "%ld", lost);
         snprintf(part, sizeof part, "%d", (int)p->partition);
@@ -852,8 +849,7 @@ static void commit_nudge(kafka_worker *w)
  * is complete, forget the partitions. */
 static void partitions_revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *parts)
 {
-    int lost = rd_kafka_assignment_lost(w->consumer);
-    if (!lost) {
+    if (!rd_kafka_assignment_lost(w->consumer)) {
         long long end = mono_ms() + w->cfg->flush_timeout_ms;
         if (w->deadline && w->deadline < end) end = w->deadline;
         if (!jobs_wait(w, end)) log_warn("revoke: jobs still running at the flush timeout");
@@ -866,7 +862,7 @@ static void partitions_revoke(kafka_worker *w, rd_kafka_topic_partition_list_t *
     for (int i = 0; i < parts->cnt; i++)
         kafka_offsets_forget(w->offsets, parts->elems[i].topic, parts->elems[i].partition);
     pthread_mutex_unlock(&w->mu);
-    commits_forget(w, parts, lost);
+    commits_forget(w, parts);
 }
 
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
