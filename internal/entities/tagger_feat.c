@@ -583,20 +583,27 @@ uint64_t ner_lex_key(uint64_t prev, const ner_word *w, int first)
     return first ? ner_mix64(w->h[NER_H_LSTEM] ^ 0x4c4558ULL) : ner_mix64(prev ^ w->h[NER_H_NORM]);
 }
 
+size_t ner_lex_longest(const ner_lex *x, const ner_word *ws, size_t i, size_t n, uint8_t *val)
+{
+    size_t best = 0;
+    uint64_t k = 0;
+    *val = 0;
+    for (size_t j = i; j < n && j - i < NER_LEX_MAX_WORDS; j++) {
+        k = ner_lex_key(k, &ws[j], j == i);
+        uint8_t v = ner_lex_get(x, k);
+        if (v & NER_LEX_TYPE) best = j + 1 - i, *val = v;
+        if (!(v & NER_LEX_PREFIX)) break;
+    }
+    return best;
+}
+
 void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n)
 {
     for (size_t i = 0; i < n; i++) ws[i].lex = 0;
     if (!x->n) return;
     for (size_t i = 0; i < n;) {
-        size_t best = 0;
-        uint8_t bv = 0;
-        uint64_t k = 0;
-        for (size_t j = i; j < n && j - i < NER_LEX_MAX_WORDS; j++) {
-            k = ner_lex_key(k, &ws[j], j == i);
-            uint8_t v = ner_lex_get(x, k);
-            if (v & NER_LEX_TYPE) best = j + 1 - i, bv = v;
-            if (!(v & NER_LEX_PREFIX)) break;
-        }
+        uint8_t bv;
+        size_t best = ner_lex_longest(x, ws, i, n, &bv);
         if (!best) {
             i++;
             continue;

@@ -253,15 +253,8 @@ void ner_gaz_mark(const ner_lex *x, ner_word *ws, size_t n)
     for (size_t i = 0; i < n; i++) ws[i].gzl = 0;
     if (!x->n) return;
     for (size_t i = 0; i < n;) {
-        size_t best = 0;
-        uint8_t bv = 0;
-        uint64_t k = 0;
-        for (size_t j = i; j < n && j - i < NER_LEX_MAX_WORDS; j++) {
-            k = ner_lex_key(k, &ws[j], j == i);
-            uint8_t v = ner_lex_get(x, k);
-            if (v & NER_LEX_TYPE) best = j + 1 - i, bv = v;
-            if (!(v & NER_LEX_PREFIX)) break;
-        }
+        uint8_t bv;
+        size_t best = ner_lex_longest(x, ws, i, n, &bv);
         if (!best) {
             i++;
             continue;

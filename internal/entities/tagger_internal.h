@@ -85,6 +85,9 @@ int ner_lex_put(ner_lex *x, uint64_t key, uint8_t val);
 uint8_t ner_lex_get(const ner_lex *x, uint64_t key);
 /* ner_lex_key: the key of a sequence extended by w (first: w starts it; prev ignored). */
 uint64_t ner_lex_key(uint64_t prev, const ner_word *w, int first);
+/* ner_lex_longest: the word count of the longest table name starting at ws[i] (at most
+ * NER_LEX_MAX_WORDS, within ws[0..n)), its value in *val; 0 (and *val 0) when none. */
+size_t ner_lex_longest(const ner_lex *x, const ner_word *ws, size_t i, size_t n, uint8_t *val);
 /* ner_lex_mark: sets ws[].lex from the longest lexicon names, left to right, non-overlapping. */
 void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n);
 
