@@ -3,6 +3,7 @@
  * prose outweighing a weak class word, and the class-word splitter itself. */
 #include "extract/extract.h"
 #include "extract/html_internal.h"
+#include "support_extract.h"
 #include "util/err.h"
 
 #include <criterion/criterion.h>
@@ -26,28 +27,15 @@ static void teardown(void)
 
 TestSuite(extract_classes, .init = setup, .fini = teardown);
 
+/* run: extracts html (must succeed). body: its paragraphs joined (static buffer). */
 static article *run(const char *html)
 {
-    page pg = {0};
-    pg.text = (char *)html;
-    pg.len = strlen(html);
-    pg.type = PAGE_TYPE_HTML;
-    article *a = NULL;
-    char err[256] = "";
-    int rc = extract_html(ctx, &pg, &a, err, sizeof err);
-    cr_assert_eq(rc, NI_OK, "extract_html: %d %s", rc, err);
-    cr_assert_not_null(a);
-    return a;
+    return support_extract_html(ctx, html);
 }
 
 static const char *body(const article *a)
 {
-    static char buf[65536];
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < a->nblocks; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "\n\n" : "", a->blocks[i].text);
-    return buf;
+    return support_article_body(a);
 }
 
 #define Q1                                                                                         \

@@ -1,6 +1,7 @@
 /* test_extract_html.c: the HTML extractor on small pages written for these tests (English and
  * Arabic): content vs page chrome, subheadings, captions, metadata, robustness. */
 #include "extract/extract.h"
+#include "support_extract.h"
 #include "util/err.h"
 #include "util/quality.h"
 
@@ -25,30 +26,15 @@ static void teardown(void)
 
 TestSuite(extract_html, .init = setup, .fini = teardown);
 
-/* run: extracts html (must succeed). */
+/* run: extracts html (must succeed). body: its paragraphs joined (static buffer). */
 static article *run(const char *html)
 {
-    page pg = {0};
-    pg.text = (char *)html;
-    pg.len = strlen(html);
-    pg.type = PAGE_TYPE_HTML;
-    article *a = NULL;
-    char err[256] = "";
-    int rc = extract_html(ctx, &pg, &a, err, sizeof err);
-    cr_assert_eq(rc, NI_OK, "extract_html: %d %s", rc, err);
-    cr_assert_not_null(a);
-    return a;
+    return support_extract_html(ctx, html);
 }
 
-/* body: the paragraphs and headings joined with "\n\n" (static buffer). */
 static const char *body(const article *a)
 {
-    static char buf[65536];
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < a->nblocks; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "\n\n" : "", a->blocks[i].text);
-    return buf;
+    return support_article_body(a);
 }
 
 static int has_block(const article *a, article_block_kind kind, const char *text)

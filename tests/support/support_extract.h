@@ -1,0 +1,14 @@
+/* support_extract.h: the HTML extractor run on a page string, and an article's body as text. */
+#ifndef NI_TEST_SUPPORT_EXTRACT_H
+#define NI_TEST_SUPPORT_EXTRACT_H
+
+#include "extract/extract.h"
+
+/* support_extract_html: extract_html on html with ctx; asserts success; the caller frees the
+ * article with article_destroy. */
+article *support_extract_html(extract_ctx *ctx, const char *html);
+
+/* support_article_body: the paragraphs and headings joined with "\n\n" (static buffer). */
+const char *support_article_body(const article *a);
+
+#endif
