@@ -17,15 +17,6 @@
 
 #define PARTITIONS 4
 
-static kafka_embedded *cluster(int brokers, int partitions)
-{
-    const char *topics[] = {"pages", "articles", "pages.dlq", "entities"};
-    char err[512] = "";
-    kafka_embedded *e = kafka_embedded_create(brokers, partitions, topics, 4, err, sizeof err);
-    cr_assert_not_null(e, "embedded cluster: %s", err);
-    return e;
-}
-
 /* record_url: the record's url field (static copy), NULL when not a JSON record. */
 static const char *record_field(const char *json, const char *key)
 {
@@ -75,7 +66,7 @@ static double value(support_worker *w, const char *family, const char *label)
 
 Test(worker, pages_in_records_out_offsets_committed, .timeout = 120)
 {
-    kafka_embedded *e = cluster(3, PARTITIONS);
+    kafka_embedded *e = support_cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     support_produce_pages(b, "pages", 0, 40);
     const char *args[] = {"--brokers", b, "--group", "g1", "--threads", "2", NULL};
@@ -121,7 +112,7 @@ typedef struct poison {
 
 Test(worker, poison_messages_go_to_dlq_and_partition_keeps_going, .timeout = 120)
 {
-    kafka_embedded *e = cluster(1, PARTITIONS);
+    kafka_embedded *e = support_cluster(1, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     static char garbage[3000], big[30000];
     for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (char)((i * 7919u + 13u) % 256u);
@@ -236,7 +227,7 @@ static int delivery_failed(void *arg)
 
 Test(worker, broker_down_and_leader_moves_lose_nothing, .timeout = 180)
 {
-    kafka_embedded *e = cluster(3, PARTITIONS);
+    kafka_embedded *e = support_cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     rd_kafka_mock_cluster_t *mock = kafka_embedded_mock(e);
     const int n = 300, more = 100;
@@ -326,7 +317,7 @@ static void *feed_main(void *arg)
 
 Test(worker, two_workers_split_then_one_takes_over, .timeout = 240)
 {
-    kafka_embedded *e = cluster(3, PARTITIONS);
+    kafka_embedded *e = support_cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     const char *args[] = {"--brokers", b, "--group", "g4", "--threads", "2", NULL};
     support_worker *w1 = support_worker_start(args);
@@ -390,7 +381,7 @@ static int unstuck_and_delivered(void *arg)
 
 Test(worker, failed_delivery_holds_the_partition_until_a_retry_succeeds, .timeout = 120)
 {
-    kafka_embedded *e = cluster(1, PARTITIONS);
+    kafka_embedded *e = support_cluster(1, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     support_produce_pages(b, "pages", 0, 1);
     /* The next produce requests (the worker's) fail with a non-retriable error. */
@@ -496,7 +487,7 @@ static void event_match(const support_msg *m, pair *v, size_t n)
 
 Test(worker, entity_events_one_per_record_entity, .timeout = 120)
 {
-    kafka_embedded *e = cluster(1, PARTITIONS);
+    kafka_embedded *e = support_cluster(1, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     const int n = 6;
     produce_entity_pages(b, n);
@@ -524,7 +515,7 @@ Test(worker, entity_events_one_per_record_entity, .timeout = 120)
 
 Test(worker, empty_entities_topic_produces_no_events, .timeout = 120)
 {
-    kafka_embedded *e = cluster(1, PARTITIONS);
+    kafka_embedded *e = support_cluster(1, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     produce_entity_pages(b, 3);
     const char *args[] = {"--brokers", b, "--group", "g7", "--entities-topic", "", NULL};

@@ -27,24 +27,6 @@
 
 /* ---- processes ---- */
 
-/* broker_start: `news-ingest broker` (3 brokers, 4 partitions); its bootstrap list in bs. */
-static support_proc *broker_start(char *bs, size_t bslen)
-{
-    static int n;
-    char file[4096];
-    snprintf(file, sizeof file, "%s/bootstrap-%d", support_tmpdir(), n++);
-    char *argv[] = {(char *)support_cli(), "broker", "--bootstrap-file", file, NULL};
-    support_proc *p = support_spawn(argv, NULL);
-    cr_assert(support_wait_file(file, 15000), "broker helper wrote no bootstrap file: %s",
-              support_proc_stderr(p));
-    char *list = support_read(file, NULL);
-    list[strcspn(list, "\r\n")] = '\0';
-    cr_assert_gt(strlen(list), 0);
-    snprintf(bs, bslen, "%s", list);
-    free(list);
-    return p;
-}
-
 /* stop: SIGTERM, then the exit status within timeout_ms; frees p. */
 static int stop(support_proc *p, int timeout_ms)
 {
@@ -321,7 +303,7 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
 {
     const int n = 300, half = 150;
     char bs[512];
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     int port;
     char *small[] = {"--max-inflight", "50", NULL}; /* what one kill may replay */
     support_proc *w = worker_start_with(bs, "e2e-kill", "w1", &port, small);
@@ -363,7 +345,7 @@ Test(worker_e2e, kill9_at_random_points_duplicates_bounded, .timeout = 300)
     char bs[512], inflight[16];
     snprintf(inflight, sizeof inflight, "%d", KILL_INFLIGHT);
     char *extra[] = {"--max-inflight", inflight, "--commit-interval-ms", "100", NULL};
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     int port, sent = 0;
     for (int k = 0; k < kills; k++) {
         char id[16];
@@ -409,7 +391,7 @@ Test(worker_e2e, sigterm_under_load_exits_0_within_grace_then_nothing_missing, .
 {
     const int n = 300, half = 150;
     char bs[512];
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     int port;
     support_proc *w = worker_start(bs, "e2e-term", "w1", &port);
     produce(bs, 0, half);
@@ -461,7 +443,7 @@ Test(worker_e2e, sigterm_during_a_rebalance_reports_the_drain_truthfully, .timeo
 {
     const int n = 1500, chunk = 50;
     char bs[512];
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     int p1, p2;
     char *debug[] = {"--log-level", "debug", "-X", "consumer.debug=cgrp", NULL};
     support_proc *w1 = worker_start_with(bs, "e2e-rebal", "w1", &p1, debug);
@@ -630,7 +612,7 @@ static void drain_seen(support_proc *broker, support_proc *w, int port)
 Test(worker_e2e, readyz_and_metrics_from_outside, .timeout = 120)
 {
     char bs[512];
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     int port;
     support_proc *w = worker_start(bs, "e2e-http", "w1", &port);
     readyz_before_join(port);
@@ -919,7 +901,7 @@ Test(worker_e2e, sighup_reloads_the_kb_while_consuming, .timeout = 150)
     snprintf(kb_path, sizeof kb_path, "%s", support_write("entities-copy.tsv", kb, len));
     free(kb);
     char bs[512];
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     int port;
     char *extra[] = {"--kb", kb_path, NULL};
     support_proc *w = worker_start_with(bs, "e2e-hup", "w1", &port, extra);

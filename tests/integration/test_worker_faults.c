@@ -20,15 +20,6 @@
 
 #define PARTITIONS 4
 
-static kafka_embedded *cluster(int brokers, int partitions)
-{
-    const char *topics[] = {"pages", "articles", "pages.dlq", "entities"};
-    char err[512] = "";
-    kafka_embedded *e = kafka_embedded_create(brokers, partitions, topics, 4, err, sizeof err);
-    cr_assert_not_null(e, "embedded cluster: %s", err);
-    return e;
-}
-
 static double value(support_worker *w, const char *family, const char *label)
 {
     return metrics_value(support_worker_metrics(w), family, label);
@@ -162,7 +153,7 @@ static int rendered(support_worker *w, const char *line)
 
 Test(worker_faults, dlq_counted_when_delivered_and_failures_counted, .timeout = 180)
 {
-    kafka_embedded *e = cluster(3, PARTITIONS);
+    kafka_embedded *e = support_cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     rd_kafka_mock_cluster_t *mock = kafka_embedded_mock(e);
     /* the dead-letter topic lives on broker 3 only; the rest and the group on brokers 1-2 */
@@ -211,7 +202,7 @@ Test(worker_faults, dlq_counted_when_delivered_and_failures_counted, .timeout = 
 Test(worker_faults, stop_inside_a_revoke_reports_the_drain_truthfully, .timeout = 240)
 {
     const int n = 3000;
-    kafka_embedded *e = cluster(3, PARTITIONS);
+    kafka_embedded *e = support_cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     feeder f = {b, n, 25, 20, 0};
     feed_start(&f); /* input keeps arriving during the rebalance */
@@ -300,7 +291,8 @@ static void expect_dead(const support_msgs *dlq, int64_t off, const char *reason
 
 Test(worker_faults, oversized_inputs_and_records_never_stall_their_partition, .timeout = 180)
 {
-    kafka_embedded *e = cluster(1, 1); /* one partition: a stall stops everything after it */
+    kafka_embedded *e =
+        support_cluster(1, 1); /* one partition: a stall stops everything after it */
     const char *b = kafka_embedded_bootstraps(e);
     char *over_limit = text_page(100, 3u << 20);    /* above --max-bytes: too_large */
     char *big_record = text_page(101, 1500u << 10); /* a record above message.max.bytes */
@@ -352,7 +344,7 @@ Test(worker_faults, oversized_inputs_and_records_never_stall_their_partition, .t
 
 Test(worker_faults, permanent_produce_errors_dead_lettered_after_the_budget, .timeout = 120)
 {
-    kafka_embedded *e = cluster(1, PARTITIONS);
+    kafka_embedded *e = support_cluster(1, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     support_produce_pages(b, "pages", 0, 1);
     /* the worker's next three produce requests are refused for good (no ACL on the topic) */
@@ -410,7 +402,7 @@ static int delivered_4_unstuck(void *arg)
 
 Test(worker_faults, unanswered_deliveries_show_as_stuck_then_recover, .timeout = 180)
 {
-    kafka_embedded *e = cluster(3, PARTITIONS);
+    kafka_embedded *e = support_cluster(3, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     rd_kafka_mock_cluster_t *mock = kafka_embedded_mock(e);
     rd_kafka_mock_coordinator_set(mock, "group", "gstall", 1);

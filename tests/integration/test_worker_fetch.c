@@ -17,15 +17,6 @@
 
 #define PARTITIONS 4
 
-static kafka_embedded *cluster(void)
-{
-    const char *topics[] = {"pages", "articles", "pages.dlq", "entities"};
-    char err[512] = "";
-    kafka_embedded *e = kafka_embedded_create(1, PARTITIONS, topics, 4, err, sizeof err);
-    cr_assert_not_null(e, "embedded cluster: %s", err);
-    return e;
-}
-
 static void start(void)
 {
     support_http_start(4);
@@ -110,7 +101,7 @@ static void dlq_reason(const support_msgs *dlq, const char *url, const char *rea
 
 Test(worker_fetch, url_only_messages_become_records_or_dead_letters)
 {
-    kafka_embedded *e = cluster();
+    kafka_embedded *e = support_cluster(1, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     char u[8][512];
     snprintf(u[0], 512, "%s", support_http_url(1, "/page/en-html-wind-farm.html"));
@@ -195,7 +186,7 @@ Test(worker_fetch, url_only_messages_become_records_or_dead_letters)
 
 Test(worker_fetch, off_by_default_a_url_only_envelope_is_a_dead_letter)
 {
-    kafka_embedded *e = cluster();
+    kafka_embedded *e = support_cluster(1, PARTITIONS);
     const char *b = kafka_embedded_bootstraps(e);
     const char *url = support_http_url(1, "/page/en-text-library.txt?off");
     ask_envelope(b, url);
@@ -211,20 +202,6 @@ Test(worker_fetch, off_by_default_a_url_only_envelope_is_a_dead_letter)
 }
 
 /* ---- kill -9 while fetches run ---- */
-
-static support_proc *broker_start(char *bs, size_t bslen)
-{
-    char file[600];
-    snprintf(file, sizeof file, "%s/bootstrap", support_tmpdir());
-    char *argv[] = {(char *)support_cli(), "broker", "--bootstrap-file", file, NULL};
-    support_proc *p = support_spawn(argv, NULL);
-    cr_assert(support_wait_file(file, 15000), "broker: %s", support_proc_stderr(p));
-    char *list = support_read(file, NULL);
-    list[strcspn(list, "\r\n")] = '\0';
-    snprintf(bs, bslen, "%s", list);
-    free(list);
-    return p;
-}
 
 static support_proc *fetching_worker(const char *bs)
 {
@@ -255,7 +232,7 @@ static support_proc *fetching_worker(const char *bs)
 Test(worker_fetch, kill9_mid_fetch_then_restart_every_input_ends)
 {
     char bs[512];
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     enum { N = 8 };
     char urls[N][512];
     for (int i = 0; i < N; i++) {

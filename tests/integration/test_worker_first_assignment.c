@@ -3,6 +3,7 @@
  * 12's librdkafka 2.0.2 aborts in rdkafka_sticky_assignor.c when a cooperative-sticky consumer
  * closes between its JoinGroup response and its first assignment; see README, librdkafka). */
 #include "support.h"
+#include "support_kafka.h"
 #include "support_proc.h"
 #include "support_spawn.h"
 
@@ -23,23 +24,6 @@ static const char *const stop_points[] = {"\"worker started\"", "JoinGroup respo
                                           "JoinGroup response", "JoinGroup response",
                                           "\"partitions assigned\""};
 #define NPOINTS (sizeof stop_points / sizeof *stop_points)
-
-/* broker_start: `news-ingest broker` (3 brokers, 4 partitions); its bootstrap list in bs. */
-static support_proc *broker_start(char *bs, size_t bslen)
-{
-    char file[4096];
-    snprintf(file, sizeof file, "%s/bootstrap", support_tmpdir());
-    char *argv[] = {(char *)support_cli(), "broker", "--bootstrap-file", file, NULL};
-    support_proc *p = support_spawn(argv, NULL);
-    cr_assert(support_wait_file(file, 15000), "broker helper wrote no bootstrap file: %s",
-              support_proc_stderr(p));
-    char *list = support_read(file, NULL);
-    list[strcspn(list, "\r\n")] = '\0';
-    cr_assert_gt(strlen(list), 0);
-    snprintf(bs, bslen, "%s", list);
-    free(list);
-    return p;
-}
 
 /* cycle: one worker in group "first-assignment", SIGTERM once its log shows point; its exit
  * status (-1: the point never came, -2: no exit within WAIT_MS). */
@@ -81,7 +65,7 @@ static int cycle(const char *bs, const char *point, char **err_out)
 Test(worker_first_assignment, fifty_stops_around_the_first_assignment_exit_0, .timeout = 900)
 {
     char bs[1024];
-    support_proc *broker = broker_start(bs, sizeof bs);
+    support_proc *broker = support_broker_start(bs, sizeof bs);
     int bad = 0, aborted = 0, missed = 0, hung = 0;
     char *first_err = NULL;
     for (int i = 0; i < CYCLES; i++) {

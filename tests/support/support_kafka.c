@@ -4,6 +4,8 @@
 #include "entities/entities.h"
 #include "kafka/worker.h"
 #include "support.h"
+#include "support_proc.h"
+#include "support_spawn.h"
 
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -329,4 +331,30 @@ metrics *support_worker_metrics(support_worker *w)
 health *support_worker_health(support_worker *w)
 {
     return w->h;
+}
+
+kafka_embedded *support_cluster(int brokers, int partitions)
+{
+    const char *topics[] = {"pages", "articles", "pages.dlq", "entities"};
+    char err[512] = "";
+    kafka_embedded *e = kafka_embedded_create(brokers, partitions, topics, 4, err, sizeof err);
+    cr_assert_not_null(e, "embedded cluster: %s", err);
+    return e;
+}
+
+support_proc *support_broker_start(char *bs, size_t bslen)
+{
+    static int n;
+    char file[4096];
+    snprintf(file, sizeof file, "%s/bootstrap-%d", support_tmpdir(), n++);
+    char *argv[] = {(char *)support_cli(), "broker", "--bootstrap-file", file, NULL};
+    support_proc *p = support_spawn(argv, NULL);
+    cr_assert(support_wait_file(file, 15000), "broker helper wrote no bootstrap file: %s",
+              support_proc_stderr(p));
+    char *list = support_read(file, NULL);
+    list[strcspn(list, "\r\n")] = '\0';
+    cr_assert_gt(strlen(list), 0);
+    snprintf(bs, bslen, "%s", list);
+    free(list);
+    return p;
 }

@@ -7,6 +7,7 @@
 #include "kafka/kafka.h"
 #include "metrics/health.h"
 #include "metrics/metrics.h"
+#include "support_spawn.h"
 
 #include <librdkafka/rdkafka.h>
 #include <stddef.h>
@@ -27,6 +28,15 @@ typedef struct support_msgs {
     support_msg *v;
     size_t n;
 } support_msgs;
+
+/* support_cluster: librdkafka's mock cluster in this process with the worker's four topics
+ * (pages, articles, pages.dlq, entities); aborts the test when it cannot start. Destroy with
+ * kafka_embedded_destroy. */
+kafka_embedded *support_cluster(int brokers, int partitions);
+
+/* support_broker_start: `news-ingest broker` as a process of its own; its bootstrap list into
+ * bs. Aborts the test when it writes none. Stop it by PID (support_proc_signal). */
+support_proc *support_broker_start(char *bs, size_t bslen);
 
 /* support_produce: one message, waits for its delivery; aborts the test on failure. hdr_kv is a
  * NULL-terminated list of header name/value pairs (may be NULL). */
