@@ -233,9 +233,23 @@ static int env_meta(const envelope *e, const rd_kafka_headers_t *hdrs, int base6
     return header_get(hdrs, "charset", &out->charset);
 }
 
-/* decode_envelope: value[0..len) as a JSON envelope into *out. */
+/* env_url_only: the non-empty string "url" of envelope object root when it has no body, html or
+ * text member (of any value): the message asks for a fetch. NULL otherwise. */
+static const char *env_url_only(const cJSON *root)
+{
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(root, "url");
+    if (!cJSON_IsObject(root) || !cJSON_IsString(url) || !*url->valuestring) return NULL;
+    if (cJSON_GetObjectItemCaseSensitive(root, "body") ||
+        cJSON_GetObjectItemCaseSensitive(root, "html") ||
+        cJSON_GetObjectItemCaseSensitive(root, "text"))
+        return NULL;
+    return url->valuestring;
+}
+
+/* decode_envelope: value[0..len) as a JSON envelope into *out; when url is not NULL, a URL-only
+ * envelope sets *url instead (a copy) and leaves *out empty. */
 static int decode_envelope(const char *value, size_t len, const rd_kafka_headers_t *hdrs,
-                           size_t limit, kafka_page *out, char *errstr, size_t errlen)
+                           size_t limit, kafka_page *out, char **url, char *errstr, size_t errlen)
 {
     size_t skip = first_nonblank(value, len);
     const char *end = NULL;
@@ -253,6 +267,12 @@ static int decode_envelope(const char *value, size_t len, const rd_kafka_headers
                         "envelope has trailing bytes after the JSON value (at byte %zu)", tail);
     else if (!cJSON_IsObject(root))
         rc = ni_err_set(errstr, errlen, NI_ERR_ENVELOPE, "envelope is not a JSON object");
+    const char *only = !rc && url ? env_url_only(root) : NULL;
+    if (only) {
+        *url = strdup(only);
+        cJSON_Delete(root);
+        return *url ? NI_OK : ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+    }
     if (!rc) rc = env_fields(root, &e, errstr, errlen);
     if (!rc) rc = env_body(&e, limit, out, errstr, errlen);
     if (!rc) rc = env_meta(&e, hdrs, e.encoding && !strcasecmp(e.encoding, "base64"), out);
@@ -285,11 +305,39 @@ static int decode_raw(const char *value, size_t len, const rd_kafka_headers_t *h
     return NI_OK;
 }
 
-int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
-                      int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char *errstr,
-                      size_t errlen)
+/* header_true: header name says 1, true or yes. */
+static int header_true(const rd_kafka_headers_t *hdrs, const char *name)
+{
+    char *v = NULL;
+    header_get(hdrs, name, &v);
+    int yes = v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
+    free(v);
+    return yes;
+}
+
+/* decoded_finish: the input's hints, URL and fetch time from what decoding kept in *p. */
+static void decoded_finish(kafka_page *p, int64_t timestamp_ms, size_t max_bytes)
+{
+    p->in.hints.max_bytes = max_bytes;
+    p->in.hints.charset = p->charset;
+    p->in.url = p->url;
+    p->in.fetched_at = p->fetched_at;
+    if (!p->fetched_at && timestamp_ms >= 0)
+        p->in.fetched_at = kafka_time_iso(timestamp_ms, p->fetched_buf);
+}
+
+/* message_decode: kafka_page_decode; when url is not NULL, a message asking for a fetch sets *url
+ * (a copy) and leaves *out empty (kafka_page_decode_fetch). */
+static int message_decode(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
+                          int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char **url,
+                          char *errstr, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    if (url && (!value || !len) && header_true(hdrs, "fetch")) {
+        if (header_get(hdrs, "url", url))
+            return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
+        if (*url) return NI_OK;
+    }
     size_t limit = max_bytes ? max_bytes : PAGE_DEFAULT_MAX_BYTES;
     if (!value) /* never a record: an empty one would replace the article on a compacted topic */
         return ni_err_set(errstr, errlen, NI_ERR_TOMBSTONE,
@@ -308,48 +356,33 @@ int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *h
                           "message value of %zu bytes is over the limit of %zu bytes", len,
                           value_limit);
     }
-    rc = is_env ? decode_envelope(v, len, hdrs, limit, out, errstr, errlen)
+    rc = is_env ? decode_envelope(v, len, hdrs, limit, out, url, errstr, errlen)
                 : decode_raw(v, len, hdrs, ct, out, errstr, errlen);
     free(ct);
     if (rc) {
         kafka_page_clear(out);
         return rc;
     }
-    out->in.hints.max_bytes = max_bytes;
-    out->in.hints.charset = out->charset;
-    out->in.url = out->url;
-    out->in.fetched_at = out->fetched_at;
-    if (!out->fetched_at && timestamp_ms >= 0)
-        out->in.fetched_at = kafka_time_iso(timestamp_ms, out->fetched_buf);
+    if (!url || !*url) decoded_finish(out, timestamp_ms, max_bytes);
     return NI_OK;
 }
 
+int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
+                      int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char *errstr,
+                      size_t errlen)
+{
+    return message_decode(value, len, hdrs, timestamp_ms, max_bytes, out, NULL, errstr, errlen);
+}
+
+int kafka_page_decode_fetch(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
+                            int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char **url,
+                            char *errstr, size_t errlen)
+{
+    *url = NULL;
+    return message_decode(value, len, hdrs, timestamp_ms, max_bytes, out, url, errstr, errlen);
+}
+
 /* ---- URL-only messages (fetched by the worker) ---- */
-
-/* env_url_only: the envelope's "url" when value is a JSON object with a string url and no
- * body/html/text member; NULL otherwise. */
-static char *env_url_only(const char *v, size_t len)
-{
-    cJSON *root = cJSON_ParseWithLength(v, len);
-    const cJSON *url = cJSON_GetObjectItemCaseSensitive(root, "url");
-    char *out = NULL;
-    if (cJSON_IsObject(root) && cJSON_IsString(url) && *url->valuestring &&
-        !cJSON_GetObjectItemCaseSensitive(root, "body") &&
-        !cJSON_GetObjectItemCaseSensitive(root, "html") &&
-        !cJSON_GetObjectItemCaseSensitive(root, "text"))
-        out = strdup(url->valuestring);
-    cJSON_Delete(root);
-    return out;
-}
-
-static int header_true(const rd_kafka_headers_t *hdrs, const char *name)
-{
-    char *v = NULL;
-    header_get(hdrs, name, &v);
-    int yes = v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
-    free(v);
-    return yes;
-}
 
 char *kafka_fetch_url(const void *value, size_t len, const rd_kafka_headers_t *hdrs)
 {
@@ -364,7 +397,12 @@ char *kafka_fetch_url(const void *value, size_t len, const rd_kafka_headers_t *h
     size_t skip = first_nonblank(v, len);
     int json = ct ? media_is(ct, "application/json") : skip < len && v[skip] == '{';
     free(ct);
-    return json ? env_url_only(v + skip, len - skip) : NULL;
+    if (!json) return NULL;
+    cJSON *root = cJSON_ParseWithLength(v + skip, len - skip);
+    const char *url = env_url_only(root);
+    char *out = url ? strdup(url) : NULL;
+    cJSON_Delete(root);
+    return out;
 }
 
 int kafka_page_from_fetch(const fetch_result *r, size_t max_bytes, kafka_page *out, char *errstr,

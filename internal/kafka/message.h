@@ -47,6 +47,15 @@ int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *h
                       int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char *errstr,
                       size_t errlen);
 
+/* kafka_page_decode_fetch: kafka_page_decode for a worker that fetches pages, parsing the value
+ * once: a message that asks for a fetch (by kafka_fetch_url's rules; an envelope must also be
+ * within the size limit and well-formed) is NI_OK with *url the URL to fetch (the caller frees
+ * it) and *out holding nothing; any other message is decoded as kafka_page_decode does, with *url
+ * NULL. */
+int kafka_page_decode_fetch(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
+                            int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char **url,
+                            char *errstr, size_t errlen);
+
 /* kafka_page_clear: frees what decode allocated; NULL-safe; leaves *p zeroed. */
 void kafka_page_clear(kafka_page *p);
 

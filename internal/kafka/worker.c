@@ -69,6 +69,29 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
     return 0; /* librdkafka frees json */
 }
 
+/* read_blocked: err says the consumer could not read a fetch response larger than its
+ * receive.message.max.bytes; remembered for kafka_worker_blocked. */
+static int read_blocked(kafka_worker *w, rd_kafka_t *rk, int err, const char *reason)
+{
+    if (rk != w->consumer || err != RD_KAFKA_RESP_ERR__BAD_MSG || !reason ||
+        !strstr(reason, "receive.message.max.bytes"))
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    w->blocked_until = kafka_mono_ms() + KAFKA_BLOCKED_HOLD_MS;
+    snprintf(w->blocked, sizeof w->blocked, "%s", reason);
+    pthread_mutex_unlock(&w->mu);
+    return 1;
+}
+
+int kafka_worker_blocked(kafka_worker *w, char *why, size_t whylen)
+{
+    pthread_mutex_lock(&w->mu);
+    int b = w->blocked_until && kafka_mono_ms() < w->blocked_until;
+    if (b) snprintf(why, whylen, "%s", w->blocked);
+    pthread_mutex_unlock(&w->mu);
+    return b;
+}
+
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
     kafka_worker *w = opaque;
@@ -83,20 +106,23 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
         w->producer_up = 0;
         health_producer_up_set(w->h, 0);
     }
+    int blocked = read_blocked(w, rk, err, reason);
     /* the cause goes to /readyz; a new cause is logged once, its repeats (every reconnect) at
-     * debug; a failed login is an error: it will not heal without a configuration change */
+     * debug; a failed login or a message too large to read is an error: it will not heal
+     * without a configuration change */
     char text[200];
     snprintf(text, sizeof text, "%s: %s", rd_kafka_err2str((rd_kafka_resp_err_t)err), reason);
     int is_new =
         health_client_error_set(w->h, err, text, err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
-    log_level l = !is_new                                    ? LOG_DEBUG
-                  : err == RD_KAFKA_RESP_ERR__AUTHENTICATION ? LOG_ERROR
-                                                             : LOG_WARN;
-    log_write(l,
-              err == RD_KAFKA_RESP_ERR__AUTHENTICATION ? "kafka authentication failed"
-                                                       : "kafka client error",
-              "client", rd_kafka_name(rk), "error", rd_kafka_err2str((rd_kafka_resp_err_t)err),
-              "reason", reason, (const char *)NULL);
+    int auth = err == RD_KAFKA_RESP_ERR__AUTHENTICATION;
+    log_level l = !is_new ? LOG_DEBUG : auth || blocked ? LOG_ERROR : LOG_WARN;
+    const char *msg = auth      ? "kafka authentication failed"
+                      : blocked ? "kafka consumer cannot read a message batch; its partitions "
+                                  "do not advance until consumer.receive.message.max.bytes is "
+                                  "raised"
+                                : "kafka client error";
+    log_write(l, msg, "client", rd_kafka_name(rk), "error",
+              rd_kafka_err2str((rd_kafka_resp_err_t)err), "reason", reason, (const char *)NULL);
 }
 
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)

@@ -15,7 +15,8 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#define RETRY_BACKOFF_MS 1000 /* between attempts of an output whose delivery failed */
+#define RETRY_BACKOFF_MS 1000        /* between attempts of an output whose delivery failed */
+#define KAFKA_BLOCKED_HOLD_MS 120000 /* a receive-limit failure not repeated this long is over */
 
 /* An output whose delivery failed: produced again after RETRY_BACKOFF_MS. Owns its copies. */
 typedef struct retry {
@@ -91,6 +92,9 @@ struct kafka_worker {
     long long up_check;     /* next producer check (monotonic ms) */
     long long deadline;     /* drain deadline (monotonic ms), 0 while running */
     long long housekeeping; /* next offsets store, gauges, retries (monotonic ms) */
+    /* mu also guards these: the consumer failed to read a fetch response (receive limit) */
+    long long blocked_until; /* monotonic ms: blocked while now is before it */
+    char blocked[200];       /* the client's error text */
 };
 
 static inline long long kafka_mono_ms(void)
@@ -125,6 +129,11 @@ void kafka_worker_ticket_ref(kafka_worker *w, kafka_ticket *t);
 void kafka_worker_ticket_done(kafka_worker *w, kafka_ticket *t);
 /* kafka_worker_inflight: messages consumed and not yet completed (kafka_offsets_inflight). */
 long kafka_worker_inflight(kafka_worker *w);
+/* kafka_worker_blocked: 1 with the consumer's error text in why while it cannot read a fetch
+ * response (a message batch larger than receive.message.max.bytes: librdkafka drops the
+ * connection and fails again at every reconnect); 0 once that error was not seen for
+ * KAFKA_BLOCKED_HOLD_MS. Thread-safe. */
+int kafka_worker_blocked(kafka_worker *w, char *why, size_t whylen);
 /* kafka_worker_producer_check: until a metadata request succeeds, one try a second (readiness). */
 void kafka_worker_producer_check(kafka_worker *w);
 /* kafka_worker_reload_serve: joins a finished loader; starts one when *reload (may be NULL) is

@@ -29,38 +29,6 @@ static const rd_kafka_headers_t *msg_headers(const rd_kafka_message_t *msg)
 /* page_run: a decoded page through the pipeline (consumes pg); NI_OK with *out, or *perr. */
 static int page_run(kafka_worker *w, pipeline *pipe, const rd_kafka_message_t *msg,
                     const ner_resources *ner, kafka_page *pg, pipeline_output *out,
-                    pipeline_error *perr);
-
-/* to_record: message (or its fetched page) -> page -> pipeline; NI_OK with *out, or the failure
- * in *perr. */
-static int to_record(kafka_worker *w, pipeline *pipe, const job *j, const ner_resources *ner,
-                     pipeline_output *out, pipeline_error *perr)
-{
-    const rd_kafka_message_t *msg = j->msg;
-    rd_kafka_timestamp_type_t tt;
-    kafka_page pg;
-    const char *stage = j->fetched ? "fetch" : "message";
-    int rc = j->fetched ? j->fetched->rc : NI_OK;
-    if (rc)
-        snprintf(perr->message, sizeof perr->message, "%.120s: %.120s", j->fetched->url,
-                 j->fetched->errstr);
-    else if (j->fetched)
-        rc = kafka_page_from_fetch(j->fetched, w->cfg->max_bytes, &pg, perr->message,
-                                   sizeof perr->message);
-    else
-        rc = kafka_page_decode(msg->payload, msg->len, msg_headers(msg),
-                               rd_kafka_message_timestamp(msg, &tt), w->cfg->max_bytes, &pg,
-                               perr->message, sizeof perr->message);
-    if (rc) {
-        perr->stage = stage;
-        perr->code = rc;
-        return rc;
-    }
-    return page_run(w, pipe, msg, ner, &pg, out, perr);
-}
-
-static int page_run(kafka_worker *w, pipeline *pipe, const rd_kafka_message_t *msg,
-                    const ner_resources *ner, kafka_page *pg, pipeline_output *out,
                     pipeline_error *perr)
 {
     char received[32], processed[32];
@@ -95,17 +63,39 @@ static void on_fetched(void *opaque, fetch_result *r)
     job_queue(j->w, j);
 }
 
-/* fetch_begin: a URL-only message goes to the fetcher; 1 when the job now waits for it (or was
- * dropped because the fetcher stopped), 0 when the message is processed as it is. */
-static int fetch_begin(kafka_worker *w, job *j)
+/* job_page: the job's message (or its fetched page) as a page in *pg; with --fetch, a message
+ * asking for a fetch sets *url instead (decoded once: a page is never parsed twice). NI_OK, or
+ * the failure's code with perr->message filled. */
+static int job_page(kafka_worker *w, const job *j, kafka_page *pg, char **url, pipeline_error *perr)
 {
-    if (!w->fetch || j->fetched) return 0;
-    char *url = kafka_fetch_url(j->msg->payload, j->msg->len, msg_headers(j->msg));
-    if (!url) return 0;
+    const rd_kafka_message_t *msg = j->msg;
+    rd_kafka_timestamp_type_t tt;
+    int64_t ts = rd_kafka_message_timestamp(msg, &tt);
+    const rd_kafka_headers_t *h = msg_headers(msg);
+    *url = NULL;
+    if (j->fetched && j->fetched->rc) {
+        snprintf(perr->message, sizeof perr->message, "%.120s: %.120s", j->fetched->url,
+                 j->fetched->errstr);
+        return j->fetched->rc;
+    }
+    if (j->fetched)
+        return kafka_page_from_fetch(j->fetched, w->cfg->max_bytes, pg, perr->message,
+                                     sizeof perr->message);
+    if (w->fetch)
+        return kafka_page_decode_fetch(msg->payload, msg->len, h, ts, w->cfg->max_bytes, pg, url,
+                                       perr->message, sizeof perr->message);
+    return kafka_page_decode(msg->payload, msg->len, h, ts, w->cfg->max_bytes, pg, perr->message,
+                             sizeof perr->message);
+}
+
+/* fetch_begin: the job waits for url at the fetcher (takes url); 1 when submitted, 0 when the
+ * job was dropped because the fetcher stopped (its input is not committed). */
+static int fetch_begin(kafka_worker *w, job *j, char *url)
+{
     int rc = fetcher_submit(w->fetch, url, on_fetched, j, NULL, 0);
     free(url);
     if (rc == NI_OK) return 1;
-    j->dropped = 1; /* stopping (or out of memory): the input is not committed */
+    j->dropped = 1; /* stopping (or out of memory) */
     return 0;
 }
 
@@ -115,10 +105,18 @@ static int job_process(pipe_thread *pt, job *j)
 {
     kafka_worker *w = pt->w;
     if (!j->fetched) j->t0 = kafka_mono_s();
-    if (fetch_begin(w, j)) return 1;
-    if (j->dropped) return 0;
+    if (j->dropped) return 0; /* a fetch cancelled by a stopping worker */
+    kafka_page pg;
+    char *url = NULL;
+    int rc = job_page(w, j, &pg, &url, &j->perr);
+    if (url) return fetch_begin(w, j, url);
+    if (rc) {
+        j->perr.stage = j->fetched ? "fetch" : "message";
+        j->perr.code = j->rc = rc;
+        return 0;
+    }
     ner_resources *ner = ner_take(w);
-    j->rc = to_record(w, pt->pipe, j, ner, &j->out, &j->perr);
+    j->rc = page_run(w, pt->pipe, j->msg, ner, &pg, &j->out, &j->perr);
     ner_resources_unref(ner);
     return 0;
 }

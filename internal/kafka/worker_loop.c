@@ -24,6 +24,10 @@ static void gauges(kafka_worker *w)
         metrics_fetch_set(w->m, st.inflight, st.bytes);
     }
     health_stuck_set(w->h, stuck);
+    char why[200];
+    int blocked = kafka_worker_blocked(w, why, sizeof why);
+    health_consumer_blocked_set(w->h, blocked ? why : NULL);
+    metrics_consumer_blocked_set(w->m, blocked);
 }
 
 /* backpressure: pause the assignment while more than max_inflight messages are in flight or

@@ -18,6 +18,7 @@ struct health {
     int error_code;       /* 0: none */
     char error[200];
     int seen[8], nseen; /* codes reported since the last clear (each logged once) */
+    char blocked[200];  /* under lock: why the consumer cannot read a fetch response ("": it can) */
 };
 
 static long long now_ms(void)
@@ -40,6 +41,7 @@ health *health_create(void)
     h->error_code = 0;
     h->error[0] = '\0';
     h->nseen = 0;
+    h->blocked[0] = '\0';
     return h;
 }
 
@@ -88,6 +90,13 @@ void health_stuck_set(health *h, int partitions)
     atomic_store(&h->stuck, partitions);
 }
 
+void health_consumer_blocked_set(health *h, const char *why)
+{
+    pthread_mutex_lock(&h->lock);
+    snprintf(h->blocked, sizeof h->blocked, "%s", why ? why : "");
+    pthread_mutex_unlock(&h->lock);
+}
+
 void health_draining_set(health *h, int draining)
 {
     atomic_store(&h->draining, draining != 0);
@@ -114,16 +123,28 @@ int health_ready(health *h, char *why, size_t whylen)
     if (!why || !whylen) return 0;
     pthread_mutex_lock(&h->lock);
     size_t n = strlen(why);
-    if (h->error[0] && n < whylen)
+    if (h->error[0] && !h->blocked[0] && n < whylen) /* blocked: the error is the reason */
         snprintf(why + n, whylen - n, "; last Kafka error: %s", h->error);
     pthread_mutex_unlock(&h->lock);
     return 0;
+}
+
+/* blocked: 1 with the reason in why while the consumer cannot read a fetch response. */
+static int blocked(health *h, char *why, size_t whylen)
+{
+    pthread_mutex_lock(&h->lock);
+    int b = h->blocked[0] != '\0';
+    if (b && why && whylen)
+        snprintf(why, whylen, "stuck: the consumer cannot read from a broker: %s", h->blocked);
+    pthread_mutex_unlock(&h->lock);
+    return b;
 }
 
 static int verdict(health *h, char *why, size_t whylen)
 {
     int assigned = atomic_load(&h->assigned), stuck = atomic_load(&h->stuck);
     if (atomic_load(&h->draining)) return not_ready(why, whylen, "draining: shutdown in progress");
+    if (blocked(h, why, whylen)) return 0;
     if (stuck > 0) {
         if (why && whylen)
             snprintf(why, whylen, "stuck: %d partition%s cannot commit (delivery failed)", stuck,

@@ -22,6 +22,10 @@ void health_producer_up_set(health *h, int up);      /* producer reached a broke
 void health_stuck_set(health *h, int partitions);    /* partitions that cannot advance */
 void health_draining_set(health *h, int draining);   /* shutdown started */
 void health_beat(health *h);                         /* worker loop alive (for /livez) */
+/* health_consumer_blocked_set: why the consumer cannot read a fetch response (e.g. a message
+ * batch larger than receive.message.max.bytes): not ready, "stuck: the consumer cannot read from
+ * a broker: <why>"; NULL clears it. */
+void health_consumer_blocked_set(health *h, const char *why);
 
 /* health_client_error_set: the Kafka clients' last error (code != 0 and its text, e.g. "Local:
  * Authentication failure: SASL authentication error: ..."), shown after the reason while not

@@ -41,6 +41,7 @@ enum {
     F_READY,
     F_BUILD,
     F_COMMITS,
+    F_CONSUMER_BLOCKED,
     F_COUNT
 };
 
@@ -76,6 +77,9 @@ static const family_def defs[F_COUNT] = {
     {"news_ingest_build_info", "gauge", "version", "Build information; always 1."},
     {"news_ingest_commits_total", "counter", "result",
      "Offset commits acknowledged (ok) or refused (error) by the group coordinator."},
+    {"news_ingest_consumer_blocked", "gauge", NULL,
+     "1 while the consumer cannot read a fetch response from a broker (a message batch larger "
+     "than receive.message.max.bytes): the partitions it leads cannot advance."},
 };
 
 #define NBOUNDS 16
@@ -228,6 +232,11 @@ void metrics_inflight_set(metrics *m, long n)
 void metrics_stuck_set(metrics *m, long n)
 {
     update(m, F_STUCK, NULL, (double)n, 0);
+}
+
+void metrics_consumer_blocked_set(metrics *m, int blocked)
+{
+    update(m, F_CONSUMER_BLOCKED, NULL, blocked ? 1 : 0, 0);
 }
 
 void metrics_assigned_set(metrics *m, long n)

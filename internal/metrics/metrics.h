@@ -31,6 +31,8 @@
  *   news_ingest_ready                              gauge 0/1 (what /readyz answers)
  *   news_ingest_build_info{version}                gauge 1
  *   news_ingest_commits_total{result}              counter (offset commits: "ok", "error")
+ *   news_ingest_consumer_blocked                   gauge 0/1 (a fetch response the consumer
+ *                                                  cannot read)
  */
 typedef struct metrics metrics;
 
@@ -58,6 +60,7 @@ void metrics_fetch_set(metrics *m, long inflight, unsigned long long bytes);
 void metrics_inflight_set(metrics *m, long n);
 void metrics_stuck_set(metrics *m, long n);
 void metrics_assigned_set(metrics *m, long n);
+void metrics_consumer_blocked_set(metrics *m, int blocked);
 void metrics_ready_set(metrics *m, int ready);
 /* metrics_lag_set: lag < 0 removes the series (partition no longer assigned). */
 void metrics_lag_set(metrics *m, const char *topic, int partition, long long lag);

@@ -858,23 +858,31 @@ static char *big_page(size_t size)
     return p;
 }
 
-static void produce_big(const char *bs, const char *topic, const char *url, const char *page)
+/* produce_on: page to partition (RD_KAFKA_PARTITION_UA: by key) of topic with compression
+ * (lz4, none), the producer's limit raised to 32 MiB; waits for its delivery. */
+static void produce_on(const char *bs, const char *topic, int32_t partition, const char *url,
+                       const char *page, const char *compression)
 {
     char err[512];
     rd_kafka_conf_t *c = rd_kafka_conf_new();
     rd_kafka_conf_set(c, "bootstrap.servers", bs, err, sizeof err);
     rd_kafka_conf_set(c, "message.max.bytes", "33554432", err, sizeof err);
-    rd_kafka_conf_set(c, "compression.type", "lz4", err, sizeof err);
+    rd_kafka_conf_set(c, "compression.type", compression, err, sizeof err);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, err, sizeof err);
     cr_assert_not_null(rk, "%s", err);
     rd_kafka_resp_err_t e = rd_kafka_producev(
-        rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(url, strlen(url)),
-        RD_KAFKA_V_VALUE((void *)page, strlen(page)), RD_KAFKA_V_HEADER("url", url, -1),
-        RD_KAFKA_V_HEADER("content-type", "text/plain", -1),
+        rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_KEY(url, strlen(url)), RD_KAFKA_V_VALUE((void *)page, strlen(page)),
+        RD_KAFKA_V_HEADER("url", url, -1), RD_KAFKA_V_HEADER("content-type", "text/plain", -1),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     cr_assert_eq(e, 0, "produce: %s", rd_kafka_err2str(e));
     cr_assert_eq(rd_kafka_flush(rk, 60000), 0, "big page not delivered");
     rd_kafka_destroy(rk);
+}
+
+static void produce_big(const char *bs, const char *topic, const char *url, const char *page)
+{
+    produce_on(bs, topic, RD_KAFKA_PARTITION_UA, url, page, "lz4");
 }
 
 Test(realkafka, five_mb_page_processed_and_over_max_bytes_dead_lettered, .timeout = 300)
@@ -911,5 +919,94 @@ Test(realkafka, five_mb_page_processed_and_over_max_bytes_dead_lettered, .timeou
     support_msgs_free(&dl);
     free(page);
     free(over);
+    cr_assert_eq(worker_stop(&w), 0);
+}
+
+/* ---- 8. a 20 MB message ---- */
+
+/* big20_topics: the test's topics: the input's max.message.bytes raised to 32 MiB, the DLQ's at
+ * Kafka's default (1,048,588), the others at the node's (16 MiB). */
+static topics big20_topics(const char *bs, const char *test)
+{
+    topics t = {topic_name(test, "pages"), topic_name(test, "articles"), topic_name(test, "dlq"),
+                topic_name(test, "entities")};
+    const char *in[] = {t.in, NULL}, *dlq[] = {t.dlq, NULL}, *rest[] = {t.out, t.ent, NULL};
+    const char *in_kv[] = {"max.message.bytes", "33554432", NULL};
+    const char *dlq_kv[] = {"max.message.bytes", "1048588", NULL};
+    topics_create(bs, in, in_kv);
+    topics_create(bs, dlq, dlq_kv);
+    topics_create(bs, rest, NULL);
+    return t;
+}
+
+/* big20_publish: a 20,000,000-byte text page, then support_page(1), both on partition 0
+ * uncompressed (the consumer fetches the 20 MB as they are); returns the big page. */
+static char *big20_publish(const char *bs, const char *topic)
+{
+    char *page = big_page(20 * 1000 * 1000);
+    page[20 * 1000 * 1000] = '\0';
+    produce_on(bs, topic, 0, support_page_url(0), page, "none");
+    produce_on(bs, topic, 0, support_page_url(1), support_page(1), "none");
+    return page;
+}
+
+Test(realkafka, twenty_mb_message_dead_lettered_truncated_and_its_partition_moves_on,
+     .timeout = 300)
+{
+    const char *bs = listener(kdir("broker"), "PLAINTEXT");
+    topics t = big20_topics(bs, "t8");
+    worker w = worker_start(bs, &t, "t8-group", "w1", NULL); /* every limit at its default */
+    char *page = big20_publish(bs, t.in);
+    support_msgs dl = support_consume(bs, t.dlq, 1, 120000);
+    cr_assert_eq(dl.n, 1, "the 20 MB page was not dead-lettered: %.2000s",
+                 support_proc_stderr(w.p));
+    const support_msg *d = &dl.v[0];
+    cr_assert_str_eq(support_header(d, "ingest.error.reason"), "too_large");
+    cr_assert_str_eq(support_header(d, "ingest.error.truncated"), "20000000");
+    cr_assert_str_eq(support_header(d, "ingest.source.offset"), "0");
+    cr_assert(d->len > 900000 && d->len < 1000000, "dead letter of %zu bytes", d->len);
+    cr_assert(!memcmp(d->value, page, d->len), "the dead letter is not the page's first bytes");
+    cr_log_info("20 MB page: dead letter of %zu bytes, too_large, truncated from 20000000", d->len);
+    support_msgs recs = support_consume(bs, t.out, 1, 120000);
+    cr_assert_eq(recs.n, 1, "no record for the next message on partition 0");
+    cJSON *r = cJSON_Parse(recs.v[0].value);
+    const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(r, "url"));
+    cr_assert(url && !strcmp(url, support_page_url(1)), "record of %s", url);
+    cJSON_Delete(r);
+    int64_t end = end_offsets(bs, t.in);
+    cr_assert_eq(end, 2);
+    cr_assert_eq(committed_reaches(bs, "t8-group", t.in, end, 60000), end);
+    long got;
+    const char *why = wait_readyz(w.port, 200, 30000, &got);
+    cr_assert_eq(got, 200, "readyz %ld: %s", got, why);
+    cr_assert_eq(metric(w.port, "news_ingest_consumer_blocked"), 0);
+    support_msgs_free(&recs);
+    support_msgs_free(&dl);
+    free(page);
+    cr_assert_eq(worker_stop(&w), 0);
+}
+
+Test(realkafka, twenty_mb_message_over_receive_limit_shows_in_readyz_and_metrics, .timeout = 300)
+{
+    const char *bs = listener(kdir("broker"), "PLAINTEXT");
+    topics t = big20_topics(bs, "t9");
+    char *limits[] = {"-X", "consumer.receive.message.max.bytes=10000000", "-X",
+                      "consumer.fetch.max.bytes=5000000", NULL};
+    worker w = worker_start(bs, &t, "t9-group", "w1", limits);
+    long got;
+    const char *why = wait_readyz(w.port, 200, 60000, &got);
+    cr_assert_eq(got, 200, "readyz %ld before the big message: %s", got, why);
+    free(big20_publish(bs, t.in));
+    why = wait_readyz(w.port, 503, 120000, &got);
+    cr_assert_eq(got, 503, "readyz stayed %ld with a message the consumer cannot read", got);
+    cr_assert(strstr(why, "stuck: the consumer cannot read from a broker") &&
+                  strstr(why, "receive.message.max.bytes"),
+              "readyz: %s", why);
+    cr_assert_eq(metric(w.port, "news_ingest_consumer_blocked"), 1);
+    cr_log_info("receive limit below the batch: readyz 503 \"%s\"", why);
+    const char *line = support_proc_wait_line(w.p, "kafka consumer cannot read", 10000);
+    cr_assert_not_null(line, "no error line naming the cause");
+    cr_assert(strstr(line, "\"level\":\"error\""), "%s", line);
+    cr_assert_eq(support_committed(bs, "t9-group", t.in, PARTITIONS), 0, "nothing was read");
     cr_assert_eq(worker_stop(&w), 0);
 }

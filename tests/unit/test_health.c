@@ -6,7 +6,7 @@
 #include <time.h>
 
 static health *h;
-static char why[128];
+static char why[256];
 
 static void setup(void)
 {
@@ -147,4 +147,23 @@ Test(health, last_client_error_follows_the_reason_until_a_broker_answers)
               "%s", r);
     health_destroy(x);
     health_destroy(NULL);
+}
+
+Test(health, not_ready_while_the_consumer_cannot_read)
+{
+    all_good();
+    health_client_error_set(h, -199, "Local: Bad message format: b/1: Receive failed", 0);
+    health_consumer_blocked_set(h, "b/1: Receive failed: increase receive.message.max.bytes");
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert_str_eq(why,
+                     "stuck: the consumer cannot read from a broker: b/1: Receive failed: "
+                     "increase receive.message.max.bytes",
+                     "the reason once, without the client error repeating it");
+    health_stuck_set(h, 2);
+    cr_assert_eq(health_ready(h, why, sizeof why), 0);
+    cr_assert(strstr(why, "cannot read from a broker"), "blocked names the cause first: %s", why);
+    health_consumer_blocked_set(h, NULL);
+    health_stuck_set(h, 0);
+    health_assigned_set(h, 2); /* partitions again: the client error is cleared */
+    cr_assert_eq(health_ready(h, why, sizeof why), 1, "%s", why);
 }

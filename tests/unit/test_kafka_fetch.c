@@ -87,3 +87,50 @@ Test(kafka_fetch, fetched_page_as_input)
     cr_assert_null(pg.in.date_hint);
     kafka_page_clear(&pg);
 }
+
+/* decode_fetch: kafka_page_decode_fetch of value (len from strlen; NULL = a tombstone) with
+ * headers kv: the URL into url (or ""), the decoded body's first bytes into body (or ""). */
+static int decode_fetch(const char *value, const char *const *kv, char url[128], char body[64])
+{
+    rd_kafka_headers_t *h = hdrs(kv);
+    kafka_page pg;
+    char *u = NULL, err[256];
+    int rc = kafka_page_decode_fetch(value, value ? strlen(value) : 0, h, 0, 0, &pg, &u, err,
+                                     sizeof err);
+    snprintf(url, 128, "%s", u ? u : "");
+    snprintf(body, 64, "%.*s", rc || u ? 0 : (int)pg.in.len, rc || u ? "" : pg.in.bytes);
+    if (u) cr_assert_null(pg.in.bytes, "a fetch leaves the page empty");
+    free(u);
+    kafka_page_clear(&pg);
+    rd_kafka_headers_destroy(h);
+    return rc;
+}
+
+Test(kafka_fetch, decode_once_fetch_or_page)
+{
+    char url[128], body[64];
+    const char *on[] = {"url", "https://a.example/1", "fetch", "1", NULL};
+    cr_assert_eq(decode_fetch(NULL, on, url, body), NI_OK);
+    cr_assert_str_eq(url, "https://a.example/1", "a tombstone asking for a fetch");
+    cr_assert_eq(decode_fetch("", on, url, body), NI_OK);
+    cr_assert_str_eq(url, "https://a.example/1", "an empty value asking for a fetch");
+    cr_assert_eq(decode_fetch("{\"url\":\"https://b.example/x\"}", NULL, url, body), NI_OK);
+    cr_assert_str_eq(url, "https://b.example/x", "a URL-only envelope");
+    cr_assert_eq(
+        decode_fetch("{\"url\":\"https://b.example/x\",\"body\":\"<p>hi</p>\"}", NULL, url, body),
+        NI_OK);
+    cr_assert_str_eq(url, "");
+    cr_assert_str_eq(body, "<p>hi</p>", "an envelope with a body is decoded, not fetched");
+    cr_assert_eq(decode_fetch("<p>raw</p>", on, url, body), NI_OK);
+    cr_assert_str_eq(url, "");
+    cr_assert_str_eq(body, "<p>raw</p>", "a value is the page itself");
+    const char *no_marker[] = {"url", "https://a.example/3", NULL};
+    cr_assert_eq(decode_fetch(NULL, no_marker, url, body), NI_ERR_TOMBSTONE);
+    cr_assert_str_eq(url, "");
+    cr_assert_eq(decode_fetch("{\"url\":\"https://b.example/x\",\"text\":null}", NULL, url, body),
+                 NI_ERR_ENVELOPE, "a body member of any value: not URL-only, and no body");
+    cr_assert_str_eq(url, "");
+    cr_assert_eq(decode_fetch("{\"url\":\"https://b.example/x\"", NULL, url, body), NI_ERR_ENVELOPE,
+                 "not valid JSON");
+    cr_assert_eq(decode_fetch("{\"url\":\"\"}", NULL, url, body), NI_ERR_ENVELOPE);
+}
