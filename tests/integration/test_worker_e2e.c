@@ -5,12 +5,12 @@
 #include "support_kafka.h"
 #include "support_proc.h"
 #include "support_spawn.h"
+#include "support_worker.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -27,51 +27,17 @@
 
 /* ---- processes ---- */
 
-/* stop: SIGTERM, then the exit status within timeout_ms; frees p. */
-static int stop(support_proc *p, int timeout_ms)
-{
-    support_proc_signal(p, SIGTERM);
-    int st = support_proc_wait(p, timeout_ms);
-    if (st != 0) cr_log_warn("stderr of the stopped process:\n%s", support_proc_stderr(p));
-    support_proc_free(p);
-    return st;
-}
-
 /* worker_start_with: `news-ingest run` on bs in group, HTTP on a free port (*port), plus the
  * NULL-terminated extra arguments (may be NULL). */
 static support_proc *worker_start_with(const char *bs, const char *group, const char *id, int *port,
                                        char *const *extra)
 {
-    char *argv[32] = {(char *)support_cli(),
-                      "run",
-                      "--brokers",
-                      (char *)bs,
-                      "--group",
-                      (char *)group,
-                      "--worker-id",
-                      (char *)id,
-                      "--http-listen",
-                      "127.0.0.1:0",
-                      "-X",
-                      "consumer.session.timeout.ms=6000",
-                      "-X",
-                      "consumer.heartbeat.interval.ms=500",
-                      "--stats-interval-ms",
-                      "500",
-                      "--grace-ms",
-                      GRACE_ARG};
-    int argc = 18;
-    for (size_t i = 0; extra && extra[i] && argc < 31; i++) argv[argc++] = extra[i];
-    argv[argc] = NULL;
-    support_proc *p = support_spawn(argv, support_env(NULL));
-    const char *line = support_proc_wait_line(p, "\"http listening\"", 15000);
-    cr_assert_not_null(line, "worker logged no \"http listening\": %s", support_proc_stderr(p));
-    cJSON *j = cJSON_Parse(line);
-    const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(j, "port"));
-    *port = v ? atoi(v) : 0;
-    cJSON_Delete(j);
-    cr_assert_gt(*port, 0, "no port in: %s", line);
-    return p;
+    const char *args[40] = {"--brokers",   bs, "--group",    group,
+                            "--worker-id", id, "--grace-ms", GRACE_ARG};
+    int n = 8;
+    for (size_t i = 0; extra && extra[i] && n < 39; i++) args[n++] = extra[i];
+    args[n] = NULL;
+    return support_cli_worker_start(args, port);
 }
 
 /* worker_start: `news-ingest run` on bs in group, HTTP on a free port (*port). */
@@ -80,76 +46,15 @@ static support_proc *worker_start(const char *bs, const char *group, const char 
     return worker_start_with(bs, group, id, port, NULL);
 }
 
-/* ---- HTTP (libcurl) ---- */
-
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    char **buf = arg;
-    size_t old = *buf ? strlen(*buf) : 0, add = size * n;
-    char *b = realloc(*buf, old + add + 1);
-    cr_assert_not_null(b);
-    memcpy(b + old, data, add);
-    b[old + add] = '\0';
-    *buf = b;
-    return add;
-}
-
-/* http: method on http://127.0.0.1:port/path; the status (0 when no answer), the body in *body
- * (caller frees; may be NULL). */
-static long http(int port, const char *method, const char *path, char **body)
-{
-    static int init;
-    if (!init) init = curl_global_init(CURL_GLOBAL_DEFAULT) == 0;
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
-    char *buf = NULL;
-    CURL *c = curl_easy_init();
-    cr_assert_not_null(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    if (body)
-        *body = buf ? buf : calloc(1, 1);
-    else
-        free(buf);
-    return status;
-}
-
-/* metric_in: the sum of the samples of `series` in /metrics text (a whole name, or a prefix
- * from the name into its labels, e.g. "news_ingest_dlq_total{"); -1 when there is none. */
-static double metric_in(const char *text, const char *series)
-{
-    double sum = -1;
-    size_t n = strlen(series);
-    for (const char *s = text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
-        if (strncmp(s, series, n) || (!strchr(series, '{') && s[n] != ' ' && s[n] != '{')) continue;
-        const char *sp = strchr(s, ' ');
-        const char *nl = strchr(s, '\n');
-        if (sp && (!nl || sp < nl)) sum = (sum < 0 ? 0 : sum) + strtod(sp + 1, NULL);
-    }
-    return sum;
-}
-
-static double metric(int port, const char *series)
-{
-    char *body;
-    long st = http(port, "GET", "/metrics", &body);
-    double v = st == 200 ? metric_in(body, series) : -1;
-    free(body);
-    return v;
-}
+/* ---- HTTP ---- */
 
 /* wait_metric: polls until series >= want; the last value seen. */
 static double wait_metric(int port, const char *series, double want, int timeout_ms)
 {
     long long end = support_now_ms() + timeout_ms;
     double v;
-    while ((v = metric(port, series)) < want && support_now_ms() < end) support_sleep_ms(50);
+    while ((v = support_metric(port, series)) < want && support_now_ms() < end)
+        support_sleep_ms(50);
     return v;
 }
 
@@ -157,7 +62,7 @@ static double wait_metric(int port, const char *series, double want, int timeout
 static int wait_ready(int port, int timeout_ms)
 {
     long long end = support_now_ms() + timeout_ms;
-    while (http(port, "GET", "/readyz", NULL) != 200) {
+    while (support_http_call(port, "GET", "/readyz", 3000, NULL) != 200) {
         if (support_now_ms() >= end) return 0;
         support_sleep_ms(100);
     }
@@ -329,8 +234,8 @@ Test(worker_e2e, kill9_mid_stream_then_restart_loses_nothing, .timeout = 150)
     /* one kill replays at most --max-inflight consumed-but-uncommitted inputs */
     cr_assert_leq(t.dups, 50, "%d duplicates after one kill -9, above --max-inflight 50", t.dups);
     tally_free(&t);
-    cr_assert_eq(stop(w, 15000), 0);
-    cr_assert_eq(stop(broker, 10000), 0);
+    cr_assert_eq(support_proc_stop(w, 15000), 0);
+    cr_assert_eq(support_proc_stop(broker, 10000), 0);
 }
 
 /* ---- 5b. kill -9 at random points under load: duplicates bounded ---- */
@@ -357,7 +262,7 @@ Test(worker_e2e, kill9_at_random_points_duplicates_bounded, .timeout = 300)
             wait_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}", 1, 60000);
         int delay = rand() % 1500;
         support_sleep_ms(delay);
-        double at = metric(port, "news_ingest_records_produced_total{topic=\"articles\"}");
+        double at = support_metric(port, "news_ingest_records_produced_total{topic=\"articles\"}");
         cr_assert_eq(support_proc_signal(w, SIGKILL), 0);
         cr_assert_eq(support_proc_wait(w, 5000), 128 + SIGKILL);
         cr_log_info(
@@ -381,8 +286,8 @@ Test(worker_e2e, kill9_at_random_points_duplicates_bounded, .timeout = 300)
     cr_assert_leq(t.dups, bound, "%d duplicates after %d kills, above the bound %d (seed %u)",
                   t.dups, kills, bound, seed);
     tally_free(&t);
-    cr_assert_eq(stop(w, 15000), 0);
-    cr_assert_eq(stop(broker, 10000), 0);
+    cr_assert_eq(support_proc_stop(w, 15000), 0);
+    cr_assert_eq(support_proc_stop(broker, 10000), 0);
 }
 
 /* ---- 6. SIGTERM during load ---- */
@@ -425,8 +330,8 @@ Test(worker_e2e, sigterm_under_load_exits_0_within_grace_then_nothing_missing, .
     cr_assert_eq(t.by_first, committed, "the first worker delivered %d records, committed %lld",
                  t.by_first, (long long)committed);
     tally_free(&t);
-    cr_assert_eq(stop(w, 15000), 0);
-    cr_assert_eq(stop(broker, 10000), 0);
+    cr_assert_eq(support_proc_stop(w, 15000), 0);
+    cr_assert_eq(support_proc_stop(broker, 10000), 0);
 }
 
 /* ---- 6b. SIGTERM while a rebalance is in progress ---- */
@@ -491,8 +396,8 @@ Test(worker_e2e, sigterm_during_a_rebalance_reports_the_drain_truthfully, .timeo
     }
     tally_free(&t);
     support_proc_free(w1);
-    cr_assert_eq(stop(w2, 15000), 0);
-    cr_assert_eq(stop(broker, 10000), 0);
+    cr_assert_eq(support_proc_stop(w2, 15000), 0);
+    cr_assert_eq(support_proc_stop(broker, 10000), 0);
 }
 
 /* ---- 7. /readyz and /metrics ---- */
@@ -527,7 +432,7 @@ static void publish_file(const char *bs, const char *name, const void *data, siz
 static void readyz_before_join(int port)
 {
     char *body;
-    long st = http(port, "GET", "/readyz", &body);
+    long st = support_http_call(port, "GET", "/readyz", 3000, &body);
     cr_assert_eq(st, 503, "/readyz before joining: %ld %s", st, body);
     cr_assert_gt(strlen(body), 3, "503 without a reason");
     cr_assert_neq(strncmp(body, "ready", 5), 0, "the reason says ready: %s", body);
@@ -538,10 +443,10 @@ static void readyz_before_join(int port)
 static void metrics_have_families(int port)
 {
     char *body;
-    cr_assert_eq(http(port, "GET", "/metrics", &body), 200);
+    cr_assert_eq(support_http_call(port, "GET", "/metrics", 3000, &body), 200);
     for (size_t i = 0; i < sizeof families / sizeof *families; i++)
         cr_assert_not_null(strstr(body, families[i]), "/metrics lacks \"%s\"", families[i]);
-    cr_assert_geq(metric_in(body, "news_ingest_build_info{version="), 1);
+    cr_assert_geq(support_metric_in(body, "news_ingest_build_info{version="), 1);
     free(body);
 }
 
@@ -557,18 +462,22 @@ static void counters_move(const char *bs, int port)
     const char *consumed = "news_ingest_messages_consumed_total{topic=\"pages\"}";
     const char *produced = "news_ingest_records_produced_total{topic=\"articles\"}";
     const char *seconds = "news_ingest_processing_seconds_count";
-    double c0 = metric(port, consumed), p0 = metric(port, produced), s0 = metric(port, seconds);
-    double d0 = metric(port, "news_ingest_dlq_total{");
+    double c0 = support_metric(port, consumed), p0 = support_metric(port, produced),
+           s0 = support_metric(port, seconds);
+    double d0 = support_metric(port, "news_ingest_dlq_total{");
     for (int i = 0; i < 3; i++)
         publish_file(bs, "page.txt", support_page(i), strlen(support_page(i)));
     cr_assert_geq(wait_metric(port, produced, (p0 < 0 ? 0 : p0) + 3, 30000), (p0 < 0 ? 0 : p0) + 3,
                   "records_produced did not move");
-    cr_assert_geq(metric(port, consumed), (c0 < 0 ? 0 : c0) + 3, "messages_consumed stayed");
-    cr_assert_geq(metric(port, seconds), (s0 < 0 ? 0 : s0) + 3, "processing_seconds stayed");
-    cr_assert_leq(metric(port, "news_ingest_dlq_total{"), d0 < 0 ? 0 : d0, "dlq moved on pages");
+    cr_assert_geq(support_metric(port, consumed), (c0 < 0 ? 0 : c0) + 3,
+                  "messages_consumed stayed");
+    cr_assert_geq(support_metric(port, seconds), (s0 < 0 ? 0 : s0) + 3,
+                  "processing_seconds stayed");
+    cr_assert_leq(support_metric(port, "news_ingest_dlq_total{"), d0 < 0 ? 0 : d0,
+                  "dlq moved on pages");
     const char *ok = "news_ingest_commits_total{result=\"ok\"}";
     cr_assert_geq(wait_metric(port, ok, 1, 30000), 1, "no acknowledged commit after 3 records");
-    cr_assert_eq(metric(port, "news_ingest_delivery_errors_total{topic=\"articles\"}"), 0,
+    cr_assert_eq(support_metric(port, "news_ingest_delivery_errors_total{topic=\"articles\"}"), 0,
                  "the delivery-error series of the output topic is not there at 0");
     static char garbage[3000];
     for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (char)((i * 7919u + 13u) % 256u);
@@ -579,11 +488,11 @@ static void counters_move(const char *bs, int port)
 
 static void other_routes(int port)
 {
-    cr_assert_eq(http(port, "GET", "/livez", NULL), 200);
-    cr_assert_eq(http(port, "GET", "/healthz", NULL), 200);
-    cr_assert_eq(http(port, "GET", "/no-such-path", NULL), 404);
-    cr_assert_eq(http(port, "POST", "/metrics", NULL), 405);
-    cr_assert_eq(http(port, "DELETE", "/readyz", NULL), 405);
+    cr_assert_eq(support_http_call(port, "GET", "/livez", 3000, NULL), 200);
+    cr_assert_eq(support_http_call(port, "GET", "/healthz", 3000, NULL), 200);
+    cr_assert_eq(support_http_call(port, "GET", "/no-such-path", 3000, NULL), 404);
+    cr_assert_eq(support_http_call(port, "POST", "/metrics", 3000, NULL), 405);
+    cr_assert_eq(support_http_call(port, "DELETE", "/readyz", 3000, NULL), 405);
 }
 
 /* drain_seen: SIGTERM with the broker stopped: /readyz 503 "draining" until it resumes. */
@@ -596,7 +505,7 @@ static void drain_seen(support_proc *broker, support_proc *w, int port)
     long st = 0;
     while (support_now_ms() < end) {
         free(body);
-        st = http(port, "GET", "/readyz", &body);
+        st = support_http_call(port, "GET", "/readyz", 3000, &body);
         if (st == 503 && strstr(body, "draining")) break;
         support_sleep_ms(50);
     }
@@ -617,9 +526,10 @@ Test(worker_e2e, readyz_and_metrics_from_outside, .timeout = 120)
     support_proc *w = worker_start(bs, "e2e-http", "w1", &port);
     readyz_before_join(port);
     cr_assert(wait_ready(port, 30000), "/readyz never 200: %s", support_proc_stderr(w));
-    cr_assert_geq(metric(port, "news_ingest_rebalances_total"), 1, "joined without a rebalance");
+    cr_assert_geq(support_metric(port, "news_ingest_rebalances_total"), 1,
+                  "joined without a rebalance");
     char *body;
-    cr_assert_eq(http(port, "GET", "/readyz", &body), 200);
+    cr_assert_eq(support_http_call(port, "GET", "/readyz", 3000, &body), 200);
     cr_assert_str_eq(body, "ready\n");
     free(body);
     metrics_have_families(port);
@@ -628,7 +538,7 @@ Test(worker_e2e, readyz_and_metrics_from_outside, .timeout = 120)
     other_routes(port);
     drain_seen(broker, w, port);
     support_proc_free(w);
-    cr_assert_eq(stop(broker, 10000), 0);
+    cr_assert_eq(support_proc_stop(broker, 10000), 0);
 }
 
 /* ---- 8. bad configuration ---- */
@@ -928,9 +838,10 @@ Test(worker_e2e, sighup_reloads_the_kb_while_consuming, .timeout = 150)
     cr_assert_not_null(strstr(support_proc_stderr(w), "entities-copy.tsv:"),
                        "the failed reload does not name the file and line");
     cr_assert(made_up_record(bs, 1002), "a failed reload dropped the loaded KB");
-    cr_assert_eq(http(port, "GET", "/readyz", NULL), 200, "not ready after a failed reload");
-    cr_assert_eq(stop(w, 15000), 0);
-    cr_assert_eq(stop(broker, 10000), 0);
+    cr_assert_eq(support_http_call(port, "GET", "/readyz", 3000, NULL), 200,
+                 "not ready after a failed reload");
+    cr_assert_eq(support_proc_stop(w, 15000), 0);
+    cr_assert_eq(support_proc_stop(broker, 10000), 0);
 }
 
 Test(worker_e2e, bad_model_or_kb_exits_2_naming_the_file, .timeout = 60)

@@ -6,6 +6,7 @@
 #include "support_kafka.h"
 #include "support_proc.h"
 #include "support_spawn.h"
+#include "support_worker.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -221,55 +222,22 @@ typedef struct worker {
 static worker worker_start(const char *bs, const topics *t, const char *group, const char *id,
                            char *const *extra)
 {
-    char *argv[64] = {(char *)support_cli(),
-                      "run",
-                      "--brokers",
-                      (char *)bs,
-                      "--group",
-                      (char *)group,
-                      "--worker-id",
-                      (char *)id,
-                      "--input-topic",
-                      (char *)t->in,
-                      "--output-topic",
-                      (char *)t->out,
-                      "--dlq-topic",
-                      (char *)t->dlq,
-                      "--entities-topic",
-                      (char *)t->ent,
-                      "--threads",
-                      "2",
-                      "--http-listen",
-                      "127.0.0.1:0",
-                      "-X",
-                      "consumer.session.timeout.ms=6000",
-                      "-X",
-                      "consumer.heartbeat.interval.ms=500",
-                      "--stats-interval-ms",
-                      "500",
-                      "--grace-ms",
-                      "15000"};
-    int argc = 28;
-    for (size_t i = 0; extra && extra[i] && argc < 63; i++) argv[argc++] = extra[i];
-    argv[argc] = NULL;
-    worker w = {support_spawn(argv, support_env(NULL)), 0};
-    const char *line = support_proc_wait_line(w.p, "\"http listening\"", 30000);
-    cr_assert_not_null(line, "worker logged no \"http listening\": %s", support_proc_stderr(w.p));
-    cJSON *j = cJSON_Parse(line);
-    const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(j, "port"));
-    w.port = v ? atoi(v) : 0;
-    cJSON_Delete(j);
-    cr_assert_gt(w.port, 0, "no port in: %s", line);
+    const char *args[64] = {
+        "--brokers",        bs,     "--group",        group,  "--worker-id", id,
+        "--input-topic",    t->in,  "--output-topic", t->out, "--dlq-topic", t->dlq,
+        "--entities-topic", t->ent, "--threads",      "2",    "--grace-ms",  "15000"};
+    int n = 18;
+    for (size_t i = 0; extra && extra[i] && n < 63; i++) args[n++] = extra[i];
+    args[n] = NULL;
+    worker w = {NULL, 0};
+    w.p = support_cli_worker_start(args, &w.port);
     return w;
 }
 
 /* worker_stop: SIGTERM; the exit status within 30 s (-1 if none); frees the process. */
 static int worker_stop(worker *w)
 {
-    support_proc_signal(w->p, SIGTERM);
-    int st = support_proc_wait(w->p, 30000);
-    if (st != 0) cr_log_warn("worker stderr:\n%.4000s", support_proc_stderr(w->p));
-    support_proc_free(w->p);
+    int st = support_proc_stop(w->p, 30000);
     w->p = NULL;
     return st;
 }
@@ -292,59 +260,6 @@ static int worker_stop_truthful(worker *w, const char *name)
 
 /* ---- HTTP ---- */
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    char **buf = arg;
-    size_t old = *buf ? strlen(*buf) : 0, add = size * n;
-    char *b = realloc(*buf, old + add + 1);
-    cr_assert_not_null(b);
-    memcpy(b + old, data, add);
-    b[old + add] = '\0';
-    *buf = b;
-    return add;
-}
-
-/* http_get: the status of GET path (0 without an answer); the body in *body (caller frees). */
-static long http_get(int port, const char *path, char **body)
-{
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
-    char *buf = NULL;
-    CURL *c = curl_easy_init();
-    cr_assert_not_null(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    if (body)
-        *body = buf ? buf : calloc(1, 1);
-    else
-        free(buf);
-    return status;
-}
-
-/* metric: the sum of the samples of series (a name, or a prefix into its labels); -1 if none. */
-static double metric(int port, const char *series)
-{
-    char *body;
-    if (http_get(port, "/metrics", &body) != 200) {
-        free(body);
-        return -1;
-    }
-    double sum = -1;
-    size_t n = strlen(series);
-    for (const char *s = body; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
-        if (strncmp(s, series, n) || (!strchr(series, '{') && s[n] != ' ' && s[n] != '{')) continue;
-        const char *sp = strchr(s, ' ');
-        if (sp) sum = (sum < 0 ? 0 : sum) + strtod(sp + 1, NULL);
-    }
-    free(body);
-    return sum;
-}
-
 /* wait_readyz: polls /readyz until its status is want (60 s at most); the last body (static). */
 static const char *wait_readyz(int port, long want, int timeout_ms, long *got)
 {
@@ -352,7 +267,7 @@ static const char *wait_readyz(int port, long want, int timeout_ms, long *got)
     long long end = support_now_ms() + timeout_ms;
     for (;;) {
         char *body;
-        *got = http_get(port, "/readyz", &body);
+        *got = support_http_call(port, "GET", "/readyz", 10000, &body);
         snprintf(last, sizeof last, "%s", body);
         free(body);
         if (*got == want || support_now_ms() >= end) return last;
@@ -478,7 +393,7 @@ Test(realkafka, n_pages_n_records_keys_schema_commits, .timeout = 300)
     cr_assert_eq(end, n);
     int64_t c = committed_reaches(bs, "t1-group", t.in, end, 60000);
     cr_assert_eq(c, end, "committed %lld, end offsets %lld", (long long)c, (long long)end);
-    double lag = metric(w.port, "news_ingest_consumer_lag{");
+    double lag = support_metric(w.port, "news_ingest_consumer_lag{");
     cr_log_info("committed offsets %lld = end offsets %lld; lag metric %.0f", (long long)c,
                 (long long)end, lag);
     cr_assert_eq(worker_stop(&w), 0);
@@ -491,8 +406,8 @@ static int assigned_split(worker *a, worker *b, int timeout_ms)
 {
     long long end = support_now_ms() + timeout_ms;
     for (;;) {
-        double x = metric(a->port, "news_ingest_assigned_partitions");
-        double y = b ? metric(b->port, "news_ingest_assigned_partitions") : 0;
+        double x = support_metric(a->port, "news_ingest_assigned_partitions");
+        double y = b ? support_metric(b->port, "news_ingest_assigned_partitions") : 0;
         if ((b ? x >= 1 && y >= 1 : 1) && x + y == PARTITIONS) return 1;
         if (support_now_ms() >= end) {
             cr_log_warn("assigned partitions: %.0f and %.0f", x, y);
@@ -511,8 +426,8 @@ Test(realkafka, two_workers_split_sigterm_hands_over_kill9_loses_nothing, .timeo
     worker b = worker_start(bs, &t, "t2-group", "b", NULL);
     cr_assert(assigned_split(&a, &b, 60000), "the group coordinator did not split the partitions");
     cr_log_info("a holds %.0f partitions, b %.0f",
-                metric(a.port, "news_ingest_assigned_partitions"),
-                metric(b.port, "news_ingest_assigned_partitions"));
+                support_metric(a.port, "news_ingest_assigned_partitions"),
+                support_metric(b.port, "news_ingest_assigned_partitions"));
     support_produce_pages(bs, t.in, 0, n1);
     tally tl = wait_pages(bs, t.out, n1, 120000);
     cr_assert_eq(tl.found, n1);
@@ -523,12 +438,13 @@ Test(realkafka, two_workers_split_sigterm_hands_over_kill9_loses_nothing, .timeo
     cr_assert(assigned_split(&a, &b, 60000), "the restarted worker got no partition");
     char series[256]; /* b's records (not entity events) */
     snprintf(series, sizeof series, "news_ingest_records_produced_total{topic=\"%s\"}", t.out);
-    double before = metric(b.port, series);
+    double before = support_metric(b.port, series);
     before = before < 0 ? 0 : before;
     support_produce_pages(bs, t.in, n1, n2);
     long long end = support_now_ms() + 60000; /* mid-stream: b has delivered some of the batch */
-    while (metric(b.port, series) < before + 20 && support_now_ms() < end) support_sleep_ms(10);
-    double at_kill = metric(b.port, series) - before;
+    while (support_metric(b.port, series) < before + 20 && support_now_ms() < end)
+        support_sleep_ms(10);
+    double at_kill = support_metric(b.port, series) - before;
     cr_assert_eq(support_proc_signal(b.p, SIGKILL), 0);
     cr_assert_eq(support_proc_wait(b.p, 10000), 128 + SIGKILL);
     support_proc_free(b.p);
@@ -560,11 +476,11 @@ Test(realkafka, broker_sigkill_and_restart_loses_nothing_readyz_follows, .timeou
     cr_assert_eq(st, 200, "not ready before the crash: %s", body);
     support_produce_pages(bs, t.in, 0, n1);
     long long end = support_now_ms() + 60000;
-    while (metric(w.port, "news_ingest_records_produced_total{topic=\"") < 1 &&
+    while (support_metric(w.port, "news_ingest_records_produced_total{topic=\"") < 1 &&
            support_now_ms() < end)
         support_sleep_ms(20);
     kafka_sh("kill", dir);
-    double at_kill = metric(w.port, "news_ingest_messages_consumed_total{");
+    double at_kill = support_metric(w.port, "news_ingest_messages_consumed_total{");
     body = wait_readyz(w.port, 503, 60000, &st);
     cr_log_info("broker killed after %.0f messages consumed; /readyz: %ld %s", at_kill, st, body);
     fprintf(stderr, "realkafka: /readyz with the broker down: %ld %s", st, body);
@@ -654,7 +570,7 @@ Test(realkafka, sasl_ssl_scram_end_to_end_and_wrong_password, .timeout = 300)
     char *why = NULL;
     for (;;) {
         free(why);
-        st = http_get(w.port, "/readyz", &why);
+        st = support_http_call(w.port, "GET", "/readyz", 10000, &why);
         if ((st == 503 && strstr(why, "Authentication")) || support_now_ms() >= end) break;
         support_sleep_ms(250);
     }
@@ -669,7 +585,7 @@ Test(realkafka, sasl_ssl_scram_end_to_end_and_wrong_password, .timeout = 300)
     cr_log_info("wrong password: the worker used %lld ms of CPU in %lld ms", cpu, wall);
     cr_assert_lt(cpu, wall / 2, "busy loop: %lld ms of CPU in %lld ms", cpu, wall);
     char *m;
-    cr_assert_eq(http_get(w.port, "/metrics", &m), 200);
+    cr_assert_eq(support_http_call(w.port, "GET", "/metrics", 10000, &m), 200);
     cr_assert_null(strstr(m, "not-the-password"), "password in /metrics");
     free(m);
     cr_assert_eq(support_proc_wait(w.p, 0), -1, "the worker ended on a wrong password");
@@ -838,7 +754,7 @@ Test(realkafka, compacted_output_keeps_the_newest_scrape_and_no_tombstone_record
     cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(q, "body_empty")), "an empty record was kept");
     cJSON_Delete(r);
     support_msgs_free(&mine);
-    cr_assert_geq(metric(w.port, "news_ingest_dlq_total{reason=\"tombstone\"}"), 1);
+    cr_assert_geq(support_metric(w.port, "news_ingest_dlq_total{reason=\"tombstone\"}"), 1);
     cr_assert_eq(worker_stop(&w), 0);
 }
 
@@ -979,7 +895,7 @@ Test(realkafka, twenty_mb_message_dead_lettered_truncated_and_its_partition_move
     long got;
     const char *why = wait_readyz(w.port, 200, 30000, &got);
     cr_assert_eq(got, 200, "readyz %ld: %s", got, why);
-    cr_assert_eq(metric(w.port, "news_ingest_consumer_blocked"), 0);
+    cr_assert_eq(support_metric(w.port, "news_ingest_consumer_blocked"), 0);
     support_msgs_free(&recs);
     support_msgs_free(&dl);
     free(page);
@@ -1002,11 +918,59 @@ Test(realkafka, twenty_mb_message_over_receive_limit_shows_in_readyz_and_metrics
     cr_assert(strstr(why, "stuck: the consumer cannot read from a broker") &&
                   strstr(why, "receive.message.max.bytes"),
               "readyz: %s", why);
-    cr_assert_eq(metric(w.port, "news_ingest_consumer_blocked"), 1);
+    cr_assert_eq(support_metric(w.port, "news_ingest_consumer_blocked"), 1);
     cr_log_info("receive limit below the batch: readyz 503 \"%s\"", why);
     const char *line = support_proc_wait_line(w.p, "kafka consumer cannot read", 10000);
     cr_assert_not_null(line, "no error line naming the cause");
     cr_assert(strstr(line, "\"level\":\"error\""), "%s", line);
     cr_assert_eq(support_committed(bs, "t9-group", t.in, PARTITIONS), 0, "nothing was read");
+    cr_assert_eq(worker_stop(&w), 0);
+}
+
+/* peak_rss_mb: the process's peak resident set (VmHWM) in MB; -1 when unreadable. */
+static double peak_rss_mb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    double mb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6)) mb = strtod(line + 6, NULL) / 1024;
+    if (f) fclose(f);
+    return mb;
+}
+
+Test(realkafka, twenty_mb_page_processed_when_the_limits_are_raised, .timeout = 600)
+{
+    const char *bs = listener(kdir("broker"), "PLAINTEXT");
+    topics t = {topic_name("t10", "pages"), topic_name("t10", "articles"), topic_name("t10", "dlq"),
+                topic_name("t10", "entities")};
+    const char *all[] = {t.in, t.out, t.dlq, t.ent, NULL};
+    const char *big[] = {"max.message.bytes", "67108864", NULL};
+    topics_create(bs, all, big);
+    char *limits[] = {"--max-bytes", "25000000", "-X", "producer.message.max.bytes=67108864", NULL};
+    worker w = worker_start(bs, &t, "t10-group", "w1", limits);
+    long long t0 = support_now_ms();
+    free(big20_publish(bs, t.in));
+    support_msgs recs = support_consume(bs, t.out, 2, 480000);
+    long long ms = support_now_ms() - t0;
+    cr_assert_eq(recs.n, 2, "%zu records: %.2000s", recs.n, support_proc_stderr(w.p));
+    size_t biggest = 0, body_len = 0;
+    for (size_t i = 0; i < recs.n; i++) {
+        if (recs.v[i].len < biggest) continue;
+        biggest = recs.v[i].len;
+        cJSON *r = cJSON_Parse(recs.v[i].value);
+        const char *body = cJSON_GetStringValue(cJSON_GetObjectItem(r, "body"));
+        body_len = body ? strlen(body) : 0;
+        cJSON_Delete(r);
+    }
+    cr_assert(body_len > 15 * 1000 * 1000, "the 20 MB page's body has %zu bytes", body_len);
+    double rss = peak_rss_mb(support_proc_pid(w.p));
+    cr_log_info("20 MB page, --max-bytes 25000000: a record of %zu bytes (body %zu) and the next "
+                "page's, %lld ms from publishing; worker peak RSS %.0f MB",
+                biggest, body_len, ms, rss);
+    int64_t end = end_offsets(bs, t.in);
+    cr_assert_eq(committed_reaches(bs, "t10-group", t.in, end, 60000), end);
+    support_msgs_free(&recs);
     cr_assert_eq(worker_stop(&w), 0);
 }

@@ -5,6 +5,7 @@
 #include "support_proc.h"
 
 #include <criterion/criterion.h>
+#include <criterion/logging.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -208,6 +209,15 @@ const char *support_proc_wait_line(support_proc *p, const char *needle, int time
         if (p->line || ended || support_now_ms() >= end) return p->line;
         support_sleep_ms(20);
     }
+}
+
+int support_proc_stop(support_proc *p, int timeout_ms)
+{
+    support_proc_signal(p, SIGTERM);
+    int st = support_proc_wait(p, timeout_ms);
+    if (st != 0) cr_log_warn("stderr of the stopped process:\n%.4000s", support_proc_stderr(p));
+    support_proc_free(p);
+    return st;
 }
 
 void support_proc_free(support_proc *p)

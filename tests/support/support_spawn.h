@@ -36,6 +36,10 @@ const char *support_proc_stderr(support_proc *p);
  * p), or NULL on timeout or when the child ended without writing it. */
 const char *support_proc_wait_line(support_proc *p, const char *needle, int timeout_ms);
 
+/* support_proc_stop: SIGTERM, then the exit status within timeout_ms (-1 if none: the child is
+ * killed then); its stderr is logged when the status is not 0. Frees p. */
+int support_proc_stop(support_proc *p, int timeout_ms);
+
 /* support_proc_free: SIGKILL when still running, reap, forget; NULL is a no-op. */
 void support_proc_free(support_proc *p);
 

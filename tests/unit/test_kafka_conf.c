@@ -5,8 +5,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-/* producer_partitioner: the "partitioner" of the producer configuration made from args. */
-static void producer_partitioner(const char *const *extra, char *out, size_t outlen)
+/* conf_get: property key of the role's configuration made from `run` with extra args. */
+static void conf_get(config_scope role, const char *const *extra, const char *key, char *out,
+                     size_t outlen)
 {
     const char *argv[16] = {"run", "--brokers", "127.0.0.1:9"};
     int argc = 3;
@@ -16,10 +17,16 @@ static void producer_partitioner(const char *const *extra, char *out, size_t out
     char err[256] = "";
     cr_assert_eq(config_load(&cfg, argc, (char **)argv, env, err, sizeof err), 0, "%s", err);
     rd_kafka_conf_t *c = NULL;
-    cr_assert_eq(kafka_conf_new(&cfg, CONFIG_SCOPE_PRODUCER, &c, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(rd_kafka_conf_get(c, "partitioner", out, &outlen), RD_KAFKA_CONF_OK);
+    cr_assert_eq(kafka_conf_new(&cfg, role, &c, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(rd_kafka_conf_get(c, key, out, &outlen), RD_KAFKA_CONF_OK);
     rd_kafka_conf_destroy(c);
     config_free(&cfg);
+}
+
+/* producer_partitioner: the "partitioner" of the producer configuration made from args. */
+static void producer_partitioner(const char *const *extra, char *out, size_t outlen)
+{
+    conf_get(CONFIG_SCOPE_PRODUCER, extra, "partitioner", out, outlen);
 }
 
 Test(kafka_conf, outputs_use_murmur2_random_by_default)
@@ -38,4 +45,14 @@ Test(kafka_conf, partitioner_overridable_with_X)
     const char *both[] = {"-X", "partitioner=fnv1a", NULL};
     producer_partitioner(both, v, sizeof v);
     cr_assert_str_eq(v, "fnv1a");
+}
+
+Test(kafka_conf, consumer_prefetch_queue_16_mb_by_default_overridable)
+{
+    char v[64];
+    conf_get(CONFIG_SCOPE_CONSUMER, NULL, "queued.max.messages.kbytes", v, sizeof v);
+    cr_assert_str_eq(v, "16384", "librdkafka's 64 MB would hold the steady RSS over 128 MB");
+    const char *x[] = {"-X", "consumer.queued.max.messages.kbytes=65536", NULL};
+    conf_get(CONFIG_SCOPE_CONSUMER, x, "queued.max.messages.kbytes", v, sizeof v);
+    cr_assert_str_eq(v, "65536");
 }
