@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* set_fatal: the first fatal error wins; thread-safe. */
+/* kafka_worker_fatal_set: the first fatal error wins; thread-safe. */
 void kafka_worker_fatal_set(kafka_worker *w, const char *why)
 {
     pthread_mutex_lock(&w->mu);
@@ -134,7 +134,7 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
     log_write(l, buf, "client", rd_kafka_name(rk), "facility", fac, (const char *)NULL);
 }
 
-/* check_producer: until a metadata request succeeds, one try a second (readiness). */
+/* kafka_worker_producer_check: until a metadata request succeeds, one try a second (readiness). */
 void kafka_worker_producer_check(kafka_worker *w)
 {
     if (w->producer_up || kafka_mono_ms() < w->up_check) return;
@@ -169,7 +169,7 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
-/* reload_serve: joins a finished loader; starts one when asked and none runs. */
+/* kafka_worker_reload_serve: joins a finished loader; starts one when asked and none runs. */
 void kafka_worker_reload_serve(kafka_worker *w, volatile sig_atomic_t *reload)
 {
     if (atomic_load(&w->loading) == 2) {

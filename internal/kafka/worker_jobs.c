@@ -195,7 +195,8 @@ static void work_push(kafka_worker *w, job *j)
     pthread_cond_signal(&w->qcond);
 }
 
-/* dispatch: a consumed message gets a ticket and goes to the pipeline threads (main thread). */
+/* kafka_worker_job_dispatch: a consumed message gets a ticket and goes to the pipeline threads
+ * (main thread). */
 void kafka_worker_job_dispatch(kafka_worker *w, rd_kafka_message_t *msg)
 {
     const char *topic = rd_kafka_topic_name(msg->rkt);
@@ -235,8 +236,8 @@ static void job_queue(kafka_worker *w, job *j)
     pthread_mutex_unlock(&w->qmu);
 }
 
-/* jobs_wait: serves delivery reports until no job is queued or running, or until deadline
- * (monotonic ms); 1 when none is left. */
+/* kafka_worker_jobs_wait: serves delivery reports until no job is queued or running, or until
+ * deadline (monotonic ms); 1 when none is left. */
 int kafka_worker_jobs_wait(kafka_worker *w, long long deadline)
 {
     while (atomic_load(&w->pending) > 0) {
@@ -247,7 +248,7 @@ int kafka_worker_jobs_wait(kafka_worker *w, long long deadline)
     return 1;
 }
 
-/* threads_start: cfg->threads pipeline threads, each with its own pipeline. */
+/* kafka_worker_threads_start: cfg->threads pipeline threads, each with its own pipeline. */
 int kafka_worker_threads_start(kafka_worker *w, char *errstr, size_t errlen)
 {
     int n = w->cfg->threads > 0 ? w->cfg->threads : 1;
@@ -268,7 +269,7 @@ int kafka_worker_threads_start(kafka_worker *w, char *errstr, size_t errlen)
     return NI_OK;
 }
 
-/* threads_stop: the threads drop what is queued and exit; joined. */
+/* kafka_worker_threads_stop: the threads drop what is queued and exit; joined. */
 void kafka_worker_threads_stop(kafka_worker *w)
 {
     pthread_mutex_lock(&w->qmu);

@@ -129,7 +129,8 @@ static void keep_for_retry(kafka_worker *w, kafka_ticket *t, const char *topic, 
     pthread_mutex_unlock(&w->mu);
 }
 
-/* retries_serve: produces every due retry again; a refused one waits another backoff. */
+/* kafka_worker_retries_serve: produces every due retry again; a refused one waits another backoff.
+ */
 void kafka_worker_retries_serve(kafka_worker *w)
 {
     long long now = kafka_mono_ms();
@@ -285,7 +286,8 @@ static void send_dlq(kafka_worker *w, const rd_kafka_message_t *msg, kafka_ticke
     keep_for_retry(w, t, w->cfg->dlq_topic, msg->key, msg->key_len, msg->payload, len, h, err);
 }
 
-/* job_emit: the outputs of a processed job; gives back the job's ticket reference. */
+/* kafka_worker_outputs_send: the outputs of a processed job; gives back the job's ticket reference.
+ */
 void kafka_worker_outputs_send(kafka_worker *w, job *j)
 {
     if (j->dropped) return; /* its ticket stays open: the input is not committed */

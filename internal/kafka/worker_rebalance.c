@@ -9,7 +9,8 @@
 
 #define COMMIT_NUDGE_MS 20 /* at most this often an early commit asked by backpressure */
 
-/* store_offsets: hands the committable offsets to the consumer (auto-commit commits them). */
+/* kafka_worker_offsets_store: hands the committable offsets to the consumer (auto-commit commits
+ * them). */
 void kafka_worker_offsets_store(kafka_worker *w, int all)
 {
     pthread_mutex_lock(&w->mu);
@@ -47,7 +48,7 @@ static void assignment_changed(kafka_worker *w)
     metrics_assigned_set(w->m, n);
 }
 
-/* on_commit: every commit's outcome (auto-commits, and the synchronous ones of
+/* kafka_worker_on_commit: every commit's outcome (auto-commits, and the synchronous ones of
  * kafka_worker_commit_sync): acknowledged offsets move, the result is counted, a refusal is logged.
  */
 void kafka_worker_on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
@@ -65,8 +66,8 @@ void kafka_worker_on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     log_warn("offset commit failed", "error", why);
 }
 
-/* commit_sync: commits the stored offsets of the assignment now, serving its result through
- * on_commit; librdkafka's code (_NO_OFFSET when there was nothing new). */
+/* kafka_worker_commit_sync: commits the stored offsets of the assignment now, serving its result
+ * through on_commit; librdkafka's code (_NO_OFFSET when there was nothing new). */
 rd_kafka_resp_err_t kafka_worker_commit_sync(kafka_worker *w, const char *when)
 {
     rd_kafka_resp_err_t err =
@@ -94,9 +95,9 @@ static void commits_forget(kafka_worker *w, const rd_kafka_topic_partition_list_
     }
 }
 
-/* commit_nudge: an immediate asynchronous commit when backpressure waits for commits (at most
- * one per COMMIT_NUDGE_MS, and one at a time unless its result takes longer than a second: during
- * a rebalance the coordinator holds commits). */
+/* kafka_worker_commit_nudge: an immediate asynchronous commit when backpressure waits for commits
+ * (at most one per COMMIT_NUDGE_MS, and one at a time unless its result takes longer than a second:
+ * during a rebalance the coordinator holds commits). */
 void kafka_worker_commit_nudge(kafka_worker *w)
 {
     long long now = kafka_mono_ms();
