@@ -413,6 +413,7 @@ static const char *const families[] = {
     "# TYPE news_ingest_build_info gauge",
     "# TYPE news_ingest_commits_total counter",
     "# TYPE news_ingest_delivery_errors_total counter",
+    "# TYPE news_ingest_consumer_blocked gauge",
 };
 
 /* publish_files: `news-ingest produce` of one file written from data (no content-type: the
@@ -447,6 +448,7 @@ static void metrics_have_families(int port)
     for (size_t i = 0; i < sizeof families / sizeof *families; i++)
         cr_assert_not_null(strstr(body, families[i]), "/metrics lacks \"%s\"", families[i]);
     cr_assert_geq(support_metric_in(body, "news_ingest_build_info{version="), 1);
+    cr_assert_eq(support_metric_in(body, "news_ingest_consumer_blocked"), 0);
     free(body);
 }
 
