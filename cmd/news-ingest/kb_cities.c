@@ -9,7 +9,7 @@
 
 #include "entities/kb.h"
 #include "entities/ner.h"
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "util/err.h"
 
 #include <getopt.h>

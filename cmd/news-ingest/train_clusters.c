@@ -6,7 +6,7 @@
 #include "cmd.h"
 
 #include "entities/ner.h"
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "util/err.h"
 
 #include <cjson/cJSON.h>

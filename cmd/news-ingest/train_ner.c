@@ -2,7 +2,7 @@
  */
 #include "cmd.h"
 
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "util/err.h"
 
 #include <getopt.h>

@@ -1,6 +1,6 @@
 /* test_ner_annotate.c: unit tests of ner_annotate: linking, coreference, ids, offsets, salience
  * and bad input, with the committed model and knowledge base. */
-#include "entities/annotate_internal.h"
+#include "annotate_internal.h"
 #include "entities/entities.h"
 #include "support.h"
 #include "util/err.h"

@@ -1,7 +1,7 @@
 /* test_ner_tagger.c: the named-entity tagger: tag names, training, model files, decoding. */
 #include "entities/kb.h"
 #include "entities/ner.h"
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "support.h"
 #include "support_proc.h"
 #include "util/err.h"

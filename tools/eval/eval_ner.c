@@ -4,7 +4,7 @@
 #include "entities/entities.h"
 #include "entities/kb.h"
 #include "entities/ner.h"
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "eval.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* rules_date.c: the DATE and TIME rules: numeric dates, day and month names (Levantine,
  * Egyptian, Maghrebi, English), years after a cue word, clock times. */
-#include "entities/rules_internal.h"
+#include "rules_internal.h"
 
 #include <stdio.h>
 #include <string.h>

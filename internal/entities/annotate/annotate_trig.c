@@ -1,8 +1,8 @@
 /* annotate_trig.c: names the model missed, found from the words around them (a place after a
  * place word, a person after a title), person names completed over their parts, and the closed
  * word lists that say a word is not a name by itself (common nouns, adjectives, nationalities). */
-#include "entities/annotate_internal.h"
-#include "entities/kb_internal.h"
+#include "annotate_internal.h"
+#include "kb_internal.h"
 #include "util/err.h"
 
 #include <pthread.h>

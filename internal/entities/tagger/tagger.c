@@ -1,7 +1,7 @@
 /* tagger.c: the averaged-perceptron tagger at run time: the feature weight table, emission
  * scores and constrained Viterbi decoding over BIO tags. */
 #include "entities/kb.h"
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "util/err.h"
 
 #include <math.h>

@@ -12,7 +12,7 @@
  * unit). MONEY defaults: دولار USD, جنيه EGP, ريال SAR, درهم AED; bare دينار and ليرة have unit
  * "" (the country decides). "مليون وثلاثة" stops at مليون (a coordination, not 1000003). */
 #include "entities/rules.h"
-#include "entities/rules_internal.h"
+#include "rules_internal.h"
 #include "util/err.h"
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* rules_num.c: the MONEY, PERCENT and QUANTITY rules (digits of any script, Arabic number words
  * and scales) and the entry points that pick the longest rule match at a digit or a word. */
-#include "entities/rules_internal.h"
+#include "rules_internal.h"
 
 #include <math.h>
 

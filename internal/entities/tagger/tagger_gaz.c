@@ -4,7 +4,7 @@
  * lists they are in; the tagger's features say which lists a word's longest match is in, never
  * its type (single-word entries are often ordinary words). Built by train-ner, saved in the
  * model. */
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "util/err.h"
 #include "util/sbuf.h"
 

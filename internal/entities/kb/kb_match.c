@@ -2,7 +2,7 @@
  * its first word, left to right, non-overlapping. */
 #include "entities/kb.h"
 
-#include "entities/kb_internal.h"
+#include "kb_internal.h"
 #include "normalize/normalize.h"
 #include "util/err.h"
 

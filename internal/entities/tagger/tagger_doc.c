@@ -1,6 +1,6 @@
 /* tagger_doc.c: document consistency: a name the tagger found once is the same name where the
  * model missed it (other sentences, an attached clitic, a person's surname alone). */
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 
 #include "util/err.h"
 

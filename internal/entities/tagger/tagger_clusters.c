@@ -8,7 +8,7 @@
  *                          one surface form (for reading; the key is what is looked up)
  *   checksum H             XXH3-64 (16 hex digits) of every byte before this line
  */
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "util/err.h"
 #include "util/sbuf.h"
 

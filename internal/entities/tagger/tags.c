@@ -1,6 +1,6 @@
 /* tags.c: the BIO tag names of the entity tagger and their parsing (PERS accepted as PER). */
 #include "entities/ner.h"
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 
 #include <string.h>
 

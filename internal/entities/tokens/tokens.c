@@ -1,6 +1,6 @@
 /* tokens.c: the words of a text field (ICU word break) with Arabic proclitics split off, offsets in
  * code points into the field. */
-#include "entities/kb_internal.h"
+#include "kb_internal.h"
 #include "entities/ner.h"
 #include "normalize/normalize.h"
 #include "util/err.h"

@@ -14,7 +14,7 @@
  *   gazetteer N            then N lines as the lexicon's: name keys and list bits (0..127)
  *   end
  */
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 #include "util/err.h"
 #include "util/sbuf.h"
 

@@ -1,5 +1,5 @@
 /* annotate_link.c: document coreference (a surname after the full name) and entity ids. */
-#include "entities/annotate_internal.h"
+#include "annotate_internal.h"
 #include "normalize/normalize.h"
 #include "util/err.h"
 

@@ -1,6 +1,6 @@
 /* annotate.c: ner_annotate: the linked entities of an article's title and body, with mentions,
  * first-mention sentence and salience. */
-#include "entities/annotate_internal.h"
+#include "annotate_internal.h"
 #include "util/err.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* rules_words.c: the pattern rules' word tables (number words, scales, currencies, months, units),
  * their folded, clitic-aware lookup, and the small text readers the rule files share. */
-#include "entities/rules_internal.h"
+#include "rules_internal.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* tagger_feat.c: the tagger's view of a word (normalized form, clitic-stripped stems, affixes,
  * shape, trigger class) and the feature keys of a position (templates over a -2..+2 window). */
-#include "entities/tagger_internal.h"
+#include "tagger_internal.h"
 
 #include "util/err.h"
 

@@ -1,5 +1,5 @@
 /* resources.c: the model and the knowledge base loaded together and shared by reference count. */
-#include "entities/annotate_internal.h"
+#include "annotate_internal.h"
 #include "util/err.h"
 
 #include <libgen.h>

@@ -1,7 +1,7 @@
 /* kb.c: the knowledge base: ICU's countries plus a curated TSV file, indexed by normalized name. */
 #include "entities/kb.h"
 
-#include "entities/kb_internal.h"
+#include "kb_internal.h"
 #include "normalize/normalize.h"
 #include "util/err.h"
 
