@@ -1,6 +1,6 @@
 /* uprops.c: the code-point properties normalization tests per character, read from ICU once into
  * BMP lookup tables (so the hot loops make no ICU calls for ordinary letters). */
-#include "normalize/normalize_internal.h"
+#include "normalize_internal.h"
 
 #include <pthread.h>
 #include <unicode/uchar.h>

@@ -2,6 +2,7 @@
  * sentence with the KB matches as hints) and rule matches, merged. */
 #include "annotate_internal.h"
 #include "kb_internal.h"
+#include "tokens_internal.h"
 #include "util/err.h"
 
 #include <stdint.h>

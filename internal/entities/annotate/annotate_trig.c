@@ -3,6 +3,7 @@
  * word lists that say a word is not a name by itself (common nouns, adjectives, nationalities). */
 #include "annotate_internal.h"
 #include "kb_internal.h"
+#include "tokens_internal.h"
 #include "util/err.h"
 
 #include <pthread.h>

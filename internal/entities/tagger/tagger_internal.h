@@ -1,5 +1,5 @@
 /* tagger_internal.h: what the tagger's files share: word analysis, feature keys, the weight table,
- * Viterbi decoding, span scoring and the training options (not public). */
+ * Viterbi decoding (not public; training reads it from its own room, train/). */
 #ifndef NI_ENTITIES_TAGGER_INTERNAL_H
 #define NI_ENTITIES_TAGGER_INTERNAL_H
 
@@ -94,7 +94,6 @@ void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n);
 /* Word clusters (tagger_clusters.c): a bit-string path of NER_CL_BITS bits per word form (the
  * light stem's hash, NER_H_LSTEM), learned from unlabelled text by `news-ingest train-clusters`;
  * the tagger's features use prefixes of the path (NER_CL_PREFIXES). */
-#define NER_CL_BITS 10
 #define NER_CL_KNOWN 0x8000u
 #define NER_CL_UNKNOWN 1u
 #define NER_CL_PATH 0x3FFu /* the path bits of a value */
@@ -177,48 +176,5 @@ int ner_tag_allowed(int prev, int cur);
  * scratch of n * NER_NTAGS bytes. */
 void ner_viterbi(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS + 1][NER_NTAGS],
                  uint8_t *back, ner_tag *tags);
-
-/* ---- spans (tags.c) --------------------------------------------------------------------- */
-
-/* Exact-span counts, CoNLL (conlleval) chunking: [0] all types, [1..4] PER ORG LOC MISC. */
-typedef struct ner_span_counts {
-    size_t tp[5], fp[5], fn[5];
-} ner_span_counts;
-
-/* ner_spans_score: adds the counts of one sentence's predicted vs gold tags to c. */
-void ner_spans_score(const ner_tag *gold, const ner_tag *pred, size_t n, ner_span_counts *c);
-/* ner_span_f1: precision, recall, F1 (0 when undefined) of type k. */
-void ner_span_prf(const ner_span_counts *c, int k, double *p, double *r, double *f1);
-
-/* ---- training (tagger_train.c) ---------------------------------------------------------- */
-
-#define NER_DEFAULT_ITERATIONS 20 /* chosen on a held-out tenth of train.txt */
-#define NER_DEFAULT_PRUNE 3       /* |quantized weight| below this is dropped */
-#define NER_DEFAULT_DROPOUT 0.4
-#define NER_DEFAULT_O_BIAS 0
-#define NER_DEFAULT_GAZ_DROPOUT 0.0
-#define NER_DEFAULT_ENSEMBLE 5 /* chosen by 5-fold cross-validation on train.txt */
-
-typedef struct ner_train_opts {
-    int iterations;            /* passes over the training sentences */
-    unsigned seed;             /* sentence order shuffling */
-    double dev_fraction;       /* fraction of the sentences held out and scored each pass */
-    int dev_fold;              /* 0: the held-out part is the last one; k: the k-th of that size */
-    int prune;                 /* quantized averaged weights with |w| < prune are dropped */
-    double dropout;            /* probability a feature occurrence sits out a training step */
-    double gaz_dropout;        /* probability a training sentence gets no KB hints */
-    const char *kb_path;       /* knowledge base for the hint features (NULL: no hints) */
-    const char *clusters_path; /* word clusters file for the cluster features (NULL: none) */
-    const char *gaz_dir;       /* gazetteer lists for the gazetteer features (NULL: none) */
-    int lexicon;               /* lexicon features (names seen in training, jackknifed) */
-    int ensemble;              /* runs with their own seeds whose averaged weights are averaged */
-    int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
-    size_t window;  /* held-out scoring: document consistency window (ner_model_tag_doc) */
-    FILE *progress; /* per-pass report (NULL: quiet) */
-} ner_train_opts;
-
-/* ner_train_run: ner_model_train with every option. */
-int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *out_path,
-                  char *errstr, size_t errlen);
 
 #endif

@@ -1,8 +1,8 @@
 /* tokens.c: the words of a text field (ICU word break) with Arabic proclitics split off, offsets in
  * code points into the field. */
-#include "kb_internal.h"
 #include "entities/ner.h"
 #include "normalize/normalize.h"
+#include "tokens_internal.h"
 #include "util/err.h"
 
 #include <pthread.h>
