@@ -5,6 +5,7 @@
 #include "support.h"
 #include "support_proc.h"
 #include "tagger_internal.h"
+#include "train_internal.h"
 #include "util/err.h"
 
 #include <criterion/criterion.h>

@@ -125,20 +125,15 @@ int ner_clusters_put(ner_clusters *x, uint64_t key, unsigned path, unsigned al);
 uint16_t ner_clusters_get(const ner_clusters *x, uint64_t key);
 /* ner_clusters_mark: sets ws[].cl and ws[].al from x. */
 void ner_clusters_mark(const ner_clusters *x, ner_word *ws, size_t n);
-/* ner_clusters_read: the clusters file at path (format in tagger_clusters.c, checksum verified)
- * into *x (emptied first). NI_OK, NI_ERR_IO / NI_ERR_PARSE naming the file and line, or
- * NI_ERR_NOMEM; *x is empty on error. */
-int ner_clusters_read(const char *path, ner_clusters *x, char *errstr, size_t errlen);
 
 /* Gazetteers (tagger_gaz.c): outside name lists as a ner_lex whose values are list bits. */
 #define NER_GZL_MULTI 8
 
-/* ner_gaz_build: the gazetteer table from the lists under dir (../shared/data/arabic: nerar/
- * dico-mono-{PERS,ORG,LOC}.norm and world-cities.csv) into *x (emptied first). NI_OK, NI_ERR_IO
- * naming the file, or NI_ERR_NOMEM; *x is empty on error. */
-int ner_gaz_build(const char *dir, ner_lex *x, char *errstr, size_t errlen);
 /* ner_gaz_mark: sets ws[].gzl from the longest gazetteer names, left to right. */
 void ner_gaz_mark(const ner_lex *x, ner_word *ws, size_t n);
+
+/* The first line of a model file (tagger_io.c reads it, train/model_save.c writes it). */
+#define NER_MODEL_MAGIC "news-ingest-ner-model 3"
 
 /* ---- the model (tagger.c) ---------------------------------------------------------------- */
 
@@ -168,8 +163,6 @@ ner_model *ner_model_new(size_t nfeat);
 /* ner_model_add: adds feature key with weights w[NER_NTAGS]; NI_OK, NI_ERR_NOMEM when the model
  * is full, NI_ERR_INVALID for a duplicate key or a weight beyond NER_MAX_WEIGHT. */
 int ner_model_add(ner_model *m, uint64_t key, const int32_t *w);
-/* ner_model_save: writes m to path (text format, see tagger_io.c). NI_OK or NI_ERR_IO. */
-int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t errlen);
 /* ner_tag_allowed: 0 when cur may not follow prev under BIO (prev NER_NTAGS = start). */
 int ner_tag_allowed(int prev, int cur);
 /* ner_viterbi: best allowed tag sequence for emission scores e[n][NER_NTAGS] and trans; back is

@@ -2,6 +2,7 @@
  * (train-clusters, kb-cities), read through the training interface. */
 #include "entities/ner_train.h"
 #include "tagger_internal.h"
+#include "train_internal.h"
 #include "util/err.h"
 
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 #include "entities/kb.h"
 #include "entities/ner_train.h"
 #include "tagger_internal.h"
+#include "train_internal.h"
 #include "util/err.h"
 #include "util/sbuf.h"
 
