@@ -1,7 +1,8 @@
 /* annotate_internal.h: what the files of ner_annotate share (not public): the candidate spans of
  * a field (KB, model, rule), their merge, coreference and ids. The files depend one way:
  * annotate_span.c (one span, the list) <- annotate_trig.c (word lists, names from the words
- * around them) <- annotate_spans.c (a field's spans) <- annotate_link.c, annotate.c. */
+ * around them) <- annotate_spans.c (a field's spans) <- annotate.c (also using annotate_link.c
+ * and resources.c). */
 #ifndef NI_ENTITIES_ANNOTATE_INTERNAL_H
 #define NI_ENTITIES_ANNOTATE_INTERNAL_H
 

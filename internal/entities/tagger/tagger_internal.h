@@ -126,7 +126,8 @@ uint16_t ner_clusters_get(const ner_clusters *x, uint64_t key);
 /* ner_clusters_mark: sets ws[].cl and ws[].al from x. */
 void ner_clusters_mark(const ner_clusters *x, ner_word *ws, size_t n);
 
-/* Gazetteers (tagger_gaz.c): outside name lists as a ner_lex whose values are list bits. */
+/* Gazetteers (tagger_gaz.c marks, train/gaz_build.c builds): outside name lists as a ner_lex
+ * whose values are list bits. */
 #define NER_GZL_MULTI 8
 
 /* ner_gaz_mark: sets ws[].gzl from the longest gazetteer names, left to right. */
