@@ -1,8 +1,6 @@
 /* annotate_spans.c: the candidate spans of one field: KB matches, model spans (tagged per
  * sentence with the KB matches as hints) and rule matches, merged. */
 #include "annotate_internal.h"
-#include "kb_internal.h"
-#include "tokens_internal.h"
 #include "util/err.h"
 
 #include <stdint.h>
