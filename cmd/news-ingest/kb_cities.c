@@ -9,7 +9,7 @@
 
 #include "entities/kb.h"
 #include "entities/ner.h"
-#include "tagger_internal.h"
+#include "entities/ner_train.h"
 #include "util/err.h"
 
 #include <getopt.h>
@@ -121,25 +121,24 @@ static void slug(const city *c, const char *cc, char *out, size_t cap)
 
 /* ordinary: a one-word Arabic name the unlabelled text writes with and without ال (looked up
  * as written and with ال put in front, so a leading ب ك ل و ف is not taken for a clitic). */
-static int ordinary(const ner_clusters *cl, const char *ar)
+static int ordinary(const ner_word_stats *st, const char *ar)
 {
     char def[300];
     snprintf(def, sizeof def, "ال%s", ar);
-    ner_word w[2];
-    ner_word_analyze(ar, strlen(ar), 0, &w[0]);
-    ner_word_analyze(def, strlen(def), 0, &w[1]);
-    ner_clusters_mark(cl, w, 2);
-    for (int k = 0; k < 2; k++)
-        if (w[k].al > NER_ORDINARY_LO && w[k].al <= NER_ORDINARY_HI + 1) return 1;
+    uint64_t key, def_key;
+    int ord, def_ord;
+    ner_word_stats_get(st, ar, strlen(ar), &key, &ord);
+    int def_known = ner_word_stats_get(st, def, strlen(def), &def_key, &def_ord);
+    if (ord || def_ord) return 1;
     /* بورصة: its own key lost a ب taken for a clitic; the text writes البورصة, a common noun */
-    return w[1].h[NER_H_LSTEM] != w[0].h[NER_H_LSTEM] && w[1].al;
+    return def_key != key && def_known;
 }
 
 /* alone: a one-word Arabic city name may match by itself: a city of at least MIN_ALONE people
  * (world-cities.csv's Arabic names of small towns are often ordinary words: كتاب، ناس، واقع)
  * whose name is not an ordinary word. */
 #define MIN_ALONE 300000
-static int alone(const ner_clusters *cl, const city *c)
+static int alone(const ner_word_stats *cl, const city *c)
 {
     return atol(c->pop) >= MIN_ALONE && !ordinary(cl, c->ar);
 }
@@ -166,7 +165,7 @@ static int seen_add(const char *s)
 }
 
 /* emit: one KB line for city c (or nothing when it is left out). */
-static void emit(const ner_kb *kb, const ner_clusters *cl, const city *c, size_t nwords)
+static void emit(const ner_kb *kb, const ner_word_stats *cl, const city *c, size_t nwords)
 {
     if (!c->key || !c->en[0] || known(kb, c->ar) || known(kb, c->en)) return;
     const char *cc = country_code(c);
@@ -211,13 +210,13 @@ int cmd_kb_cities(int argc, char **argv)
         return fprintf(stderr, "usage: " PROG " [-k KB] [-c CLUSTERS] CSV\n"), 2;
     char err[512], line[4096];
     ner_kb *kb = ner_kb_load(kbp, err, sizeof err);
-    ner_clusters cl = {0};
-    FILE *f = kb && !ner_clusters_read(clp, &cl, err, sizeof err) ? fopen(argv[optind], "r") : NULL;
+    ner_word_stats *cl = kb ? ner_word_stats_load(clp, err, sizeof err) : NULL;
+    FILE *f = cl ? fopen(argv[optind], "r") : NULL;
     city *v = f ? calloc(MAX_ROWS, sizeof *v) : NULL;
     city **sorted = v ? calloc(MAX_ROWS, sizeof *sorted) : NULL;
     if (!sorted) {
-        fprintf(stderr, PROG ": %s\n", !kb || !cl.n ? err : f ? "out of memory" : argv[optind]);
-        return ner_kb_destroy(kb), ner_clusters_free(&cl), f ? fclose(f) : 0, free(v), 2;
+        fprintf(stderr, PROG ": %s\n", !kb || !cl ? err : f ? "out of memory" : argv[optind]);
+        return ner_kb_destroy(kb), ner_word_stats_destroy(cl), f ? fclose(f) : 0, free(v), 2;
     }
     size_t n = 0, *words = calloc(MAX_ROWS, sizeof *words);
     for (size_t ln = 0; fgets(line, sizeof line, f) && n < MAX_ROWS; ln++) {
@@ -236,12 +235,12 @@ int cmd_kb_cities(int argc, char **argv)
         city **hit = bsearch(&c, sorted, n, sizeof *sorted, by_key);
         int dup = (hit > sorted && !strcmp(hit[-1]->key, c->key)) ||
                   (hit + 1 < sorted + n && !strcmp(hit[1]->key, c->key));
-        if (!dup) emit(kb, &cl, c, words[i]);
+        if (!dup) emit(kb, cl, c, words[i]);
     }
     for (size_t i = 0; i < n; i++) free(v[i].key);
     for (size_t i = 0; i < SEEN_SLOTS; i++) free(seen[i]);
     free(v), free(sorted), free(words);
-    ner_clusters_free(&cl);
+    ner_word_stats_destroy(cl);
     ner_kb_destroy(kb);
     return fflush(stdout) ? 1 : 0;
 }

@@ -6,7 +6,7 @@
 #include "cmd.h"
 
 #include "entities/ner.h"
-#include "tagger_internal.h"
+#include "entities/ner_train.h"
 #include "util/err.h"
 
 #include <cjson/cJSON.h>
@@ -64,7 +64,7 @@ static int vocab_rehash(vocab *v)
     uint32_t *slot = calloc(slots, sizeof *slot);
     if (!key || !slot) return free(key), free(slot), -1;
     for (size_t i = 0; i < v->n; i++) {
-        size_t s = ner_mix64(v->wkey[i]) & (slots - 1);
+        size_t s = ner_train_mix64(v->wkey[i]) & (slots - 1);
         while (key[s]) s = (s + 1) & (slots - 1);
         key[s] = v->wkey[i], slot[s] = (uint32_t)i;
     }
@@ -77,7 +77,7 @@ static int vocab_rehash(vocab *v)
 static int64_t vocab_id(vocab *v, uint64_t key, const char *w, size_t len)
 {
     if (!key) key = 1;
-    size_t s = ner_mix64(key) & v->mask;
+    size_t s = ner_train_mix64(key) & v->mask;
     for (; v->key[s]; s = (s + 1) & v->mask)
         if (v->key[s] == key) return v->slot[s];
     if (grow((void **)&v->wkey, &v->cap, v->n + 1, sizeof *v->wkey) ||
@@ -121,12 +121,11 @@ static int has_alnum(const char *w, size_t len)
 static int add_word(vocab *v, const char *w, size_t len)
 {
     if (!len || !has_alnum(w, len)) return 0;
-    ner_word nw;
-    ner_word_analyze(w, len, 0, &nw);
-    int64_t id = vocab_id(v, nw.h[NER_H_LSTEM], w, len);
+    int article;
+    int64_t id = vocab_id(v, ner_train_form(w, len, &article), w, len);
     if (id < 0) return -1;
     v->count[id]++;
-    v->al[id] += (nw.clitics & NER_CLITIC_AL) != 0;
+    v->al[id] += article;
     return push(v, (uint32_t)id);
 }
 

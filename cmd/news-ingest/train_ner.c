@@ -2,7 +2,7 @@
  */
 #include "cmd.h"
 
-#include "tagger_internal.h"
+#include "entities/ner_train.h"
 #include "util/err.h"
 
 #include <getopt.h>

@@ -143,11 +143,8 @@ enum {
     NER_GAZ_BEGIN = 1u << 4, /* first word of the match */
 };
 
-/* ner_model_train: trains on a CoNLL file (word TAG per line, blank line between sentences),
- * with the hints of the knowledge base at kb_path (ner_kb_load; NULL: no hints), deterministic
- * for a given seed, and writes the model to out_path. NI_OK or an NI_ERR_* code with errstr
- * naming the file and line. */
-int ner_model_train(const char *conll_path, const char *kb_path, int iterations, unsigned seed,
-                    const char *out_path, char *errstr, size_t errlen);
+/* The bits of a word's cluster path in a clusters file (models/ner-ar.clusters, written by
+ * `news-ingest train-clusters`, read with the model). */
+#define NER_CL_BITS 10
 
 #endif

@@ -1,7 +1,7 @@
 /* extract.c: extraction context (the HTML parser instance) and dispatch by page type. */
 #include "extract/extract.h"
 
-#include "extract/extract_internal.h"
+#include "extract_internal.h"
 #include "util/err.h"
 
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * paragraphs and metadata, then selects the main content (html_content.c, html_meta.c). */
 #include "extract/extract.h"
 
-#include "extract/extract_internal.h"
 #include "extract/html_depth.h"
-#include "extract/html_internal.h"
+#include "extract_internal.h"
+#include "html_internal.h"
 #include "util/err.h"
 #include "util/quality.h"
 

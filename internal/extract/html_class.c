@@ -2,7 +2,7 @@
  * spaces, punctuation, digits and camelCase humps), each word looked up in the tables of
  * structural class words below; a word after a negation ("no-print", "has-ads", "non-paywall")
  * says nothing. */
-#include "extract/html_internal.h"
+#include "html_internal.h"
 
 #include <pthread.h>
 #include <string.h>

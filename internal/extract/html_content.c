@@ -1,8 +1,8 @@
 /* html_content.c: main-content detection over the collected blocks (text and link density,
  * class/tag priors, JSON-LD articleBody as a strong signal) and boilerplate filtering. */
 #include "extract/datetime.h"
-#include "extract/html_internal.h"
 #include "extract/vocab.h"
+#include "html_internal.h"
 #include "util/err.h"
 
 #include <ctype.h>

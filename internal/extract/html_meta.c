@@ -1,8 +1,8 @@
 /* html_meta.c: HTML metadata: <title>, meta/OpenGraph tags, JSON-LD (cJSON), <link rel=canonical>,
  * <html lang dir>, <time datetime>, bylines; and the choice among the candidates. */
 #include "extract/datetime.h"
-#include "extract/html_internal.h"
 #include "extract/vocab.h"
+#include "html_internal.h"
 #include "util/err.h"
 
 #include <cjson/cJSON.h>

@@ -1,6 +1,8 @@
 /* vocab.c: the one table of page-chrome words (Arabic and English) and their light matching. */
 #include "extract/vocab.h"
 
+#include "text/fold.h"
+
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -483,51 +485,10 @@ size_t vocab_suffix_folded(const char *s, size_t len, const char *fold, size_t f
     return vocab_suffix(s, len, kind);
 }
 
-/* fold_fast: fold_char for ASCII and the Arabic block without ICU lookups; -2 = ask ICU. */
-static UChar32 fold_fast(UChar32 c)
-{
-    if (c < 0x80) {
-        if (c >= 'A' && c <= 'Z') return c + 32;
-        return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ? ' ' : c;
-    }
-    if (c < 0x0621 || c > 0x06F9) return -2;
-    if (c >= 0x064B && c <= 0x065F) return -1; /* harakat */
-    if (c >= 0x0660 && c <= 0x0669) return '0' + (c - 0x0660);
-    if (c >= 0x06F0) return '0' + (c - 0x06F0);
-    if (c <= 0x064A && c != 0x0640 && c != 0x0622 && c != 0x0623 && c != 0x0624 && c != 0x0625 &&
-        c != 0x0626 && c != 0x0629)
-        return c == 0x0649 ? 0x064A : c;
-    return -2;
-}
-
-/* fold_char: the folded code point of c, or -1 to drop it. */
+/* fold_char: the folded code point of c (TEXT_FOLD_VOCAB), or -1 to drop it. */
 static UChar32 fold_char(UChar32 c)
 {
-    UChar32 f = fold_fast(c);
-    if (f != -2) return f;
-    if (c == 0x0640) return -1; /* tatweel */
-    int8_t t = u_charType(c);
-    if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR) return -1;
-    switch (c) {
-    case 0x0623:
-    case 0x0625:
-    case 0x0622:
-    case 0x0671:
-        return 0x0627;
-    case 0x0649:
-        return 0x064A;
-    case 0x0629:
-        return 0x0647;
-    case 0x0624:
-        return 0x0648;
-    case 0x0626:
-        return 0x064A;
-    default:
-        break;
-    }
-    if (u_isdigit(c) && u_charDigitValue(c) >= 0) return '0' + u_charDigitValue(c);
-    if (c == 0xA0 || u_isUWhiteSpace(c)) return ' ';
-    return u_tolower(c);
+    return text_fold(c, TEXT_FOLD_VOCAB);
 }
 
 /* slash_variant: s[i] is '/' followed by one letter and then a non-letter ("/ي "). */

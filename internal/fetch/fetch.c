@@ -1,6 +1,6 @@
 /* fetch.c: the fetcher's thread: per-host queues, politeness, robots.txt, retries (libcurl multi).
  */
-#include "fetch/fetch_internal.h"
+#include "fetch_internal.h"
 
 #include "util/err.h"
 

@@ -1,5 +1,5 @@
 /* transfer.c: one libcurl transfer per request: options, body limit, outcome and retries. */
-#include "fetch/fetch_internal.h"
+#include "fetch_internal.h"
 
 #include "util/err.h"
 

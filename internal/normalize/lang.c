@@ -2,7 +2,7 @@
  * text direction of a BCP 47 tag. */
 #include "normalize/normalize.h"
 
-#include "normalize/normalize_internal.h"
+#include "normalize_internal.h"
 
 #include <pthread.h>
 #include <stdint.h>

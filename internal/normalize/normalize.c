@@ -1,7 +1,7 @@
 /* normalize.c: display text normal form (NFC, spaces, invisible controls) and the article pass. */
 #include "normalize/normalize.h"
 
-#include "normalize/normalize_internal.h"
+#include "normalize_internal.h"
 #include "util/err.h"
 #include "util/sbuf.h"
 

@@ -8,7 +8,7 @@
  */
 #include "normalize/normalize.h"
 
-#include "normalize/normalize_internal.h"
+#include "normalize_internal.h"
 #include "util/err.h"
 
 #include <pthread.h>

@@ -1,6 +1,7 @@
 /* uprops.c: the code-point properties normalization tests per character, read from ICU once into
  * BMP lookup tables (so the hot loops make no ICU calls for ordinary letters). */
-#include "normalize/normalize_internal.h"
+#include "normalize_internal.h"
+#include "text/fold.h"
 
 #include <pthread.h>
 #include <unicode/uchar.h>
@@ -29,14 +30,6 @@ static int invisible(UChar32 c)
            (u_charType(c) == U_CONTROL_CHAR && !u_isUWhiteSpace(c));
 }
 
-/* arabic_mark: nonspacing marks of the Arabic blocks. */
-static int arabic_mark(UChar32 c)
-{
-    int block = (c >= 0x0610 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
-                (c >= 0x08A0 && c <= 0x08FF);
-    return block && u_charType(c) == U_NON_SPACING_MARK;
-}
-
 /* compute: the NP_* bits of c from ICU. */
 static uint8_t compute(UChar32 c)
 {
@@ -45,7 +38,7 @@ static uint8_t compute(UChar32 c)
     if (invisible(c)) p |= NP_INVISIBLE;
     if (ccc || u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES) p |= NP_NFC;
     /* U+0653-U+0655 compose with alef/waw/yeh: those need the real normalizer. */
-    int removable = arabic_mark(c) && !(c >= 0x0653 && c <= 0x0655);
+    int removable = text_arabic_mark(c) && !(c >= 0x0653 && c <= 0x0655);
     if (removable) p |= NP_AR_MARK;
     if (c >= 0x80 && !removable && !u_isUWhiteSpace(c) &&
         (ccc || u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) != UNORM_YES ||
@@ -55,34 +48,11 @@ static uint8_t compute(UChar32 c)
     return p;
 }
 
-/* fold_of: normalize_fold's value computed from ICU: the Arabic folding of CAMeL Tools
- * (camel_tools.utils.dediac, normalize_alef_ar, normalize_alef_maksura_ar,
- * normalize_teh_marbuta_ar) and Lucene's ArabicNormalizer. */
-static UChar32 fold_of(UChar32 c, uint8_t props)
+/* fold_of: normalize_fold's value: text_fold's TEXT_FOLD_SEARCH, 0 when dropped. */
+static UChar32 fold_of(UChar32 c)
 {
-    if (props & NP_SPACE) return ' ';
-    if (u_charType(c) == U_CONTROL_CHAR) return 0;
-    if (c >= 'A' && c <= 'Z') return c + ('a' - 'A');
-    switch (c) {
-    case 0x0622: /* آ */
-    case 0x0623: /* أ */
-    case 0x0625: /* إ */
-    case 0x0671: /* ٱ */
-        return 0x0627;
-    case 0x0649:
-        return 0x064A; /* ى -> ي */
-    case 0x0629:
-        return 0x0647; /* ة -> ه */
-    case 0x0640:
-        return 0; /* tatweel */
-    default:
-        break;
-    }
-    if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9))
-        return '0' + u_charDigitValue(c);
-    /* Arabic-block nonspacing marks: harakat U+064B-U+065F, superscript alef U+0670, Quranic
-     * marks U+0610-U+061A and U+06D6-U+06ED, extended-A marks. */
-    return (props & NP_AR_MARK) || (c >= 0x0653 && c <= 0x0655) ? 0 : c;
+    UChar32 f = text_fold(c, TEXT_FOLD_SEARCH);
+    return f == TEXT_FOLD_DROP ? 0 : f;
 }
 
 /* script_of: normalize_script's value computed from ICU. */
@@ -100,7 +70,7 @@ static void build(void)
     for (UChar32 c = 0; c < 0x10000; c++) {
         normalize_bmp_props[c] = compute(c);
         normalize_bmp_scripts[c] = script_of(c);
-        normalize_bmp_fold[c] = (uint16_t)fold_of(c, normalize_bmp_props[c]);
+        normalize_bmp_fold[c] = (uint16_t)fold_of(c);
     }
     atomic_store_explicit(&normalize_tables_ready, 1, memory_order_release);
 }
@@ -121,7 +91,7 @@ uint8_t normalize_script_slow(UChar32 c)
 
 UChar32 normalize_fold_slow(UChar32 c)
 {
-    if (c >= 0x10000) return fold_of(c, compute(c));
+    if (c >= 0x10000) return fold_of(c);
     pthread_once(&once, build);
     return normalize_bmp_fold[c];
 }

@@ -1,5 +1,5 @@
 /* charset.c: charset labels, BOM and <meta> sniffing, ICU ucsdet detection and ucnv conversion. */
-#include "page/page_internal.h"
+#include "page_internal.h"
 
 #include "util/err.h"
 

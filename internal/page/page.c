@@ -1,7 +1,7 @@
 /* page.c: stage 1: size limit, binary signatures, charset choice, UTF-8 output, type sniffing. */
 #include "page/page.h"
 
-#include "page/page_internal.h"
+#include "page_internal.h"
 #include "util/err.h"
 #include "util/quality.h"
 

@@ -1,5 +1,5 @@
 /* utf8.c: the UTF-8 validation pass (fast path) and the cleaning sink every decode writes into. */
-#include "page/page_internal.h"
+#include "page_internal.h"
 
 #include "util/quality.h"
 

@@ -1,6 +1,6 @@
 /* hash.c: the record's hashes (id, simhash, sha256) and word counting over whitespace tokens. */
 #include "record/record.h"
-#include "record/record_internal.h"
+#include "record_internal.h"
 
 #include "util/sbuf.h"
 

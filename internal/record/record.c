@@ -1,6 +1,6 @@
 /* record.c: stage 4, builds the news.article/1 record (cJSON tree) from a normalized article. */
 #include "record/record.h"
-#include "record/record_internal.h"
+#include "record_internal.h"
 
 #include "extract/datetime.h"
 #include "normalize/normalize.h"

@@ -1,7 +1,7 @@
 /* record_entities.c: the record's `entities` array and the per-entity events (news.entity_event/1).
  */
 #include "record/record.h"
-#include "record/record_internal.h"
+#include "record_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

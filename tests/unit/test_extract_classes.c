@@ -2,7 +2,7 @@
  * each on a small page written for this test: class words matched as whole words, negations,
  * prose outweighing a weak class word, and the class-word splitter itself. */
 #include "extract/extract.h"
-#include "extract/html_internal.h"
+#include "html_internal.h"
 #include "support_extract.h"
 #include "util/err.h"
 

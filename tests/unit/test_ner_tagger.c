@@ -1,9 +1,11 @@
 /* test_ner_tagger.c: the named-entity tagger: tag names, training, model files, decoding. */
 #include "entities/kb.h"
 #include "entities/ner.h"
-#include "tagger_internal.h"
+#include "entities/ner_train.h"
 #include "support.h"
 #include "support_proc.h"
+#include "tagger_internal.h"
+#include "train_internal.h"
 #include "util/err.h"
 
 #include <criterion/criterion.h>

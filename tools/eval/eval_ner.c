@@ -4,7 +4,7 @@
 #include "entities/entities.h"
 #include "entities/kb.h"
 #include "entities/ner.h"
-#include "tagger_internal.h"
+#include "entities/ner_train.h"
 #include "eval.h"
 
 #include <stdio.h>

@@ -1,5 +1,8 @@
 /* annotate_internal.h: what the files of ner_annotate share (not public): the candidate spans of
- * a field (KB, model, rule), their merge, coreference and ids. */
+ * a field (KB, model, rule), their merge, coreference and ids. The files depend one way:
+ * annotate_span.c (one span, the list) <- annotate_trig.c (word lists, names from the words
+ * around them) <- annotate_spans.c (a field's spans) <- annotate.c (also using annotate_link.c
+ * and resources.c). */
 #ifndef NI_ENTITIES_ANNOTATE_INTERNAL_H
 #define NI_ENTITIES_ANNOTATE_INTERNAL_H
 
@@ -7,6 +10,15 @@
 #include "entities/rules.h"
 
 #include <stddef.h>
+#include <string.h>
+
+/* ann_in_words: w is one of list[0..n). */
+static inline int ann_in_words(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(w, list[i])) return 1;
+    return 0;
+}
 
 struct ner_resources {
     _Atomic long refs;
@@ -81,6 +93,9 @@ int ann_spans_push(ann_spans *s, const ann_span *sp);
 /* ann_not_a_name: tokens [t0, t1) are clearly not a name: no letter at all, or one word that is
  * a function, generic or common word, a single letter, an adverb or a noun with a pronoun. */
 int ann_not_a_name(const ann_field *f, size_t t0, size_t t1);
+/* ann_generic_word: a normalized word is one a name of an organization or place may be written
+ * with around a KB name without being another name (قوات، تنظيم، ريف، شمال). */
+int ann_generic_word(const char *norm);
 /* ann_common_word: a normalized word (no article) is a common noun or adjective of news text
  * that is never a name by itself (نيران، محيط، كبيرة). */
 int ann_common_word(const char *norm);

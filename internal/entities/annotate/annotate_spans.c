@@ -1,7 +1,6 @@
 /* annotate_spans.c: the candidate spans of one field: KB matches, model spans (tagged per
  * sentence with the KB matches as hints) and rule matches, merged. */
 #include "annotate_internal.h"
-#include "kb_internal.h"
 #include "util/err.h"
 
 #include <stdint.h>
@@ -9,120 +8,6 @@
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
-
-const char *ann_type_static(const char *type)
-{
-    static const char *const names[] = {"PER",   "ORG",     "LOC",      "MISC", "DATE",   "TIME",
-                                        "MONEY", "PERCENT", "QUANTITY", "URL",  "HASHTAG"};
-    for (size_t i = 0; type && i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(type, names[i])) return names[i];
-    return "MISC";
-}
-
-/* Words a name of an organization or place may be written with around a KB name without being
- * another name (قوات قسد، تنظيم داعش، ريف دير الزور، شمال سوريا). */
-static const char *const generic_words[] = {
-    "قوات",  "قوه",   "تنظيم",  "جماعه", "حركه",  "ميليشيا", "ميليشيات", "مليشيات", "فصائل",
-    "فصيل",  "عناصر", "مقاتلي", "مدينه", "بلده",  "قريه",    "محافظه",   "منطقه",   "ريف",
-    "ناحيه", "شمال",  "جنوب",   "شرق",   "غرب",   "شمالي",   "جنوبي",    "شرقي",    "غربي",
-    "وسط",   "دوله",  "مخيم",   "اقليم", "عاصمه", "نهر",     "بحيره",    "جبل",     "حي",
-};
-
-static int in_words(const char *w, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(w, list[i])) return 1;
-    return 0;
-}
-
-/* Normalized words the model sometimes tags alone that are never names by themselves. */
-static const char *const not_names[] = {
-    "في",   "من",    "الي",  "علي",  "عن",  "مع",   "هذا",   "هذه",  "ذلك",  "تلك",  "التي",
-    "الذي", "الذين", "هو",   "هي",   "هم",  "كان",  "كانت",  "قد",   "لا",   "لم",   "لن",
-    "ما",   "ان",    "او",   "ثم",   "بعد", "قبل",  "حيث",   "كما",  "بين",  "عند",  "منذ",
-    "حتي",  "خلال",  "ضد",   "امام", "قال", "قالت", "اليوم", "امس",  "كل",   "بعض",  "غير",
-    "دون",  "اي",    "ايضا", "لكن",  "بل",  "اذا",  "الا",   "انه",  "انها", "عليه", "فيه",
-    "فيها", "منه",   "له",   "لها",  "لهم", "وفي",  "وقد",   "وقال", "واكد", "the",  "of",
-    "and",  "in",    "a",    "to",   "for", "on",   "by",    "with", "is",
-};
-
-/* not_a_noun: a word with tanween (an adverb or indefinite noun: إيماناً) or ending in an attached
- * pronoun (جيوبه، قادتهم) is not a proper name by itself. */
-static int not_a_noun(const ner_token *t)
-{
-    UChar32 c = 0, prev = 0;
-    int32_t k = 0, n = (int32_t)t->len, letters = 0;
-    while (k < n) {
-        UChar32 x;
-        U8_NEXT(t->text, k, n, x);
-        if (x >= 0x064B && x <= 0x064D) return 1;
-        if (x < 0 || !u_isalpha(x)) continue;
-        prev = c, c = x, letters++;
-    }
-    return letters >= 4 && (c == 0x0647 || (c == 0x0645 && prev == 0x0647));
-}
-
-int ann_not_a_name(const ann_field *f, size_t t0, size_t t1)
-{
-    int letters = 0;
-    for (size_t i = t0; i < t1 && !letters; i++) {
-        const ner_token *t = &f->toks.v[i];
-        for (int32_t k = 0, n = (int32_t)t->len; k < n && !letters;) {
-            UChar32 c;
-            U8_NEXT(t->text, k, n, c);
-            letters = c >= 0 && u_isalpha(c);
-        }
-    }
-    if (!letters) return 1;
-    if (t1 - t0 > 1) return 0;
-    const char *norm = f->toks.v[t0].norm;
-    int32_t k = 0, n = (int32_t)strlen(norm), cps = 0;
-    while (k < n) {
-        U8_FWD_1(norm, k, n);
-        cps++;
-    }
-    if (cps < 2 || ann_common_word(norm) ||
-        in_words(norm, not_names, sizeof not_names / sizeof not_names[0]) ||
-        in_words(norm, generic_words, sizeof generic_words / sizeof generic_words[0]))
-        return 1;
-    return not_a_noun(&f->toks.v[t0]);
-}
-
-/* tok_begin: the start (code point and byte) of token i as a name: after its proclitics, but
- * with a written article ال kept (والباغوز -> الباغوز). */
-static void tok_begin(const ann_field *f, size_t i, size_t *cp, size_t *byte)
-{
-    const ner_token *t = &f->toks.v[i];
-    *cp = t->start;
-    *byte = (size_t)(t->text - f->text);
-    if (!(t->prefixes & NER_CLITIC_AL)) return;
-    ner_letters L;
-    unsigned pre;
-    ner_letters_scan(t->surface, t->surface_len, &L);
-    int k = ner_clitic_split(&L, &pre);
-    if (k < 2 || L.c[k - 1] != 0x0644 || (L.c[k - 2] != 0x0627 && L.c[k - 2] != 0x0671)) return;
-    *cp = t->start - (L.cp[k] - L.cp[k - 2]);
-    *byte = (size_t)(t->surface - f->text) + L.at[k - 2];
-}
-
-int ann_spans_push(ann_spans *s, const ann_span *sp)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 32;
-        ann_span *v = realloc(s->v, cap * sizeof *v);
-        if (!v) return NI_ERR_NOMEM;
-        s->v = v;
-        s->cap = cap;
-    }
-    s->v[s->n++] = *sp;
-    return NI_OK;
-}
-
-double ann_kb_conf(const ner_kb_match *m)
-{
-    if (m->last - m->first > 1) return ANN_CONF_KB_WORDS;
-    return m->end - m->start > 3 ? ANN_CONF_KB_WORD : ANN_CONF_KB_SHORT;
-}
 
 /* kb_span: the span of KB match m. */
 static ann_span kb_span(const ann_field *f, const ner_kb_match *m)
@@ -139,19 +24,6 @@ static ann_span kb_span(const ann_field *f, const ner_kb_match *m)
                       .kb = m->entry,
                       .conf = ann_kb_conf(m),
                       .link = ANN_NO_LINK};
-}
-
-ann_span ann_model_span(const ann_field *f, size_t t0, size_t t1, const char *type)
-{
-    ann_span sp = {
-        .field = f->field, .t0 = t0, .t1 = t1, .type = type, .src = ANN_MODEL, .link = ANN_NO_LINK};
-    const ner_token *last = &f->toks.v[t1 - 1];
-    for (size_t i = t0; f->conf && i < t1; i++)
-        if (f->conf[i] > sp.conf) sp.conf = f->conf[i];
-    tok_begin(f, t0, &sp.start, &sp.b0);
-    sp.end = last->end;
-    sp.b1 = (size_t)(last->text - f->text) + last->len;
-    return sp;
 }
 
 /* The work arrays of one field: per token its KB hints, tag and whether punctuation precedes
@@ -321,9 +193,7 @@ static const char *const per_lead[] = {
 static int all_generic(const ann_field *f, size_t t0, size_t t1, size_t k0, size_t k1)
 {
     for (size_t i = t0; i < t1; i++)
-        if ((i < k0 || i >= k1) && !in_words(f->toks.v[i].norm, generic_words,
-                                             sizeof generic_words / sizeof generic_words[0]))
-            return 0;
+        if ((i < k0 || i >= k1) && !ann_generic_word(f->toks.v[i].norm)) return 0;
     return 1;
 }
 
@@ -336,7 +206,7 @@ static int trim_model(const ann_field *f, const ann_spans *kb, size_t *t0, size_
     int per = !strcmp(type, "PER");
     while (*t1 - *t0 > 1 && ann_common_word(f->toks.v[*t0].norm)) (*t0)++; /* محيط X */
     while (per && *t1 - *t0 > 1 &&
-           in_words(f->toks.v[*t0].norm, per_lead, sizeof per_lead / sizeof per_lead[0]))
+           ann_in_words(f->toks.v[*t0].norm, per_lead, sizeof per_lead / sizeof per_lead[0]))
         (*t0)++;
     for (size_t k = 0; k < kb->n; k++) {
         const ann_span *m = &kb->v[k];
@@ -356,7 +226,7 @@ static int name_word(const ann_field *f, const field_work *w, size_t i)
 {
     const ner_token *t = &f->toks.v[i];
     return !t->prefixes && !w->gaz[i] && w->tags[i] == NER_O && !ann_not_a_name(f, i, i + 1) &&
-           !in_words(t->norm, per_lead, sizeof per_lead / sizeof per_lead[0]);
+           !ann_in_words(t->norm, per_lead, sizeof per_lead / sizeof per_lead[0]);
 }
 
 /* person_over_place: the model calls a person what the KB knows as a one-word place, with no
@@ -372,8 +242,8 @@ static int person_over_place(const ann_field *f, ann_spans *kb, size_t *t0, size
     if (!m || strcmp(m->type, "LOC") || !*t0 || f->toks.v[*t0].sentence_start || w->brk[*t0])
         return 0;
     const char *prev = f->toks.v[*t0 - 1].norm;
-    if (in_words(prev, place_before, sizeof place_before / sizeof place_before[0]) ||
-        in_words(prev, generic_words, sizeof generic_words / sizeof generic_words[0]))
+    if (ann_in_words(prev, place_before, sizeof place_before / sizeof place_before[0]) ||
+        ann_generic_word(prev))
         return 0;
     if (!name_word(f, w, *t0 - 1)) return 0;
     m->drop = 1;
@@ -390,9 +260,9 @@ static const char *const outlet_words[] = {"وكاله", "صحيفه", "جريد
 static int outlet_name(const ann_field *f, const field_work *w, size_t t0, size_t t1)
 {
     size_t n = sizeof outlet_words / sizeof outlet_words[0];
-    if (t1 - t0 > 1 && in_words(f->toks.v[t0].norm, outlet_words, n)) return 1;
+    if (t1 - t0 > 1 && ann_in_words(f->toks.v[t0].norm, outlet_words, n)) return 1;
     return t0 && !f->toks.v[t0].sentence_start && !w->brk[t0] &&
-           in_words(f->toks.v[t0 - 1].norm, outlet_words, n);
+           ann_in_words(f->toks.v[t0 - 1].norm, outlet_words, n);
 }
 
 /* month_span: tokens [t0, t1) are a month's name (نيسان، كانون الثاني), never an entity's. */
@@ -401,7 +271,7 @@ static int month_span(const ann_field *f, size_t t0, size_t t1)
     static const char *const ord[] = {"الاول", "الثاني"};
     const ner_token *t = &f->toks.v[t0];
     if (!ner_rules_month_word(t->surface, t->surface_len)) return 0;
-    return t1 - t0 == 1 || (t1 - t0 == 2 && in_words(f->toks.v[t0 + 1].norm, ord, 2));
+    return t1 - t0 == 1 || (t1 - t0 == 2 && ann_in_words(f->toks.v[t0 + 1].norm, ord, 2));
 }
 
 /* merge_model: what model span [t0, t1) becomes against the KB matches: dropped (a KB match
@@ -571,12 +441,4 @@ int ann_field_spans(const ner_resources *r, ann_field *f, ann_spans *out, char *
     free(model.v);
     free(rules.v);
     return rc;
-}
-
-void ann_spans_free(ann_spans *s)
-{
-    if (!s) return;
-    for (size_t i = 0; i < s->n; i++) free(s->v[i].id);
-    free(s->v);
-    memset(s, 0, sizeof *s);
 }

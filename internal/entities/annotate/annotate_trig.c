@@ -3,6 +3,7 @@
  * word lists that say a word is not a name by itself (common nouns, adjectives, nationalities). */
 #include "annotate_internal.h"
 #include "kb_internal.h"
+#include "tokens_internal.h"
 #include "util/err.h"
 
 #include <pthread.h>
@@ -164,6 +165,73 @@ int ann_nationality(const ner_kb *kb, const char *norm)
         if (kb_has_place(kb, key)) return 1;
     }
     return 0;
+}
+
+/* Words a name of an organization or place may be written with around a KB name without being
+ * another name (قوات قسد، تنظيم داعش، ريف دير الزور، شمال سوريا). */
+static const char *const generic_words[] = {
+    "قوات",  "قوه",   "تنظيم",  "جماعه", "حركه",  "ميليشيا", "ميليشيات", "مليشيات", "فصائل",
+    "فصيل",  "عناصر", "مقاتلي", "مدينه", "بلده",  "قريه",    "محافظه",   "منطقه",   "ريف",
+    "ناحيه", "شمال",  "جنوب",   "شرق",   "غرب",   "شمالي",   "جنوبي",    "شرقي",    "غربي",
+    "وسط",   "دوله",  "مخيم",   "اقليم", "عاصمه", "نهر",     "بحيره",    "جبل",     "حي",
+};
+
+int ann_generic_word(const char *norm)
+{
+    return ann_in_words(norm, generic_words, sizeof generic_words / sizeof generic_words[0]);
+}
+
+/* Normalized words the model sometimes tags alone that are never names by themselves. */
+static const char *const not_names[] = {
+    "في",   "من",    "الي",  "علي",  "عن",  "مع",   "هذا",   "هذه",  "ذلك",  "تلك",  "التي",
+    "الذي", "الذين", "هو",   "هي",   "هم",  "كان",  "كانت",  "قد",   "لا",   "لم",   "لن",
+    "ما",   "ان",    "او",   "ثم",   "بعد", "قبل",  "حيث",   "كما",  "بين",  "عند",  "منذ",
+    "حتي",  "خلال",  "ضد",   "امام", "قال", "قالت", "اليوم", "امس",  "كل",   "بعض",  "غير",
+    "دون",  "اي",    "ايضا", "لكن",  "بل",  "اذا",  "الا",   "انه",  "انها", "عليه", "فيه",
+    "فيها", "منه",   "له",   "لها",  "لهم", "وفي",  "وقد",   "وقال", "واكد", "the",  "of",
+    "and",  "in",    "a",    "to",   "for", "on",   "by",    "with", "is",
+};
+
+/* not_a_noun: a word with tanween (an adverb or indefinite noun: إيماناً) or ending in an attached
+ * pronoun (جيوبه، قادتهم) is not a proper name by itself. */
+static int not_a_noun(const ner_token *t)
+{
+    UChar32 c = 0, prev = 0;
+    int32_t k = 0, n = (int32_t)t->len, letters = 0;
+    while (k < n) {
+        UChar32 x;
+        U8_NEXT(t->text, k, n, x);
+        if (x >= 0x064B && x <= 0x064D) return 1;
+        if (x < 0 || !u_isalpha(x)) continue;
+        prev = c, c = x, letters++;
+    }
+    return letters >= 4 && (c == 0x0647 || (c == 0x0645 && prev == 0x0647));
+}
+
+int ann_not_a_name(const ann_field *f, size_t t0, size_t t1)
+{
+    int letters = 0;
+    for (size_t i = t0; i < t1 && !letters; i++) {
+        const ner_token *t = &f->toks.v[i];
+        for (int32_t k = 0, n = (int32_t)t->len; k < n && !letters;) {
+            UChar32 c;
+            U8_NEXT(t->text, k, n, c);
+            letters = c >= 0 && u_isalpha(c);
+        }
+    }
+    if (!letters) return 1;
+    if (t1 - t0 > 1) return 0;
+    const char *norm = f->toks.v[t0].norm;
+    int32_t k = 0, n = (int32_t)strlen(norm), cps = 0;
+    while (k < n) {
+        U8_FWD_1(norm, k, n);
+        cps++;
+    }
+    if (cps < 2 || ann_common_word(norm) ||
+        ann_in_words(norm, not_names, sizeof not_names / sizeof not_names[0]) ||
+        ann_generic_word(norm))
+        return 1;
+    return not_a_noun(&f->toks.v[t0]);
 }
 
 /* ---- names from the words around them ------------------------------------------------------ */

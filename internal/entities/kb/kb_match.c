@@ -4,6 +4,7 @@
 
 #include "kb_internal.h"
 #include "normalize/normalize.h"
+#include "tokens_internal.h"
 #include "util/err.h"
 
 #include <stdlib.h>

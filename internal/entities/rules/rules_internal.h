@@ -1,5 +1,6 @@
 /* rules_internal.h: what the pattern-rule files share (not public): the decoded text, the word
- * tables and the number/date/time readers. */
+ * tables and the number/date/time readers. The files depend one way (test_layout checks it):
+ * rules_words.c (characters, word tables, digits) <- rules_date.c <- rules_num.c <- rules.c. */
 #ifndef NI_ENTITIES_RULES_INTERNAL_H
 #define NI_ENTITIES_RULES_INTERNAL_H
 
@@ -52,6 +53,8 @@ typedef struct rules_word {
     const char *code; /* ISO 4217 for currencies, else NULL */
 } rules_word;
 
+/* ---- characters, words, digits (rules_words.c) ------------------------------------------- */
+
 /* Arabic letters (after folding) that are proclitics: و ف ب ل ك. */
 int rules_is_clitic(UChar32 c);
 /* rules_is_wordch: a letter, a combining mark or tatweel (part of a word). */
@@ -102,6 +105,8 @@ int rules_daymonth_at(const rules_text *t, size_t i, ner_rule_match *m);
 int rules_monthfirst_at(const rules_text *t, size_t i, ner_rule_match *m);
 int rules_cueyear_at(const rules_text *t, size_t i, ner_rule_match *m);
 int rules_time_at(const rules_text *t, size_t i, ner_rule_match *m);
+
+/* ---- numbers, money, quantities (rules_num.c; rules.c calls them) ------------------------- */
 
 /* rules_try_digit: the longest DATE/TIME/MONEY/PERCENT/QUANTITY at the digit i into *m (start,
  * end in code points only; ties go to the earlier kind in that list); returns 1 when found. */

@@ -1,6 +1,7 @@
 /* rules_words.c: the pattern rules' word tables (number words, scales, currencies, months, units),
  * their folded, clitic-aware lookup, and the small text readers the rule files share. */
 #include "rules_internal.h"
+#include "text/fold.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -378,33 +379,12 @@ static int first_slot(UChar32 c)
     return -1;
 }
 
-/* fold: the lookup form of c (Arabic letter variants merged, Latin lower-cased); 0 to skip. */
+/* fold: the lookup form of c (TEXT_FOLD_RULES: Arabic letter variants merged, Latin
+ * lower-cased); 0 to skip. */
 static UChar32 fold(UChar32 c)
 {
-    switch (c) {
-    case 0x622:
-    case 0x623:
-    case 0x625:
-    case 0x671:
-        return 0x627; /* آ أ إ ٱ -> ا */
-    case 0x649:
-    case 0x6CC:
-        return 0x64A; /* ى ی -> ي */
-    case 0x629:
-        return 0x647; /* ة -> ه */
-    case 0x6A9:
-        return 0x643; /* ک -> ك */
-    case 0x640:
-        return 0; /* tatweel */
-    default:
-        break;
-    }
-    if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-    if (c >= 0x621 && c <= 0x64A) return c;
-    if (c >= 0x64B && c <= 0x652) return 0; /* harakat */
-    int8_t t = u_charType(c);
-    if (t == U_NON_SPACING_MARK || t == U_FORMAT_CHAR) return 0;
-    return u_tolower(c);
+    UChar32 f = text_fold(c, TEXT_FOLD_RULES);
+    return f == TEXT_FOLD_DROP ? 0 : f;
 }
 
 /* wkey_cmp: keys ordered by letters, then length. */

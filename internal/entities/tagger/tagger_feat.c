@@ -2,6 +2,7 @@
  * shape, trigger class) and the feature keys of a position (templates over a -2..+2 window). */
 #include "tagger_internal.h"
 
+#include "text/fold.h"
 #include "util/err.h"
 
 #include <pthread.h>
@@ -28,35 +29,12 @@ enum {
     AR_YEH = 0x064A,
 };
 
-/* fold: the normalized code point of c; 0 when it is dropped (marks, tatweel, format chars). */
+/* fold: the normalized code point of c (TEXT_FOLD_TAGGER); 0 when it is dropped (marks,
+ * tatweel, format chars). */
 static UChar32 fold(UChar32 c)
 {
-    if (c < 0x80) {
-        if (c >= 'A' && c <= 'Z') return c + 32;
-        return c >= '0' && c <= '9' ? '0' : c;
-    }
-    switch (c) {
-    case 0x0622: /* alef with madda, hamza above/below, wasla */
-    case 0x0623:
-    case 0x0625:
-    case 0x0671:
-        return AR_ALEF;
-    case 0x0649: /* alef maksura */
-    case 0x06CC: /* Farsi yeh */
-        return AR_YEH;
-    case AR_TEH_MARBUTA:
-        return AR_HEH;
-    case 0x06A9: /* keheh */
-        return AR_KAF;
-    case 0x0640: /* tatweel */
-        return 0;
-    }
-    int8_t t = u_charType(c);
-    if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR ||
-        t == U_CONTROL_CHAR)
-        return 0;
-    if (t == U_DECIMAL_DIGIT_NUMBER) return '0';
-    return u_tolower(c);
+    UChar32 f = text_fold(c, TEXT_FOLD_TAGGER);
+    return f == TEXT_FOLD_DROP ? 0 : f;
 }
 
 /* shape_class: one letter per character class (Arabic, Latin upper/lower, other letter, digit,

@@ -1,5 +1,5 @@
 /* tagger_internal.h: what the tagger's files share: word analysis, feature keys, the weight table,
- * Viterbi decoding, span scoring and the training options (not public). */
+ * Viterbi decoding (not public; training reads it from its own room, train/). */
 #ifndef NI_ENTITIES_TAGGER_INTERNAL_H
 #define NI_ENTITIES_TAGGER_INTERNAL_H
 
@@ -94,7 +94,6 @@ void ner_lex_mark(const ner_lex *x, ner_word *ws, size_t n);
 /* Word clusters (tagger_clusters.c): a bit-string path of NER_CL_BITS bits per word form (the
  * light stem's hash, NER_H_LSTEM), learned from unlabelled text by `news-ingest train-clusters`;
  * the tagger's features use prefixes of the path (NER_CL_PREFIXES). */
-#define NER_CL_BITS 10
 #define NER_CL_KNOWN 0x8000u
 #define NER_CL_UNKNOWN 1u
 #define NER_CL_PATH 0x3FFu /* the path bits of a value */
@@ -126,20 +125,16 @@ int ner_clusters_put(ner_clusters *x, uint64_t key, unsigned path, unsigned al);
 uint16_t ner_clusters_get(const ner_clusters *x, uint64_t key);
 /* ner_clusters_mark: sets ws[].cl and ws[].al from x. */
 void ner_clusters_mark(const ner_clusters *x, ner_word *ws, size_t n);
-/* ner_clusters_read: the clusters file at path (format in tagger_clusters.c, checksum verified)
- * into *x (emptied first). NI_OK, NI_ERR_IO / NI_ERR_PARSE naming the file and line, or
- * NI_ERR_NOMEM; *x is empty on error. */
-int ner_clusters_read(const char *path, ner_clusters *x, char *errstr, size_t errlen);
 
-/* Gazetteers (tagger_gaz.c): outside name lists as a ner_lex whose values are list bits. */
+/* Gazetteers (tagger_gaz.c marks, train/gaz_build.c builds): outside name lists as a ner_lex
+ * whose values are list bits. */
 #define NER_GZL_MULTI 8
 
-/* ner_gaz_build: the gazetteer table from the lists under dir (../shared/data/arabic: nerar/
- * dico-mono-{PERS,ORG,LOC}.norm and world-cities.csv) into *x (emptied first). NI_OK, NI_ERR_IO
- * naming the file, or NI_ERR_NOMEM; *x is empty on error. */
-int ner_gaz_build(const char *dir, ner_lex *x, char *errstr, size_t errlen);
 /* ner_gaz_mark: sets ws[].gzl from the longest gazetteer names, left to right. */
 void ner_gaz_mark(const ner_lex *x, ner_word *ws, size_t n);
+
+/* The first line of a model file (tagger_io.c reads it, train/model_save.c writes it). */
+#define NER_MODEL_MAGIC "news-ingest-ner-model 3"
 
 /* ---- the model (tagger.c) ---------------------------------------------------------------- */
 
@@ -169,56 +164,11 @@ ner_model *ner_model_new(size_t nfeat);
 /* ner_model_add: adds feature key with weights w[NER_NTAGS]; NI_OK, NI_ERR_NOMEM when the model
  * is full, NI_ERR_INVALID for a duplicate key or a weight beyond NER_MAX_WEIGHT. */
 int ner_model_add(ner_model *m, uint64_t key, const int32_t *w);
-/* ner_model_save: writes m to path (text format, see tagger_io.c). NI_OK or NI_ERR_IO. */
-int ner_model_save(const ner_model *m, const char *path, char *errstr, size_t errlen);
 /* ner_tag_allowed: 0 when cur may not follow prev under BIO (prev NER_NTAGS = start). */
 int ner_tag_allowed(int prev, int cur);
 /* ner_viterbi: best allowed tag sequence for emission scores e[n][NER_NTAGS] and trans; back is
  * scratch of n * NER_NTAGS bytes. */
 void ner_viterbi(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS + 1][NER_NTAGS],
                  uint8_t *back, ner_tag *tags);
-
-/* ---- spans (tags.c) --------------------------------------------------------------------- */
-
-/* Exact-span counts, CoNLL (conlleval) chunking: [0] all types, [1..4] PER ORG LOC MISC. */
-typedef struct ner_span_counts {
-    size_t tp[5], fp[5], fn[5];
-} ner_span_counts;
-
-/* ner_spans_score: adds the counts of one sentence's predicted vs gold tags to c. */
-void ner_spans_score(const ner_tag *gold, const ner_tag *pred, size_t n, ner_span_counts *c);
-/* ner_span_f1: precision, recall, F1 (0 when undefined) of type k. */
-void ner_span_prf(const ner_span_counts *c, int k, double *p, double *r, double *f1);
-
-/* ---- training (tagger_train.c) ---------------------------------------------------------- */
-
-#define NER_DEFAULT_ITERATIONS 20 /* chosen on a held-out tenth of train.txt */
-#define NER_DEFAULT_PRUNE 3       /* |quantized weight| below this is dropped */
-#define NER_DEFAULT_DROPOUT 0.4
-#define NER_DEFAULT_O_BIAS 0
-#define NER_DEFAULT_GAZ_DROPOUT 0.0
-#define NER_DEFAULT_ENSEMBLE 5 /* chosen by 5-fold cross-validation on train.txt */
-
-typedef struct ner_train_opts {
-    int iterations;            /* passes over the training sentences */
-    unsigned seed;             /* sentence order shuffling */
-    double dev_fraction;       /* fraction of the sentences held out and scored each pass */
-    int dev_fold;              /* 0: the held-out part is the last one; k: the k-th of that size */
-    int prune;                 /* quantized averaged weights with |w| < prune are dropped */
-    double dropout;            /* probability a feature occurrence sits out a training step */
-    double gaz_dropout;        /* probability a training sentence gets no KB hints */
-    const char *kb_path;       /* knowledge base for the hint features (NULL: no hints) */
-    const char *clusters_path; /* word clusters file for the cluster features (NULL: none) */
-    const char *gaz_dir;       /* gazetteer lists for the gazetteer features (NULL: none) */
-    int lexicon;               /* lexicon features (names seen in training, jackknifed) */
-    int ensemble;              /* runs with their own seeds whose averaged weights are averaged */
-    int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
-    size_t window;  /* held-out scoring: document consistency window (ner_model_tag_doc) */
-    FILE *progress; /* per-pass report (NULL: quiet) */
-} ner_train_opts;
-
-/* ner_train_run: ner_model_train with every option. */
-int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *out_path,
-                  char *errstr, size_t errlen);
 
 #endif

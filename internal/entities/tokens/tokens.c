@@ -1,8 +1,9 @@
 /* tokens.c: the words of a text field (ICU word break) with Arabic proclitics split off, offsets in
  * code points into the field. */
-#include "kb_internal.h"
 #include "entities/ner.h"
 #include "normalize/normalize.h"
+#include "text/fold.h"
+#include "tokens_internal.h"
 #include "util/err.h"
 
 #include <pthread.h>
@@ -405,24 +406,6 @@ static char *exc_sorted[NEXC];
 static size_t exc_n;
 static pthread_once_t exc_once = PTHREAD_ONCE_INIT;
 
-/* fold_letter: أ إ آ ٱ -> ا, ى -> ي, ة -> ه (the search-text folds a proclitic test needs). */
-static UChar32 fold_letter(UChar32 c)
-{
-    switch (c) {
-    case 0x0622:
-    case 0x0623:
-    case 0x0625:
-    case 0x0671:
-        return AR_ALEF;
-    case 0x0649:
-        return 0x064A;
-    case 0x0629:
-        return 0x0647;
-    default:
-        return c;
-    }
-}
-
 /* is_arabic: c is an Arabic-script letter. */
 static int is_arabic(UChar32 c)
 {
@@ -451,7 +434,7 @@ void ner_letters_scan(const char *w, size_t len, ner_letters *L)
         }
         if (L->m == 0) L->arabic = c >= 0 && is_arabic(c);
         L->c[L->m] = c;
-        L->f[L->m] = fold_letter(c);
+        L->f[L->m] = text_fold_letter(c);
         L->at[L->m] = (uint32_t)at;
         L->cp[L->m] = cp - 1;
         L->m++;

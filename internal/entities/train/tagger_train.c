@@ -2,7 +2,9 @@
  * Viterbi decoding under the BIO constraints, lazy averaging, a seeded sentence order, optional
  * held-out scoring per pass, and integer quantization of the averaged weights. */
 #include "entities/kb.h"
+#include "entities/ner_train.h"
 #include "tagger_internal.h"
+#include "train_internal.h"
 #include "util/err.h"
 #include "util/sbuf.h"
 
