@@ -3,9 +3,9 @@
  * loop and drain are in worker_loop.c, the job queue in worker_jobs.c, outputs and retries in
  * worker_output.c, offsets and rebalances in worker_rebalance.c. */
 #include "kafka/kafka.h"
-#include "kafka/worker_internal.h"
 #include "log/log.h"
 #include "util/err.h"
+#include "worker_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

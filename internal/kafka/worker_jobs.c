@@ -4,8 +4,8 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "kafka/kafka.h"
 #include "kafka/message.h"
-#include "kafka/worker_internal.h"
 #include "util/err.h"
+#include "worker_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* worker_loop.c: the worker's main loop (housekeeping, backpressure, one message at a time to
  * the pipeline threads) and its drain on stop (deliver, flush, commit, close). */
-#include "kafka/worker_internal.h"
 #include "log/log.h"
 #include "util/err.h"
+#include "worker_internal.h"
 
 #include <stdio.h>
 

@@ -2,9 +2,9 @@
  * the pipeline threads, in input order), delivery reports, and the retries of refused or failed
  * outputs (a dead letter cut to fit, a record refused for good dead-lettered). */
 #include "kafka/dlq.h"
-#include "kafka/worker_internal.h"
 #include "log/log.h"
 #include "util/err.h"
+#include "worker_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* worker_rebalance.c: the worker's offsets and group membership: completed offsets stored,
  * commits and their results, pause and resume, and rebalances (a revoke waits for the jobs,
  * flushes and commits before the partitions are given up). */
-#include "kafka/worker_internal.h"
 #include "log/log.h"
+#include "worker_internal.h"
 
 #include <stdio.h>
 #include <string.h>
