@@ -5,6 +5,7 @@
 #include "extract/extract_internal.h"
 #include "extract/html_depth.h"
 #include "extract/html_internal.h"
+#include "extract/vocab.h"
 #include "util/err.h"
 #include "util/quality.h"
 
@@ -259,6 +260,27 @@ typedef struct walker {
     int skip; /* skipped-subtree entries on the stack */
 } walker;
 
+/* byline_enter: the first byline element's text; inside it, the first nested byline element whose
+ * text opens with a byline word ("von Jana Roth" among brand labels and dates). */
+static void byline_enter(walker *w, myhtml_tree_node_t *node, int i)
+{
+    html_meta *m = &w->d->meta;
+    if (!m->byline) {
+        m->byline = extract_html_node_text(node, 256);
+        m->byline_elem = i;
+        return;
+    }
+    if (m->byline_in) return;
+    int inside = 0;
+    for (int k = 0; k < w->depth && !inside; k++) inside = w->stack[k] == m->byline_elem;
+    if (!inside) return;
+    char *t = extract_html_node_text(node, 256);
+    if (t && vocab_prefix(t, strlen(t), VOCAB_AUTHOR))
+        m->byline_in = t;
+    else
+        free(t);
+}
+
 /* push: enters element i (-1: a skipped subtree, walked for metadata only); 0 when too deep. */
 static int push(walker *w, int i)
 {
@@ -394,8 +416,7 @@ static int enter(walker *w, myhtml_tree_node_t *node)
     e->parent = w->depth ? w->stack[w->depth - 1] : -1;
     e->flags = classify(node, tag, &e->weight);
     if (e->flags & HE_BLOCK) flush(w);
-    if ((e->flags & HE_BYLINE) && !d->meta.byline)
-        d->meta.byline = extract_html_node_text(node, 256);
+    if (e->flags & HE_BYLINE) byline_enter(w, node, i);
     e->owner = (e->flags & HE_BLOCK) || e->parent < 0 ? i : d->elems[e->parent].owner;
     if (tag == MyHTML_TAG_A) {
         d->link_depth++;

@@ -77,6 +77,8 @@ typedef struct html_meta {
     char *title_tag, *meta_title, *ld_headline, *ld_name, *h1;
     int title_rank, author_rank;
     char *ld_author, *meta_author, *rel_author, *byline;
+    char *byline_in; /* a prefixed byline nested in the first one */
+    int byline_elem; /* element index of the first byline */
     char *og_site, *ld_publisher;
     char *ld_date, *meta_date, *time_date, *ld_any_date;
     int meta_date_rank;

@@ -13,12 +13,12 @@
 
 void extract_html_meta_free(html_meta *m)
 {
-    char **f[] = {&m->title_tag, &m->ld_name,     &m->meta_title,   &m->ld_headline,
-                  &m->h1,        &m->ld_author,   &m->meta_author,  &m->rel_author,
-                  &m->byline,    &m->og_site,     &m->ld_publisher, &m->ld_date,
-                  &m->meta_date, &m->ld_any_date, &m->time_date,    &m->og_url,
-                  &m->canonical, &m->ld_url,      &m->lang,         &m->dir,
-                  &m->meta_lang, &m->ld_lang,     &m->description,  &m->ld_body};
+    char **f[] = {
+        &m->title_tag,    &m->ld_name,     &m->meta_title,  &m->ld_headline, &m->h1,
+        &m->ld_author,    &m->meta_author, &m->rel_author,  &m->byline,      &m->og_site,
+        &m->ld_publisher, &m->ld_date,     &m->meta_date,   &m->ld_any_date, &m->time_date,
+        &m->og_url,       &m->canonical,   &m->ld_url,      &m->lang,        &m->dir,
+        &m->meta_lang,    &m->ld_lang,     &m->description, &m->ld_body,     &m->byline_in};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
         free(*f[i]);
         *f[i] = NULL;
@@ -216,13 +216,22 @@ static int ld_is_article(const cJSON *o)
     return 0;
 }
 
-/* ld_authors: author names joined with ", " (string, object or array). */
+/* ld_authors: author names joined with ", " (string, object or array; a Person without a name
+ * by its givenName and familyName). */
 static void ld_authors(html_doc *d, const cJSON *v)
 {
     sbuf b = SBUF_INIT;
     int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 1;
     for (int i = 0; i < n && i < 8; i++) {
-        const char *name = ld_name(cJSON_IsArray(v) ? cJSON_GetArrayItem(v, i) : v);
+        const cJSON *x = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, i) : v;
+        const char *name = ld_name(x), *given = ld_str(x, "givenName"), *fam;
+        if ((!name || !name[0]) && given && (fam = ld_str(x, "familyName"))) {
+            if (b.len) sbuf_append_str(&b, ", "); /* a Person stated by its parts */
+            sbuf_append_str(&b, given);
+            sbuf_append_str(&b, " ");
+            sbuf_append_str(&b, fam);
+            continue;
+        }
         if (!name || !name[0] || is_url(name)) continue;
         if (b.len) sbuf_append_str(&b, ", ");
         sbuf_append_str(&b, name);
@@ -620,7 +629,7 @@ static int choose_author(html_doc *d, const char *host)
     author_site as = {{m->og_site, m->ld_publisher}, ""};
     size_t hl = host ? strcspn(host, ".") : 0;
     if (hl < sizeof as.label) compact(host, hl, as.label, sizeof as.label);
-    const char *c[] = {m->ld_author, m->meta_author, m->rel_author, m->byline};
+    const char *c[] = {m->ld_author, m->meta_author, m->rel_author, m->byline_in, m->byline};
     /* a person's name first; the site named as its own author when nothing else is stated */
     for (int person = 1; person >= 0; person--)
         for (size_t i = 0; i < sizeof c / sizeof *c; i++) {

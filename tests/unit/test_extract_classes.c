@@ -304,3 +304,26 @@ Test(extract_classes, title_suffix_naming_the_host_cut_a_site_name_kept)
                      "the publisher's metadata title keeps a bare site name");
     article_destroy(a);
 }
+
+Test(extract_classes, jsonld_person_stated_by_given_and_family_name)
+{
+    cr_expect_str_eq(
+        author_of("<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+                  "\"author\":[{\"@type\":\"Person\",\"givenName\":\"Nadia\",\"familyName\":"
+                  "\"Kessler\"},{\"@type\":\"Person\",\"givenName\":\"Tom\",\"familyName\":"
+                  "\"Reyes\"}]}</script></head><body><p>" Q1 "</p></body></html>"),
+        "Nadia Kessler, Tom Reyes");
+}
+
+Test(extract_classes, prefixed_byline_nested_among_brand_label_and_dates)
+{
+    /* the byline box holds a brand label, the prefixed name and dated items: the name is read */
+    cr_expect_str_eq(
+        author_of("<html><head><meta property=\"og:site_name\" content=\"Valley Courier\">"
+                  "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"author\":"
+                  "{\"@type\":\"Organization\",\"name\":\"Valley Courier\"}}</script></head><body>"
+                  "<div class=\"authors\"><span class=\"authors__brand\">orchard</span><ul><li "
+                  "class=\"authors__item\">von Nadia Kessler</li></ul><ul><li>05.01.2025</li>"
+                  "<li>3 Min. Lesezeit</li></ul></div><p>" Q1 "</p></body></html>"),
+        "Nadia Kessler");
+}
