@@ -75,6 +75,7 @@ typedef struct html_block {
 /* Metadata candidates found in the page (each owned, NULL when absent). */
 typedef struct html_meta {
     char *title_tag, *meta_title, *ld_headline, *ld_name, *h1;
+    char *og_title, *tw_title; /* og:title and twitter:title as stated */
     int title_rank, author_rank;
     char *ld_author, *meta_author, *rel_author, *byline;
     char *byline_in; /* a prefixed byline nested in the first one */

@@ -13,12 +13,13 @@
 
 void extract_html_meta_free(html_meta *m)
 {
-    char **f[] = {
-        &m->title_tag,    &m->ld_name,     &m->meta_title,  &m->ld_headline, &m->h1,
-        &m->ld_author,    &m->meta_author, &m->rel_author,  &m->byline,      &m->og_site,
-        &m->ld_publisher, &m->ld_date,     &m->meta_date,   &m->ld_any_date, &m->time_date,
-        &m->og_url,       &m->canonical,   &m->ld_url,      &m->lang,        &m->dir,
-        &m->meta_lang,    &m->ld_lang,     &m->description, &m->ld_body,     &m->byline_in};
+    char **f[] = {&m->title_tag, &m->ld_name,     &m->meta_title,   &m->ld_headline,
+                  &m->h1,        &m->ld_author,   &m->meta_author,  &m->rel_author,
+                  &m->byline,    &m->og_site,     &m->ld_publisher, &m->ld_date,
+                  &m->meta_date, &m->ld_any_date, &m->time_date,    &m->og_url,
+                  &m->canonical, &m->ld_url,      &m->lang,         &m->dir,
+                  &m->meta_lang, &m->ld_lang,     &m->description,  &m->ld_body,
+                  &m->byline_in, &m->og_title,    &m->tw_title};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
         free(*f[i]);
         *f[i] = NULL;
@@ -133,6 +134,8 @@ static void meta_key(html_doc *d, const char *key, const char *c, size_t cl, int
 {
     html_meta *m = &d->meta;
     int r;
+    if (!strcmp(key, "og:title")) set_first(d, &m->og_title, c, cl);
+    if (!strcmp(key, "twitter:title")) set_first(d, &m->tw_title, c, cl);
     if ((r = KEY_IN(key, title_keys)) && (r = 2 * r + by_name))
         set_ranked(d, &m->meta_title, &m->title_rank, r, c, cl);
     else if ((r = KEY_IN(key, author_keys)) && (r = 2 * r + by_name)) {
@@ -487,6 +490,49 @@ static void strip_host(char *t, const char *host)
     }
 }
 
+/* space_at: the byte length of a white-space character at s (ASCII, U+00A0, U+3000), else 0. */
+static size_t space_at(const char *s)
+{
+    if (isspace((unsigned char)*s)) return 1;
+    if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0) return 2;
+    if ((unsigned char)s[0] == 0xe3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* text_prefix: the byte length of t's part that equals p (white-space runs alike, ASCII case
+ * folded), 0 when p is not a prefix of t. */
+static size_t text_prefix(const char *t, const char *p)
+{
+    const char *s = t;
+    while (*s && *p) {
+        size_t a = space_at(s), b = space_at(p);
+        if (a && b) {
+            while ((a = space_at(s))) s += a;
+            while ((b = space_at(p))) p += b;
+            continue;
+        }
+        if (tolower((unsigned char)*s) != tolower((unsigned char)*p)) return 0;
+        s++, p++;
+    }
+    return *p ? 0 : (size_t)(s - t);
+}
+
+/* agreed_headline: the <h1> when title is "<h1> | tail" and another metadata title (JSON-LD,
+ * og:title, twitter:title) states the <h1> alone: two statements of the bare headline outweigh
+ * one decorated one. NULL otherwise. Not applied to a JSON-LD headline: Mozilla's expectations
+ * keep a decorated one there ("Headline - Author - Medium" against og:title = <h1>). */
+static const char *agreed_headline(const html_meta *m, const char *title)
+{
+    const char *h = m->h1;
+    size_t n = h && title ? text_prefix(title, h) : 0;
+    if (!n || !title[n] || !sep_at(title, strlen(title), n)) return NULL;
+    const char *other[] = {m->ld_headline, m->og_title, m->tw_title};
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+        if (other[i] && same_text(other[i], h)) return h;
+    return NULL;
+}
+
 static int choose_title(html_doc *d, const char *site)
 {
     html_meta *m = &d->meta;
@@ -502,6 +548,8 @@ static int choose_title(html_doc *d, const char *site)
         if (c[i]) strip_host(c[i], page_host(m));
         if (!best && c[i] && c[i][0]) best = c[i];
     }
+    const char *agreed = best && best != c[0] ? agreed_headline(m, best) : NULL;
+    if (agreed) best = agreed;
     int rc = best ? extract_html_set(&d->out->title, best, strlen(best)) : NI_OK;
     free(tag);
     free(c[0]);

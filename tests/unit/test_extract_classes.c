@@ -327,3 +327,21 @@ Test(extract_classes, prefixed_byline_nested_among_brand_label_and_dates)
                   "<li>3 Min. Lesezeit</li></ul></div><p>" Q1 "</p></body></html>"),
         "Nadia Kessler");
 }
+
+Test(extract_classes, title_decoration_cut_when_another_statement_agrees_with_h1)
+{
+    /* og:title decorated, twitter:title and <h1> the bare headline: two statements win */
+    article *a =
+        run("<html><head><meta property=\"og:title\" content=\"Growers vote for a cold "
+            "store | Courier | 05.01.2025\"><meta name=\"twitter:title\" content=\"Growers "
+            "vote for a cold store\"></head><body><h1>Growers vote for a cold store</h1>"
+            "<p>" Q1 "</p></body></html>");
+    cr_expect_str_eq(a->title, "Growers vote for a cold store");
+    article_destroy(a);
+    /* the <h1> alone against the metadata title: the publisher's title stays */
+    a = run("<html><head><meta property=\"og:title\" content=\"Growers vote for a cold store | "
+            "Courier\"></head><body><h1>Growers vote for a cold store</h1><p>" Q1
+            "</p></body></html>");
+    cr_expect_str_eq(a->title, "Growers vote for a cold store | Courier");
+    article_destroy(a);
+}
