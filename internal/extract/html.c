@@ -239,6 +239,7 @@ static unsigned classify(myhtml_tree_node_t *node, int tag, float *weight)
         f |= HE_POS;
     if (what & HC_CAPTION) f |= HE_CAPTION;
     if (what & HC_BYLINE) f |= HE_BYLINE;
+    if (what & HC_LEAD) f |= HE_LEAD;
     *weight += (f & HE_NEG) ? -25 : (f & HE_POS) ? 25 : 0;
     if (attr_is(node, "itemprop", "articleBody")) f |= HE_ABODY | HE_POS, *weight += 50;
     if (attr_is(node, "itemprop", "author") || attr_is(node, "rel", "author")) f |= HE_BYLINE;

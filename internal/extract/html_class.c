@@ -100,6 +100,22 @@ static const class_word words[] = {
     {"photo", HC_CAPTION, 0},
     {"image", HC_CAPTION, 0},
     {"img", HC_CAPTION, 0},
+    {"lead", HC_LEAD, 1},
+    {"lede", HC_LEAD, 1},
+    {"intro", HC_LEAD, 1},
+    {"standfirst", HC_LEAD, 1},
+    {"summary", HC_LEAD, 1},
+    {"teaser", HC_LEAD, 1},
+    {"description", HC_LEAD, 1},
+    {"chapo", HC_LEAD, 1},
+    {"perex", HC_LEAD, 1},
+    {"sapo", HC_LEAD, 1},
+    {"deck", HC_LEAD, 1},
+    {"dek", HC_LEAD, 1},
+    {"excerpt", HC_LEAD, 1},
+    {"abstract", HC_LEAD, 1},
+    {"subtitle", HC_LEAD, 1},
+    {"subheadline", HC_LEAD, 1},
 };
 
 /* Parts that join a class word into one word: "sharebar", "commentlist", "topnav". */

@@ -24,6 +24,11 @@
 /* Paragraph score from which a container's class/tag prior counts in full (3, 5, 8, 12, 20
  * compared on both folds: 8). */
 #define HTML_PRIOR_FULL 8.f
+/* A lead (standfirst) lies at most this many blocks after the <h1> and before the body, and has
+ * at least this many characters and words. */
+#define HTML_LEAD_WINDOW 12
+#define HTML_LEAD_CHARS 60
+#define HTML_LEAD_WORDS 8
 
 /* sum_up: adds each element's counter into its parent (children come after parents). */
 static void sum_up(html_doc *d, size_t field)
@@ -363,7 +368,7 @@ static int emit(html_doc *d, int all)
     for (size_t i = 0; i < d->nblocks; i++) {
         html_block *b = &d->blocks[i];
         unsigned f = d->elems[b->elem].flags;
-        if ((f & HE_DROP) || (!all && !(f & HE_SEL))) continue;
+        if (!b->lead && ((f & HE_DROP) || (!all && !(f & HE_SEL)))) continue;
         if (emit_block(&em, b)) return NI_ERR_NOMEM;
     }
     drop_trailing_headings(d->out);
@@ -477,6 +482,75 @@ static void date_from_text(html_doc *d, int top)
     }
 }
 
+/* words: the number of space-separated words of s[0..len). */
+static int words(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && (i == 0 || s[i - 1] == ' ')) n++;
+    return n;
+}
+
+/* kept_or_in_header: element i is kept, or dropped only as part of a <header> (the article's
+ * header holds its headline and lead). */
+static int kept_or_in_header(const html_doc *d, int i)
+{
+    for (; i >= 0 && (d->elems[i].flags & HE_DROP); i = d->elems[i].parent) {
+        int p = d->elems[i].parent;
+        if (p < 0 || !(d->elems[p].flags & HE_DROP))
+            return d->elems[i].tag == MyHTML_TAG_HEADER && !(d->elems[i].flags & HE_NEG);
+    }
+    return 1;
+}
+
+/* reads_as_lead: a kept block of prose (a paragraph, or a long subtitle heading), not a label,
+ * not mostly links. */
+static int reads_as_lead(const html_doc *d, const html_block *b)
+{
+    const char *s = BLOCK_TEXT(d, b);
+    if (b->kind == HB_CAPTION || !kept_or_in_header(d, b->elem)) return 0;
+    if (b->chars < HTML_LEAD_CHARS || b->link * 4 > b->chars) return 0;
+    if (b->kind == HB_HEADING && (b->level == 1 || b->chars < 80)) return 0;
+    if (b->chars < 80 && vocab_classify(s, b->len) != VOCAB_NONE) return 0;
+    article_datetime dt; /* a dateline ("Published 10:48, Tue, Nov 19, 2019 | Updated ...") */
+    if (b->chars <= 200 && extract_datetime_find(s, b->len, &dt) == NI_OK) return 0;
+    if (words(s, b->len) < HTML_LEAD_WORDS || in_navigation(d, b->elem)) return 0;
+    for (int a = b->elem; a >= 0; a = d->elems[a].parent) /* said to be a lead, or a <header> */
+        if (d->elems[a].flags & HE_LEAD) return 1;
+    return 0;
+}
+
+/* below_body: i and j share an ancestor below <body> (the same article's parts). */
+static int below_body(const html_doc *d, int i, int j)
+{
+    for (int a = d->elems[i].parent; a >= 0; a = d->elems[a].parent) {
+        int t = d->elems[a].tag;
+        if (t == MyHTML_TAG_BODY || t == MyHTML_TAG_HTML) return 0;
+        if (is_ancestor(d, a, j)) return 1;
+    }
+    return 0;
+}
+
+/* mark_lead: the prose blocks between the last <h1> before the body (at most HTML_LEAD_WINDOW
+ * blocks before it, in the same part of the page) and the body: the lead or standfirst that a
+ * page puts in the article's header, outside the body's container. */
+static void mark_lead(html_doc *d, int top)
+{
+    size_t body = first_block_of(d), h = body;
+    for (size_t i = body; i-- > 0 && body - i <= HTML_LEAD_WINDOW;)
+        if (d->blocks[i].kind == HB_HEADING && d->blocks[i].level == 1) {
+            h = i;
+            break;
+        }
+    if (h == body || !below_body(d, d->blocks[h].elem, top)) return;
+    for (size_t i = h + 1; i < body; i++) {
+        html_block *b = &d->blocks[i];
+        b->lead = reads_as_lead(d, b);
+        for (size_t j = h + 1; b->lead && j < i; j++) /* said twice (two layouts): once */
+            b->lead = !d->blocks[j].lead || strcmp(BLOCK_TEXT(d, &d->blocks[j]), BLOCK_TEXT(d, b));
+    }
+}
+
 int extract_html_content_select(html_doc *d)
 {
     if (!d->nelems) return NI_OK;
@@ -493,6 +567,7 @@ int extract_html_content_select(html_doc *d)
     else if (top >= 0)
         select_siblings(d, top);
     propagate_sel(d);
+    if (top >= 0) mark_lead(d, top);
     int rc = emit(d, top < 0);
     if (!rc && top >= 0) rc = harvest_extras(d, top);
     if (rc) return rc;

@@ -27,6 +27,7 @@ enum {
     HE_FIGURE = 1u << 9,  /* <figure>: text inside is caption unless it is a paragraph */
     HE_STRONG = 1u << 10, /* holds the page's <article>/articleBody (never dropped as chrome) */
     HE_WEAK = 1u << 11,   /* HE_NEG by a weak chrome word only: kept when its text reads as prose */
+    HE_LEAD = 1u << 12,   /* class/id says lead or standfirst, or an article's <header> */
 };
 
 /* What the words of a class/id say (extract_html_class_what). */
@@ -36,6 +37,7 @@ enum {
     HC_POS = 1u << 2,        /* content */
     HC_CAPTION = 1u << 3,    /* caption or credit */
     HC_BYLINE = 1u << 4,     /* author/byline */
+    HC_LEAD = 1u << 5,       /* lead, standfirst, summary before the body */
 };
 
 /* extract_html_class_what: HC_* bits of a class or id value s[0..len): its words (cut at
@@ -69,6 +71,7 @@ typedef struct html_block {
     int kind;         /* HB_* */
     int level;        /* heading level 1-6 */
     int in_ld;        /* found in the JSON-LD articleBody */
+    int lead;         /* the article's lead, between the <h1> and the body */
     const char *href; /* URL of the block's only link (owned by the tree), NULL when none */
 } html_block;
 

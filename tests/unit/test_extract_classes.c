@@ -345,3 +345,29 @@ Test(extract_classes, title_decoration_cut_when_another_statement_agrees_with_h1
     cr_expect_str_eq(a->title, "Growers vote for a cold store | Courier");
     article_destroy(a);
 }
+
+#define LEAD "Growers in the valley voted for a second cold store, and the smaller farms want a say"
+
+Test(extract_classes, lead_between_headline_and_body_kept)
+{
+    /* the standfirst sits in the article's header, outside the body's container, classed lead */
+    const char *html = "<html><body><article><header class=\"story__hero\"><h1>Growers vote for "
+                       "a cold store</h1><div class=\"story__lead\"><p>" LEAD "</p></div>"
+                       "<p class=\"story__lead\">Published 10:48, Tue, Nov 19, 2019 | Updated "
+                       "11:05, Tue, Nov 19, 2019 and more</p></header><div class=\"story-body\">"
+                       "<p>" Q1 "</p><p>" Q2 "</p><p>" Q3 "</p></div></article></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_eq(strncmp(b, LEAD, strlen(LEAD)), 0, "lead first: %s", b);
+    cr_expect_null(strstr(b, "Published"), "a dateline is no lead: %s", b);
+    cr_expect_not_null(strstr(b, Q3), "body: %s", b);
+    article_destroy(a);
+    /* a block there that nothing calls a lead stays out (a teaser, a promotion) */
+    html = "<html><body><article><header><h1>Growers vote for a cold store</h1><div "
+           "class=\"box\"><p>" LEAD "</p></div></header><div class=\"story-body\"><p>" Q1
+           "</p><p>" Q2 "</p><p>" Q3 "</p></div></article></body></html>";
+    a = run(html);
+    b = body(a);
+    cr_expect_null(strstr(b, LEAD), "body: %s", b);
+    article_destroy(a);
+}
