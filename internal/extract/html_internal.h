@@ -27,7 +27,7 @@ enum {
     HE_FIGURE = 1u << 9,  /* <figure>: text inside is caption unless it is a paragraph */
     HE_STRONG = 1u << 10, /* holds the page's <article>/articleBody (never dropped as chrome) */
     HE_WEAK = 1u << 11,   /* HE_NEG by a weak chrome word only: kept when its text reads as prose */
-    HE_LEAD = 1u << 12,   /* class/id says lead or standfirst, or an article's <header> */
+    HE_LEAD = 1u << 12,   /* class/id says lead or standfirst */
 };
 
 /* What the words of a class/id say (extract_html_class_what). */
