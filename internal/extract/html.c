@@ -102,6 +102,21 @@ static unsigned class_what(myhtml_tree_node_t *node)
     return what;
 }
 
+/* data_says_lead: a data-* attribute of node names a lead ("data-qa=Article.Intro",
+ * data-gu-name=standfirst): pages that style by generated class names mark parts there. */
+static int data_says_lead(myhtml_tree_node_t *node)
+{
+    for (myhtml_tree_attr_t *a = myhtml_node_attribute_first(node); a;
+         a = myhtml_attribute_next(a)) {
+        size_t kl = 0, vl = 0;
+        const char *k = myhtml_attribute_key(a, &kl), *v = myhtml_attribute_value(a, &vl);
+        if (k && v && kl > 5 && !strncmp(k, "data-", 5) && vl < 64 &&
+            (extract_html_class_what(v, vl) & HC_LEAD))
+            return 1;
+    }
+    return 0;
+}
+
 static int attr_is(myhtml_tree_node_t *node, const char *key, const char *value)
 {
     size_t l;
@@ -239,7 +254,7 @@ static unsigned classify(myhtml_tree_node_t *node, int tag, float *weight)
         f |= HE_POS;
     if (what & HC_CAPTION) f |= HE_CAPTION;
     if (what & HC_BYLINE) f |= HE_BYLINE;
-    if (what & HC_LEAD) f |= HE_LEAD;
+    if ((what & HC_LEAD) || data_says_lead(node)) f |= HE_LEAD;
     *weight += (f & HE_NEG) ? -25 : (f & HE_POS) ? 25 : 0;
     if (attr_is(node, "itemprop", "articleBody")) f |= HE_ABODY | HE_POS, *weight += 50;
     if (attr_is(node, "itemprop", "author") || attr_is(node, "rel", "author")) f |= HE_BYLINE;

@@ -116,6 +116,16 @@ static const class_word words[] = {
     {"abstract", HC_LEAD, 1},
     {"subtitle", HC_LEAD, 1},
     {"subheadline", HC_LEAD, 1},
+    {"preface", HC_LEAD, 1},
+    {"desc", HC_LEAD, 0},
+    {"epigraph", HC_LEAD, 1},
+    {"ingress", HC_LEAD, 1},
+    {"vorspann", HC_LEAD, 1},
+    {"entradilla", HC_LEAD, 1},
+    {"bajada", HC_LEAD, 1},
+    {"sumario", HC_LEAD, 1},
+    {"catenaccio", HC_LEAD, 1},
+    {"chapeau", HC_LEAD, 1},
 };
 
 /* Parts that join a class word into one word: "sharebar", "commentlist", "topnav". */

@@ -531,17 +531,20 @@ static int below_body(const html_doc *d, int i, int j)
     return 0;
 }
 
-/* mark_lead: the prose blocks between the last <h1> before the body (at most HTML_LEAD_WINDOW
- * blocks before it, in the same part of the page) and the body: the lead or standfirst that a
+/* mark_lead: the prose blocks between the last <h1> (else <h2>) before the body (HTML_LEAD_WINDOW
+ * blocks at most, in the same part of the page) and the body: the lead or standfirst that a
  * page puts in the article's header, outside the body's container. */
 static void mark_lead(html_doc *d, int top)
 {
-    size_t body = first_block_of(d), h = body;
-    for (size_t i = body; i-- > 0 && body - i <= HTML_LEAD_WINDOW;)
-        if (d->blocks[i].kind == HB_HEADING && d->blocks[i].level == 1) {
-            h = i;
-            break;
-        }
+    size_t body = first_block_of(d);
+    while (body < d->nblocks && !block_counts(d, &d->blocks[body])) body++; /* a dropped header */
+    size_t h = body;
+    for (int level = 1; level <= 2 && h == body; level++) /* the <h1>, else an <h2> */
+        for (size_t i = body; i-- > 0 && body - i <= HTML_LEAD_WINDOW;)
+            if (d->blocks[i].kind == HB_HEADING && d->blocks[i].level == level) {
+                h = i;
+                break;
+            }
     if (h == body || !below_body(d, d->blocks[h].elem, top)) return;
     for (size_t i = h + 1; i < body; i++) {
         html_block *b = &d->blocks[i];

@@ -371,3 +371,25 @@ Test(extract_classes, lead_between_headline_and_body_kept)
     cr_expect_null(strstr(b, LEAD), "body: %s", b);
     article_destroy(a);
 }
+
+Test(extract_classes, lead_marked_by_data_attribute_after_h2_headline)
+{
+    /* generated class names; the lead is named in a data-* attribute; the headline is an <h2> */
+    const char *html = "<html><body><main><div class=\"x9Ab3\"><h2>Growers vote for a cold "
+                       "store</h2><div class=\"qS4nT\" data-qa=\"Article.Intro\">" LEAD "</div>"
+                       "</div><div class=\"k2LmP\"><p>" Q1 "</p><p>" Q2 "</p><p>" Q3 "</p></div>"
+                       "</main></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_eq(strncmp(b, LEAD, strlen(LEAD)), 0, "lead first: %s", b);
+    article_destroy(a);
+}
+
+Test(extract_classes, lead_class_words)
+{
+    cr_expect(what("article__desc") & HC_LEAD);
+    cr_expect(what("preface") & HC_LEAD);
+    cr_expect(what("epigraph") & HC_LEAD);
+    cr_expect(what("c-summary__intro") & HC_LEAD);
+    cr_expect_eq(what("leader-board") & HC_LEAD, 0, "lead inside another word");
+}
