@@ -349,6 +349,7 @@ static void flush(walker *w)
         b->elem = owner;
         b->chars = d->cur_chars;
         b->link = d->cur_link;
+        b->bold = d->cur_bold;
         b->commas = count_commas(d->cur.data, d->cur.len);
         b->href = d->cur_links == 1 && d->cur_link * 10 >= d->cur_chars * 9 ? d->cur_href : NULL;
         int tag = d->elems[owner].tag;
@@ -362,7 +363,7 @@ static void flush(walker *w)
     }
 done:
     sbuf_reset(&d->cur);
-    d->cur_chars = d->cur_link = d->cur_links = 0;
+    d->cur_chars = d->cur_link = d->cur_links = d->cur_bold = 0;
     d->cur_href = NULL;
     d->br_run = 0;
 }
@@ -376,6 +377,7 @@ static void on_text(walker *w, myhtml_tree_node_t *node)
     int c = append_collapsed(&d->cur, t, l, &d->nomem);
     d->cur_chars += c;
     if (d->link_depth) d->cur_link += c;
+    if (d->bold_depth) d->cur_bold += c;
     for (size_t i = 0; i < l; i++)
         if (!is_space((unsigned char)t[i])) {
             d->br_run = 0;
@@ -434,6 +436,7 @@ static int enter(walker *w, myhtml_tree_node_t *node)
     if (e->flags & HE_BLOCK) flush(w);
     if (e->flags & HE_BYLINE) byline_enter(w, node, i);
     e->owner = (e->flags & HE_BLOCK) || e->parent < 0 ? i : d->elems[e->parent].owner;
+    if (tag == MyHTML_TAG_B || tag == MyHTML_TAG_STRONG) d->bold_depth++;
     if (tag == MyHTML_TAG_A) {
         d->link_depth++;
         if (++d->cur_links == 1) d->cur_href = extract_html_attr(node, "href", NULL);
@@ -452,6 +455,8 @@ static void leave(walker *w)
     }
     if (d->elems[i].flags & HE_BLOCK) flush(w);
     if (d->elems[i].tag == MyHTML_TAG_A && d->link_depth) d->link_depth--;
+    int t = d->elems[i].tag;
+    if ((t == MyHTML_TAG_B || t == MyHTML_TAG_STRONG) && d->bold_depth) d->bold_depth--;
     w->depth--;
 }
 

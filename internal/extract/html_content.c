@@ -29,6 +29,8 @@
 #define HTML_LEAD_WINDOW 12
 #define HTML_LEAD_CHARS 60
 #define HTML_LEAD_WORDS 8
+/* A bold name alone among the body's first this many paragraphs (or its last) is a byline. */
+#define HTML_SIGNOFF_FIRST 3
 
 /* sum_up: adds each element's counter into its parent (children come after parents). */
 static void sum_up(html_doc *d, size_t field)
@@ -368,7 +370,7 @@ static int emit(html_doc *d, int all)
     for (size_t i = 0; i < d->nblocks; i++) {
         html_block *b = &d->blocks[i];
         unsigned f = d->elems[b->elem].flags;
-        if (!b->lead && ((f & HE_DROP) || (!all && !(f & HE_SEL)))) continue;
+        if (b->signoff || (!b->lead && ((f & HE_DROP) || (!all && !(f & HE_SEL))))) continue;
         if (emit_block(&em, b)) return NI_ERR_NOMEM;
     }
     drop_trailing_headings(d->out);
@@ -554,6 +556,69 @@ static void mark_lead(html_doc *d, int top)
     }
 }
 
+/* name_shaped: 2 to 4 words, each opening with a capital (or a non-ASCII letter), letters and
+ * . - ' only, under 48 bytes: "Lena Kovac", "Lê Phương". */
+static int name_shaped(const char *s, size_t len)
+{
+    if (len >= 48) return 0;
+    int n = words(s, len);
+    if (n < 2 || n > 4) return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i == 0 || s[i - 1] == ' ') {
+            if (!isupper(c) && c < 0xC0) return 0;
+        } else if (c < 0x80 && !isalpha(c) && !strchr(" .-'", c)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* names_shaped: one to three name_shaped names joined by "/", "&" or ",". */
+static int names_shaped(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i <= len;) {
+        size_t j = i;
+        while (j < len && !strchr("/&,", s[j])) j++;
+        size_t a = i, b = j;
+        while (a < b && s[a] == ' ') a++;
+        while (b > a && s[b - 1] == ' ') b--;
+        if (++n > 3 || !name_shaped(s + a, b - a)) return 0;
+        i = j + 1;
+    }
+    return 1;
+}
+
+/* signoff_at: block i (a kept paragraph of the body) is a name (or names) alone set in bold. */
+static int signoff_at(const html_doc *d, size_t i)
+{
+    const html_block *b = &d->blocks[i];
+    return b->kind == HB_PARA && b->bold == b->chars && names_shaped(BLOCK_TEXT(d, b), b->len);
+}
+
+/* take_signoff: when the metadata names no person (nothing, or the site), the author's name set
+ * alone in bold as the body's first or last paragraph becomes the author and leaves the body. */
+static int take_signoff(html_doc *d)
+{
+    const char *a = d->out->author;
+    if (a && !extract_html_author_names_site(d, a, strlen(a))) return NI_OK;
+    size_t at = d->nblocks, last = d->nblocks;
+    int seen = 0; /* the first HTML_SIGNOFF_FIRST paragraphs, or the last one */
+    for (size_t i = 0; i < d->nblocks; i++) {
+        const html_block *b = &d->blocks[i];
+        if (!(d->elems[b->elem].flags & HE_SEL) || !block_counts(d, b) || b->kind != HB_PARA ||
+            b->chars < 3)
+            continue;
+        if (++seen <= HTML_SIGNOFF_FIRST && at == d->nblocks && signoff_at(d, i)) at = i;
+        last = i;
+    }
+    if (at == d->nblocks && seen > HTML_SIGNOFF_FIRST && signoff_at(d, last)) at = last;
+    if (at == d->nblocks || seen < 2) return NI_OK;
+    d->blocks[at].signoff = 1;
+    return extract_html_set(&d->out->author, BLOCK_TEXT(d, &d->blocks[at]), d->blocks[at].len);
+}
+
 int extract_html_content_select(html_doc *d)
 {
     if (!d->nelems) return NI_OK;
@@ -571,7 +636,8 @@ int extract_html_content_select(html_doc *d)
         select_siblings(d, top);
     propagate_sel(d);
     if (top >= 0) mark_lead(d, top);
-    int rc = emit(d, top < 0);
+    int rc = top >= 0 ? take_signoff(d) : NI_OK;
+    rc = rc ? rc : emit(d, top < 0);
     if (!rc && top >= 0) rc = harvest_extras(d, top);
     if (rc) return rc;
     date_from_text(d, top);

@@ -72,6 +72,8 @@ typedef struct html_block {
     int level;        /* heading level 1-6 */
     int in_ld;        /* found in the JSON-LD articleBody */
     int lead;         /* the article's lead, between the <h1> and the body */
+    int bold;         /* characters inside <b>/<strong> */
+    int signoff;      /* the author's name alone, bold, opening or closing the body */
     const char *href; /* URL of the block's only link (owned by the tree), NULL when none */
 } html_block;
 
@@ -102,6 +104,7 @@ typedef struct html_doc {
     int cur_chars, cur_link, cur_links;
     const char *cur_href;
     int link_depth, br_run;
+    int bold_depth, cur_bold; /* inside <b>/<strong>; the paragraph's bold characters */
     unsigned quality;
     int nomem;
     html_meta meta;
@@ -114,6 +117,9 @@ int extract_html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag);
 /* extract_html_meta_finish: chooses title, author, site, time, URLs, language into d->out. NI_OK or
  * NI_ERR_NOMEM. */
 int extract_html_meta_finish(html_doc *d);
+/* extract_html_author_names_site: s[0..len) names the page's site (its stated name, publisher or
+ * host). */
+int extract_html_author_names_site(const html_doc *d, const char *s, size_t len);
 /* extract_html_meta_free: frees every candidate. */
 void extract_html_meta_free(html_meta *m);
 

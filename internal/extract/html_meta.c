@@ -671,6 +671,16 @@ static const char *clean_author(const char *s, const author_site *as, int person
     return s;
 }
 
+int extract_html_author_names_site(const html_doc *d, const char *s, size_t len)
+{
+    const html_meta *m = &d->meta;
+    author_site as = {{m->og_site, m->ld_publisher}, ""};
+    const char *host = page_host(m);
+    size_t hl = host ? strcspn(host, ".") : 0;
+    if (hl < sizeof as.label) compact(host, hl, as.label, sizeof as.label);
+    return names_site(&as, s, len);
+}
+
 static int choose_author(html_doc *d, const char *host)
 {
     html_meta *m = &d->meta;

@@ -393,3 +393,34 @@ Test(extract_classes, lead_class_words)
     cr_expect(what("c-summary__intro") & HC_LEAD);
     cr_expect_eq(what("leader-board") & HC_LEAD, 0, "lead inside another word");
 }
+
+Test(extract_classes, bold_name_opening_or_closing_the_body_is_the_byline)
+{
+    const char *site = "<html><head><meta property=\"og:site_name\" content=\"Valley Courier\">"
+                       "<meta name=\"author\" content=\"Valley Courier\"></head><body><div>";
+    char html[2048];
+    snprintf(html, sizeof html,
+             "%s<p>\xc2\xa0</p><p><strong>Nadia Kessler/Tom Reyes</strong></p><p>" Q1 "</p><p>" Q2
+             "</p><p>" Q3 "</p></div></body></html>",
+             site);
+    article *a = run(html);
+    cr_expect_str_eq(a->author, "Nadia Kessler/Tom Reyes");
+    cr_expect_null(strstr(body(a), "Nadia"), "the name leaves the body: %s", body(a));
+    article_destroy(a);
+    snprintf(html, sizeof html,
+             "%s<p>" Q1 "</p><p>" Q2 "</p><p>" Q3 "</p><p>" Q4
+             "</p><p style=\"text-align:right\"><b>L\xc3\xaa Ph\xc6\xb0\xc6\xa1ng</b></p></div>"
+             "</body></html>",
+             site);
+    a = run(html);
+    cr_expect_str_eq(a->author, "L\xc3\xaa Ph\xc6\xb0\xc6\xa1ng");
+    article_destroy(a);
+    /* a stated person stays; a bold line that is no name is no byline */
+    cr_expect_str_eq(author_of("<html><head><meta name=\"author\" content=\"Ada Brandt\"></head>"
+                               "<body><div><p>" Q1 "</p><p>" Q2 "</p><p><b>Tom Reyes</b></p></div>"
+                               "</body></html>"),
+                     "Ada Brandt");
+    cr_expect_str_eq(author_of("<html><body><div><p>" Q1 "</p><p>" Q2 "</p><p><b>Read the full "
+                               "report here</b></p></div></body></html>"),
+                     "");
+}
