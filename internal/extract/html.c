@@ -254,7 +254,9 @@ static unsigned classify(myhtml_tree_node_t *node, int tag, float *weight)
         f |= HE_POS;
     if (what & HC_CAPTION) f |= HE_CAPTION;
     if (what & HC_BYLINE) f |= HE_BYLINE;
-    if ((what & HC_LEAD) || data_says_lead(node)) f |= HE_LEAD;
+    int texty = tag == MyHTML_TAG_P || tag == MyHTML_TAG_DIV || tag == MyHTML_TAG_H2 ||
+                tag == MyHTML_TAG_H3 || tag == MyHTML_TAG_SECTION;
+    if ((what & HC_LEAD) || (texty && data_says_lead(node))) f |= HE_LEAD;
     *weight += (f & HE_NEG) ? -25 : (f & HE_POS) ? 25 : 0;
     if (attr_is(node, "itemprop", "articleBody")) f |= HE_ABODY | HE_POS, *weight += 50;
     if (attr_is(node, "itemprop", "author") || attr_is(node, "rel", "author")) f |= HE_BYLINE;
