@@ -25,8 +25,9 @@
  * compared on both folds: 8). */
 #define HTML_PRIOR_FULL 8.f
 /* A lead (standfirst) lies at most this many blocks after the <h1> and before the body, and has
- * at least this many characters and words. */
-#define HTML_LEAD_WINDOW 12
+ * at least this many characters and words (window 6/12/20/30, 40/60/100 characters, 5/8/12 words
+ * compared on both folds). */
+#define HTML_LEAD_WINDOW 20
 #define HTML_LEAD_CHARS 60
 #define HTML_LEAD_WORDS 8
 /* A bold name alone among the body's first this many paragraphs (or its last) is a byline. */
@@ -505,14 +506,14 @@ static int kept_or_in_header(const html_doc *d, int i)
     return 1;
 }
 
-/* reads_as_lead: a kept block of prose (a paragraph, or a long subtitle heading), not a label,
+/* reads_as_lead: a kept block of prose (a paragraph, or a subtitle heading), not a label,
  * not mostly links. */
 static int reads_as_lead(const html_doc *d, const html_block *b)
 {
     const char *s = BLOCK_TEXT(d, b);
     if (b->kind == HB_CAPTION || !kept_or_in_header(d, b->elem)) return 0;
     if (b->chars < HTML_LEAD_CHARS || b->link * 4 > b->chars) return 0;
-    if (b->kind == HB_HEADING && (b->level == 1 || b->chars < 80)) return 0;
+    if (b->kind == HB_HEADING && b->level == 1) return 0;
     if (b->chars < 80 && vocab_classify(s, b->len) != VOCAB_NONE) return 0;
     article_datetime dt; /* a dateline ("Published 10:48, Tue, Nov 19, 2019 | Updated ...") */
     if (b->chars <= 200 && extract_datetime_find(s, b->len, &dt) == NI_OK) return 0;

@@ -424,3 +424,20 @@ Test(extract_classes, bold_name_opening_or_closing_the_body_is_the_byline)
                                "report here</b></p></div></body></html>"),
                      "");
 }
+
+Test(extract_classes, lead_as_a_deck_heading_after_many_header_lines)
+{
+    /* the deck is an <h2> under 80 characters; bylines, dates and a caption come between */
+    const char *html =
+        "<html><body><main><h1>Growers vote for a cold store</h1>"
+        "<h2 class=\"deck\">The vote came days after the old store flooded in the "
+        "spring rain</h2><div class=\"meta\"><span>Nadia Kessler</span><span>Posted: "
+        "Aug 08, 2024</span><span>1</span><span>2</span><span>3</span><span>4</span>"
+        "<span>5</span><span>6</span><span>7</span><span>8</span><span>9</span>"
+        "<span>10</span></div><div class=\"story-body\"><p>" Q1 "</p><p>" Q2 "</p><p>" Q3
+        "</p></div></main></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_not_null(strstr(b, "The vote came days after"), "body: %s", b);
+    article_destroy(a);
+}
