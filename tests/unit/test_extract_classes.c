@@ -441,3 +441,23 @@ Test(extract_classes, lead_as_a_deck_heading_after_many_header_lines)
     cr_expect_not_null(strstr(b, "The vote came days after"), "body: %s", b);
     article_destroy(a);
 }
+
+Test(extract_classes, kicker_before_the_headline_in_jsonld_left_out)
+{
+    const char *fmt =
+        "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"headline\":\"%s: Growers vote for a cold store\"}</script><meta "
+        "property=\"og:title\" content=\"Growers vote for a cold store\"></head><body>"
+        "<p>" Q1 "</p></body></html>";
+    char html[1024];
+    snprintf(html, sizeof html, fmt, "Apple harvest");
+    article *a = run(html);
+    cr_expect_str_eq(a->title, "Growers vote for a cold store");
+    article_destroy(a);
+    /* more than a label before the colon: the JSON-LD headline stays */
+    snprintf(html, sizeof html, fmt, "After two wet summers and a flooded depot in the valley");
+    a = run(html);
+    cr_expect_str_eq(a->title, "After two wet summers and a flooded depot in the valley: Growers "
+                               "vote for a cold store");
+    article_destroy(a);
+}
