@@ -269,7 +269,8 @@ static void ld_article(html_doc *d, const cJSON *o)
     if (!d->out->nkeywords) ld_keywords(d, cJSON_GetObjectItemCaseSensitive(o, "keywords"));
 }
 
-/* ld_visit: arrays, @graph and article objects, at most `depth` levels down (bounded). */
+/* ld_visit: arrays, @graph, a mainEntity and article objects, at most `depth` levels down
+ * (bounded). */
 static void ld_visit(html_doc *d, const cJSON *j, int depth)
 {
     if (depth > 4 || !j) return;
@@ -280,6 +281,8 @@ static void ld_visit(html_doc *d, const cJSON *j, int depth)
     }
     if (!cJSON_IsObject(j)) return;
     ld_visit(d, cJSON_GetObjectItemCaseSensitive(j, "@graph"), depth + 1);
+    if (!ld_is_article(j)) /* a WebPage whose mainEntity is the article */
+        ld_visit(d, cJSON_GetObjectItemCaseSensitive(j, "mainEntity"), depth + 1);
     const char *s;
     if (ld_is_article(j))
         ld_article(d, j);

@@ -461,3 +461,13 @@ Test(extract_classes, kicker_before_the_headline_in_jsonld_left_out)
                                "vote for a cold store");
     article_destroy(a);
 }
+
+Test(extract_classes, jsonld_article_as_the_main_entity_of_a_page)
+{
+    cr_expect_str_eq(
+        author_of("<html><head><meta name=\"dc.creator\" content=\"Kessler, Nadia\"><script "
+                  "type=\"application/ld+json\">{\"mainEntity\":{\"@type\":\"NewsArticle\","
+                  "\"author\":[{\"@type\":\"Person\",\"name\":\"Nadia Kessler\"}]}}</script>"
+                  "</head><body><p>" Q1 "</p></body></html>"),
+        "Nadia Kessler");
+}
