@@ -3,6 +3,7 @@
 #include "extract/extract.h"
 
 #include "extract/html_depth.h"
+#include "extract/vocab.h"
 #include "extract_internal.h"
 #include "html_internal.h"
 #include "util/err.h"
@@ -99,6 +100,21 @@ static unsigned class_what(myhtml_tree_node_t *node)
         if (v) what |= extract_html_class_what(v, l);
     }
     return what;
+}
+
+/* data_says_lead: a data-* attribute of node names a lead ("data-qa=Article.Intro",
+ * data-gu-name=standfirst): pages that style by generated class names mark parts there. */
+static int data_says_lead(myhtml_tree_node_t *node)
+{
+    for (myhtml_tree_attr_t *a = myhtml_node_attribute_first(node); a;
+         a = myhtml_attribute_next(a)) {
+        size_t kl = 0, vl = 0;
+        const char *k = myhtml_attribute_key(a, &kl), *v = myhtml_attribute_value(a, &vl);
+        if (k && v && kl > 5 && !strncmp(k, "data-", 5) && vl < 64 &&
+            (extract_html_class_what(v, vl) & HC_LEAD))
+            return 1;
+    }
+    return 0;
 }
 
 static int attr_is(myhtml_tree_node_t *node, const char *key, const char *value)
@@ -238,6 +254,9 @@ static unsigned classify(myhtml_tree_node_t *node, int tag, float *weight)
         f |= HE_POS;
     if (what & HC_CAPTION) f |= HE_CAPTION;
     if (what & HC_BYLINE) f |= HE_BYLINE;
+    int texty = tag == MyHTML_TAG_P || tag == MyHTML_TAG_DIV || tag == MyHTML_TAG_H2 ||
+                tag == MyHTML_TAG_H3 || tag == MyHTML_TAG_SECTION;
+    if ((what & HC_LEAD) || (texty && data_says_lead(node))) f |= HE_LEAD;
     *weight += (f & HE_NEG) ? -25 : (f & HE_POS) ? 25 : 0;
     if (attr_is(node, "itemprop", "articleBody")) f |= HE_ABODY | HE_POS, *weight += 50;
     if (attr_is(node, "itemprop", "author") || attr_is(node, "rel", "author")) f |= HE_BYLINE;
@@ -258,6 +277,27 @@ typedef struct walker {
     int depth;
     int skip; /* skipped-subtree entries on the stack */
 } walker;
+
+/* byline_enter: the first byline element's text; inside it, the first nested byline element whose
+ * text opens with a byline word ("von Jana Roth" among brand labels and dates). */
+static void byline_enter(walker *w, myhtml_tree_node_t *node, int i)
+{
+    html_meta *m = &w->d->meta;
+    if (!m->byline) {
+        m->byline = extract_html_node_text(node, 256);
+        m->byline_elem = i;
+        return;
+    }
+    if (m->byline_in) return;
+    int inside = 0;
+    for (int k = 0; k < w->depth && !inside; k++) inside = w->stack[k] == m->byline_elem;
+    if (!inside) return;
+    char *t = extract_html_node_text(node, 256);
+    if (t && vocab_prefix(t, strlen(t), VOCAB_AUTHOR))
+        m->byline_in = t;
+    else
+        free(t);
+}
 
 /* push: enters element i (-1: a skipped subtree, walked for metadata only); 0 when too deep. */
 static int push(walker *w, int i)
@@ -311,6 +351,7 @@ static void flush(walker *w)
         b->elem = owner;
         b->chars = d->cur_chars;
         b->link = d->cur_link;
+        b->bold = d->cur_bold;
         b->commas = count_commas(d->cur.data, d->cur.len);
         b->href = d->cur_links == 1 && d->cur_link * 10 >= d->cur_chars * 9 ? d->cur_href : NULL;
         int tag = d->elems[owner].tag;
@@ -324,7 +365,7 @@ static void flush(walker *w)
     }
 done:
     sbuf_reset(&d->cur);
-    d->cur_chars = d->cur_link = d->cur_links = 0;
+    d->cur_chars = d->cur_link = d->cur_links = d->cur_bold = 0;
     d->cur_href = NULL;
     d->br_run = 0;
 }
@@ -338,6 +379,7 @@ static void on_text(walker *w, myhtml_tree_node_t *node)
     int c = append_collapsed(&d->cur, t, l, &d->nomem);
     d->cur_chars += c;
     if (d->link_depth) d->cur_link += c;
+    if (d->bold_depth) d->cur_bold += c;
     for (size_t i = 0; i < l; i++)
         if (!is_space((unsigned char)t[i])) {
             d->br_run = 0;
@@ -394,9 +436,9 @@ static int enter(walker *w, myhtml_tree_node_t *node)
     e->parent = w->depth ? w->stack[w->depth - 1] : -1;
     e->flags = classify(node, tag, &e->weight);
     if (e->flags & HE_BLOCK) flush(w);
-    if ((e->flags & HE_BYLINE) && !d->meta.byline)
-        d->meta.byline = extract_html_node_text(node, 256);
+    if (e->flags & HE_BYLINE) byline_enter(w, node, i);
     e->owner = (e->flags & HE_BLOCK) || e->parent < 0 ? i : d->elems[e->parent].owner;
+    if (tag == MyHTML_TAG_B || tag == MyHTML_TAG_STRONG) d->bold_depth++;
     if (tag == MyHTML_TAG_A) {
         d->link_depth++;
         if (++d->cur_links == 1) d->cur_href = extract_html_attr(node, "href", NULL);
@@ -415,6 +457,8 @@ static void leave(walker *w)
     }
     if (d->elems[i].flags & HE_BLOCK) flush(w);
     if (d->elems[i].tag == MyHTML_TAG_A && d->link_depth) d->link_depth--;
+    int t = d->elems[i].tag;
+    if ((t == MyHTML_TAG_B || t == MyHTML_TAG_STRONG) && d->bold_depth) d->bold_depth--;
     w->depth--;
 }
 

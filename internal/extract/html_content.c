@@ -24,6 +24,14 @@
 /* Paragraph score from which a container's class/tag prior counts in full (3, 5, 8, 12, 20
  * compared on both folds: 8). */
 #define HTML_PRIOR_FULL 8.f
+/* A lead (standfirst) lies at most this many blocks after the <h1> and before the body, and has
+ * at least this many characters and words (window 6/12/20/30, 40/60/100 characters, 5/8/12 words
+ * compared on both folds). */
+#define HTML_LEAD_WINDOW 20
+#define HTML_LEAD_CHARS 60
+#define HTML_LEAD_WORDS 8
+/* A bold name alone among the body's first this many paragraphs (or its last) is a byline. */
+#define HTML_SIGNOFF_FIRST 3
 
 /* sum_up: adds each element's counter into its parent (children come after parents). */
 static void sum_up(html_doc *d, size_t field)
@@ -363,7 +371,7 @@ static int emit(html_doc *d, int all)
     for (size_t i = 0; i < d->nblocks; i++) {
         html_block *b = &d->blocks[i];
         unsigned f = d->elems[b->elem].flags;
-        if ((f & HE_DROP) || (!all && !(f & HE_SEL))) continue;
+        if (b->signoff || (!b->lead && ((f & HE_DROP) || (!all && !(f & HE_SEL))))) continue;
         if (emit_block(&em, b)) return NI_ERR_NOMEM;
     }
     drop_trailing_headings(d->out);
@@ -477,6 +485,141 @@ static void date_from_text(html_doc *d, int top)
     }
 }
 
+/* words: the number of space-separated words of s[0..len). */
+static int words(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && (i == 0 || s[i - 1] == ' ')) n++;
+    return n;
+}
+
+/* kept_or_in_header: element i is kept, or dropped only as part of a <header> (the article's
+ * header holds its headline and lead). */
+static int kept_or_in_header(const html_doc *d, int i)
+{
+    for (; i >= 0 && (d->elems[i].flags & HE_DROP); i = d->elems[i].parent) {
+        int p = d->elems[i].parent;
+        if (p < 0 || !(d->elems[p].flags & HE_DROP))
+            return d->elems[i].tag == MyHTML_TAG_HEADER && !(d->elems[i].flags & HE_NEG);
+    }
+    return 1;
+}
+
+/* reads_as_lead: a kept block of prose (a paragraph, or a subtitle heading), not a label,
+ * not mostly links. */
+static int reads_as_lead(const html_doc *d, const html_block *b)
+{
+    const char *s = BLOCK_TEXT(d, b);
+    if (b->kind == HB_CAPTION || !kept_or_in_header(d, b->elem)) return 0;
+    if (b->chars < HTML_LEAD_CHARS || b->link * 4 > b->chars) return 0;
+    if (b->kind == HB_HEADING && b->level == 1) return 0;
+    if (b->chars < 80 && vocab_classify(s, b->len) != VOCAB_NONE) return 0;
+    article_datetime dt; /* a dateline ("Published 10:48, Tue, Nov 19, 2019 | Updated ...") */
+    if (b->chars <= 200 && extract_datetime_find(s, b->len, &dt) == NI_OK) return 0;
+    if (words(s, b->len) < HTML_LEAD_WORDS || in_navigation(d, b->elem)) return 0;
+    for (int a = b->elem; a >= 0; a = d->elems[a].parent) /* said to be a lead, or a <header> */
+        if (d->elems[a].flags & HE_LEAD) return 1;
+    return 0;
+}
+
+/* below_body: i and j share an ancestor below <body> (the same article's parts). */
+static int below_body(const html_doc *d, int i, int j)
+{
+    for (int a = d->elems[i].parent; a >= 0; a = d->elems[a].parent) {
+        int t = d->elems[a].tag;
+        if (t == MyHTML_TAG_BODY || t == MyHTML_TAG_HTML) return 0;
+        if (is_ancestor(d, a, j)) return 1;
+    }
+    return 0;
+}
+
+/* mark_lead: the prose blocks between the last <h1> (else <h2>) before the body (HTML_LEAD_WINDOW
+ * blocks at most, in the same part of the page) and the body: the lead or standfirst that a
+ * page puts in the article's header, outside the body's container. */
+static void mark_lead(html_doc *d, int top)
+{
+    size_t body = first_block_of(d);
+    while (body < d->nblocks && !block_counts(d, &d->blocks[body])) body++; /* a dropped header */
+    size_t h = body;
+    for (int level = 1; level <= 2 && h == body; level++) /* the <h1>, else an <h2> */
+        for (size_t i = body; i-- > 0 && body - i <= HTML_LEAD_WINDOW;)
+            if (d->blocks[i].kind == HB_HEADING && d->blocks[i].level == level) {
+                h = i;
+                break;
+            }
+    if (h == body || !below_body(d, d->blocks[h].elem, top)) return;
+    for (size_t i = h + 1; i < body; i++) {
+        html_block *b = &d->blocks[i];
+        b->lead = reads_as_lead(d, b);
+        for (size_t j = h + 1; b->lead && j < i; j++) /* said twice (two layouts): once */
+            b->lead = !d->blocks[j].lead || strcmp(BLOCK_TEXT(d, &d->blocks[j]), BLOCK_TEXT(d, b));
+    }
+}
+
+/* name_shaped: 2 to 4 words, each opening with a capital (or a non-ASCII letter), letters and
+ * . - ' only, under 48 bytes: "Lena Kovac", "Lê Phương". */
+static int name_shaped(const char *s, size_t len)
+{
+    if (len >= 48) return 0;
+    int n = words(s, len);
+    if (n < 2 || n > 4) return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i == 0 || s[i - 1] == ' ') {
+            if (!isupper(c) && c < 0xC0) return 0;
+        } else if (c < 0x80 && !isalpha(c) && !strchr(" .-'", c)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* names_shaped: one to three name_shaped names joined by "/", "&" or ",". */
+static int names_shaped(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i <= len;) {
+        size_t j = i;
+        while (j < len && !strchr("/&,", s[j])) j++;
+        size_t a = i, b = j;
+        while (a < b && s[a] == ' ') a++;
+        while (b > a && s[b - 1] == ' ') b--;
+        if (++n > 3 || !name_shaped(s + a, b - a)) return 0;
+        i = j + 1;
+    }
+    return 1;
+}
+
+/* signoff_at: block i (a kept paragraph of the body) is a name (or names) alone set in bold. */
+static int signoff_at(const html_doc *d, size_t i)
+{
+    const html_block *b = &d->blocks[i];
+    return b->kind == HB_PARA && b->bold == b->chars && names_shaped(BLOCK_TEXT(d, b), b->len);
+}
+
+/* take_signoff: when the metadata names no person (nothing, or the site), the author's name set
+ * alone in bold as the body's first or last paragraph becomes the author and leaves the body. */
+static int take_signoff(html_doc *d)
+{
+    const char *a = d->out->author;
+    if (a && !extract_html_author_names_site(d, a, strlen(a))) return NI_OK;
+    size_t at = d->nblocks, last = d->nblocks;
+    int seen = 0; /* the first HTML_SIGNOFF_FIRST paragraphs, or the last one */
+    for (size_t i = 0; i < d->nblocks; i++) {
+        const html_block *b = &d->blocks[i];
+        if (!(d->elems[b->elem].flags & HE_SEL) || !block_counts(d, b) || b->kind != HB_PARA ||
+            b->chars < 3)
+            continue;
+        if (++seen <= HTML_SIGNOFF_FIRST && at == d->nblocks && signoff_at(d, i)) at = i;
+        last = i;
+    }
+    if (at == d->nblocks && seen > HTML_SIGNOFF_FIRST && signoff_at(d, last)) at = last;
+    if (at == d->nblocks || seen < 2) return NI_OK;
+    d->blocks[at].signoff = 1;
+    return extract_html_set(&d->out->author, BLOCK_TEXT(d, &d->blocks[at]), d->blocks[at].len);
+}
+
 int extract_html_content_select(html_doc *d)
 {
     if (!d->nelems) return NI_OK;
@@ -493,7 +636,9 @@ int extract_html_content_select(html_doc *d)
     else if (top >= 0)
         select_siblings(d, top);
     propagate_sel(d);
-    int rc = emit(d, top < 0);
+    if (top >= 0) mark_lead(d, top);
+    int rc = top >= 0 ? take_signoff(d) : NI_OK;
+    rc = rc ? rc : emit(d, top < 0);
     if (!rc && top >= 0) rc = harvest_extras(d, top);
     if (rc) return rc;
     date_from_text(d, top);

@@ -27,6 +27,7 @@ enum {
     HE_FIGURE = 1u << 9,  /* <figure>: text inside is caption unless it is a paragraph */
     HE_STRONG = 1u << 10, /* holds the page's <article>/articleBody (never dropped as chrome) */
     HE_WEAK = 1u << 11,   /* HE_NEG by a weak chrome word only: kept when its text reads as prose */
+    HE_LEAD = 1u << 12,   /* class/id says lead or standfirst */
 };
 
 /* What the words of a class/id say (extract_html_class_what). */
@@ -36,6 +37,7 @@ enum {
     HC_POS = 1u << 2,        /* content */
     HC_CAPTION = 1u << 3,    /* caption or credit */
     HC_BYLINE = 1u << 4,     /* author/byline */
+    HC_LEAD = 1u << 5,       /* lead, standfirst, summary before the body */
 };
 
 /* extract_html_class_what: HC_* bits of a class or id value s[0..len): its words (cut at
@@ -69,14 +71,20 @@ typedef struct html_block {
     int kind;         /* HB_* */
     int level;        /* heading level 1-6 */
     int in_ld;        /* found in the JSON-LD articleBody */
+    int lead;         /* the article's lead, between the <h1> and the body */
+    int bold;         /* characters inside <b>/<strong> */
+    int signoff;      /* the author's name alone, bold, opening or closing the body */
     const char *href; /* URL of the block's only link (owned by the tree), NULL when none */
 } html_block;
 
 /* Metadata candidates found in the page (each owned, NULL when absent). */
 typedef struct html_meta {
     char *title_tag, *meta_title, *ld_headline, *ld_name, *h1;
+    char *og_title, *tw_title; /* og:title and twitter:title as stated */
     int title_rank, author_rank;
     char *ld_author, *meta_author, *rel_author, *byline;
+    char *byline_in; /* a prefixed byline nested in the first one */
+    int byline_elem; /* element index of the first byline */
     char *og_site, *ld_publisher;
     char *ld_date, *meta_date, *time_date, *ld_any_date;
     int meta_date_rank;
@@ -96,6 +104,7 @@ typedef struct html_doc {
     int cur_chars, cur_link, cur_links;
     const char *cur_href;
     int link_depth, br_run;
+    int bold_depth, cur_bold; /* inside <b>/<strong>; the paragraph's bold characters */
     unsigned quality;
     int nomem;
     html_meta meta;
@@ -108,6 +117,9 @@ int extract_html_meta_element(html_doc *d, myhtml_tree_node_t *node, int tag);
 /* extract_html_meta_finish: chooses title, author, site, time, URLs, language into d->out. NI_OK or
  * NI_ERR_NOMEM. */
 int extract_html_meta_finish(html_doc *d);
+/* extract_html_author_names_site: s[0..len) names the page's site (its stated name, publisher or
+ * host). */
+int extract_html_author_names_site(const html_doc *d, const char *s, size_t len);
 /* extract_html_meta_free: frees every candidate. */
 void extract_html_meta_free(html_meta *m);
 

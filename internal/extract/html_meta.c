@@ -18,7 +18,8 @@ void extract_html_meta_free(html_meta *m)
                   &m->byline,    &m->og_site,     &m->ld_publisher, &m->ld_date,
                   &m->meta_date, &m->ld_any_date, &m->time_date,    &m->og_url,
                   &m->canonical, &m->ld_url,      &m->lang,         &m->dir,
-                  &m->meta_lang, &m->ld_lang,     &m->description,  &m->ld_body};
+                  &m->meta_lang, &m->ld_lang,     &m->description,  &m->ld_body,
+                  &m->byline_in, &m->og_title,    &m->tw_title};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
         free(*f[i]);
         *f[i] = NULL;
@@ -133,6 +134,8 @@ static void meta_key(html_doc *d, const char *key, const char *c, size_t cl, int
 {
     html_meta *m = &d->meta;
     int r;
+    if (!strcmp(key, "og:title")) set_first(d, &m->og_title, c, cl);
+    if (!strcmp(key, "twitter:title")) set_first(d, &m->tw_title, c, cl);
     if ((r = KEY_IN(key, title_keys)) && (r = 2 * r + by_name))
         set_ranked(d, &m->meta_title, &m->title_rank, r, c, cl);
     else if ((r = KEY_IN(key, author_keys)) && (r = 2 * r + by_name)) {
@@ -216,13 +219,22 @@ static int ld_is_article(const cJSON *o)
     return 0;
 }
 
-/* ld_authors: author names joined with ", " (string, object or array). */
+/* ld_authors: author names joined with ", " (string, object or array; a Person without a name
+ * by its givenName and familyName). */
 static void ld_authors(html_doc *d, const cJSON *v)
 {
     sbuf b = SBUF_INIT;
     int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 1;
     for (int i = 0; i < n && i < 8; i++) {
-        const char *name = ld_name(cJSON_IsArray(v) ? cJSON_GetArrayItem(v, i) : v);
+        const cJSON *x = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, i) : v;
+        const char *name = ld_name(x), *given = ld_str(x, "givenName"), *fam;
+        if ((!name || !name[0]) && given && (fam = ld_str(x, "familyName"))) {
+            if (b.len) sbuf_append_str(&b, ", "); /* a Person stated by its parts */
+            sbuf_append_str(&b, given);
+            sbuf_append_str(&b, " ");
+            sbuf_append_str(&b, fam);
+            continue;
+        }
         if (!name || !name[0] || is_url(name)) continue;
         if (b.len) sbuf_append_str(&b, ", ");
         sbuf_append_str(&b, name);
@@ -257,7 +269,8 @@ static void ld_article(html_doc *d, const cJSON *o)
     if (!d->out->nkeywords) ld_keywords(d, cJSON_GetObjectItemCaseSensitive(o, "keywords"));
 }
 
-/* ld_visit: arrays, @graph and article objects, at most `depth` levels down (bounded). */
+/* ld_visit: arrays, @graph, a mainEntity and article objects, at most `depth` levels down
+ * (bounded). */
 static void ld_visit(html_doc *d, const cJSON *j, int depth)
 {
     if (depth > 4 || !j) return;
@@ -268,6 +281,8 @@ static void ld_visit(html_doc *d, const cJSON *j, int depth)
     }
     if (!cJSON_IsObject(j)) return;
     ld_visit(d, cJSON_GetObjectItemCaseSensitive(j, "@graph"), depth + 1);
+    if (!ld_is_article(j)) /* a WebPage whose mainEntity is the article */
+        ld_visit(d, cJSON_GetObjectItemCaseSensitive(j, "mainEntity"), depth + 1);
     const char *s;
     if (ld_is_article(j))
         ld_article(d, j);
@@ -478,12 +493,68 @@ static void strip_host(char *t, const char *host)
     }
 }
 
+/* space_at: the byte length of a white-space character at s (ASCII, U+00A0, U+3000), else 0. */
+static size_t space_at(const char *s)
+{
+    if (isspace((unsigned char)*s)) return 1;
+    if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0) return 2;
+    if ((unsigned char)s[0] == 0xe3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* text_prefix: the byte length of t's part that equals p (white-space runs alike, ASCII case
+ * folded), 0 when p is not a prefix of t. */
+static size_t text_prefix(const char *t, const char *p)
+{
+    const char *s = t;
+    while (*s && *p) {
+        size_t a = space_at(s), b = space_at(p);
+        if (a && b) {
+            while ((a = space_at(s))) s += a;
+            while ((b = space_at(p))) p += b;
+            continue;
+        }
+        if (tolower((unsigned char)*s) != tolower((unsigned char)*p)) return 0;
+        s++, p++;
+    }
+    return *p ? 0 : (size_t)(s - t);
+}
+
+/* agreed_headline: the <h1> when title is "<h1> | tail" and another metadata title (JSON-LD,
+ * og:title, twitter:title) states the <h1> alone: two statements of the bare headline outweigh
+ * one decorated one. NULL otherwise. Not applied to a JSON-LD headline: Mozilla's expectations
+ * keep a decorated one there ("Headline - Author - Medium" against og:title = <h1>). */
+static const char *agreed_headline(const html_meta *m, const char *title)
+{
+    const char *h = m->h1;
+    size_t n = h && title ? text_prefix(title, h) : 0;
+    if (!n || !title[n] || !sep_at(title, strlen(title), n)) return NULL;
+    const char *other[] = {m->ld_headline, m->og_title, m->tw_title};
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+        if (other[i] && same_text(other[i], h)) return h;
+    return NULL;
+}
+
+/* kicker_before: t is "<kicker>: <h>" with a kicker of at most HTML_KICKER_WORDS words (3/5/8
+ * compared on both folds: 5 and 8 alike, 3 loses on B; a topic
+ * label before the headline: "Neue Leipziger Schule: Judy Lybke, ..." against og:title h). */
+#define HTML_KICKER_WORDS 5
+static int kicker_before(const char *t, const char *h)
+{
+    size_t tl = strlen(t), hl = strlen(h);
+    if (!hl || tl < hl + 3 || strcmp(t + tl - hl, h)) return 0;
+    size_t k = tl - hl;
+    return t[k - 1] == ' ' && t[k - 2] == ':' && word_count(t, k) <= HTML_KICKER_WORDS;
+}
+
 static int choose_title(html_doc *d, const char *site)
 {
     html_meta *m = &d->meta;
     char *tag = m->title_tag ? clean_title_tag(m->title_tag) : NULL;
     if (m->title_tag && !tag) return NI_ERR_NOMEM;
     const char *ld = ld_title(m, site);
+    if (ld && m->og_title && kicker_before(ld, m->og_title)) ld = m->og_title;
     char *c[] = {ld ? strdup(ld) : NULL, m->meta_title, tag, m->h1};
     if (ld && !c[0]) return free(tag), NI_ERR_NOMEM;
     const size_t nc = sizeof c / sizeof *c;
@@ -493,6 +564,8 @@ static int choose_title(html_doc *d, const char *site)
         if (c[i]) strip_host(c[i], page_host(m));
         if (!best && c[i] && c[i][0]) best = c[i];
     }
+    const char *agreed = best && best != c[0] ? agreed_headline(m, best) : NULL;
+    if (agreed) best = agreed;
     int rc = best ? extract_html_set(&d->out->title, best, strlen(best)) : NI_OK;
     free(tag);
     free(c[0]);
@@ -614,13 +687,23 @@ static const char *clean_author(const char *s, const author_site *as, int person
     return s;
 }
 
+int extract_html_author_names_site(const html_doc *d, const char *s, size_t len)
+{
+    const html_meta *m = &d->meta;
+    author_site as = {{m->og_site, m->ld_publisher}, ""};
+    const char *host = page_host(m);
+    size_t hl = host ? strcspn(host, ".") : 0;
+    if (hl < sizeof as.label) compact(host, hl, as.label, sizeof as.label);
+    return names_site(&as, s, len);
+}
+
 static int choose_author(html_doc *d, const char *host)
 {
     html_meta *m = &d->meta;
     author_site as = {{m->og_site, m->ld_publisher}, ""};
     size_t hl = host ? strcspn(host, ".") : 0;
     if (hl < sizeof as.label) compact(host, hl, as.label, sizeof as.label);
-    const char *c[] = {m->ld_author, m->meta_author, m->rel_author, m->byline};
+    const char *c[] = {m->ld_author, m->meta_author, m->rel_author, m->byline_in, m->byline};
     /* a person's name first; the site named as its own author when nothing else is stated */
     for (int person = 1; person >= 0; person--)
         for (size_t i = 0; i < sizeof c / sizeof *c; i++) {

@@ -304,3 +304,170 @@ Test(extract_classes, title_suffix_naming_the_host_cut_a_site_name_kept)
                      "the publisher's metadata title keeps a bare site name");
     article_destroy(a);
 }
+
+Test(extract_classes, jsonld_person_stated_by_given_and_family_name)
+{
+    cr_expect_str_eq(
+        author_of("<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+                  "\"author\":[{\"@type\":\"Person\",\"givenName\":\"Nadia\",\"familyName\":"
+                  "\"Kessler\"},{\"@type\":\"Person\",\"givenName\":\"Tom\",\"familyName\":"
+                  "\"Reyes\"}]}</script></head><body><p>" Q1 "</p></body></html>"),
+        "Nadia Kessler, Tom Reyes");
+}
+
+Test(extract_classes, prefixed_byline_nested_among_brand_label_and_dates)
+{
+    /* the byline box holds a brand label, the prefixed name and dated items: the name is read */
+    cr_expect_str_eq(
+        author_of("<html><head><meta property=\"og:site_name\" content=\"Valley Courier\">"
+                  "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"author\":"
+                  "{\"@type\":\"Organization\",\"name\":\"Valley Courier\"}}</script></head><body>"
+                  "<div class=\"authors\"><span class=\"authors__brand\">orchard</span><ul><li "
+                  "class=\"authors__item\">von Nadia Kessler</li></ul><ul><li>05.01.2025</li>"
+                  "<li>3 Min. Lesezeit</li></ul></div><p>" Q1 "</p></body></html>"),
+        "Nadia Kessler");
+}
+
+Test(extract_classes, title_decoration_cut_when_another_statement_agrees_with_h1)
+{
+    /* og:title decorated, twitter:title and <h1> the bare headline: two statements win */
+    article *a =
+        run("<html><head><meta property=\"og:title\" content=\"Growers vote for a cold "
+            "store | Courier | 05.01.2025\"><meta name=\"twitter:title\" content=\"Growers "
+            "vote for a cold store\"></head><body><h1>Growers vote for a cold store</h1>"
+            "<p>" Q1 "</p></body></html>");
+    cr_expect_str_eq(a->title, "Growers vote for a cold store");
+    article_destroy(a);
+    /* the <h1> alone against the metadata title: the publisher's title stays */
+    a = run("<html><head><meta property=\"og:title\" content=\"Growers vote for a cold store | "
+            "Courier\"></head><body><h1>Growers vote for a cold store</h1><p>" Q1
+            "</p></body></html>");
+    cr_expect_str_eq(a->title, "Growers vote for a cold store | Courier");
+    article_destroy(a);
+}
+
+#define LEAD "Growers in the valley voted for a second cold store, and the smaller farms want a say"
+
+Test(extract_classes, lead_between_headline_and_body_kept)
+{
+    /* the standfirst sits in the article's header, outside the body's container, classed lead */
+    const char *html = "<html><body><article><header class=\"story__hero\"><h1>Growers vote for "
+                       "a cold store</h1><div class=\"story__lead\"><p>" LEAD "</p></div>"
+                       "<p class=\"story__lead\">Published 10:48, Tue, Nov 19, 2019 | Updated "
+                       "11:05, Tue, Nov 19, 2019 and more</p></header><div class=\"story-body\">"
+                       "<p>" Q1 "</p><p>" Q2 "</p><p>" Q3 "</p></div></article></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_eq(strncmp(b, LEAD, strlen(LEAD)), 0, "lead first: %s", b);
+    cr_expect_null(strstr(b, "Published"), "a dateline is no lead: %s", b);
+    cr_expect_not_null(strstr(b, Q3), "body: %s", b);
+    article_destroy(a);
+    /* a block there that nothing calls a lead stays out (a teaser, a promotion) */
+    html = "<html><body><article><header><h1>Growers vote for a cold store</h1><div "
+           "class=\"box\"><p>" LEAD "</p></div></header><div class=\"story-body\"><p>" Q1
+           "</p><p>" Q2 "</p><p>" Q3 "</p></div></article></body></html>";
+    a = run(html);
+    b = body(a);
+    cr_expect_null(strstr(b, LEAD), "body: %s", b);
+    article_destroy(a);
+}
+
+Test(extract_classes, lead_marked_by_data_attribute_after_h2_headline)
+{
+    /* generated class names; the lead is named in a data-* attribute; the headline is an <h2> */
+    const char *html = "<html><body><main><div class=\"x9Ab3\"><h2>Growers vote for a cold "
+                       "store</h2><div class=\"qS4nT\" data-qa=\"Article.Intro\">" LEAD "</div>"
+                       "</div><div class=\"k2LmP\"><p>" Q1 "</p><p>" Q2 "</p><p>" Q3 "</p></div>"
+                       "</main></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_eq(strncmp(b, LEAD, strlen(LEAD)), 0, "lead first: %s", b);
+    article_destroy(a);
+}
+
+Test(extract_classes, lead_class_words)
+{
+    cr_expect(what("article__desc") & HC_LEAD);
+    cr_expect(what("preface") & HC_LEAD);
+    cr_expect(what("epigraph") & HC_LEAD);
+    cr_expect(what("c-summary__intro") & HC_LEAD);
+    cr_expect_eq(what("leader-board") & HC_LEAD, 0, "lead inside another word");
+}
+
+Test(extract_classes, bold_name_opening_or_closing_the_body_is_the_byline)
+{
+    const char *site = "<html><head><meta property=\"og:site_name\" content=\"Valley Courier\">"
+                       "<meta name=\"author\" content=\"Valley Courier\"></head><body><div>";
+    char html[2048];
+    snprintf(html, sizeof html,
+             "%s<p>\xc2\xa0</p><p><strong>Nadia Kessler/Tom Reyes</strong></p><p>" Q1 "</p><p>" Q2
+             "</p><p>" Q3 "</p></div></body></html>",
+             site);
+    article *a = run(html);
+    cr_expect_str_eq(a->author, "Nadia Kessler/Tom Reyes");
+    cr_expect_null(strstr(body(a), "Nadia"), "the name leaves the body: %s", body(a));
+    article_destroy(a);
+    snprintf(html, sizeof html,
+             "%s<p>" Q1 "</p><p>" Q2 "</p><p>" Q3 "</p><p>" Q4
+             "</p><p style=\"text-align:right\"><b>L\xc3\xaa Ph\xc6\xb0\xc6\xa1ng</b></p></div>"
+             "</body></html>",
+             site);
+    a = run(html);
+    cr_expect_str_eq(a->author, "L\xc3\xaa Ph\xc6\xb0\xc6\xa1ng");
+    article_destroy(a);
+    /* a stated person stays; a bold line that is no name is no byline */
+    cr_expect_str_eq(author_of("<html><head><meta name=\"author\" content=\"Ada Brandt\"></head>"
+                               "<body><div><p>" Q1 "</p><p>" Q2 "</p><p><b>Tom Reyes</b></p></div>"
+                               "</body></html>"),
+                     "Ada Brandt");
+    cr_expect_str_eq(author_of("<html><body><div><p>" Q1 "</p><p>" Q2 "</p><p><b>Read the full "
+                               "report here</b></p></div></body></html>"),
+                     "");
+}
+
+Test(extract_classes, lead_as_a_deck_heading_after_many_header_lines)
+{
+    /* the deck is an <h2> under 80 characters; bylines, dates and a caption come between */
+    const char *html =
+        "<html><body><main><h1>Growers vote for a cold store</h1>"
+        "<h2 class=\"deck\">The vote came days after the old store flooded in the "
+        "spring rain</h2><div class=\"meta\"><span>Nadia Kessler</span><span>Posted: "
+        "Aug 08, 2024</span><span>1</span><span>2</span><span>3</span><span>4</span>"
+        "<span>5</span><span>6</span><span>7</span><span>8</span><span>9</span>"
+        "<span>10</span></div><div class=\"story-body\"><p>" Q1 "</p><p>" Q2 "</p><p>" Q3
+        "</p></div></main></body></html>";
+    article *a = run(html);
+    const char *b = body(a);
+    cr_expect_not_null(strstr(b, "The vote came days after"), "body: %s", b);
+    article_destroy(a);
+}
+
+Test(extract_classes, kicker_before_the_headline_in_jsonld_left_out)
+{
+    const char *fmt =
+        "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"headline\":\"%s: Growers vote for a cold store\"}</script><meta "
+        "property=\"og:title\" content=\"Growers vote for a cold store\"></head><body>"
+        "<p>" Q1 "</p></body></html>";
+    char html[1024];
+    snprintf(html, sizeof html, fmt, "Apple harvest");
+    article *a = run(html);
+    cr_expect_str_eq(a->title, "Growers vote for a cold store");
+    article_destroy(a);
+    /* more than a label before the colon: the JSON-LD headline stays */
+    snprintf(html, sizeof html, fmt, "After two wet summers and a flooded depot in the valley");
+    a = run(html);
+    cr_expect_str_eq(a->title, "After two wet summers and a flooded depot in the valley: Growers "
+                               "vote for a cold store");
+    article_destroy(a);
+}
+
+Test(extract_classes, jsonld_article_as_the_main_entity_of_a_page)
+{
+    cr_expect_str_eq(
+        author_of("<html><head><meta name=\"dc.creator\" content=\"Kessler, Nadia\"><script "
+                  "type=\"application/ld+json\">{\"mainEntity\":{\"@type\":\"NewsArticle\","
+                  "\"author\":[{\"@type\":\"Person\",\"name\":\"Nadia Kessler\"}]}}</script>"
+                  "</head><body><p>" Q1 "</p></body></html>"),
+        "Nadia Kessler");
+}

@@ -75,9 +75,14 @@ static int char_token(UChar32 c)
            sc == USCRIPT_THAI || sc == USCRIPT_LAO || sc == USCRIPT_KHMER || sc == USCRIPT_MYANMAR;
 }
 
-/* toks_add: appends the tokens of s to t. */
-static void toks_add(toks *t, const char *s)
+static char *norm_text(const char *s, int fold);
+
+/* toks_add: appends the tokens of raw, in NFC (a page's decomposed "u" + U+0308 and a composed
+ * "ü" read alike), to t. */
+static void toks_add(toks *t, const char *raw)
 {
+    char *n = norm_text(raw, 0);
+    const char *s = n && (n[0] || !raw[0]) ? n : raw; /* bytes ICU rejects: as they are */
     int32_t len = (int32_t)strlen(s), i = 0;
     char word[256];
     size_t w = 0;
@@ -102,6 +107,7 @@ static void toks_add(toks *t, const char *s)
             toks_push(t, word, w), w = 0;
         }
     }
+    free(n);
 }
 
 static int cmp_u64(const void *a, const void *b)
