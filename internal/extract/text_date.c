@@ -1,0 +1,109 @@
+/* text_date.c: the dateline inside a rendered text-page line, glued words split. */
+#include "extract/text_date.h"
+
+#include "extract/datetime.h"
+#include "util/err.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#define TEXT_DATE_MAX 240 /* extract_datetime_find reads no longer line */
+#define TEXT_DATE_WORDS 2 /* words dropped on either side of a dateline (window_date) */
+
+/* glued_at: s[i] starts a word glued to the one before: a capital after a small letter or a
+ * digit followed by a small letter ("2024Updated", "08:01Mis", "UhrLesedauer"), or a clock time
+ * glued to a year ("20232:23": i is after the year's four digits). */
+static int glued_at(const char *s, size_t len, size_t i)
+{
+    unsigned char p = (unsigned char)s[i - 1], c = (unsigned char)s[i];
+    if (isupper(c) && (islower(p) || isdigit(p)) && i + 1 < len && islower((unsigned char)s[i + 1]))
+        return 1;
+    if (i < 4 || !isdigit(c) || !isdigit(p)) return 0;
+    for (size_t k = i - 4; k < i; k++)
+        if (!isdigit((unsigned char)s[k])) return 0;
+    if (i > 4 && isdigit((unsigned char)s[i - 5])) return 0;
+    size_t e = i;
+    while (e < len && isdigit((unsigned char)s[e])) e++;
+    return e - i <= 2 && e < len && s[e] == ':' && (s[i - 4] == '1' || s[i - 4] == '2');
+}
+
+/* unglue: s into out (TEXT_DATE_MAX * 2 bytes) with " | " at each glue point and ideographic
+ * space, ": " for a full-width colon and, when commas, ", " as " | " too; returns the length, 0
+ * when nothing changed. */
+static size_t unglue(const char *s, size_t len, char *out, int commas)
+{
+    size_t o = 0, changed = 0;
+    for (size_t i = 0; i < len && o + 4 < 2 * TEXT_DATE_MAX; i++) {
+        if (i + 2 < len &&
+            (!memcmp(s + i, "\xe3\x80\x80", 3) || !memcmp(s + i, "\xef\xbc\x9a", 3))) {
+            memcpy(out + o, s[i + 2] == '\x80' ? " | " : ": ", 3), o += 3, changed++, i += 2;
+            continue; /* an ideographic space or full-width colon between label and date */
+        }
+        if (i && glued_at(s, len, i)) {
+            memcpy(out + o, " | ", 3), o += 3, changed++;
+        } else if (commas && s[i] == ',' && i + 1 < len && s[i + 1] == ' ') {
+            memcpy(out + o, " |", 2), o += 2, changed++;
+            continue;
+        }
+        out[o++] = s[i];
+    }
+    return changed ? o : 0;
+}
+
+/* has_duration: a clock followed by a unit of duration ("01:54 min"): the line is a video
+ * teaser's length and date, not a dateline. */
+static int has_duration(const char *s, size_t len)
+{
+    for (size_t i = 1; i + 4 < len; i++) {
+        if (s[i] != ':' || !isdigit((unsigned char)s[i - 1]) || !isdigit((unsigned char)s[i + 1]))
+            continue;
+        size_t e = i + 1;
+        while (e < len && isdigit((unsigned char)s[e])) e++;
+        while (e < len && s[e] == ' ') e++;
+        if (len - e >= 3 && !strncasecmp(s + e, "min", 3)) return 1;
+    }
+    return 0;
+}
+
+/* window_date: a dateline between words: up to TEXT_DATE_WORDS words dropped before it and after
+ * it ("Geschrieben am 15. April 2025 in Nachrichten"). */
+static int window_date(const char *s, size_t len, article_datetime *dt)
+{
+    size_t starts[TEXT_DATE_WORDS + 1], ns = 0;
+    if (has_duration(s, len)) return NI_ERR_PARSE;
+    for (size_t i = 0; i < len && ns <= TEXT_DATE_WORDS; i++)
+        if (i == 0 || s[i - 1] == ' ') starts[ns++] = i;
+    for (size_t k = 0; k < ns; k++) {
+        size_t e = len;
+        for (int w = 0; w <= TEXT_DATE_WORDS && e > starts[k]; w++) {
+            article_datetime d;
+            if (extract_datetime_parse_line(s + starts[k], e - starts[k], &d) == NI_OK && d.year) {
+                *dt = d;
+                return NI_OK;
+            }
+            while (e > starts[k] && s[e - 1] != ' ') e--; /* drop the last word */
+            while (e > starts[k] && s[e - 1] == ' ') e--;
+        }
+    }
+    return NI_ERR_PARSE;
+}
+
+int text_date_find(const char *s, size_t len, article_datetime *dt)
+{
+    article_datetime d;
+    if (len == 0 || len > TEXT_DATE_MAX) return NI_ERR_PARSE;
+    if (extract_datetime_find(s, len, &d) == NI_OK && d.year) {
+        *dt = d;
+        return NI_OK;
+    }
+    char buf[2 * TEXT_DATE_MAX];
+    for (int commas = 0; commas < 2; commas++) {
+        size_t n = unglue(s, len, buf, commas);
+        if (n && n <= TEXT_DATE_MAX && extract_datetime_find(buf, n, &d) == NI_OK && d.year) {
+            *dt = d;
+            return NI_OK;
+        }
+    }
+    return window_date(s, len, dt);
+}

@@ -1,0 +1,15 @@
+/* text_date.h: finding the dateline inside a rendered text-page line that the line parsers do
+ * not read as it stands (words glued together by the rendering, a clause after the date). */
+#ifndef NI_EXTRACT_TEXT_DATE_H
+#define NI_EXTRACT_TEXT_DATE_H
+
+#include "extract/article.h"
+
+#include <stddef.h>
+
+/* text_date_find: a dated (year known) dateline inside s[0..len): as extract_datetime_find, then
+ * with glued words split ("2024Updated", "UhrLesedauer", "20232:23 PM"), then with commas as
+ * separators. NI_OK and *dt, or NI_ERR_PARSE (dt untouched); never allocates. */
+int text_date_find(const char *s, size_t len, article_datetime *dt);
+
+#endif
