@@ -111,18 +111,21 @@ static int count_runs(reader *r)
 static size_t suffix_at(const char *s, size_t len)
 {
     static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " • "};
+    static const size_t seplen[] = {3, 3, 5, 5, 4, 5};
     enum { NSEPS = sizeof seps / sizeof *seps };
     size_t last[NSEPS], found = 0, best = len;
     for (size_t k = 0; k < NSEPS; k++) last[k] = len;
     for (size_t i = len; found < NSEPS && i-- > 0;) { /* every separator starts with a space */
         if (s[i] != ' ') continue;
         for (size_t k = 0; k < NSEPS; k++) {
-            size_t m = strlen(seps[k]);
-            if (last[k] == len && i + m <= len && !memcmp(s + i, seps[k], m)) last[k] = i, found++;
+            size_t m = seplen[k];
+            if (last[k] == len && i + m <= len && s[i + 1] == seps[k][1] &&
+                !memcmp(s + i, seps[k], m))
+                last[k] = i, found++;
         }
     }
     for (size_t k = 0; k < NSEPS; k++) {
-        size_t i = last[k], m = strlen(seps[k]), pw = 0, sw = 0;
+        size_t i = last[k], m = seplen[k], pw = 0, sw = 0;
         if (i == len) continue;
         for (size_t j = 0; j < i; j++) pw += s[j] == ' ';
         for (size_t j = i + m; j < len; j++) sw += s[j] == ' ';
@@ -403,8 +406,9 @@ static int has_year_digits(const text_line *l)
 }
 
 /* date_in: the first dated dateline among lines [from, to), whole or inside a line that holds
- * more (a byline, a reading time); 0 when none. */
-static int date_in(reader *r, size_t from, size_t to)
+ * more (a byline, a reading time), with glued words split (text_date_find) when deep; 0 when
+ * none. */
+static int date_in(reader *r, size_t from, size_t to, int deep)
 {
     for (size_t i = from; i < to; i++) {
         const text_line *l = &r->t.v[i];
@@ -413,7 +417,9 @@ static int date_in(reader *r, size_t from, size_t to)
             dt = l->dt;
         else if (!(l->kind == TEXT_LINE_TEXT || l->kind == TEXT_LINE_BYLINE ||
                    l->kind == TEXT_LINE_DATE) ||
-                 l->words > 25 || !has_year_digits(l) || text_date_find(l->s, l->len, &dt) != NI_OK)
+                 l->words > 25 || !has_year_digits(l) ||
+                 (deep ? text_date_find(l->s, l->len, &dt)
+                       : extract_datetime_find(l->s, l->len, &dt)) != NI_OK)
             continue;
         r->a->published = dt;
         r->a->published_origin = ARTICLE_TIME_PAGE;
@@ -429,7 +435,7 @@ static int date_near_title(reader *r)
     size_t from = r->title != r->t.n ? r->title : r->anchor, to = r->anchor;
     for (int k = 0; k < 8 && to != NONE && to < r->t.n; k++) to = next_line(r, to);
     if (to == NONE || to > r->t.n) to = r->t.n;
-    return date_in(r, from, to) || date_in(r, from > 3 ? from - 3 : 0, from);
+    return date_in(r, from, to, 1) || date_in(r, from > 3 ? from - 3 : 0, from, 1);
 }
 
 /* clocked: the line holds a clock time (9:30, 21:05, 01時28分) or a numeric date (06.08.2009,
@@ -495,7 +501,7 @@ static int name_near_date(reader *r)
 static int read_meta(reader *r)
 {
     article *a = r->a;
-    if (!date_near_title(r)) date_in(r, 0, r->t.n); /* else the first dated line anywhere */
+    if (!date_near_title(r)) date_in(r, 0, r->t.n, 0); /* else the first dated line anywhere */
     for (size_t i = 0; i < r->t.n; i++) {
         const text_line *l = &r->t.v[i];
         int rc = NI_OK;

@@ -8,8 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define TEXT_DATE_MAX 240 /* extract_datetime_find reads no longer line */
-#define TEXT_DATE_WORDS 2 /* words dropped on either side of a dateline (window_date) */
+#define TEXT_DATE_MAX 240   /* extract_datetime_find reads no longer line */
+#define TEXT_DATE_WINDOW 10 /* words of the longest line window_date reads */
+#define TEXT_DATE_WORDS 2   /* words dropped on either side of a dateline (window_date) */
 
 /* glued_at: s[i] starts a word glued to the one before: a capital after a small letter or a
  * digit followed by a small letter ("2024Updated", "08:01Mis", "UhrLesedauer"), or a clock time
@@ -66,12 +67,14 @@ static int has_duration(const char *s, size_t len)
     return 0;
 }
 
-/* window_date: a dateline between words: up to TEXT_DATE_WORDS words dropped before it and after
- * it ("Geschrieben am 15. April 2025 in Nachrichten"). */
+/* window_date: a dateline between words on a short line (TEXT_DATE_WINDOW words at most): up to
+ * TEXT_DATE_WORDS words dropped before it and after it ("Geschrieben am 15. April 2025 in
+ * Nachrichten"). */
 static int window_date(const char *s, size_t len, article_datetime *dt)
 {
-    size_t starts[TEXT_DATE_WORDS + 1], ns = 0;
-    if (has_duration(s, len)) return NI_ERR_PARSE;
+    size_t starts[TEXT_DATE_WORDS + 1], ns = 0, words = 1;
+    for (size_t i = 0; i < len; i++) words += s[i] == ' ';
+    if (words > TEXT_DATE_WINDOW || has_duration(s, len)) return NI_ERR_PARSE;
     for (size_t i = 0; i < len && ns <= TEXT_DATE_WORDS; i++)
         if (i == 0 || s[i - 1] == ' ') starts[ns++] = i;
     for (size_t k = 0; k < ns; k++) {
@@ -98,7 +101,8 @@ int text_date_find(const char *s, size_t len, article_datetime *dt)
         return NI_OK;
     }
     char buf[2 * TEXT_DATE_MAX];
-    for (int commas = 0; commas < 2; commas++) {
+    int has_comma = memchr(s, ',', len) != NULL;
+    for (int commas = 0; commas < 1 + has_comma; commas++) {
         size_t n = unglue(s, len, buf, commas);
         if (n && n <= TEXT_DATE_MAX && extract_datetime_find(buf, n, &d) == NI_OK && d.year) {
             *dt = d;

@@ -37,10 +37,13 @@ int text_shape_credit(const text_line *l)
     if (l->kind != TEXT_LINE_TEXT || !l->fold) return 0;
     const char *f = l->fold;
     size_t n = l->fold_len;
-    for (size_t i = 0; i + 1 < n; i++) {
-        if ((unsigned char)f[i] == 0xC2 && (unsigned char)f[i + 1] == 0xA9) return 1; /* © */
-        if ((i == 0 || !isalnum((unsigned char)f[i - 1])) && credit_word_at(f, n, i)) return 1;
-    }
+    for (const char *c = f; (c = memchr(c, 0xC2, (size_t)(f + n - c))) && c + 1 < f + n; c++)
+        if ((unsigned char)c[1] == 0xA9) return 1; /* © */
+    int colon = memchr(f, ':', n) != NULL;         /* a credit word needs one */
+    for (size_t i = 0; colon && i + 1 < n; i++)
+        if ((i == 0 || f[i - 1] == ' ' || f[i - 1] == '(') && strchr("cpfbiqskz", f[i]) &&
+            credit_word_at(f, n, i))
+            return 1;
     return paren_credit(l->s, l->len);
 }
 
