@@ -416,7 +416,7 @@ static int date_in(reader *r, size_t from, size_t to, int deep)
         if (l->kind == TEXT_LINE_DATE && l->dt.year)
             dt = l->dt;
         else if (!(l->kind == TEXT_LINE_TEXT || l->kind == TEXT_LINE_BYLINE ||
-                   l->kind == TEXT_LINE_DATE) ||
+                   l->kind == TEXT_LINE_DATE || l->kind == TEXT_LINE_NUMBER) ||
                  l->words > 25 || !has_year_digits(l) ||
                  (deep ? text_date_find(l->s, l->len, &dt)
                        : extract_datetime_find(l->s, l->len, &dt)) != NI_OK)

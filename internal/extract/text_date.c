@@ -29,9 +29,19 @@ static int glued_at(const char *s, size_t len, size_t i)
     return e - i <= 2 && e < len && s[e] == ':' && (s[i - 4] == '1' || s[i - 4] == '2');
 }
 
-/* unglue: s into out (TEXT_DATE_MAX * 2 bytes) with " | " at each glue point and ideographic
- * space, ": " for a full-width colon and, when commas, ", " as " | " too; returns the length, 0
- * when nothing changed. */
+/* uspace_at: the byte length of a Unicode space other than U+0020 at s[i] (no-break, en, em,
+ * thin, narrow no-break spaces: U+00A0, U+2000..U+200A, U+202F), else 0. */
+static size_t uspace_at(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (i + 1 < len && u[0] == 0xC2 && u[1] == 0xA0) return 2;
+    if (i + 2 < len && u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xAF)) return 3;
+    return 0;
+}
+
+/* unglue: s into out (TEXT_DATE_MAX * 2 bytes) with Unicode spaces as ' ', " | " at each glue
+ * point and ideographic space, ": " for a full-width colon and, when commas, ", " as " | " too;
+ * returns the length, 0 when nothing changed. */
 static size_t unglue(const char *s, size_t len, char *out, int commas)
 {
     size_t o = 0, changed = 0;
@@ -40,6 +50,11 @@ static size_t unglue(const char *s, size_t len, char *out, int commas)
             (!memcmp(s + i, "\xe3\x80\x80", 3) || !memcmp(s + i, "\xef\xbc\x9a", 3))) {
             memcpy(out + o, s[i + 2] == '\x80' ? " | " : ": ", 3), o += 3, changed++, i += 2;
             continue; /* an ideographic space or full-width colon between label and date */
+        }
+        size_t sp = uspace_at(s, len, i);
+        if (sp) {
+            out[o++] = ' ', changed++, i += sp - 1;
+            continue;
         }
         if (i && glued_at(s, len, i)) {
             memcpy(out + o, " | ", 3), o += 3, changed++;

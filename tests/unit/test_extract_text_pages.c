@@ -116,6 +116,17 @@ Test(extract_text_pages, dateline_glued_to_the_next_label)
     article_destroy(a);
 }
 
+/* A numeric dateline with a dotted clock ("22.11.2024 07.57") reads as a number on its own;
+ * near the headline it is still the date. */
+Test(extract_text_pages, numeric_dateline_near_the_headline)
+{
+    article *a = extract_str("Home\nNews\n" HEADLINE "\n" B1 "\n22.11.2024 07.57\n" B2 B3);
+    cr_expect_eq(a->published.year, 2024);
+    cr_expect_eq(a->published.month, 11);
+    cr_expect_eq(a->published.day, 22);
+    article_destroy(a);
+}
+
 Test(extract_text_pages, text_date_find_cases)
 {
     static const struct {
@@ -129,6 +140,7 @@ Test(extract_text_pages, text_date_find_cases)
          "2025/01/31 11:30",
          2025, 1, 31},
         {"Geschrieben am 15. April 2025 in Nachrichten", 2025, 4, 15},
+        {"17:41 JST,\xe2\x80\x82October 13, 2024", 2024, 10, 13}, /* an en space */
     };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         article_datetime dt = {0};
