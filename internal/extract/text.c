@@ -429,13 +429,23 @@ static int date_in(reader *r, size_t from, size_t to, int deep)
 }
 
 /* date_near_title: a dated dateline from the title to a few lines into the body, else in the
- * three lines above the title. */
+ * three lines above the title, else a clock time said to be today's in the first range. */
 static int date_near_title(reader *r)
 {
     size_t from = r->title != r->t.n ? r->title : r->anchor, to = r->anchor;
     for (int k = 0; k < 8 && to != NONE && to < r->t.n; k++) to = next_line(r, to);
     if (to == NONE || to > r->t.n) to = r->t.n;
-    return date_in(r, from, to, 1) || date_in(r, from > 3 ? from - 3 : 0, from, 1);
+    if (date_in(r, from, to, 1) || date_in(r, from > 3 ? from - 3 : 0, from, 1)) return 1;
+    for (size_t i = from; i < to; i++) { /* "Heute, 12:37 Uhr": a time, the fetch date's day */
+        const text_line *l = &r->t.v[i];
+        article_datetime dt;
+        if (l->kind != TEXT_LINE_BLANK && text_date_today(l->s, l->len, &dt) == NI_OK) {
+            r->a->published = dt;
+            r->a->published_origin = ARTICLE_TIME_PAGE;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* clocked: the line holds a clock time (9:30, 21:05, 01時28分) or a numeric date (06.08.2009,

@@ -5,6 +5,7 @@
 #include "util/err.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -125,4 +126,51 @@ int text_date_find(const char *s, size_t len, article_datetime *dt)
         }
     }
     return window_date(s, len, dt);
+}
+
+/* today_word: "today" in the main languages of the corpus, lower case (ASCII-folded below). */
+static const char *const today_words[] = {"today",   "heute", "aujourd'hui", "hoy",  "oggi",
+                                          "vandaag", "idag",  "i dag",       "hoje", "dzisiaj",
+                                          "bugün",   "dnes",  "сегодня"};
+
+/* has_today: s holds a "today" word at a word start (ASCII letters compared case-blind). */
+static int has_today(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (i && isalnum((unsigned char)s[i - 1])) continue;
+        for (size_t k = 0; k < sizeof today_words / sizeof *today_words; k++) {
+            size_t m = strlen(today_words[k]);
+            if (i + m <= len && !strncasecmp(s + i, today_words[k], m) &&
+                (i + m == len || !isalnum((unsigned char)s[i + m])))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* clock_at: "h:mm" / "hh:mm" (or '.') starting at s[i], not inside a longer number: the hour
+ * and minute, 0 when none. */
+static int clock_at(const char *s, size_t len, size_t i, int *h, int *m)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (!isdigit(u[i]) || (i && isdigit(u[i - 1]))) return 0;
+    size_t c = i + 1 + (i + 1 < len && isdigit(u[i + 1]));
+    if (c + 2 >= len || (s[c] != ':' && s[c] != '.') || !isdigit(u[c + 1]) || !isdigit(u[c + 2]) ||
+        (c + 3 < len && isdigit(u[c + 3])))
+        return 0;
+    *h = atoi(s + i), *m = (s[c + 1] - '0') * 10 + (s[c + 2] - '0');
+    return *h <= 23 && *m <= 59;
+}
+
+int text_date_today(const char *s, size_t len, article_datetime *dt)
+{
+    int h, m;
+    if (len == 0 || len > 80 || !has_today(s, len)) return NI_ERR_PARSE;
+    for (size_t i = 0; i + 3 < len; i++)
+        if (clock_at(s, len, i, &h, &m)) {
+            *dt = (article_datetime)ARTICLE_DATETIME_NONE;
+            dt->hour = h, dt->minute = m;
+            return NI_OK;
+        }
+    return NI_ERR_PARSE;
 }

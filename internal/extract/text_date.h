@@ -12,4 +12,9 @@
  * separators. NI_OK and *dt, or NI_ERR_PARSE (dt untouched); never allocates. */
 int text_date_find(const char *s, size_t len, article_datetime *dt);
 
+/* text_date_today: a line that says "today" with a clock time ("Heute, 12:37 Uhr", "Publié
+ * aujourd'hui à 09:15", "today at 9:30"): NI_OK and *dt with the time only (year 0: the record
+ * takes the fetch date), or NI_ERR_PARSE (dt untouched). */
+int text_date_today(const char *s, size_t len, article_datetime *dt);
+
 #endif

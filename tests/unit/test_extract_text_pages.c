@@ -156,6 +156,36 @@ Test(extract_text_pages, text_date_find_cases)
     }
 }
 
+/* "Today" with a clock time near the headline is the time of the article on the fetch date. */
+Test(extract_text_pages, todays_clock_time_near_the_headline)
+{
+    article *a = extract_str("Home\nNews\n" HEADLINE "\nPubliziert heute um 12:19 Uhr\n" B1 B2);
+    cr_expect_eq(a->published.year, 0, "no calendar date stated");
+    cr_expect_eq(a->published.hour, 12);
+    cr_expect_eq(a->published.minute, 19);
+    article_destroy(a);
+}
+
+Test(extract_text_pages, text_date_today_cases)
+{
+    static const struct {
+        const char *s;
+        int h, m;
+    } ok[] = {{"Heute, 12:37 Uhr", 12, 37}, {"today at 9:30", 9, 30}, {"Aujourd'hui 08.05", 8, 5}};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        article_datetime dt = {0};
+        cr_expect_eq(text_date_today(ok[i].s, strlen(ok[i].s), &dt), NI_OK, "%s", ok[i].s);
+        cr_expect(dt.year == 0 && dt.hour == ok[i].h && dt.minute == ok[i].m, "%s: %d:%d", ok[i].s,
+                  dt.hour, dt.minute);
+    }
+    static const char *const no[] = {"Heute im Programm", "heutige Ausgabe 12:30", "12:37 Uhr",
+                                     "today at 29:30", ""};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        article_datetime dt = {0};
+        cr_expect_eq(text_date_today(no[i], strlen(no[i]), &dt), NI_ERR_PARSE, "%s", no[i]);
+    }
+}
+
 /* An author's name alone on a line after the body, followed by a bio that starts with it, ends
  * the article even when no byline named the author. */
 Test(extract_text_pages, author_bio_after_the_body_ends_it)
