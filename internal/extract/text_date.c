@@ -137,7 +137,8 @@ static const char *const today_words[] = {"today",   "heute", "aujourd'hui", "ho
 static int has_today(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        if (i && isalnum((unsigned char)s[i - 1])) continue;
+        if ((i && s[i - 1] != ' ' && s[i - 1] != ',') || !strchr("tThHaAoOvViIdDbB\xd1", s[i]))
+            continue; /* not a word start, or no today word starts so */
         for (size_t k = 0; k < sizeof today_words / sizeof *today_words; k++) {
             size_t m = strlen(today_words[k]);
             if (i + m <= len && !strncasecmp(s + i, today_words[k], m) &&
@@ -165,7 +166,9 @@ static int clock_at(const char *s, size_t len, size_t i, int *h, int *m)
 int text_date_today(const char *s, size_t len, article_datetime *dt)
 {
     int h, m;
-    if (len == 0 || len > 80 || !has_today(s, len)) return NI_ERR_PARSE;
+    size_t digits = 0;
+    for (size_t i = 0; i < len && len <= 80; i++) digits += isdigit((unsigned char)s[i]) != 0;
+    if (digits < 3 || !has_today(s, len)) return NI_ERR_PARSE; /* a clock needs three digits */
     for (size_t i = 0; i + 3 < len; i++)
         if (clock_at(s, len, i, &h, &m)) {
             *dt = (article_datetime)ARTICLE_DATETIME_NONE;
