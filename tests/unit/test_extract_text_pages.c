@@ -186,6 +186,24 @@ Test(extract_text_pages, text_date_today_cases)
     }
 }
 
+/* Twenty lines without a paragraph after the body (share buttons, tags, most-read headlines)
+ * end it: the teaser paragraph after them is not body. */
+Test(extract_text_pages, twenty_lines_of_chrome_end_the_body)
+{
+    article *a = extract_str("Home\nNews\n" HEADLINE "\n" B1 B2 B3
+                             "Share\nPost\nMail\nPrint\nTags\nHarbour\nPier\nTown council\n"
+                             "Most read\nFerry timetable changes\nLighthouse keeper retires\n"
+                             "New bakery opens on the quay\nSchool wins rowing cup\nWeather\n"
+                             "Tides\nEvents\nJobs\nContact\nAbout us\nNewsletter\nArchive\n"
+                             "Subscribers read first: the ferry company plans to double its summer "
+                             "crossings next year, the owners said on Friday.\n"
+                             "The new timetable will be published in the spring, after talks with "
+                             "the harbour board and the town.\n");
+    cr_expect(has_text(a, "slipway"));
+    cr_expect(!has_text(a, "ferry company"), "a teaser after the chrome is not body");
+    article_destroy(a);
+}
+
 /* An author's name alone on a line after the body, followed by a bio that starts with it, ends
  * the article even when no byline named the author. */
 Test(extract_text_pages, author_bio_after_the_body_ends_it)
