@@ -204,6 +204,26 @@ Test(extract_text_pages, twenty_lines_of_chrome_end_the_body)
     article_destroy(a);
 }
 
+/* Four teasers in a row after the body (a headline, a section label and a paragraph each) are a
+ * list of other articles, not body. */
+#define TEASER(h, s, p) h "\n" s "\n" p " The council will decide on the plan next week.\n"
+Test(extract_text_pages, four_teasers_after_the_body_are_not_body)
+{
+    article *a = extract_str(
+        "Home\nNews\n" HEADLINE "\n" B1 "What comes next\n" B2 TEASER(
+            "Ferry timetable changes", "Travel",
+            "The ferry company will add two crossings a day from June, a spokesman said.")
+            TEASER("Lighthouse keeper retires", "People",
+                   "After forty years at the lamp the keeper hands over the keys in May.")
+                TEASER("New cycle path opens", "Transport",
+                       "The path along the river links the two villages for the first time.")
+                    TEASER("Market moves to the square", "Business",
+                           "Traders will set up their stalls by the fountain from Saturday."));
+    cr_expect(has_text(a, "original foundations"));
+    cr_expect(!has_text(a, "council"), "a teaser is not body");
+    article_destroy(a);
+}
+
 /* An author's name alone on a line after the body, followed by a bio that starts with it, ends
  * the article even when no byline named the author. */
 Test(extract_text_pages, author_bio_after_the_body_ends_it)
