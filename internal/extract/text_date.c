@@ -41,9 +41,9 @@ static size_t uspace_at(const char *s, size_t len, size_t i)
 }
 
 /* unglue: s into out (TEXT_DATE_MAX * 2 bytes) with Unicode spaces as ' ', " | " at each glue
- * point and ideographic space, ": " for a full-width colon and, when commas, ", " as " | " too;
- * returns the length, 0 when nothing changed. */
-static size_t unglue(const char *s, size_t len, char *out, int commas)
+ * point and ideographic space and ": " for a full-width colon; returns the length, 0 when
+ * nothing changed. */
+static size_t unglue(const char *s, size_t len, char *out)
 {
     size_t o = 0, changed = 0;
     for (size_t i = 0; i < len && o + 4 < 2 * TEXT_DATE_MAX; i++) {
@@ -57,12 +57,7 @@ static size_t unglue(const char *s, size_t len, char *out, int commas)
             out[o++] = ' ', changed++, i += sp - 1;
             continue;
         }
-        if (i && glued_at(s, len, i)) {
-            memcpy(out + o, " | ", 3), o += 3, changed++;
-        } else if (commas && s[i] == ',' && i + 1 < len && s[i + 1] == ' ') {
-            memcpy(out + o, " |", 2), o += 2, changed++;
-            continue;
-        }
+        if (i && glued_at(s, len, i)) memcpy(out + o, " | ", 3), o += 3, changed++;
         out[o++] = s[i];
     }
     return changed ? o : 0;
@@ -117,13 +112,10 @@ int text_date_find(const char *s, size_t len, article_datetime *dt)
         return NI_OK;
     }
     char buf[2 * TEXT_DATE_MAX];
-    int has_comma = memchr(s, ',', len) != NULL;
-    for (int commas = 0; commas < 1 + has_comma; commas++) {
-        size_t n = unglue(s, len, buf, commas);
-        if (n && n <= TEXT_DATE_MAX && extract_datetime_find(buf, n, &d) == NI_OK && d.year) {
-            *dt = d;
-            return NI_OK;
-        }
+    size_t n = unglue(s, len, buf);
+    if (n && n <= TEXT_DATE_MAX && extract_datetime_find(buf, n, &d) == NI_OK && d.year) {
+        *dt = d;
+        return NI_OK;
     }
     return window_date(s, len, dt);
 }

@@ -8,8 +8,9 @@
 #include <stddef.h>
 
 /* text_date_find: a dated (year known) dateline inside s[0..len): as extract_datetime_find, then
- * with glued words split ("2024Updated", "UhrLesedauer", "20232:23 PM"), then with commas as
- * separators. NI_OK and *dt, or NI_ERR_PARSE (dt untouched); never allocates. */
+ * with glued words split ("2024Updated", "UhrLesedauer", "20232:23 PM") and Unicode spaces read
+ * as spaces, then between a few words on a short line. NI_OK and *dt, or NI_ERR_PARSE (dt
+ * untouched); never allocates. */
 int text_date_find(const char *s, size_t len, article_datetime *dt);
 
 /* text_date_today: a line that says "today" with a clock time ("Heute, 12:37 Uhr", "Publié
