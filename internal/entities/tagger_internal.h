@@ -215,6 +215,9 @@ typedef struct ner_train_opts {
     int o_bias;     /* subtracted from the O weight of the bias feature (recall vs precision) */
     size_t window;  /* held-out scoring: document consistency window (ner_model_tag_doc) */
     FILE *progress; /* per-pass report (NULL: quiet) */
+    /* a second CoNLL corpus (WikiFANE as wikifane-conll writes it): trained on with
+     * domain-conjoined features, never held out (NULL: none) */
+    const char *aux_path;
 } ner_train_opts;
 
 /* ner_train_run: ner_model_train with every option. */
