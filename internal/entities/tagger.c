@@ -142,8 +142,12 @@ static void span_conf(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS 
 {
     enum { T = NER_NTAGS };
     double tr[T + 1][T], *al = fb, *be = fb + n * T, *E = be, *c = fb + 2 * n * T;
+    int pre[T][T], npre[T] = {0}, suc[T][T], nsuc[T] = {0}; /* allowed, in ascending order */
     for (int p = 0; p <= T; p++)
         for (int t = 0; t < T; t++) tr[p][t] = ner_tag_allowed(p, t) ? exp(trans[p][t] / scale) : 0;
+    for (int p = 0; p < T; p++)
+        for (int t = 0; t < T; t++)
+            if (ner_tag_allowed(p, t)) pre[t][npre[t]++] = p, suc[p][nsuc[p]++] = t;
     for (size_t i = 0; i < n; i++) { /* emissions into be (overwritten from the end below) */
         int64_t mx = e[i * T];
         for (int t = 1; t < T; t++) mx = e[i * T + t] > mx ? e[i * T + t] : mx;
@@ -156,8 +160,8 @@ static void span_conf(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS 
             if (!i)
                 a = tr[T][t];
             else /* disallowed transitions (tr 0) add exactly nothing: skipped */
-                for (int p = 0; p < T; p++)
-                    if (ner_tag_allowed(p, t)) a += al[(i - 1) * T + p] * tr[p][t];
+                for (int k = 0; k < npre[t]; k++)
+                    a += al[(i - 1) * T + pre[t][k]] * tr[pre[t][k]][t];
             sum += al[i * T + t] = a * E[i * T + t];
         }
         c[i] = sum > 0 ? sum : 1e-300;
@@ -171,8 +175,7 @@ static void span_conf(const int64_t *e, size_t n, const int32_t trans[NER_NTAGS 
         for (int t = 0; t < T; t++) ep[t] = E[i * T + t];
         for (int t = 0; t < T; t++) {
             double b = 0;
-            for (int q = 0; q < T; q++)
-                if (ner_tag_allowed(t, q)) b += tr[t][q] * bn[q];
+            for (int k = 0; k < nsuc[t]; k++) b += tr[t][suc[t][k]] * bn[suc[t][k]];
             be[i * T + t] = b;
         }
     }
