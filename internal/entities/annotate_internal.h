@@ -87,6 +87,11 @@ int ann_common_word(const char *norm);
 /* ann_nationality: a normalized word (no article) is the adjective or people of a place the KB
  * knows (تركية، العراقي، السوريين: تركيا، العراق، سوريا). */
 int ann_nationality(const ner_kb *kb, const char *norm);
+/* ann_derived_word: a normalized word (no article) is a one-word name the KB knows (not a place)
+ * with an adjective, people or plural ending (داعشي، داعشيات، داعشن: داعش). */
+int ann_derived_word(const ner_kb *kb, const char *norm);
+/* ann_outlet_word: a normalized word names an outlet before its name (وكاله، صحيفه، قناه ...). */
+int ann_outlet_word(const char *norm);
 
 /* ann_trigger_spans: after the model spans of f are merged with its KB spans (kb; both kept
  * or dropped by their drop flags), completes person spans of the model (عبد/أبو/بن and the

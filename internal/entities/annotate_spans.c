@@ -395,6 +395,11 @@ static int outlet_name(const ann_field *f, const field_work *w, size_t t0, size_
            in_words(f->toks.v[t0 - 1].norm, outlet_words, n);
 }
 
+int ann_outlet_word(const char *norm)
+{
+    return in_words(norm, outlet_words, sizeof outlet_words / sizeof outlet_words[0]);
+}
+
 /* month_span: tokens [t0, t1) are a month's name (نيسان، كانون الثاني), never an entity's. */
 static int month_span(const ann_field *f, size_t t0, size_t t1)
 {
@@ -415,6 +420,7 @@ static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, 
     if (t1 - t0 == 1 && strcmp(type, "MISC") && strcmp(type, "PER") &&
         ann_nationality(w->kb, f->toks.v[t0].norm))
         return; /* التركية alone: an adjective (MISC) or a surname (PER: البغدادي) */
+    if (t1 - t0 == 1 && ann_derived_word(w->kb, f->toks.v[t0].norm)) return; /* داعشيات */
     size_t inside = 0, cross = 0, same = 0, last = 0;
     for (size_t k = 0; k < kb->n; k++) {
         ann_span *m = &kb->v[k];

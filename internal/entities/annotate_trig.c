@@ -401,6 +401,44 @@ static void after_title(trig *t, size_t i)
         add(t, j, k, "PER");
 }
 
+/* quote_len: the length of the quotation mark at text[a] (within b), 0 when there is none. */
+static size_t quote_len(const char *text, size_t a, size_t b)
+{
+    static const char *const quotes[] = {"\"", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C",
+                                         "\xE2\x80\x9D"};
+    for (size_t k = 0; k < sizeof quotes / sizeof quotes[0]; k++) {
+        size_t q = strlen(quotes[k]);
+        if (a + q <= b && !strncmp(text + a, quotes[k], q)) return q;
+    }
+    return 0;
+}
+
+/* quote_only: text[a, b) is white space around one quotation mark. */
+static int quote_only(const char *text, size_t a, size_t b)
+{
+    int seen = 0;
+    while (a < b) {
+        size_t q = text[a] == ' ' ? 1 : quote_len(text, a, b);
+        if (!q || (text[a] != ' ' && seen++)) return 0;
+        a += q;
+    }
+    return seen;
+}
+
+/* after_outlet: the quoted name after an outlet word at token i (وكالة "أعماق"، صحيفة «الوطن»):
+ * one to three words between quotation marks right after it are an organization. */
+static void after_outlet(trig *t, size_t i)
+{
+    const ann_field *f = t->f;
+    size_t n = f->toks.n, j = i + 1, k = j;
+    if ((tok(t, i)->prefixes & NER_CLITIC_AL) || j >= n || tok(t, j)->sentence_start) return;
+    size_t a = (size_t)(tok(t, i)->surface + tok(t, i)->surface_len - f->text);
+    if (!quote_only(f->text, a, (size_t)(tok(t, j)->surface - f->text))) return;
+    while (k < n && k - j < 3 && (k == j || joined(t, k)) && name_word(t, k)) k++;
+    size_t end = (size_t)(tok(t, k - 1)->surface + tok(t, k - 1)->surface_len - f->text);
+    if (k > j && quote_len(f->text, end, f->len)) add(t, j, k, "ORG");
+}
+
 #define NAME_PARTS 512 /* person-name words of a field remembered for completion, at most */
 
 /* known_part: token i's word is a word of another person span of the field. */
@@ -464,6 +502,8 @@ int ann_trigger_spans(const ann_field *f, const ner_kb *kb, const ner_tag *tags,
             after_place_word(&t, i);
         else if (c & W_TITLE)
             after_title(&t, i);
+        else if (ann_outlet_word(tok(&t, i)->norm))
+            after_outlet(&t, i);
         else if (!t.cov[i] && tags[i] == NER_O)
             before_place_word(&t, i);
     }

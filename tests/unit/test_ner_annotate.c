@@ -579,3 +579,31 @@ Test(ner_errors, kb_names_match_their_spelling_variants)
         ner_entities_free(&e);
     }
 }
+
+Test(ner_errors, words_derived_from_a_known_name_are_not_names)
+{
+    /* the model alone tags داعشيات (MISC) here */
+    ner_entities e = annotate(NULL, "وقال المسؤول إن \"داعشيات\" شاركن في الهجمات على القرية.");
+    cr_assert_null(with_mention(&e, "داعشيات"));
+    ner_entities_free(&e);
+    const ner_kb *kb = ner_resources_kb(res);
+    const char *derived[] = {"داعشيات", "داعشي", "داعشيه", "داعشيين", "داعشن"};
+    const char *not_derived[] = {"داعش", "عمران", "السوريين", "دمشقي", "داعشيةكبيرة"};
+    for (size_t i = 0; i < sizeof derived / sizeof *derived; i++)
+        cr_assert(ann_derived_word(kb, derived[i]), "%s", derived[i]);
+    for (size_t i = 0; i < sizeof not_derived / sizeof *not_derived; i++)
+        cr_assert(!ann_derived_word(kb, not_derived[i]), "%s", not_derived[i]);
+}
+
+Test(ner_errors, a_quoted_name_after_an_outlet_word_is_an_organization)
+{
+    /* the model alone finds nothing in the quotes after وكالة */
+    ner_entities e = annotate(NULL, "وروجت وكالة \"أعماق\" الناطقة باسم التنظيم لهجمات جديدة.");
+    const ner_entity *x = with_mention(&e, "أعماق");
+    cr_assert_not_null(x);
+    cr_assert_str_eq(x->type, "ORG");
+    ner_entities_free(&e);
+    e = annotate(NULL, "وقالت الوكالة إن \"الهجمات\" مستمرة."); /* no outlet word before it */
+    cr_assert_null(with_mention(&e, "الهجمات"));
+    ner_entities_free(&e);
+}
