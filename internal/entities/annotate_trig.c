@@ -375,6 +375,16 @@ static int clause_end(const trig *t, size_t k)
     return !joined(t, k) || (!tok(t, k)->prefixes && !strcmp(tok(t, k)->norm, "ان"));
 }
 
+/* place_surname: the KB span c at token k is a one-word place that ends the name of a person
+ * said after a title (القيادي بقسد حقي كوباني، ...: a name of origin or war): the name's first
+ * word before it, the clause ends after it. */
+static int place_surname(const trig *t, const ann_span *c, size_t k)
+{
+    return c->src != ANN_MODEL && c->t0 == k && c->t1 == k + 1 && !strcmp(c->type, "LOC") &&
+           !tok(t, k)->prefixes && k + 1 <= t->f->toks.n &&
+           (k + 1 == t->f->toks.n || clause_end(t, k + 1));
+}
+
 /* after_title: the name after a title at token i (السيد X Y، المتحدث باسم ORG X Y، مدير ORG X
  * عبد Y): at least two name words, or words before a person span of the model, which then
  * takes them. Definite words, "باسم" and spans of other types between title and name are
@@ -397,6 +407,8 @@ static void after_title(trig *t, size_t i)
     ann_span *c = k < n && k > j && joined(t, k) ? covering(t, k) : NULL;
     if (c && c->t0 == k && c->src == ANN_MODEL && !strcmp(c->type, "PER"))
         reshape(t, c, j, c->t1);
+    else if (c && k - j == 1 && place_surname(t, c, k))
+        c->drop = 1, cover(t, k, k + 1, 0), add(t, j, k + 1, "PER");
     else if (k - j >= 2 && !IS(tok(t, k - 1)->norm, W_GLUE) && (j == i + 1 || clause_end(t, k)))
         add(t, j, k, "PER");
 }

@@ -607,3 +607,17 @@ Test(ner_errors, a_quoted_name_after_an_outlet_word_is_an_organization)
     cr_assert_null(with_mention(&e, "الهجمات"));
     ner_entities_free(&e);
 }
+
+Test(ner_errors, a_place_ending_a_name_after_a_title_is_part_of_the_person)
+{
+    /* عفرين alone is a KB place; after a title and an affiliation it ends a person's name */
+    ner_entities e = annotate(NULL, "وصرح القيادي بقسد آزاد عفرين، بأن القوات تقدمت نحو القرية.");
+    const ner_entity *x = with_mention(&e, "آزاد عفرين");
+    cr_assert_not_null(x);
+    cr_assert_str_eq(x->type, "PER");
+    ner_entities_free(&e);
+    e = annotate(NULL, "وصرح القيادي بقسد من عفرين، بأن القوات تقدمت."); /* no name before it */
+    x = with_mention(&e, "عفرين");
+    cr_assert(x && !strcmp(x->type, "LOC"), "عفرين as %s", x ? x->type : "nothing");
+    ner_entities_free(&e);
+}
