@@ -1,5 +1,6 @@
 /* annotate_derived.c: words derived from a known name (its adjective or people, a plural or a
- * pejorative form: داعشي، داعشيات) are not that name nor a name of their own. */
+ * pejorative form: داعشي، داعشيات) and plurals or duals of place words (البلدتين) are not
+ * names. */
 #include "entities/annotate_internal.h"
 #include "entities/kb_internal.h"
 
@@ -24,6 +25,23 @@ int ann_derived_word(const ner_kb *kb, const char *norm)
         size_t e = strlen(ends[k]);
         if (n < e + 8 || strcmp(norm + n - e, ends[k])) continue; /* 4 letters left at least */
         if (kb_has_name(kb, norm, n - e)) return 1;
+    }
+    return 0;
+}
+
+int ann_place_plural(const char *norm)
+{
+    /* dual and plural endings, with ة written ت before them (بلدتين -> بلده) or none (مخيمين) */
+    static const char *const ends[][2] = {{"تين", "ه"}, {"تان", "ه"}, {"ين", ""}, {"ان", ""}};
+    char stem[128];
+    size_t n = strlen(norm);
+    if (ann_place_word(norm, 1)) return 1;
+    for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++) {
+        size_t e = strlen(ends[k][0]), r = strlen(ends[k][1]);
+        if (n < e + 4 || n - e + r >= sizeof stem || strcmp(norm + n - e, ends[k][0])) continue;
+        memcpy(stem, norm, n - e);
+        memcpy(stem + n - e, ends[k][1], r + 1);
+        if (ann_place_word(stem, 0)) return 1;
     }
     return 0;
 }

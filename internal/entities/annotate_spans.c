@@ -421,6 +421,7 @@ static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, 
         ann_nationality(w->kb, f->toks.v[t0].norm))
         return; /* التركية alone: an adjective (MISC) or a surname (PER: البغدادي) */
     if (t1 - t0 == 1 && ann_derived_word(w->kb, f->toks.v[t0].norm)) return; /* داعشيات */
+    if (t1 - t0 == 1 && ann_place_plural(f->toks.v[t0].norm)) return;        /* البلدتين */
     size_t inside = 0, cross = 0, same = 0, last = 0;
     for (size_t k = 0; k < kb->n; k++) {
         ann_span *m = &kb->v[k];

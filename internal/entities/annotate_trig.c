@@ -133,6 +133,11 @@ int ann_common_word(const char *norm)
     return IS(norm, W_COMMON | W_ADJ);
 }
 
+int ann_place_word(const char *norm, int many)
+{
+    return IS(norm, many ? W_PLACE_MANY : W_PLACE_ONE);
+}
+
 /* kb_has_place: the KB holds a one-word LOC name key. */
 static int kb_has_place(const ner_kb *kb, const char *key)
 {

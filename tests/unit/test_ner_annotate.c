@@ -621,3 +621,17 @@ Test(ner_errors, a_place_ending_a_name_after_a_title_is_part_of_the_person)
     cr_assert(x && !strcmp(x->type, "LOC"), "عفرين as %s", x ? x->type : "nothing");
     ner_entities_free(&e);
 }
+
+Test(ner_errors, plurals_and_duals_of_place_words_are_not_names)
+{
+    /* a model trained with WikiFANE as a second corpus tags البلدتين (ORG) here */
+    ner_entities e = annotate(NULL, "وسيطر الجيش على كامل البلدتين، بعد اشتباكات استمرت يومين.");
+    cr_assert_null(with_mention(&e, "البلدتين"));
+    ner_entities_free(&e);
+    const char *yes[] = {"بلدتين", "قريتين", "مدينتان", "مخيمين", "بلدات", "قري"};
+    const char *no[] = {"بلده", "حلب", "مدينه", "بنيامين", "عين"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        cr_assert(ann_place_plural(yes[i]), "%s", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        cr_assert(!ann_place_plural(no[i]), "%s", no[i]);
+}
