@@ -15,6 +15,8 @@ int cmd_tag(int argc, char **argv);            /* CoNLL tokens -> named-entity t
 int cmd_train_ner(int argc, char **argv);      /* CoNLL file -> tagger model */
 int cmd_train_clusters(int argc, char **argv); /* unlabelled text -> word clusters */
 int cmd_kb_cities(int argc, char **argv);      /* world-cities.csv -> knowledge-base lines */
+int cmd_wikifane_conll(int argc, char **argv); /* WikiFANE -> ANERcorp-style CoNLL */
+int cmd_ner_overlap(int argc, char **argv);    /* 8-gram overlap with ANERcorp test */
 
 /* cmd_signals_install: SIGTERM/SIGINT only set the returned flag; SIGPIPE is ignored. */
 volatile sig_atomic_t *cmd_signals_install(void);

@@ -17,6 +17,8 @@ static void usage(FILE *f)
                "  train-ner train the named-entity tagger on a CoNLL file\n"
                "  train-clusters learn word clusters from unlabelled text (for train-ner)\n"
                "  kb-cities world-cities.csv as knowledge-base lines (make kb-cities)\n"
+               "  wikifane-conll WikiFANE as a second training corpus (for train-ner --aux)\n"
+               "  ner-overlap 8-gram overlap of training text with ANERcorp test\n"
                "  version   print the version\n"
                "\n"
                "news-ingest COMMAND --help shows the options of a command.\n");
@@ -37,6 +39,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "train-ner")) return cmd_train_ner(argc - 1, argv + 1);
     if (!strcmp(cmd, "train-clusters")) return cmd_train_clusters(argc - 1, argv + 1);
     if (!strcmp(cmd, "kb-cities")) return cmd_kb_cities(argc - 1, argv + 1);
+    if (!strcmp(cmd, "wikifane-conll")) return cmd_wikifane_conll(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ner-overlap")) return cmd_ner_overlap(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("news-ingest %s\n", NI_VERSION);
         return 0;

@@ -46,6 +46,10 @@ static void usage(FILE *f)
             "  -G, --gazetteers DIR name lists whose matches become features: DIR/nerar/\n"
             "                      dico-mono-{PERS,ORG,LOC}.norm and DIR/world-cities.csv\n"
             "                      (default none)\n"
+            "  -A, --aux PATH      a second CoNLL corpus (`news-ingest wikifane-conll`)\n"
+            "                      trained on with domain-conjoined features: every feature\n"
+            "                      also has a copy per corpus and the model keeps the shared\n"
+            "                      weight plus the first corpus's copy (default none)\n"
             "  -g, --gaz-dropout P probability that a training sentence gets no KB hints\n"
             "                      (default %.2f)\n"
             "  -w, --window N      held-out scoring: a name the model tagged stands for the\n"
@@ -83,6 +87,7 @@ int cmd_train_ner(int argc, char **argv)
                                           {"clusters", required_argument, 0, 'c'},
                                           {"gazetteers", required_argument, 0, 'G'},
                                           {"window", required_argument, 0, 'w'},
+                                          {"aux", required_argument, 0, 'A'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     ner_train_opts o = {.iterations = NER_DEFAULT_ITERATIONS,
@@ -101,8 +106,8 @@ int cmd_train_ner(int argc, char **argv)
     double v = 0;
     optind = 1;
     for (int c;
-         (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:c:G:g:l:e:w:h", longs, NULL)) != -1;) {
-        int ok = c == 'o' || c == 'k' || c == 'c' || c == 'G' || c == 'h' ||
+         (c = getopt_long(argc, argv, "i:s:o:d:f:p:r:b:k:c:G:g:l:e:w:A:h", longs, NULL)) != -1;) {
+        int ok = c == 'o' || c == 'k' || c == 'c' || c == 'G' || c == 'A' || c == 'h' ||
                  (optarg && number(optarg, &v));
         if (c == 'i')
             ok = ok && v >= 1 && v <= 1000, o.iterations = (int)v;
@@ -134,6 +139,8 @@ int cmd_train_ner(int argc, char **argv)
             o.clusters_path = *optarg ? optarg : NULL;
         else if (c == 'G')
             o.gaz_dir = *optarg ? optarg : NULL;
+        else if (c == 'A')
+            o.aux_path = *optarg ? optarg : NULL;
         else if (c == 'h')
             return usage(stdout), 0;
         else

@@ -579,3 +579,59 @@ Test(ner_errors, kb_names_match_their_spelling_variants)
         ner_entities_free(&e);
     }
 }
+
+Test(ner_errors, words_derived_from_a_known_name_are_not_names)
+{
+    /* the model alone tags داعشيات (MISC) here */
+    ner_entities e = annotate(NULL, "وقال المسؤول إن \"داعشيات\" شاركن في الهجمات على القرية.");
+    cr_assert_null(with_mention(&e, "داعشيات"));
+    ner_entities_free(&e);
+    const ner_kb *kb = ner_resources_kb(res);
+    const char *derived[] = {"داعشيات", "داعشي", "داعشيه", "داعشيين", "داعشن"};
+    const char *not_derived[] = {"داعش", "عمران", "السوريين", "دمشقي", "داعشيةكبيرة"};
+    for (size_t i = 0; i < sizeof derived / sizeof *derived; i++)
+        cr_assert(ann_derived_word(kb, derived[i]), "%s", derived[i]);
+    for (size_t i = 0; i < sizeof not_derived / sizeof *not_derived; i++)
+        cr_assert(!ann_derived_word(kb, not_derived[i]), "%s", not_derived[i]);
+}
+
+Test(ner_errors, a_quoted_name_after_an_outlet_word_is_an_organization)
+{
+    /* the model alone finds nothing in the quotes after وكالة */
+    ner_entities e = annotate(NULL, "وروجت وكالة \"أعماق\" الناطقة باسم التنظيم لهجمات جديدة.");
+    const ner_entity *x = with_mention(&e, "أعماق");
+    cr_assert_not_null(x);
+    cr_assert_str_eq(x->type, "ORG");
+    ner_entities_free(&e);
+    e = annotate(NULL, "وقالت الوكالة إن \"الهجمات\" مستمرة."); /* no outlet word before it */
+    cr_assert_null(with_mention(&e, "الهجمات"));
+    ner_entities_free(&e);
+}
+
+Test(ner_errors, a_place_ending_a_name_after_a_title_is_part_of_the_person)
+{
+    /* عفرين alone is a KB place; after a title and an affiliation it ends a person's name */
+    ner_entities e = annotate(NULL, "وصرح القيادي بقسد آزاد عفرين، بأن القوات تقدمت نحو القرية.");
+    const ner_entity *x = with_mention(&e, "آزاد عفرين");
+    cr_assert_not_null(x);
+    cr_assert_str_eq(x->type, "PER");
+    ner_entities_free(&e);
+    e = annotate(NULL, "وصرح القيادي بقسد من عفرين، بأن القوات تقدمت."); /* no name before it */
+    x = with_mention(&e, "عفرين");
+    cr_assert(x && !strcmp(x->type, "LOC"), "عفرين as %s", x ? x->type : "nothing");
+    ner_entities_free(&e);
+}
+
+Test(ner_errors, plurals_and_duals_of_place_words_are_not_names)
+{
+    /* a model trained with WikiFANE as a second corpus tags البلدتين (ORG) here */
+    ner_entities e = annotate(NULL, "وسيطر الجيش على كامل البلدتين، بعد اشتباكات استمرت يومين.");
+    cr_assert_null(with_mention(&e, "البلدتين"));
+    ner_entities_free(&e);
+    const char *yes[] = {"بلدتين", "قريتين", "مدينتان", "مخيمين", "بلدات", "قري"};
+    const char *no[] = {"بلده", "حلب", "مدينه", "بنيامين", "عين"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        cr_assert(ann_place_plural(yes[i]), "%s", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        cr_assert(!ann_place_plural(no[i]), "%s", no[i]);
+}

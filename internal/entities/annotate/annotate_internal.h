@@ -102,6 +102,17 @@ int ann_common_word(const char *norm);
 /* ann_nationality: a normalized word (no article) is the adjective or people of a place the KB
  * knows (تركية، العراقي، السوريين: تركيا، العراق، سوريا). */
 int ann_nationality(const ner_kb *kb, const char *norm);
+/* ann_derived_word: a normalized word (no article) is a one-word name the KB knows (not a place)
+ * with an adjective, people or plural ending (داعشي، داعشيات، داعشن: داعش). */
+int ann_derived_word(const ner_kb *kb, const char *norm);
+/* ann_place_word: a normalized word is a place word before a name, singular (قريه، بلده) or,
+ * with many set, plural or dual (قري، بلدات، بلدتي). */
+int ann_place_word(const char *norm, int many);
+/* ann_place_plural: a normalized word is a plural or dual of a place word (بلدات، البلدتين،
+ * القريتين، مخيمين): a common noun, never a name by itself. */
+int ann_place_plural(const char *norm);
+/* ann_outlet_word: a normalized word names an outlet before its name (وكاله، صحيفه، قناه ...). */
+int ann_outlet_word(const char *norm);
 
 /* ann_trigger_spans: after the model spans of f are merged with its KB spans (kb; both kept
  * or dropped by their drop flags), completes person spans of the model (عبد/أبو/بن and the

@@ -251,18 +251,12 @@ static int person_over_place(const ann_field *f, ann_spans *kb, size_t *t0, size
     return 1;
 }
 
-/* Words that name an outlet before its name (وكالة أنا برس، صحيفة الوطن، قناة الجزيرة): the
- * name is an organization whatever the model's type. */
-static const char *const outlet_words[] = {"وكاله", "صحيفه", "جريده", "قناه",    "موقع",
-                                           "اذاعه", "شبكه",  "مجله",  "تلفزيون", "فضائيه"};
-
 /* outlet_name: tokens [t0, t1) begin with an outlet word or follow one in the same phrase. */
 static int outlet_name(const ann_field *f, const field_work *w, size_t t0, size_t t1)
 {
-    size_t n = sizeof outlet_words / sizeof outlet_words[0];
-    if (t1 - t0 > 1 && ann_in_words(f->toks.v[t0].norm, outlet_words, n)) return 1;
+    if (t1 - t0 > 1 && ann_outlet_word(f->toks.v[t0].norm)) return 1;
     return t0 && !f->toks.v[t0].sentence_start && !w->brk[t0] &&
-           ann_in_words(f->toks.v[t0 - 1].norm, outlet_words, n);
+           ann_outlet_word(f->toks.v[t0 - 1].norm);
 }
 
 /* month_span: tokens [t0, t1) are a month's name (نيسان، كانون الثاني), never an entity's. */
@@ -285,6 +279,8 @@ static void merge_model(const ann_field *f, const field_work *w, ann_spans *kb, 
     if (t1 - t0 == 1 && strcmp(type, "MISC") && strcmp(type, "PER") &&
         ann_nationality(w->kb, f->toks.v[t0].norm))
         return; /* التركية alone: an adjective (MISC) or a surname (PER: البغدادي) */
+    if (t1 - t0 == 1 && ann_derived_word(w->kb, f->toks.v[t0].norm)) return; /* داعشيات */
+    if (t1 - t0 == 1 && ann_place_plural(f->toks.v[t0].norm)) return;        /* البلدتين */
     size_t inside = 0, cross = 0, same = 0, last = 0;
     for (size_t k = 0; k < kb->n; k++) {
         ann_span *m = &kb->v[k];

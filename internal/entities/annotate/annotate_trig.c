@@ -134,6 +134,21 @@ int ann_common_word(const char *norm)
     return IS(norm, W_COMMON | W_ADJ);
 }
 
+/* Words that name an outlet before its name (وكالة أنا برس، صحيفة الوطن، قناة الجزيرة): the
+ * name is an organization whatever the model's type. */
+static const char *const outlet_words[] = {"وكاله", "صحيفه", "جريده", "قناه",    "موقع",
+                                           "اذاعه", "شبكه",  "مجله",  "تلفزيون", "فضائيه"};
+
+int ann_outlet_word(const char *norm)
+{
+    return ann_in_words(norm, outlet_words, sizeof outlet_words / sizeof outlet_words[0]);
+}
+
+int ann_place_word(const char *norm, int many)
+{
+    return IS(norm, many ? W_PLACE_MANY : W_PLACE_ONE);
+}
+
 /* kb_has_place: the KB holds a one-word LOC name key. */
 static int kb_has_place(const ner_kb *kb, const char *key)
 {
@@ -443,6 +458,16 @@ static int clause_end(const trig *t, size_t k)
     return !joined(t, k) || (!tok(t, k)->prefixes && !strcmp(tok(t, k)->norm, "ان"));
 }
 
+/* place_surname: the KB span c at token k is a one-word place that ends the name of a person
+ * said after a title (القيادي بقسد حقي كوباني، ...: a name of origin or war): the name's first
+ * word before it, the clause ends after it. */
+static int place_surname(const trig *t, const ann_span *c, size_t k)
+{
+    return c->src != ANN_MODEL && c->t0 == k && c->t1 == k + 1 && !strcmp(c->type, "LOC") &&
+           !tok(t, k)->prefixes && k + 1 <= t->f->toks.n &&
+           (k + 1 == t->f->toks.n || clause_end(t, k + 1));
+}
+
 /* after_title: the name after a title at token i (السيد X Y، المتحدث باسم ORG X Y، مدير ORG X
  * عبد Y): at least two name words, or words before a person span of the model, which then
  * takes them. Definite words, "باسم" and spans of other types between title and name are
@@ -465,8 +490,48 @@ static void after_title(trig *t, size_t i)
     ann_span *c = k < n && k > j && joined(t, k) ? covering(t, k) : NULL;
     if (c && c->t0 == k && c->src == ANN_MODEL && !strcmp(c->type, "PER"))
         reshape(t, c, j, c->t1);
+    else if (c && k - j == 1 && place_surname(t, c, k))
+        c->drop = 1, cover(t, k, k + 1, 0), add(t, j, k + 1, "PER");
     else if (k - j >= 2 && !IS(tok(t, k - 1)->norm, W_GLUE) && (j == i + 1 || clause_end(t, k)))
         add(t, j, k, "PER");
+}
+
+/* quote_len: the length of the quotation mark at text[a] (within b), 0 when there is none. */
+static size_t quote_len(const char *text, size_t a, size_t b)
+{
+    static const char *const quotes[] = {"\"", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C",
+                                         "\xE2\x80\x9D"};
+    for (size_t k = 0; k < sizeof quotes / sizeof quotes[0]; k++) {
+        size_t q = strlen(quotes[k]);
+        if (a + q <= b && !strncmp(text + a, quotes[k], q)) return q;
+    }
+    return 0;
+}
+
+/* quote_only: text[a, b) is white space around one quotation mark. */
+static int quote_only(const char *text, size_t a, size_t b)
+{
+    int seen = 0;
+    while (a < b) {
+        size_t q = text[a] == ' ' ? 1 : quote_len(text, a, b);
+        if (!q || (text[a] != ' ' && seen++)) return 0;
+        a += q;
+    }
+    return seen;
+}
+
+/* after_outlet: the quoted name after an outlet word at token i (وكالة "أعماق"، صحيفة «الوطن»):
+ * one to three words between quotation marks right after it are an organization. */
+static void after_outlet(trig *t, size_t i)
+{
+    const ann_field *f = t->f;
+    size_t n = f->toks.n, j = i + 1, k = j;
+    if ((tok(t, i)->prefixes & NER_CLITIC_AL) || j >= n || tok(t, j)->sentence_start) return;
+    size_t a = (size_t)(tok(t, i)->surface + tok(t, i)->surface_len - f->text);
+    if (!quote_only(f->text, a, (size_t)(tok(t, j)->surface - f->text))) return;
+    while (k < n && k - j < 3 && (k == j || joined(t, k)) && name_word(t, k)) k++;
+    size_t end = (size_t)(tok(t, k - 1)->surface + tok(t, k - 1)->surface_len - f->text);
+    if (k > j && quote_len(f->text, end, f->len)) add(t, j, k, "ORG");
 }
 
 #define NAME_PARTS 512 /* person-name words of a field remembered for completion, at most */
@@ -532,6 +597,8 @@ int ann_trigger_spans(const ann_field *f, const ner_kb *kb, const ner_tag *tags,
             after_place_word(&t, i);
         else if (c & W_TITLE)
             after_title(&t, i);
+        else if (ann_outlet_word(tok(&t, i)->norm))
+            after_outlet(&t, i);
         else if (!t.cov[i] && tags[i] == NER_O)
             before_place_word(&t, i);
     }

@@ -18,6 +18,7 @@
 /* The corpus: tokens in file order, sentences as [start, end) token ranges. */
 typedef struct corpus {
     char *buf;
+    char *abuf; /* the second corpus's text (ner_train_opts.aux_path) */
     const char **word;
     size_t *len;
     ner_tag *gold;  /* as written */
@@ -26,6 +27,7 @@ typedef struct corpus {
     size_t ntok, cap;
     size_t *sent; /* nsent + 1 start offsets */
     size_t nsent, scap;
+    size_t nmain; /* sentences of the main corpus; those after it are the second corpus's */
 } corpus;
 
 #define LEX_FOLDS 5 /* the training lexicon features of a block come from the other blocks */
@@ -62,6 +64,7 @@ typedef struct trainer {
     ner_lex gz;      /* gazetteer names (the model's; may be empty) */
     int use_lex;
     int o_bias;
+    uint8_t *fdom; /* with a second corpus: 0 a shared feature, 1/2 its copy for corpus 1/2 */
 } trainer;
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -81,6 +84,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 static void corpus_free(corpus *c)
 {
     free(c->buf), free(c->word), free(c->len), free(c->gold), free(c->train), free(c->sent);
+    free(c->abuf);
     free(c->gaz);
 }
 
@@ -127,15 +131,15 @@ static int add_token(corpus *c, char *l, const char *path, size_t line, char *er
 static int corpus_read(corpus *c, const char *path, char *errstr, size_t errlen)
 {
     size_t len = 0;
-    char err[256];
-    if (util_file_read(path, MAX_CORPUS_BYTES, &c->buf, &len, err, sizeof err))
+    char err[256], **buf = c->buf ? &c->abuf : &c->buf; /* a second file appends */
+    if (util_file_read(path, MAX_CORPUS_BYTES, buf, &len, err, sizeof err))
         return ni_err_set(errstr, errlen, NI_ERR_IO, "%s: cannot read: %s", path, err);
-    if (grow((void **)&c->sent, &c->scap, 2, sizeof *c->sent)) return NI_ERR_NOMEM;
-    c->sent[0] = 0;
-    size_t line = 0;
-    for (char *p = c->buf, *nl; p < c->buf + len; p = nl + 1) {
-        nl = memchr(p, '\n', (size_t)(c->buf + len - p));
-        if (!nl) nl = c->buf + len;
+    if (grow((void **)&c->sent, &c->scap, c->nsent + 2, sizeof *c->sent)) return NI_ERR_NOMEM;
+    if (!c->nsent) c->sent[0] = 0;
+    size_t line = 0, first = c->nsent;
+    for (char *p = *buf, *nl; p < *buf + len; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(*buf + len - p));
+        if (!nl) nl = *buf + len;
         *nl = '\0';
         line++;
         if (nl > p && nl[-1] == '\r') nl[-1] = '\0';
@@ -145,7 +149,7 @@ static int corpus_read(corpus *c, const char *path, char *errstr, size_t errlen)
         if (rc) return rc;
     }
     if (add_sentence_end(c)) return ni_err_set(errstr, errlen, NI_ERR_NOMEM, "out of memory");
-    if (!c->nsent) return ni_err_set(errstr, errlen, NI_ERR_PARSE, "%s: no tokens", path);
+    if (c->nsent == first) return ni_err_set(errstr, errlen, NI_ERR_PARSE, "%s: no tokens", path);
     return NI_OK;
 }
 
@@ -204,6 +208,30 @@ static uint32_t feature_id(trainer *t, uint64_t key)
     return (uint32_t)(t->nfeat - 1);
 }
 
+/* find_id: the id of key, UINT32_MAX when unseen. */
+static uint32_t find_id(const trainer *t, uint64_t key)
+{
+    if (!t->mapcap) return UINT32_MAX;
+    for (uint64_t s = slot_of(key, t->mapcap); t->mapv[s]; s = (s + 1) & (t->mapcap - 1))
+        if (t->map[s] == key) return t->mapv[s] - 1;
+    return UINT32_MAX;
+}
+
+/* dom_key: the copy of a feature for corpus d (1 the main one, 2 the second) when training on
+ * two corpora with domain-conjoined features (Daume 2007): each feature is emitted as itself,
+ * shared by both corpora, and as its corpus's copy; the saved model holds shared + main copy, so
+ * what the second corpus teaches differently stays in its own copies. */
+static uint64_t dom_key(uint64_t key, int d)
+{
+    return ner_mix64(key ^ (uint64_t)d * 0xd6e8feb86659fd93ULL) & NER_KEY_MASK;
+}
+
+/* conjoined: whether the trainer has a second corpus (domain-conjoined features). */
+static int conjoined(const trainer *t)
+{
+    return t->c->nmain < t->c->nsent;
+}
+
 /* hint: the KB hints of training token i, dropped for a seeded fraction of the sentences (so the
  * model does not lean on hints the way names seen in training would let it). */
 static unsigned hint(const trainer *t, size_t s, size_t i)
@@ -224,17 +252,23 @@ static int extract(trainer *t)
     t->toff = malloc((ntok + 1) * sizeof *t->toff);
     if (!t->toff) return NI_ERR_NOMEM;
     uint64_t keys[NER_MAX_FEATS];
+    size_t dcap = 0;
     for (size_t s = 0; s < c->nsent; s++) {
         size_t a = c->sent[s], n = c->sent[s + 1] - a;
-        int dev = s >= t->dev_lo && s < t->dev_hi;
+        int dev = s >= t->dev_lo && s < t->dev_hi, d = !conjoined(t) ? 0 : s < c->nmain ? 1 : 2;
         for (size_t i = 0; i < n; i++) {
             size_t k = dev ? 0 : ner_features(t->ws + a, n, i, keys);
-            if (grow((void **)&t->fid, &cap, used + k, sizeof *t->fid)) return NI_ERR_NOMEM;
+            if (grow((void **)&t->fid, &cap, used + 2 * k, sizeof *t->fid)) return NI_ERR_NOMEM;
             t->toff[a + i] = used;
             for (size_t j = 0; j < k; j++) {
                 uint32_t id = feature_id(t, keys[j]);
-                if (id == UINT32_MAX) return NI_ERR_NOMEM;
+                uint32_t di = id == UINT32_MAX || !d ? id : feature_id(t, dom_key(keys[j], d));
+                if (id == UINT32_MAX || di == UINT32_MAX) return NI_ERR_NOMEM;
                 t->fid[used++] = id;
+                if (!d) continue;
+                if (grow((void **)&t->fdom, &dcap, t->nfeat, 1)) return NI_ERR_NOMEM;
+                t->fdom[id] = 0, t->fdom[di] = (uint8_t)d;
+                t->fid[used++] = di;
             }
         }
     }
@@ -272,7 +306,7 @@ static lex_count *lc_find(lex_counts *lc, uint64_t key, int add)
 /* in_lex: whether sentence s feeds a lexicon built without the sentences [lo, hi). */
 static int in_lex(const trainer *t, size_t s, size_t lo, size_t hi)
 {
-    return !(s >= t->dev_lo && s < t->dev_hi) && !(s >= lo && s < hi);
+    return s < t->c->nmain && !(s >= t->dev_lo && s < t->dev_hi) && !(s >= lo && s < hi);
 }
 
 /* lc_names: every gold name of the sentences feeding the lexicon, with its type. */
@@ -360,9 +394,11 @@ static int analyze_all(trainer *t)
         ner_gaz_mark(&t->gz, t->ws + c->sent[s], c->sent[s + 1] - c->sent[s]);
     if (!t->use_lex) return NI_OK;
     int rc = lex_build(t, 0, 0, &t->lex);
+    for (size_t s = c->nmain; !rc && s < c->nsent; s++) /* the second corpus: main's names */
+        ner_lex_mark(&t->lex, t->ws + c->sent[s], c->sent[s + 1] - c->sent[s]);
     for (size_t b = 0; !rc && b < LEX_FOLDS; b++) {
         ner_lex x = {0};
-        size_t lo = c->nsent * b / LEX_FOLDS, hi = c->nsent * (b + 1) / LEX_FOLDS;
+        size_t lo = c->nmain * b / LEX_FOLDS, hi = c->nmain * (b + 1) / LEX_FOLDS;
         rc = lex_build(t, lo, hi, &x);
         for (size_t s = lo; !rc && s < hi; s++)
             if (s < t->dev_lo || s >= t->dev_hi)
@@ -473,11 +509,17 @@ static ner_model *averaged(const trainer *t, int prune)
         ner_model *m = pass ? ner_model_new(keep) : NULL;
         if (pass && !m) return NULL;
         for (size_t f = 0; f < t->nfeat; f++) {
-            size_t r = t->frow[f];
-            if (!r) continue;
+            size_t r = t->frow[f], r1 = 0; /* r1: the main corpus's copy (folded in) */
+            if (conjoined(t)) {
+                if (t->fdom[f]) continue;
+                uint32_t id = find_id(t, dom_key(t->fkeys[f], 1));
+                r1 = id == UINT32_MAX ? 0 : t->frow[id];
+            }
+            if (!r && !r1) continue;
             int any = 0;
             for (int k = 0; k < NER_NTAGS; k++)
-                any |= (q[k] = quantize(avg_w(t, r, k), prune)) != 0;
+                any |= (q[k] = quantize((r ? avg_w(t, r, k) : 0) + (r1 ? avg_w(t, r1, k) : 0),
+                                        prune)) != 0;
             if (t->fkeys[f] == ner_bias_key()) {
                 q[NER_O] -= t->o_bias;
                 if (q[NER_O] < -NER_MAX_WEIGHT) q[NER_O] = -NER_MAX_WEIGHT;
@@ -639,22 +681,24 @@ int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *o
         return ni_err_set(errstr, errlen, NI_ERR_INVALID, "training: invalid arguments");
     corpus c = {0};
     int rc = corpus_read(&c, conll_path, errstr, errlen);
+    c.nmain = c.nsent;
+    if (!rc && o->aux_path) rc = corpus_read(&c, o->aux_path, errstr, errlen);
     if (!rc && o->kb_path) rc = corpus_hints(&c, o->kb_path, errstr, errlen);
     if (!rc) {
         trainer t = {.c = &c};
         if (o->clusters_path) rc = ner_clusters_read(o->clusters_path, &t.cl, errstr, errlen);
         if (!rc && o->gaz_dir) rc = ner_gaz_build(o->gaz_dir, &t.gz, errstr, errlen);
-        size_t ndev = (size_t)floor(c.nsent * o->dev_fraction);
-        if (ndev >= c.nsent) ndev = c.nsent - 1;
-        t.dev_hi = o->dev_fold ? ndev * (size_t)o->dev_fold : c.nsent;
-        if (t.dev_hi > c.nsent) t.dev_hi = c.nsent;
+        size_t ndev = (size_t)floor(c.nmain * o->dev_fraction);
+        if (ndev >= c.nmain) ndev = c.nmain - 1;
+        t.dev_hi = o->dev_fold ? ndev * (size_t)o->dev_fold : c.nmain;
+        if (t.dev_hi > c.nmain) t.dev_hi = c.nmain;
         t.dev_lo = t.dev_hi - ndev;
         t.ntrain = c.nsent - ndev;
         if (!rc) rc = run(&t, o, out_path, errstr, errlen);
         ner_clusters_free(&t.cl);
         ner_lex_free(&t.gz);
         free(t.fkeys), free(t.frow), free(t.map), free(t.mapv), free(t.toff), free(t.fid);
-        free(t.w), free(t.u), free(t.ws), free(t.acc);
+        free(t.w), free(t.u), free(t.ws), free(t.acc), free(t.fdom);
         ner_lex_free(&t.lex);
     }
     corpus_free(&c);
