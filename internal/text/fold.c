@@ -60,6 +60,21 @@ static UChar32 fold_vocab(UChar32 c)
     return u_tolower(c);
 }
 
+/* fold_persian: ی -> ي, ک -> ك, tatweel dropped; any other c as it is. */
+static UChar32 fold_persian(UChar32 c)
+{
+    switch (c) {
+    case 0x06CC: /* Farsi yeh */
+        return 0x064A;
+    case 0x06A9: /* keheh */
+        return 0x0643;
+    case 0x0640: /* tatweel */
+        return TEXT_FOLD_DROP;
+    default:
+        return c;
+    }
+}
+
 /* fold_tagger: ASCII lower-cased and digits -> '0' (ASCII controls kept), ی -> ي, ک -> ك,
  * tatweel and marks (Mn, Me, Cf, Cc) dropped, any decimal digit -> '0', lower-cased. */
 static UChar32 fold_tagger(UChar32 c)
@@ -69,14 +84,7 @@ static UChar32 fold_tagger(UChar32 c)
         return c >= '0' && c <= '9' ? '0' : c;
     }
     if (text_fold_letter(c) != c) return text_fold_letter(c);
-    switch (c) {
-    case 0x06CC: /* Farsi yeh */
-        return 0x064A;
-    case 0x06A9: /* keheh */
-        return 0x0643;
-    case 0x0640: /* tatweel */
-        return TEXT_FOLD_DROP;
-    }
+    if (fold_persian(c) != c) return fold_persian(c);
     int8_t t = u_charType(c);
     if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR ||
         t == U_CONTROL_CHAR)
@@ -90,16 +98,7 @@ static UChar32 fold_tagger(UChar32 c)
 static UChar32 fold_rules(UChar32 c)
 {
     if (text_fold_letter(c) != c) return text_fold_letter(c);
-    switch (c) {
-    case 0x06CC: /* Farsi yeh */
-        return 0x064A;
-    case 0x06A9: /* keheh */
-        return 0x0643;
-    case 0x0640: /* tatweel */
-        return TEXT_FOLD_DROP;
-    default:
-        break;
-    }
+    if (fold_persian(c) != c) return fold_persian(c);
     if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
     if (c >= 0x621 && c <= 0x64A) return c;
     if (c >= 0x64B && c <= 0x652) return TEXT_FOLD_DROP; /* harakat */

@@ -1,4 +1,5 @@
-/* support_extract.c: the HTML extractor run on a page string, and an article's body as text. */
+/* support_extract.c: the HTML and text-page extractors run on a page string, and an article's body
+ * as text. */
 #include "support_extract.h"
 
 #include "util/err.h"
@@ -17,6 +18,16 @@ article *support_extract_html(extract_ctx *ctx, const char *html)
     char err[256] = "";
     int rc = extract_html(ctx, &pg, &a, err, sizeof err);
     cr_assert_eq(rc, NI_OK, "extract_html: %d %s", rc, err);
+    cr_assert_not_null(a);
+    return a;
+}
+
+article *support_extract_text(const char *s)
+{
+    page pg = {.text = (char *)s, .len = strlen(s), .type = PAGE_TYPE_TEXT};
+    article *a = NULL;
+    char err[128];
+    cr_assert_eq(extract_text(&pg, &a, err, sizeof err), NI_OK, "%s", err);
     cr_assert_not_null(a);
     return a;
 }

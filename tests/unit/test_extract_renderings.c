@@ -5,19 +5,11 @@
 #include "extract/extract.h"
 #include "util/err.h"
 
+#include "support_extract.h"
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
-
-static article *extract_str(const char *s)
-{
-    page pg = {.text = (char *)s, .len = strlen(s), .type = PAGE_TYPE_TEXT};
-    article *a = NULL;
-    char err[128];
-    cr_assert_eq(extract_text(&pg, &a, err, sizeof err), NI_OK, "%s", err);
-    cr_assert_not_null(a);
-    return a;
-}
 
 #define NOTICE                                                                                     \
     "We use cookies and similar tools to give you the best experience on our pages, and you can "  \
@@ -40,7 +32,7 @@ Test(extract_renderings, headline_after_breadcrumbs_before_byline)
         "By Mara Quill\n"
         "November 5, 2021 10:04 AM\n" B1 B2
         "Most read\nLighthouse keeper retires\nFerry timetable changes\n";
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
     cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
     cr_expect_eq(a->published.year, 2021);
@@ -55,7 +47,7 @@ Test(extract_renderings, dateline_inside_a_byline_line_near_the_headline)
         "Harbour board votes to rebuild the old stone pier\n"
         "Mara Quill \xc2\xb7 Coast Gazette \xc2\xb7 Posted: Nov 05, 2021 10:04 AM | 4 "
         "minute read\n" B1 B2;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_eq(a->published.year, 2021, "the page's date, not today's in the header");
     cr_expect_eq(a->published.month, 11);
     cr_expect_eq(a->published.day, 5);
@@ -72,7 +64,7 @@ Test(extract_renderings, paragraphs_without_spaces_are_prose)
 {
     const char *text =
         "ホーム\nニュース\n地域\n港の委員会、古い桟橋の建て直しを決定\n" JA1 "\n" JA2 "\n";
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_assert_geq(a->nblocks, 2, "body blocks: %zu", a->nblocks);
     cr_expect_str_eq(a->blocks[0].text, JA1);
     cr_expect_str_eq(a->title ? a->title : "", "港の委員会、古い桟橋の建て直しを決定");
@@ -91,7 +83,7 @@ Test(extract_renderings, reader_comments_after_a_long_stretch_of_chrome_are_not_
              "wasting money that the town needs for the school and the library.\n"
              "The foundations were never the problem, the problem was the ferry company that "
              "refused to pay for the repairs when they were cheap.\n");
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     for (size_t i = 0; i < a->nblocks; i++)
         cr_expect_null(strstr(a->blocks[i].text, "thirty years"), "comment kept: %s",
                        a->blocks[i].text);
@@ -104,7 +96,7 @@ Test(extract_renderings, headline_length_beats_a_name_above_a_dateline)
     /* a section name and an author line compete; the headline has a headline's length */
     const char *text = "Home\nNews\nCoast\nHarbour board votes to rebuild the old stone pier\n"
                        "Photo: Coast Gazette\nMara Quill\nNovember 5, 2021 10:04 AM\n" B1 B2;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
     article_destroy(a);
 }
@@ -114,7 +106,7 @@ Test(extract_renderings, byline_block_without_prefix_and_widget_text_not_a_name)
     const char *text = "Home\nNews\nCoast\nHarbour board votes to rebuild the old stone pier\n"
                        "Share this article in your social network\n"
                        "Mara Quill\nNovember 5, 2021 10:04 AM\n" B1 B2;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
     article_destroy(a);
 }
@@ -125,7 +117,7 @@ Test(extract_renderings, a_notice_repeated_in_the_page_is_not_body)
         "Home\nNews\nHarbour board votes to rebuild the old stone pier\n" B1
         "This advertisement has not loaded yet, but your article continues below.\n" B2
         "This advertisement has not loaded yet, but your article continues below.\n";
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_eq(a->nblocks, 2);
     for (size_t i = 0; i < a->nblocks; i++)
         cr_expect_null(strstr(a->blocks[i].text, "advertisement"), "%s", a->blocks[i].text);
@@ -135,7 +127,7 @@ Test(extract_renderings, a_notice_repeated_in_the_page_is_not_body)
 Test(extract_renderings, a_page_of_one_repeated_paragraph_keeps_it)
 {
     const char *text = "Harbour board votes to rebuild the old stone pier\n\n" B1 "\n" B1 "\n" B1;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_geq(a->nblocks, 1, "the body is not emptied");
     article_destroy(a);
 }
@@ -148,13 +140,13 @@ Test(extract_renderings, a_dated_line_is_no_headline_and_ends_the_run)
     const char *text = "Home\nNews\nColumns\nAbout us\nSearch\n"
                        "Harbour board votes on the pier\n"
                        "Column by Mara Quill - 05.11.2021 at 10:04 - 12 comments so far\n" B1 B2;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes on the pier");
     article_destroy(a);
     text = "Home\nNews\nColumns\nAbout us\nSearch\n"
            "Harbour board votes on the pier\n"
            "Written by the desk, updated at 10:04 after the vote today\n" B1 B2;
-    a = extract_str(text);
+    a = support_extract_text(text);
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes on the pier");
     article_destroy(a);
 }
@@ -168,7 +160,7 @@ Test(extract_renderings, headline_inside_a_run_of_short_lines)
                        "Coastal towns\n"
                        "Harbour board votes to rebuild the old stone pier\n"
                        "Mara Quill\nHarbour reporter\n" B1 B2;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
     article_destroy(a);
 }
@@ -183,7 +175,7 @@ Test(extract_renderings, repeated_promotion_loses_to_the_line_before_the_prose)
                        "Ten quiet places to walk along the coast this summer\n"
                        "\nRegion\nOpinion\n"
                        "Harbour board votes to rebuild the old stone pier\n" B1 B2;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->title ? a->title : "", "Harbour board votes to rebuild the old stone pier");
     article_destroy(a);
 }
@@ -200,7 +192,7 @@ Test(extract_renderings, author_box_after_the_body_ends_it)
                        "Ferry timetable changes for the summer season\n"
                        "The ferry company will add two crossings a day from June, a spokesman said "
                        "on Monday, after a winter of complaints from commuters.\n";
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
     cr_assert_eq(a->nblocks, 2, "body blocks: %zu", a->nblocks);
     cr_expect_not_null(strstr(a->blocks[1].text, "original foundations"));
@@ -227,7 +219,7 @@ Test(extract_renderings, a_list_of_teasers_after_the_body_is_not_body)
                            "Traders will set up their stalls by the fountain from Saturday.")
                         TEASER("School wins science prize", "Education",
                                "Pupils built a tide gauge that sends its readings to a website.");
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_eq(a->nblocks, 3, "body blocks: %zu", a->nblocks);
     for (size_t i = 0; i < a->nblocks; i++)
         cr_expect_null(strstr(a->blocks[i].text, "council"), "teaser kept: %s", a->blocks[i].text);
@@ -242,7 +234,7 @@ Test(extract_renderings, a_dated_line_far_from_the_headline_gives_the_date)
                        "Harbour board votes to rebuild the old stone pier\n" B1 B2
                        "Share\nPrint\nMail\nMore on this\nHarbour\nPier\nCouncil\nTown\nCoast\n"
                        "Mara Quill - 28.04.2024 at 08:52 - 12 comments\n";
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_eq(a->published.year, 2024);
     cr_expect_eq(a->published.month, 4);
     cr_expect_eq(a->published.day, 28);
@@ -256,12 +248,12 @@ Test(extract_renderings, a_single_word_or_a_label_after_by_is_no_author)
     const char *text = "Home\nNews\nBy LOGIN\nRegion\n"
                        "Harbour board votes to rebuild the old stone pier\n"
                        "By Mara Quill\n" B1 B2;
-    article *a = extract_str(text);
+    article *a = support_extract_text(text);
     cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
     article_destroy(a);
-    a = extract_str("Home\nNews\nBy Story : Coast Gazette\nRegion\n"
-                    "Harbour board votes to rebuild the old stone pier\n"
-                    "By Mara Quill\n" B1 B2);
+    a = support_extract_text("Home\nNews\nBy Story : Coast Gazette\nRegion\n"
+                             "Harbour board votes to rebuild the old stone pier\n"
+                             "By Mara Quill\n" B1 B2);
     cr_expect_str_eq(a->author ? a->author : "", "Mara Quill");
     article_destroy(a);
 }

@@ -3,28 +3,20 @@
 #include "support.h"
 #include "util/err.h"
 
+#include "support_extract.h"
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* extract_str: runs extract_text on s (caller destroys the article). */
-static article *extract_str(char *s)
-{
-    page pg = {.text = s, .len = strlen(s), .type = PAGE_TYPE_TEXT};
-    article *a = NULL;
-    char err[128];
-    cr_assert_eq(extract_text(&pg, &a, err, sizeof err), NI_OK, "%s", err);
-    cr_assert_not_null(a);
-    return a;
-}
-
 static article *extract_fixture(const char *name)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "tests/fixtures/text/%s", name);
     char *s = support_read(support_path(rel), NULL);
-    article *a = extract_str(s);
+    article *a = support_extract_text(s);
     free(s);
     return a;
 }
@@ -145,11 +137,11 @@ Test(extract_text, hard_wrapped_paragraphs_are_joined)
 Test(extract_text, empty_and_blank_pages)
 {
     char empty[] = "", blank[] = "\n \n\xc2\xa0\n";
-    article *a = extract_str(empty);
+    article *a = support_extract_text(empty);
     cr_assert_eq(a->nblocks, 0);
     cr_assert_null(a->title);
     article_destroy(a);
-    a = extract_str(blank);
+    a = support_extract_text(blank);
     cr_assert_eq(a->nblocks, 0);
     article_destroy(a);
 }
@@ -170,7 +162,7 @@ Test(extract_text, seeds_title_author_views)
         char rel[256];
         snprintf(rel, sizeof rel, "seeds/%s", seeds[i].file);
         char *s = support_read(support_shared_path(rel), NULL);
-        article *a = extract_str(s);
+        article *a = support_extract_text(s);
         cr_assert_str_eq(a->title, seeds[i].title);
         if (seeds[i].author)
             cr_assert_str_eq(a->author, seeds[i].author);

@@ -7,18 +7,10 @@
 #include "extract/text_date.h"
 #include "util/err.h"
 
+#include "support_extract.h"
+
 #include <criterion/criterion.h>
 #include <string.h>
-
-static article *extract_str(const char *s)
-{
-    page pg = {.text = (char *)s, .len = strlen(s), .type = PAGE_TYPE_TEXT};
-    article *a = NULL;
-    char err[128];
-    cr_assert_eq(extract_text(&pg, &a, err, sizeof err), NI_OK, "%s", err);
-    cr_assert_not_null(a);
-    return a;
-}
 
 /* has_text: some body block holds needle. */
 static int has_text(const article *a, const char *needle)
@@ -48,9 +40,9 @@ static int has_text(const article *a, const char *needle)
  * on it when it is short and ends no sentence with a full stop. */
 Test(extract_text_pages, question_headline_before_the_prose)
 {
-    article *a =
-        extract_str("Home\nNews\nSport\n"
-                    "Can the old stone pier be saved before the winter storms arrive?\n" B1 B2);
+    article *a = support_extract_text(
+        "Home\nNews\nSport\n"
+        "Can the old stone pier be saved before the winter storms arrive?\n" B1 B2);
     cr_expect_str_eq(a->title ? a->title : "",
                      "Can the old stone pier be saved before the winter storms arrive?");
     cr_expect(!has_text(a, "winter storms arrive?"), "the title is not repeated in the body");
@@ -62,10 +54,10 @@ Test(extract_text_pages, question_headline_before_the_prose)
  * run with a real share of the page's prose, and the headline above it is found. */
 Test(extract_text_pages, notices_above_the_article_are_not_its_start)
 {
-    article *a = extract_str("Please turn on JavaScript to use this page.\n"
-                             "We use cookies to improve this site for you.\n"
-                             "Home\nNews\nRegion\nSport\nWeather\nTravel\n" HEADLINE
-                             "\nBy Mara Quill\n" B1 B2 B3 B4);
+    article *a = support_extract_text("Please turn on JavaScript to use this page.\n"
+                                      "We use cookies to improve this site for you.\n"
+                                      "Home\nNews\nRegion\nSport\nWeather\nTravel\n" HEADLINE
+                                      "\nBy Mara Quill\n" B1 B2 B3 B4);
     cr_expect_str_eq(a->title ? a->title : "", HEADLINE);
     cr_expect(!has_text(a, "JavaScript"));
     cr_expect(!has_text(a, "cookies"));
@@ -76,7 +68,8 @@ Test(extract_text_pages, notices_above_the_article_are_not_its_start)
 /* A photo caption with its credit, right above the prose, is no headline. */
 Test(extract_text_pages, photo_credit_is_no_headline)
 {
-    article *a = extract_str("Home\nNews\n" HEADLINE "\nMara Quill\nShare\n"
+    article *a =
+        support_extract_text("Home\nNews\n" HEADLINE "\nMara Quill\nShare\n"
                              "Workers on the old stone pier at low tide on Monday morning, "
                              "Credit: Ben Dahl/Coast Agency\n" B1 B2);
     cr_expect_str_eq(a->title ? a->title : "", HEADLINE);
@@ -87,8 +80,8 @@ Test(extract_text_pages, photo_credit_is_no_headline)
  * headline. */
 Test(extract_text_pages, byline_of_names_is_no_headline)
 {
-    article *a =
-        extract_str("Home\nNews\nSport\n" HEADLINE "\nAnna Roth and AP\nListen\nShare\n" B1 B2);
+    article *a = support_extract_text("Home\nNews\nSport\n" HEADLINE
+                                      "\nAnna Roth and AP\nListen\nShare\n" B1 B2);
     cr_expect_str_eq(a->title ? a->title : "", HEADLINE);
     article_destroy(a);
 }
@@ -97,10 +90,10 @@ Test(extract_text_pages, byline_of_names_is_no_headline)
  * by its length: it is not one item of a list of headlines. */
 Test(extract_text_pages, headline_amid_its_byline_stands_out)
 {
-    article *a =
-        extract_str("Menu\nHome\nRegion\nToday's paper\n" HEADLINE "\nMara Quill\nShare\n\n"
-                    "Coast Desk\nTides and winds for the harbour this week\nWeather\n\n"
-                    "Maps\nTides\n" B1 B2);
+    article *a = support_extract_text(
+        "Menu\nHome\nRegion\nToday's paper\n" HEADLINE "\nMara Quill\nShare\n\n"
+        "Coast Desk\nTides and winds for the harbour this week\nWeather\n\n"
+        "Maps\nTides\n" B1 B2);
     cr_expect_str_eq(a->title ? a->title : "", HEADLINE);
     article_destroy(a);
 }
@@ -108,7 +101,8 @@ Test(extract_text_pages, headline_amid_its_byline_stands_out)
 /* A dateline glued to the next label by the rendering ("2021Updated") is read. */
 Test(extract_text_pages, dateline_glued_to_the_next_label)
 {
-    article *a = extract_str("Home\nNews\n" HEADLINE "\n"
+    article *a =
+        support_extract_text("Home\nNews\n" HEADLINE "\n"
                              "Published: 10:04, 5 Nov 2021Updated: 11:30, 5 Nov 2021\n" B1 B2);
     cr_expect_eq(a->published.year, 2021);
     cr_expect_eq(a->published.month, 11);
@@ -120,7 +114,7 @@ Test(extract_text_pages, dateline_glued_to_the_next_label)
  * near the headline it is still the date. */
 Test(extract_text_pages, numeric_dateline_near_the_headline)
 {
-    article *a = extract_str("Home\nNews\n" HEADLINE "\n" B1 "\n22.11.2024 07.57\n" B2 B3);
+    article *a = support_extract_text("Home\nNews\n" HEADLINE "\n" B1 "\n22.11.2024 07.57\n" B2 B3);
     cr_expect_eq(a->published.year, 2024);
     cr_expect_eq(a->published.month, 11);
     cr_expect_eq(a->published.day, 22);
@@ -161,7 +155,8 @@ Test(extract_text_pages, text_date_find_cases)
 /* "Today" with a clock time near the headline is the time of the article on the fetch date. */
 Test(extract_text_pages, todays_clock_time_near_the_headline)
 {
-    article *a = extract_str("Home\nNews\n" HEADLINE "\nPubliziert heute um 12:19 Uhr\n" B1 B2);
+    article *a =
+        support_extract_text("Home\nNews\n" HEADLINE "\nPubliziert heute um 12:19 Uhr\n" B1 B2);
     cr_expect_eq(a->published.year, 0, "no calendar date stated");
     cr_expect_eq(a->published.hour, 12);
     cr_expect_eq(a->published.minute, 19);
@@ -192,7 +187,8 @@ Test(extract_text_pages, text_date_today_cases)
  * end it: the teaser paragraph after them is not body. */
 Test(extract_text_pages, twenty_lines_of_chrome_end_the_body)
 {
-    article *a = extract_str("Home\nNews\n" HEADLINE "\n" B1 B2 B3
+    article *a =
+        support_extract_text("Home\nNews\n" HEADLINE "\n" B1 B2 B3
                              "Share\nPost\nMail\nPrint\nTags\nHarbour\nPier\nTown council\n"
                              "Most read\nFerry timetable changes\nLighthouse keeper retires\n"
                              "New bakery opens on the quay\nSchool wins rowing cup\nWeather\n"
@@ -211,7 +207,7 @@ Test(extract_text_pages, twenty_lines_of_chrome_end_the_body)
 #define TEASER(h, s, p) h "\n" s "\n" p " The council will decide on the plan next week.\n"
 Test(extract_text_pages, four_teasers_after_the_body_are_not_body)
 {
-    article *a = extract_str(
+    article *a = support_extract_text(
         "Home\nNews\n" HEADLINE "\n" B1 "What comes next\n" B2 TEASER(
             "Ferry timetable changes", "Travel",
             "The ferry company will add two crossings a day from June, a spokesman said.")
@@ -230,7 +226,8 @@ Test(extract_text_pages, four_teasers_after_the_body_are_not_body)
  * the article even when no byline named the author. */
 Test(extract_text_pages, author_bio_after_the_body_ends_it)
 {
-    article *a = extract_str("Home\nNews\n" HEADLINE "\n" B1 B2 B3 "Mara Quill\n"
+    article *a =
+        support_extract_text("Home\nNews\n" HEADLINE "\n" B1 B2 B3 "Mara Quill\n"
                              "Mara Quill is a reporter who has covered the coast and its harbours "
                              "for ten years and lives in the town.\n"
                              "Most read\nLighthouse keeper retires\nFerry timetable changes\n");
