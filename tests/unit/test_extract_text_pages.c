@@ -142,10 +142,10 @@ Test(extract_text_pages, text_date_find_cases)
         cr_expect(dt.year == ok[i].y && dt.month == ok[i].m && dt.day == ok[i].d, "%s: %d-%d-%d",
                   ok[i].s, dt.year, dt.month, dt.day);
     }
+    static const char caption[] = "Crowds in the meadow of the old town, on 15 May 2025, in "
+                                  "the rain (a caption: no dateline)";
     static const char *const no[] = {"Politik 27.04.2023 01:54 min", "Stand: 10:49 Uhr", "",
-                                     "Crowds in the meadow of the old town, on 15 May 2025, in "
-                                     "the rain (a caption: no dateline)",
-                                     "Harbour board votes to rebuild the old stone pier"};
+                                     caption, "Harbour board votes to rebuild the old stone pier"};
     for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
         article_datetime dt = {0};
         cr_expect_eq(text_date_find(no[i], strlen(no[i]), &dt), NI_ERR_PARSE, "%s", no[i]);
