@@ -3,44 +3,30 @@
 #include "entities/tagger_corpus.h"
 
 #include "entities/ner.h"
+#include "text/fold.h"
 #include "util/err.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 /* ---- UTF-8 and folding ---------------------------------------------------------------------- */
 
-/* next_cp: the code point at s[*i] (a lone or bad byte as itself), *i moved past it. */
+/* next_cp: the code point at s[*i] (U+FFFD for an ill-formed sequence), *i moved past it. */
 static uint32_t next_cp(const char *s, size_t len, size_t *i)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    uint32_t c = u[*i];
-    size_t k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    if (*i + k >= len + (k == 0)) k = 0;
-    if (k) c &= 0x3F >> k;
-    for (size_t j = 1; j <= k; j++) c = c << 6 | (u[*i + j] & 0x3F);
-    *i += k + 1;
-    return c;
-}
-
-static size_t put_cp(char *o, uint32_t c)
-{
-    if (c < 0x80) return o[0] = (char)c, 1;
-    if (c < 0x800) return o[0] = (char)(0xC0 | c >> 6), o[1] = (char)(0x80 | (c & 0x3F)), 2;
-    o[0] = (char)(0xE0 | c >> 12), o[1] = (char)(0x80 | (c >> 6 & 0x3F));
-    o[2] = (char)(0x80 | (c & 0x3F));
-    return 3;
+    int32_t k = 0, n = len - *i > INT32_MAX ? INT32_MAX : (int32_t)(len - *i);
+    UChar32 c;
+    U8_NEXT_OR_FFFD((const uint8_t *)s + *i, k, n, c);
+    *i += (size_t)k;
+    return (uint32_t)c;
 }
 
 static int is_mark(uint32_t c) /* harakat, dagger alef, tatweel, format characters */
 {
     return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640 ||
            (c >= 0x200B && c <= 0x200F) || c == 0xFEFF;
-}
-
-static int is_alef(uint32_t c)
-{
-    return c == 0x0623 || c == 0x0625 || c == 0x0622 || c == 0x0671 || c == 0x0627;
 }
 
 static int is_arabic_letter(uint32_t c)
@@ -52,22 +38,21 @@ static int is_arabic_letter(uint32_t c)
  * ى as ي, ة as ه, ASCII lower case (the overlap check's comparison). */
 enum { FOLD_CLEAN, FOLD_ALEF, FOLD_ALL };
 
-/* fold: w folded into o (room for 3 * len bytes, since a lone byte may grow); its length. */
+/* fold: w folded into o (room for 3 * len bytes, since an ill-formed byte becomes U+FFFD); its
+ * length. */
 static size_t fold(const char *w, size_t len, int how, char *o)
 {
-    size_t n = 0;
+    int32_t n = 0;
     for (size_t i = 0; i < len;) {
-        uint32_t c = next_cp(w, len, &i);
-        if (is_mark(c)) continue;
-        if (how >= FOLD_ALEF && is_alef(c)) c = 0x0627;
-        if (how == FOLD_ALL) {
-            if (c == 0x0649) c = 0x064A;
-            if (c == 0x0629) c = 0x0647;
-            if (c >= 'A' && c <= 'Z') c += 32;
-        }
-        n += put_cp(o + n, c);
+        UChar32 c = (UChar32)next_cp(w, len, &i), f = text_fold_letter(c);
+        if (is_mark((uint32_t)c)) continue;
+        if (how == FOLD_ALL)
+            c = f >= 'A' && f <= 'Z' ? f + 32 : f;
+        else if (how == FOLD_ALEF && f == 0x0627)
+            c = f;
+        U8_APPEND_UNSAFE((uint8_t *)o, n, c);
     }
-    return n;
+    return (size_t)n;
 }
 
 static uint64_t fnv(const char *s, size_t n)
