@@ -90,18 +90,9 @@ int cmd_train_ner(int argc, char **argv)
                                           {"aux", required_argument, 0, 'A'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
-    ner_train_opts o = {.iterations = NER_DEFAULT_ITERATIONS,
-                        .seed = 1,
-                        .prune = NER_DEFAULT_PRUNE,
-                        .dropout = NER_DEFAULT_DROPOUT,
-                        .o_bias = NER_DEFAULT_O_BIAS,
-                        .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
-                        .lexicon = 1,
-                        .window = NER_DOC_WINDOW,
-                        .ensemble = NER_DEFAULT_ENSEMBLE,
-                        .kb_path = "data/kb/entities.tsv",
-                        .clusters_path = "models/ner-ar.clusters",
-                        .progress = stderr};
+    ner_train_opts o = ner_train_opts_default();
+    o.kb_path = "data/kb/entities.tsv", o.clusters_path = "models/ner-ar.clusters";
+    o.progress = stderr;
     const char *out = "models/ner-ar.model";
     double v = 0;
     optind = 1;

@@ -60,6 +60,10 @@ typedef struct ner_train_opts {
     const char *aux_path;
 } ner_train_opts;
 
+/* ner_train_opts_default: the committed model's settings (the NER_DEFAULT_* values, seed 1, the
+ * training lexicon, the document window), no resource paths, quiet. Never fails. */
+ner_train_opts ner_train_opts_default(void);
+
 /* ner_train_run: ner_model_train with every option. */
 int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *out_path,
                   char *errstr, size_t errlen);

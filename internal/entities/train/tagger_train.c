@@ -705,18 +705,23 @@ int ner_train_run(const char *conll_path, const ner_train_opts *o, const char *o
     return rc;
 }
 
+ner_train_opts ner_train_opts_default(void)
+{
+    return (ner_train_opts){.iterations = NER_DEFAULT_ITERATIONS,
+                            .seed = 1,
+                            .prune = NER_DEFAULT_PRUNE,
+                            .dropout = NER_DEFAULT_DROPOUT,
+                            .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
+                            .o_bias = NER_DEFAULT_O_BIAS,
+                            .lexicon = 1,
+                            .ensemble = NER_DEFAULT_ENSEMBLE,
+                            .window = NER_DOC_WINDOW};
+}
+
 int ner_model_train(const char *conll_path, const char *kb_path, int iterations, unsigned seed,
                     const char *out_path, char *errstr, size_t errlen)
 {
-    ner_train_opts o = {.iterations = iterations,
-                        .seed = seed,
-                        .prune = NER_DEFAULT_PRUNE,
-                        .dropout = NER_DEFAULT_DROPOUT,
-                        .gaz_dropout = NER_DEFAULT_GAZ_DROPOUT,
-                        .o_bias = NER_DEFAULT_O_BIAS,
-                        .lexicon = 1,
-                        .ensemble = NER_DEFAULT_ENSEMBLE,
-                        .window = NER_DOC_WINDOW,
-                        .kb_path = kb_path};
+    ner_train_opts o = ner_train_opts_default();
+    o.iterations = iterations, o.seed = seed, o.kb_path = kb_path;
     return ner_train_run(conll_path, &o, out_path, errstr, errlen);
 }
