@@ -32,6 +32,13 @@ article *support_extract_text(const char *s)
     return a;
 }
 
+int support_article_has(const article *a, const char *needle)
+{
+    for (size_t i = 0; i < a->nblocks; i++)
+        if (strstr(a->blocks[i].text, needle)) return 1;
+    return 0;
+}
+
 const char *support_article_body(const article *a)
 {
     static char buf[65536];

@@ -13,6 +13,9 @@ article *support_extract_html(extract_ctx *ctx, const char *html);
  * article with article_destroy. */
 article *support_extract_text(const char *s);
 
+/* support_article_has: some block of a's body contains needle. */
+int support_article_has(const article *a, const char *needle);
+
 /* support_article_body: the paragraphs and headings joined with "\n\n" (static buffer). */
 const char *support_article_body(const article *a);
 

@@ -6,6 +6,7 @@
 #include "util/err.h"
 
 #include "support_extract.h"
+#include "support_text_pages.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -14,12 +15,6 @@
 #define NOTICE                                                                                     \
     "We use cookies and similar tools to give you the best experience on our pages, and you can "  \
     "change your choice at any time in the settings of this page.\n"
-#define B1                                                                                         \
-    "The harbour board agreed on Tuesday to rebuild the old stone pier, ending a debate that had " \
-    "run for more than six years in the town.\n"
-#define B2                                                                                         \
-    "Engineers said the new pier would rest on the original foundations, which had survived two "  \
-    "storms, and would open to walkers next spring.\n"
 
 Test(extract_renderings, headline_after_breadcrumbs_before_byline)
 {
@@ -203,7 +198,6 @@ Test(extract_renderings, author_box_after_the_body_ends_it)
 
 /* After the body, teasers of other articles: a headline, a section label and a paragraph each,
  * five in a row: the list is not body, the article's paragraphs around a subheading are. */
-#define TEASER(h, s, p) h "\n" s "\n" p " The council will decide on the plan next week.\n"
 Test(extract_renderings, a_list_of_teasers_after_the_body_is_not_body)
 {
     const char *text =

@@ -21,14 +21,6 @@ static article *extract_fixture(const char *name)
     return a;
 }
 
-/* has_block: some body block contains needle. */
-static int has_block(const article *a, const char *needle)
-{
-    for (size_t i = 0; i < a->nblocks; i++)
-        if (strstr(a->blocks[i].text, needle)) return 1;
-    return 0;
-}
-
 static void block_is(const article *a, size_t i, article_block_kind kind, const char *start)
 {
     cr_assert_lt(i, a->nblocks);
@@ -52,9 +44,9 @@ Test(extract_text, english_byline_share_related_tags)
     block_is(a, 0, ARTICLE_BLOCK_PARAGRAPH, "The city council voted");
     block_is(a, 3, ARTICLE_BLOCK_HEADING, "Construction timeline");
     block_is(a, 5, ARTICLE_BLOCK_PARAGRAPH, "The department said");
-    cr_assert_not(has_block(a, "Tom Allen, council member"), "pull quote attribution");
-    cr_assert_not(has_block(a, "Share"));
-    cr_assert_not(has_block(a, "Mayor presents"));
+    cr_assert_not(support_article_has(a, "Tom Allen, council member"), "pull quote attribution");
+    cr_assert_not(support_article_has(a, "Share"));
+    cr_assert_not(support_article_has(a, "Mayor presents"));
     cr_assert_eq(a->nrelated, 2);
     cr_assert_str_eq(a->related[1].title, "New bus lines planned for eastern districts");
     cr_assert_eq(a->nkeywords, 3);
@@ -76,14 +68,15 @@ Test(extract_text, arabic_levantine_date_byline_related_quote)
     cr_assert_eq(a->views, 1250);
     cr_assert_eq(a->nblocks, 5);
     block_is(a, 3, ARTICLE_BLOCK_HEADING, "خطط التوسعة");
-    cr_assert(has_block(a, "(تعرف/ي أيضاً إلى مكتبات الأحياء الأخرى)"), "inline mention stays");
-    cr_assert_not(has_block(a, "رئيس البلدية\n"));
+    cr_assert(support_article_has(a, "(تعرف/ي أيضاً إلى مكتبات الأحياء الأخرى)"),
+              "inline mention stays");
+    cr_assert_not(support_article_has(a, "رئيس البلدية\n"));
     for (size_t i = 0; i < a->nblocks; i++)
         cr_assert_str_neq(a->blocks[i].text, "رئيس البلدية", "quote attribution leaked");
     cr_assert_eq(a->nrelated, 2);
     cr_assert_str_eq(a->related[0].title, "المجلس البلدي يقر موازنة العام المقبل");
-    cr_assert_not(has_block(a, "الرئيسية"));
-    cr_assert_not(has_block(a, "شارك"));
+    cr_assert_not(support_article_has(a, "الرئيسية"));
+    cr_assert_not(support_article_has(a, "شارك"));
     article_destroy(a);
 }
 
@@ -130,7 +123,8 @@ Test(extract_text, hard_wrapped_paragraphs_are_joined)
     article *a = extract_fixture("en_wrapped.txt");
     cr_assert_str_eq(a->title, "Harbour ferry returns after winter repairs");
     cr_assert_eq(a->nblocks, 2);
-    cr_assert(has_block(a, "after three months of repairs to its engine and hull, the operator"));
+    cr_assert(support_article_has(
+        a, "after three months of repairs to its engine and hull, the operator"));
     article_destroy(a);
 }
 
@@ -169,8 +163,8 @@ Test(extract_text, seeds_title_author_views)
         else
             cr_assert_null(a->author);
         cr_assert_eq(a->views, seeds[i].views);
-        cr_assert_not(has_block(a, "حجم الخط"));
-        cr_assert_not(has_block(a, "شارك"));
+        cr_assert_not(support_article_has(a, "حجم الخط"));
+        cr_assert_not(support_article_has(a, "شارك"));
         article_destroy(a);
         free(s);
     }

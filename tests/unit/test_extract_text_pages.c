@@ -8,25 +8,12 @@
 #include "util/err.h"
 
 #include "support_extract.h"
+#include "support_text_pages.h"
 
 #include <criterion/criterion.h>
 #include <string.h>
 
-/* has_text: some body block holds needle. */
-static int has_text(const article *a, const char *needle)
-{
-    for (size_t i = 0; i < a->nblocks; i++)
-        if (strstr(a->blocks[i].text, needle)) return 1;
-    return 0;
-}
-
 #define HEADLINE "Harbour board votes to rebuild the old stone pier"
-#define B1                                                                                         \
-    "The harbour board agreed on Tuesday to rebuild the old stone pier, ending a debate that had " \
-    "run for more than six years in the town.\n"
-#define B2                                                                                         \
-    "Engineers said the new pier would rest on the original foundations, which had survived two "  \
-    "storms, and would open to walkers next spring.\n"
 #define B3                                                                                         \
     "Fishermen who use the inner harbour welcomed the vote but asked the board to keep the "       \
     "slipway "                                                                                     \
@@ -45,8 +32,9 @@ Test(extract_text_pages, question_headline_before_the_prose)
         "Can the old stone pier be saved before the winter storms arrive?\n" B1 B2);
     cr_expect_str_eq(a->title ? a->title : "",
                      "Can the old stone pier be saved before the winter storms arrive?");
-    cr_expect(!has_text(a, "winter storms arrive?"), "the title is not repeated in the body");
-    cr_expect(has_text(a, "rebuild the old stone pier"));
+    cr_expect(!support_article_has(a, "winter storms arrive?"),
+              "the title is not repeated in the body");
+    cr_expect(support_article_has(a, "rebuild the old stone pier"));
     article_destroy(a);
 }
 
@@ -59,9 +47,9 @@ Test(extract_text_pages, notices_above_the_article_are_not_its_start)
                                       "Home\nNews\nRegion\nSport\nWeather\nTravel\n" HEADLINE
                                       "\nBy Mara Quill\n" B1 B2 B3 B4);
     cr_expect_str_eq(a->title ? a->title : "", HEADLINE);
-    cr_expect(!has_text(a, "JavaScript"));
-    cr_expect(!has_text(a, "cookies"));
-    cr_expect(has_text(a, "coastal defences"));
+    cr_expect(!support_article_has(a, "JavaScript"));
+    cr_expect(!support_article_has(a, "cookies"));
+    cr_expect(support_article_has(a, "coastal defences"));
     article_destroy(a);
 }
 
@@ -197,14 +185,13 @@ Test(extract_text_pages, twenty_lines_of_chrome_end_the_body)
                              "crossings next year, the owners said on Friday.\n"
                              "The new timetable will be published in the spring, after talks with "
                              "the harbour board and the town.\n");
-    cr_expect(has_text(a, "slipway"));
-    cr_expect(!has_text(a, "ferry company"), "a teaser after the chrome is not body");
+    cr_expect(support_article_has(a, "slipway"));
+    cr_expect(!support_article_has(a, "ferry company"), "a teaser after the chrome is not body");
     article_destroy(a);
 }
 
 /* Four teasers in a row after the body (a headline, a section label and a paragraph each) are a
  * list of other articles, not body. */
-#define TEASER(h, s, p) h "\n" s "\n" p " The council will decide on the plan next week.\n"
 Test(extract_text_pages, four_teasers_after_the_body_are_not_body)
 {
     article *a = support_extract_text(
@@ -217,8 +204,8 @@ Test(extract_text_pages, four_teasers_after_the_body_are_not_body)
                        "The path along the river links the two villages for the first time.")
                     TEASER("Market moves to the square", "Business",
                            "Traders will set up their stalls by the fountain from Saturday."));
-    cr_expect(has_text(a, "original foundations"));
-    cr_expect(!has_text(a, "council"), "a teaser is not body");
+    cr_expect(support_article_has(a, "original foundations"));
+    cr_expect(!support_article_has(a, "council"), "a teaser is not body");
     article_destroy(a);
 }
 
@@ -231,7 +218,7 @@ Test(extract_text_pages, author_bio_after_the_body_ends_it)
                              "Mara Quill is a reporter who has covered the coast and its harbours "
                              "for ten years and lives in the town.\n"
                              "Most read\nLighthouse keeper retires\nFerry timetable changes\n");
-    cr_expect(has_text(a, "slipway"));
-    cr_expect(!has_text(a, "covered the coast"), "the bio is not body");
+    cr_expect(support_article_has(a, "slipway"));
+    cr_expect(!support_article_has(a, "covered the coast"), "the bio is not body");
     article_destroy(a);
 }
