@@ -382,28 +382,7 @@ int kafka_page_decode_fetch(const void *value, size_t len, const rd_kafka_header
     return message_decode(value, len, hdrs, timestamp_ms, max_bytes, out, url, errstr, errlen);
 }
 
-/* ---- URL-only messages (fetched by the worker) ---- */
-
-char *kafka_fetch_url(const void *value, size_t len, const rd_kafka_headers_t *hdrs)
-{
-    const char *v = value;
-    if (!v || !len) {
-        char *url = NULL;
-        if (header_true(hdrs, "fetch")) header_get(hdrs, "url", &url);
-        return url;
-    }
-    char *ct = NULL;
-    header_get(hdrs, "content-type", &ct);
-    size_t skip = first_nonblank(v, len);
-    int json = ct ? media_is(ct, "application/json") : skip < len && v[skip] == '{';
-    free(ct);
-    if (!json) return NULL;
-    cJSON *root = cJSON_ParseWithLength(v + skip, len - skip);
-    const char *url = env_url_only(root);
-    char *out = url ? strdup(url) : NULL;
-    cJSON_Delete(root);
-    return out;
-}
+/* ---- pages fetched by the worker ---- */
 
 int kafka_page_from_fetch(const fetch_result *r, size_t max_bytes, kafka_page *out, char *errstr,
                           size_t errlen)

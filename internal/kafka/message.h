@@ -48,21 +48,17 @@ int kafka_page_decode(const void *value, size_t len, const rd_kafka_headers_t *h
                       size_t errlen);
 
 /* kafka_page_decode_fetch: kafka_page_decode for a worker that fetches pages, parsing the value
- * once: a message that asks for a fetch (by kafka_fetch_url's rules; an envelope must also be
- * within the size limit and well-formed) is NI_OK with *url the URL to fetch (the caller frees
- * it) and *out holding nothing; any other message is decoded as kafka_page_decode does, with *url
- * NULL. */
+ * once. A message asks for a fetch when it is an empty or null value with a "url" header and a
+ * "fetch: 1" (or true/yes) header, or a JSON envelope (by the rules above, within the size limit
+ * and well-formed) with a non-empty string "url" and no "body"/"html"/"text": then NI_OK with *url
+ * the URL to fetch (the caller frees it) and *out holding nothing; any other message is decoded
+ * as kafka_page_decode does, with *url NULL. */
 int kafka_page_decode_fetch(const void *value, size_t len, const rd_kafka_headers_t *hdrs,
                             int64_t timestamp_ms, size_t max_bytes, kafka_page *out, char **url,
                             char *errstr, size_t errlen);
 
 /* kafka_page_clear: frees what decode allocated; NULL-safe; leaves *p zeroed. */
 void kafka_page_clear(kafka_page *p);
-
-/* kafka_fetch_url: the URL to fetch when the message asks for one, else NULL: an empty or null
- * value with a "url" header and a "fetch: 1" (or true/yes) header, or a JSON envelope (by the
- * rules above) with a string "url" and no "body"/"html"/"text". The caller frees the string. */
-char *kafka_fetch_url(const void *value, size_t len, const rd_kafka_headers_t *hdrs);
 
 /* kafka_page_from_fetch: a fetched page (r->rc == NI_OK) as a pipeline input: the body, the
  * type and charset of its Content-Type, url = the URL asked for, final_url after redirects,

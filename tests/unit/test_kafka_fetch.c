@@ -14,14 +14,18 @@ static rd_kafka_headers_t *hdrs(const char *const *kv)
     return h;
 }
 
-/* wants: kafka_fetch_url of value with headers kv (NULL-terminated pairs); "" when no fetch. */
+/* wants: the URL kafka_page_decode_fetch asks to fetch for value with headers kv
+ * (NULL-terminated pairs); "" when no fetch. */
 static const char *wants(const char *value, const char *const *kv)
 {
     static char buf[256];
     rd_kafka_headers_t *h = hdrs(kv);
-    char *url = kafka_fetch_url(value, value ? strlen(value) : 0, h);
+    kafka_page pg;
+    char *url = NULL, err[256];
+    kafka_page_decode_fetch(value, value ? strlen(value) : 0, h, 0, 0, &pg, &url, err, sizeof err);
     snprintf(buf, sizeof buf, "%s", url ? url : "");
     free(url);
+    kafka_page_clear(&pg);
     rd_kafka_headers_destroy(h);
     return buf;
 }
